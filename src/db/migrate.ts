@@ -1,0 +1,35 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { sql } from 'drizzle-orm';
+import { migrate as migrateNodePg } from 'drizzle-orm/node-postgres/migrator';
+import type { NodePgDatabase } from 'drizzle-orm/node-postgres';
+import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
+import type { PgliteDatabase } from 'drizzle-orm/pglite';
+import { queryRows, type Database, type Schema } from './client.js';
+
+// src/db and dist/db are both two levels below the package root.
+export const MIGRATIONS_FOLDER = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'migrations');
+
+export async function runMigrations(database: Database): Promise<void> {
+  const config = { migrationsFolder: MIGRATIONS_FOLDER };
+  if (database.kind === 'postgres') {
+    await migrateNodePg(database.db as unknown as NodePgDatabase<Schema>, config);
+  } else {
+    await migratePglite(database.db as unknown as PgliteDatabase<Schema>, config);
+  }
+}
+
+function journalEntryCount(): number {
+  const journal = JSON.parse(readFileSync(path.join(MIGRATIONS_FOLDER, 'meta', '_journal.json'), 'utf8')) as {
+    entries: unknown[];
+  };
+  return journal.entries.length;
+}
+
+/** True when every migration shipped with this build has been applied. */
+export async function migrationsAreCurrent(database: Database): Promise<boolean> {
+  const rows = await queryRows<{ applied: number }>(database, sql`select count(*)::int as applied from drizzle.__drizzle_migrations`);
+  const applied = Number(rows[0]?.applied ?? 0);
+  return applied >= journalEntryCount();
+}

@@ -1,0 +1,41 @@
+import { and, count, eq, isNull } from 'drizzle-orm';
+import { uuidv7 } from 'uuidv7';
+import type { DbOrTx } from '../client.js';
+import { apiKeys, tenants } from '../schema/index.js';
+
+export async function countTenants(db: DbOrTx): Promise<number> {
+  const [row] = await db.select({ value: count() }).from(tenants);
+  return row?.value ?? 0;
+}
+
+export async function findTenantBySlug(db: DbOrTx, slug: string) {
+  const [row] = await db.select().from(tenants).where(eq(tenants.slug, slug));
+  return row;
+}
+
+export async function insertTenant(db: DbOrTx, input: { slug: string; name: string }) {
+  const [row] = await db.insert(tenants).values({ id: uuidv7(), ...input }).returning();
+  if (!row) throw new Error('tenant insert returned nothing');
+  return row;
+}
+
+export async function insertApiKey(
+  db: DbOrTx,
+  input: { tenantId: string; keyHash: string; keyPrefix: string; roles: string[]; label?: string },
+) {
+  const [row] = await db
+    .insert(apiKeys)
+    .values({ id: uuidv7(), ...input, label: input.label ?? null })
+    .returning({ id: apiKeys.id, tenantId: apiKeys.tenantId, roles: apiKeys.roles, keyPrefix: apiKeys.keyPrefix });
+  if (!row) throw new Error('api key insert returned nothing');
+  return row;
+}
+
+export async function findActiveApiKeyByHash(db: DbOrTx, keyHash: string) {
+  const [row] = await db
+    .select({ id: apiKeys.id, tenantId: apiKeys.tenantId, roles: apiKeys.roles, tenantSlug: tenants.slug })
+    .from(apiKeys)
+    .innerJoin(tenants, eq(tenants.id, apiKeys.tenantId))
+    .where(and(eq(apiKeys.keyHash, keyHash), isNull(apiKeys.revokedAt)));
+  return row;
+}

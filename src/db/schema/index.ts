@@ -1,0 +1,4 @@
+export * from './decisions.js';
+export * from './lists.js';
+export * from './rules.js';
+export * from './tenancy.js';

@@ -1,0 +1,93 @@
+import fastifySwagger from '@fastify/swagger';
+import fastifySwaggerUi from '@fastify/swagger-ui';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { jsonSchemaTransform, jsonSchemaTransformObject, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import type { DestinationStream } from 'pino';
+import pino from 'pino';
+import { uuidv7 } from 'uuidv7';
+import type { Database } from '../db/client.js';
+import { loggerOptions } from '../logging.js';
+import { ListIndexHolder } from '../services/list-index.service.js';
+import { registerAuth } from './plugins/auth.plugin.js';
+import { registerErrorHandling } from './plugins/errors.plugin.js';
+import { registerJsonBodyParser } from './plugins/json-body.plugin.js';
+import { healthRoutes } from './routes/health.routes.js';
+import { screeningRoutes } from './routes/screenings.routes.js';
+
+export interface AppDeps {
+  database: Database;
+  /** Matching index; built from the database when omitted. */
+  lists?: ListIndexHolder;
+  logLevel?: string;
+  /** Where log lines go (stdout by default); tests capture them here. */
+  logStream?: DestinationStream;
+  now?: () => Date;
+  bodyLimitBytes?: number;
+}
+
+export const API_VERSION = '0.1.0';
+const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
+
+/** Builds the whole application. Tests and production use this same function. */
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const logger = pino(loggerOptions(deps.logLevel ?? 'info'), deps.logStream ?? pino.destination(1));
+  const app = Fastify({
+    loggerInstance: logger as FastifyBaseLogger,
+    // Our own onResponse hook writes the one line per request, without URL or headers.
+    logController: new LogController({ disableRequestLogging: true }),
+    bodyLimit: deps.bodyLimitBytes ?? 1024 * 1024,
+    // Honour a caller's request id when it is safe to echo; otherwise a sortable one of ours.
+    genReqId: (request) => {
+      const incoming = request.headers['x-request-id'];
+      return typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : uuidv7();
+    },
+    routerOptions: { maxParamLength: 200 },
+  });
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  registerErrorHandling(app);
+  registerJsonBodyParser(app);
+
+  const lists = deps.lists ?? new ListIndexHolder();
+  if (!deps.lists) await lists.refresh(deps.database.db);
+  const now = deps.now ?? (() => new Date());
+
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+  // One line per request, without URL query, headers or body: those may carry personal data.
+  app.addHook('onResponse', async (request, reply) => {
+    request.log.info(
+      {
+        tenant: request.principal?.tenantSlug,
+        method: request.method,
+        route: request.routeOptions.url ?? 'unmatched',
+        status: reply.statusCode,
+        ms: Math.round(reply.elapsedTime * 10) / 10,
+      },
+      'request completed',
+    );
+  });
+
+  await app.register(fastifySwagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'redflag',
+        version: API_VERSION,
+        description:
+          'Sanctions-compliance screening for contractor and freelancer profiles: fuzzy matching against sanctions lists and rules for the DPRK IT-worker red flags in government guidance. Every decision is auditable.',
+      },
+      components: { securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', description: 'API key' } } },
+    },
+    transform: jsonSchemaTransform,
+    transformObject: jsonSchemaTransformObject,
+  });
+  await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+
+  registerAuth(app, deps.database.db);
+  await app.register(healthRoutes(deps.database));
+  await app.register(screeningRoutes({ db: deps.database.db, lists, now }));
+  return app;
+}

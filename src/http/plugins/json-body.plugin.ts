@@ -1,0 +1,31 @@
+import type { FastifyInstance } from 'fastify';
+import { AppError } from '../../errors.js';
+
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * Replaces Fastify's JSON parser with one that refuses invalid UTF-8 instead of silently
+ * turning it into U+FFFD: a mangled name would be screened as a different name.
+ */
+export function registerJsonBodyParser(app: FastifyInstance) {
+  const parseJson = app.getDefaultJsonParser('error', 'error');
+  // Only JSON is accepted; any other media type is 415 rather than a confusing validation error.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (request, body, done) => {
+    let text: string;
+    try {
+      text = strictUtf8.decode(body as Buffer);
+    } catch {
+      done(new AppError('invalid_encoding', 'The request body is not valid UTF-8'), undefined);
+      return;
+    }
+    if (text.trim() === '') {
+      done(new AppError('invalid_json', 'The request body is empty; send a JSON document'), undefined);
+      return;
+    }
+    parseJson(request, text, (error, value) => {
+      if (error) done(new AppError('invalid_json', `The request body is not valid JSON: ${error.message}`), undefined);
+      else done(null, value);
+    });
+  });
+}

@@ -1,0 +1,54 @@
+import { ConfigError, loadConfig } from './config.js';
+import { DataDirLockedError } from './db/data-dir-lock.js';
+import { openMigratedDatabase } from './db/open-configured.js';
+import { buildApp } from './http/app.js';
+import { bootstrapIfEmpty } from './services/bootstrap.service.js';
+
+async function main() {
+  const config = loadConfig();
+  const database = await openMigratedDatabase(config);
+  const bootstrap = await bootstrapIfEmpty(database.db, config.BOOTSTRAP_API_KEY ? { bootstrapApiKey: config.BOOTSTRAP_API_KEY } : {});
+  const app = await buildApp({ database, logLevel: config.LOG_LEVEL });
+
+  let closing = false;
+  const shutdown = async (signal: string) => {
+    if (closing) return;
+    closing = true;
+    app.log.info({ signal }, 'shutting down');
+    // close() stops accepting connections and waits for in-flight requests to finish.
+    await app.close();
+    await database.close();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+
+  const address = await app.listen({ port: config.PORT, host: config.HOST });
+  const base = address.replace('[::1]', 'localhost');
+  const key = bootstrap.created && bootstrap.generated ? bootstrap.apiKey : '<your API key>';
+  const lines = [
+    '',
+    `redflag is listening on ${base} (database: ${database.kind === 'pglite' ? `embedded PGlite in ${config.DATA_DIR}` : 'PostgreSQL'})`,
+    ...(bootstrap.created && bootstrap.generated
+      ? ['', 'Created tenant "default" with an admin API key. It is shown only this once; keep it:', `  ${bootstrap.apiKey}`]
+      : bootstrap.created
+        ? ['', 'Created tenant "default" with the admin key from BOOTSTRAP_API_KEY.']
+        : []),
+    '',
+    'Screen a profile:',
+    `  curl -s -X POST ${base}/v1/screenings -H "Authorization: Bearer ${key}" -H "Content-Type: application/json" \\`,
+    `       -d '{"subject":{"name":"Jane Roe","nationality":"US"}}'`,
+    `API docs: ${base}/docs   OpenAPI: ${base}/openapi.json`,
+    '',
+  ];
+  process.stdout.write(`${lines.join('\n')}\n`);
+}
+
+main().catch((error: unknown) => {
+  if (error instanceof ConfigError || error instanceof DataDirLockedError) {
+    process.stderr.write(`${error.message}\n`);
+  } else {
+    process.stderr.write(`redflag failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  }
+  process.exit(1);
+});

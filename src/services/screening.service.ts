@@ -1,0 +1,91 @@
+import { uuidv7 } from 'uuidv7';
+import type { Db } from '../db/client.js';
+import { findDecision, findDecisionByIdempotencyKey, insertDecision, type DecisionRow } from '../db/repositories/decisions.repository.js';
+import { findActiveRuleset } from '../db/repositories/rulesets.repository.js';
+import { evaluateRuleset } from '../domain/rules/evaluate.js';
+import type { Hit, Outcome } from '../domain/rules/ruleset.js';
+import type { ScreeningSubject } from '../domain/rules/screening-subject.js';
+import { AppError, notFound } from '../errors.js';
+import { canonicalDigest } from '../shared/hashing.js';
+import type { ListIndexHolder } from './list-index.service.js';
+import type { ListVersionRef } from '../db/schema/index.js';
+
+export interface ScreeningDeps {
+  db: Db;
+  lists: ListIndexHolder;
+  now: () => Date;
+}
+
+export interface DecisionView {
+  id: string;
+  externalRef: string | null;
+  outcome: Outcome;
+  score: number;
+  hits: Hit[];
+  rulesetVersion: number;
+  listVersions: ListVersionRef[];
+  inputDigest: string;
+  createdAt: string;
+}
+
+export function toDecisionView(row: DecisionRow): DecisionView {
+  return {
+    id: row.id,
+    externalRef: row.externalRef,
+    outcome: row.outcome as Outcome,
+    score: row.score,
+    hits: row.hits as Hit[],
+    rulesetVersion: row.rulesetVersion,
+    listVersions: row.listVersions,
+    inputDigest: row.inputDigest,
+    createdAt: new Date(row.createdAt).toISOString(),
+  };
+}
+
+export interface ScreenRequest {
+  tenantId: string;
+  subject: ScreeningSubject;
+  idempotencyKey?: string;
+}
+
+export async function screenSubject(deps: ScreeningDeps, request: ScreenRequest): Promise<{ decision: DecisionView; replayed: boolean }> {
+  const input = { subject: request.subject };
+  const inputDigest = canonicalDigest(input);
+  if (request.idempotencyKey) {
+    const previous = await findDecisionByIdempotencyKey(deps.db, request.tenantId, request.idempotencyKey);
+    if (previous) {
+      if (previous.inputDigest !== inputDigest) {
+        throw new AppError('unprocessable', 'This Idempotency-Key was already used with a different request body', [
+          { field: 'Idempotency-Key', message: 'reused with a different body' },
+        ]);
+      }
+      return { decision: toDecisionView(previous), replayed: true };
+    }
+  }
+  const ruleset = await findActiveRuleset(deps.db, request.tenantId);
+  if (!ruleset) throw new AppError('conflict', 'The tenant has no published ruleset');
+  const snapshot = deps.lists.current();
+  const evaluation = evaluateRuleset(request.subject, ruleset, snapshot);
+  const row = await insertDecision(deps.db, {
+    id: uuidv7(),
+    tenantId: request.tenantId,
+    externalRef: request.subject.externalRef ?? null,
+    outcome: evaluation.outcome,
+    score: evaluation.score,
+    hits: evaluation.hits,
+    rulesetId: ruleset.id,
+    rulesetVersion: ruleset.version,
+    listVersions: snapshot.versions,
+    input,
+    inputDigest,
+    idempotencyKey: request.idempotencyKey ?? null,
+    createdAt: deps.now().toISOString(),
+  });
+  return { decision: toDecisionView(row), replayed: false };
+}
+
+export async function getDecision(deps: Pick<ScreeningDeps, 'db'>, tenantId: string, id: string): Promise<DecisionView> {
+  const row = await findDecision(deps.db, tenantId, id);
+  if (!row) throw notFound('Decision');
+  return toDecisionView(row);
+}

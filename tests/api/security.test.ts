@@ -1,0 +1,99 @@
+import request from 'supertest';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { bearer, createTestApp, type TestApp } from '../helpers/test-app.js';
+
+let t: TestApp;
+let otherTenantDecisionId: string;
+
+type KeyName = keyof TestApp['keys'];
+interface ProtectedRoute {
+  method: 'get' | 'post';
+  path: () => string;
+  body?: unknown;
+  /** Keys of tenant `default` that must get through (admin always does). */
+  allowed: KeyName[];
+  /** An object of another tenant: must look missing (404). */
+  otherTenantPath?: () => string;
+}
+
+/** Every protected route. A test below fails when the OpenAPI document has a route not listed here. */
+const ROUTES: ProtectedRoute[] = [
+  { method: 'post', path: () => '/v1/screenings', body: { subject: { name: 'Jane Roe' } }, allowed: ['screener', 'admin'] },
+  {
+    method: 'get',
+    path: () => `/v1/decisions/${otherTenantDecisionId}`,
+    allowed: ['screener', 'reviewer', 'auditor', 'admin'],
+    otherTenantPath: () => `/v1/decisions/${otherTenantDecisionId}`,
+  },
+];
+const PUBLIC_PATHS = ['/healthz', '/readyz'];
+const ALL_KEYS: KeyName[] = ['admin', 'screener', 'reviewer', 'auditor', 'rulesAdmin'];
+const ROLE_KEY_NAMES: Record<string, KeyName> = { admin: 'admin', screener: 'screener', reviewer: 'reviewer', auditor: 'auditor', rules_admin: 'rulesAdmin' };
+
+beforeAll(async () => {
+  t = await createTestApp();
+  const created = await request(t.app.server).post('/v1/screenings').set(bearer(t.keys.otherTenantScreener)).send({ subject: { name: 'Other Tenant Person' } });
+  otherTenantDecisionId = created.body.id;
+});
+afterAll(() => t.close());
+
+function call(route: ProtectedRoute, path = route.path()) {
+  const pending = request(t.app.server)[route.method](path);
+  return route.body === undefined ? pending : pending.send(route.body as object);
+}
+
+describe('every protected route', () => {
+  test('is listed in this test (the OpenAPI document has no route the table forgets)', async () => {
+    const document = (await request(t.app.server).get('/openapi.json')).body as { paths: Record<string, Record<string, unknown>> };
+    const documented = Object.entries(document.paths).flatMap(([path, operations]) =>
+      Object.keys(operations).map((method) => `${method} ${path.replace(/\{[^}]+\}/g, ':param')}`),
+    );
+    const listed = new Set([
+      ...ROUTES.map((route) => `${route.method} ${route.path().replace(/[0-9a-f-]{36}/, ':param')}`),
+      ...PUBLIC_PATHS.map((path) => `get ${path}`),
+    ]);
+    expect(documented.filter((route) => !listed.has(route))).toEqual([]);
+  });
+
+  test.each(ROUTES.map((route) => [`${route.method.toUpperCase()} ${route.path.toString()}`, route] as const))('%s: no key is 401', async (_name, route) => {
+    const response = await call(route);
+    expect(response.status).toBe(401);
+    expect(response.headers['content-type']).toContain('application/problem+json');
+  });
+
+  test.each(ROUTES.map((route) => [route.method, route] as const))('%s: a wrong key or a malformed header is 401', async (_name, route) => {
+    for (const header of ['Bearer rf_not-a-real-key', 'Basic dXNlcjpwYXNz', `Bearer ${t.keys.screener}x`, 'Bearer']) {
+      const response = await call(route).set('Authorization', header);
+      expect(response.status, header).toBe(401);
+    }
+  });
+
+  test.each(ROUTES.map((route) => [route.method, route] as const))('%s: roles outside the allowed set are 403, allowed roles get through', async (_name, route) => {
+    for (const keyName of ALL_KEYS) {
+      const response = await call(route).set(bearer(t.keys[keyName]));
+      if (route.allowed.includes(keyName)) expect([200, 201, 404], `${keyName}: ${JSON.stringify(response.body)}`).toContain(response.status);
+      else expect(response.status, keyName).toBe(403);
+    }
+  });
+
+  test.each(ROUTES.filter((route) => route.otherTenantPath).map((route) => [route.method, route] as const))(
+    "%s: another tenant's object is 404, not 403",
+    async (_name, route) => {
+      const response = await call(route, route.otherTenantPath!()).set(bearer(t.keys.admin));
+      expect(response.status).toBe(404);
+      const owner = await call(route, route.otherTenantPath!()).set(bearer(t.keys.otherTenantAdmin));
+      expect(owner.status).toBe(200);
+    },
+  );
+
+  test('public routes need no key', async () => {
+    for (const path of [...PUBLIC_PATHS, '/openapi.json']) {
+      expect((await request(t.app.server).get(path)).status, path).toBe(200);
+    }
+    expect((await request(t.app.server).get('/docs/')).status).toBe(200);
+  });
+
+  test('role names map onto the test keys', () => {
+    expect(Object.keys(ROLE_KEY_NAMES).sort()).toEqual(['admin', 'auditor', 'reviewer', 'rules_admin', 'screener']);
+  });
+});

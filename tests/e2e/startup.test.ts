@@ -1,0 +1,90 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, test } from 'vitest';
+import { createTestDatabase, type TestDatabase } from '../helpers/test-database.js';
+import { freePort, runEntry, waitFor, type RunningProcess } from '../helpers/server-process.js';
+
+/**
+ * The start-up the README and the Dockerfile describe, without Docker: a real process, real
+ * HTTP, migrations at start, the bootstrap key printed once, graceful shutdown on SIGTERM.
+ */
+const running: RunningProcess[] = [];
+const dataDir = mkdtempSync(path.join(tmpdir(), 'redflag-start-'));
+let serverDatabase: TestDatabase | undefined;
+
+afterAll(async () => {
+  for (const process of running) process.child.kill('SIGKILL');
+  rmSync(dataDir, { recursive: true, force: true });
+  await serverDatabase?.destroy();
+});
+
+async function startServer(env: Record<string, string | undefined>) {
+  const port = await freePort();
+  const server = runEntry('src/main.ts', [], { PORT: String(port), LOG_LEVEL: 'warn', SEED_LISTS: 'none', ...env });
+  running.push(server);
+  await waitFor(() => server.stdout().includes('listening on') || server.child.exitCode !== null, 'the server to listen');
+  expect(server.child.exitCode, server.stderr()).toBeNull();
+  return { server, base: `http://127.0.0.1:${port}` };
+}
+
+async function screenAndReadBack(base: string, key: string) {
+  const created = await fetch(`${base}/v1/screenings`, {
+    method: 'POST',
+    headers: { Authorization: `Bearer ${key}`, 'Content-Type': 'application/json' },
+    body: JSON.stringify({ subject: { name: 'Jane Roe' } }),
+  });
+  expect(created.status).toBe(201);
+  const decision = (await created.json()) as { id: string; outcome: string };
+  const read = await fetch(`${base}/v1/decisions/${decision.id}`, { headers: { Authorization: `Bearer ${key}` } });
+  expect(read.status).toBe(200);
+  expect(((await read.json()) as { id: string }).id).toBe(decision.id);
+}
+
+describe('starting the service as a process', () => {
+  test('on the embedded database: prints a key once, screens, refuses a second process, shuts down cleanly', async () => {
+    const { server, base } = await startServer({ DATA_DIR: dataDir });
+    const key = /\n\s+(rf_[A-Za-z0-9_-]{43})\n/.exec(server.stdout())?.[1];
+    expect(key, server.stdout()).toBeDefined();
+    expect(server.stdout()).toContain('curl -s -X POST');
+    expect((await fetch(`${base}/readyz`)).status).toBe(200);
+    await screenAndReadBack(base, key!);
+
+    // The CLI on the same data directory must refuse clearly instead of corrupting it.
+    const cli = runEntry('src/cli.ts', ['keys', 'create', '--tenant', 'default', '--role', 'screener'], { DATA_DIR: dataDir });
+    expect(await cli.exited).toBe(1);
+    expect(cli.stderr()).toMatch(/in use by process \d+/);
+
+    server.child.kill('SIGTERM');
+    expect(await server.exited).toBe(0);
+
+    // With the server stopped the CLI works, and a restart does not print a new key.
+    const cliAgain = runEntry('src/cli.ts', ['keys', 'create', '--tenant', 'default', '--role', 'screener'], { DATA_DIR: dataDir });
+    expect(await cliAgain.exited, cliAgain.stderr()).toBe(0);
+    const created = JSON.parse(cliAgain.stdout()) as { key: string; roles: string[] };
+    expect(created.roles).toEqual(['screener']);
+
+    const restarted = await startServer({ DATA_DIR: dataDir });
+    expect(restarted.server.stdout()).not.toContain('shown only this once');
+    await screenAndReadBack(restarted.base, created.key);
+    restarted.server.child.kill('SIGTERM');
+    expect(await restarted.server.exited).toBe(0);
+  });
+
+  // Runs in the PostgreSQL pass of the suite (DATABASE_URL set); the embedded path is above.
+  test.skipIf(!process.env.DATABASE_URL)('on PostgreSQL with BOOTSTRAP_API_KEY, as docker-compose.yml runs it', async () => {
+    serverDatabase = await createTestDatabase();
+    const bootstrapKey = 'compose-bootstrap-key-0123456789';
+    const { server, base } = await startServer({ DATABASE_URL: serverDatabase.url!, BOOTSTRAP_API_KEY: bootstrapKey, HOST: '127.0.0.1' });
+    expect(server.stdout()).toContain('BOOTSTRAP_API_KEY');
+    await screenAndReadBack(base, bootstrapKey);
+    server.child.kill('SIGTERM');
+    expect(await server.exited).toBe(0);
+  });
+
+  test('a bad configuration value stops start-up with a message naming the variable', async () => {
+    const server = runEntry('src/main.ts', [], { PORT: 'eighty', DATA_DIR: dataDir });
+    expect(await server.exited).toBe(1);
+    expect(server.stderr()).toContain('PORT:');
+  });
+});

@@ -1,0 +1,75 @@
+import { Writable } from 'node:stream';
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from '../../src/http/app.js';
+import { createApiKey } from '../../src/services/api-keys.service.js';
+import { bootstrapIfEmpty, createTenant } from '../../src/services/bootstrap.service.js';
+import { createTestDatabase, type TestDatabase } from './test-database.js';
+
+export const FIXED_NOW = new Date('2026-11-25T12:00:00.000Z');
+
+export interface LogCapture {
+  lines: string[];
+  text(): string;
+}
+
+export interface TestApp {
+  app: FastifyInstance;
+  database: TestDatabase;
+  logs: LogCapture;
+  keys: {
+    admin: string;
+    screener: string;
+    reviewer: string;
+    auditor: string;
+    rulesAdmin: string;
+    /** A screener of another tenant, for isolation tests. */
+    otherTenantScreener: string;
+    otherTenantAdmin: string;
+  };
+  close(): Promise<void>;
+}
+
+export function captureLogs(): { stream: Writable; logs: LogCapture } {
+  const lines: string[] = [];
+  const stream = new Writable({
+    write(chunk, _encoding, callback) {
+      lines.push(...String(chunk).split('\n').filter(Boolean));
+      callback();
+    },
+  });
+  return { stream, logs: { lines, text: () => lines.join('\n') } };
+}
+
+/** A migrated database with tenant `default` and another tenant, keys for every role, and the app. */
+export async function createTestApp(options: { beforeBuild?: (database: TestDatabase) => Promise<void> } = {}): Promise<TestApp> {
+  const database = await createTestDatabase();
+  const bootstrap = await bootstrapIfEmpty(database.db, {});
+  if (!bootstrap.created) throw new Error('expected an empty database');
+  await createTenant(database.db, { slug: 'other', name: 'Other tenant', createdBy: 'test' });
+  const key = async (tenantSlug: string, role: string) => (await createApiKey(database.db, { tenantSlug, roles: [role] })).key;
+  const keys = {
+    admin: bootstrap.apiKey,
+    screener: await key('default', 'screener'),
+    reviewer: await key('default', 'reviewer'),
+    auditor: await key('default', 'auditor'),
+    rulesAdmin: await key('default', 'rules_admin'),
+    otherTenantScreener: await key('other', 'screener'),
+    otherTenantAdmin: await key('other', 'admin'),
+  };
+  await options.beforeBuild?.(database);
+  const { stream, logs } = captureLogs();
+  const app = await buildApp({ database, logStream: stream, now: () => FIXED_NOW });
+  await app.ready();
+  return {
+    app,
+    database,
+    logs,
+    keys,
+    close: async () => {
+      await app.close();
+      await database.destroy();
+    },
+  };
+}
+
+export const bearer = (key: string) => ({ Authorization: `Bearer ${key}` });
