@@ -22,6 +22,12 @@ export const configSchema = z.object({
     .enum(['bundled', 'none'])
     .default('bundled')
     .describe('On an empty database, load the bundled list data (bundled) or start with no lists (none)'),
+  LIST_REFRESH_SECONDS: z.coerce
+    .number()
+    .min(0)
+    .max(3600)
+    .default(5)
+    .describe('How often each instance checks for a newly activated list version (0: never)'),
 });
 
 export type Config = z.infer<typeof configSchema>;

@@ -3,12 +3,14 @@ import { DataDirLockedError } from './db/data-dir-lock.js';
 import { openMigratedDatabase } from './db/open-configured.js';
 import { buildApp } from './http/app.js';
 import { bootstrapIfEmpty } from './services/bootstrap.service.js';
+import { seedBundledListsIfEmpty } from './services/list-import.service.js';
 
 async function main() {
   const config = loadConfig();
   const database = await openMigratedDatabase(config);
   const bootstrap = await bootstrapIfEmpty(database.db, config.BOOTSTRAP_API_KEY ? { bootstrapApiKey: config.BOOTSTRAP_API_KEY } : {});
-  const app = await buildApp({ database, logLevel: config.LOG_LEVEL });
+  const seeded = config.SEED_LISTS === 'bundled' ? await seedBundledListsIfEmpty(database.db) : [];
+  const app = await buildApp({ database, logLevel: config.LOG_LEVEL, listRefreshMs: config.LIST_REFRESH_SECONDS * 1000 });
 
   let closing = false;
   const shutdown = async (signal: string) => {
@@ -34,6 +36,9 @@ async function main() {
       : bootstrap.created
         ? ['', 'Created tenant "default" with the admin key from BOOTSTRAP_API_KEY.']
         : []),
+    ...(seeded.length > 0
+      ? ['', 'Loaded the bundled lists:', ...seeded.map((outcome) => `  ${outcome.version.source} v${outcome.version.version}: ${outcome.version.counts.entries} entries`)]
+      : []),
     '',
     'Screen a profile:',
     `  curl -s -X POST ${base}/v1/screenings -H "Authorization: Bearer ${key}" -H "Content-Type: application/json" \\`,

@@ -12,6 +12,7 @@ import { registerAuth } from './plugins/auth.plugin.js';
 import { registerErrorHandling } from './plugins/errors.plugin.js';
 import { registerJsonBodyParser } from './plugins/json-body.plugin.js';
 import { healthRoutes } from './routes/health.routes.js';
+import { listRoutes } from './routes/lists.routes.js';
 import { screeningRoutes } from './routes/screenings.routes.js';
 
 export interface AppDeps {
@@ -23,6 +24,8 @@ export interface AppDeps {
   logStream?: DestinationStream;
   now?: () => Date;
   bodyLimitBytes?: number;
+  /** How often to look for newly activated list versions; 0 turns polling off. */
+  listRefreshMs?: number;
 }
 
 export const API_VERSION = '0.1.0';
@@ -89,5 +92,15 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerAuth(app, deps.database.db);
   await app.register(healthRoutes(deps.database));
   await app.register(screeningRoutes({ db: deps.database.db, lists, now }));
+  await app.register(listRoutes({ db: deps.database.db, lists }));
+
+  // Other instances (or the CLI) may activate a new list version: poll the small version row.
+  if (deps.listRefreshMs !== 0) {
+    const timer = setInterval(() => {
+      lists.refresh(deps.database.db).catch((error: unknown) => app.log.warn({ err: { message: (error as Error).message } }, 'list index refresh failed'));
+    }, deps.listRefreshMs ?? 5000);
+    timer.unref();
+    app.addHook('onClose', async () => clearInterval(timer));
+  }
   return app;
 }

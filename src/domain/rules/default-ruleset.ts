@@ -16,7 +16,7 @@ export const DEFAULT_RULES: readonly Omit<Rule, 'version'>[] = [
     weight: 60,
     severity: 'high',
     forcesBlock: false,
-    indicatorIds: ['OFAC-SDN-MATCH'],
+    indicatorIds: ['LIST-SDN-PERSON'],
     params: { minSimilarity: 0.85, maxHits: 5 },
   },
 ];

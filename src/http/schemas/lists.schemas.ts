@@ -1,0 +1,118 @@
+import { z } from 'zod';
+import { ENTRY_TYPES } from '../../domain/lists/list-entry.js';
+import { LIST_FORMATS } from '../../lists/parse-list.js';
+
+export const sourceParam = z.object({
+  source: z.string().regex(/^[a-z0-9][a-z0-9-]{1,39}$/, 'must be a list slug such as ofac-sdn').meta({ example: 'ofac-sdn' }),
+});
+
+export const versionParams = sourceParam.extend({ version: z.coerce.number().int().min(1).max(1_000_000) });
+
+export const importQuery = z.strictObject({
+  format: z.enum(LIST_FORMATS).optional().describe('File format; defaults to the known format of the source (ofac-sdn → ofac-csv, un → un-xml, redflag-curated → redflag-json)'),
+});
+
+const fileRecord = z.object({ name: z.string(), role: z.string(), sha256: z.string(), bytes: z.number().int(), rows: z.number().int() });
+
+export const listVersionSchema = z
+  .object({
+    source: z.string(),
+    version: z.number().int(),
+    id: z.uuid(),
+    format: z.string(),
+    contentDigest: z.string().describe('SHA-256 over the file digests and the selection: equal for identical imports'),
+    files: z.array(fileRecord),
+    counts: z.record(z.string(), z.number()),
+    importedBy: z.string(),
+    importedAt: z.string(),
+  })
+  .meta({ id: 'ListVersion' });
+
+export const importResultSchema = z
+  .object({
+    created: z.boolean().describe('False when identical files were already imported; that version is returned'),
+    version: listVersionSchema,
+    warnings: z.array(z.object({ file: z.string(), line: z.number().optional(), element: z.string().optional(), message: z.string() })),
+  })
+  .meta({ id: 'ListImportResult' });
+
+export const listSourceSchema = z
+  .object({
+    source: z.string(),
+    name: z.string(),
+    format: z.string(),
+    activeVersion: z.number().int().nullable(),
+    activeVersionId: z.string().nullable(),
+    contentDigest: z.string().nullable(),
+    counts: z.record(z.string(), z.number()),
+    importedAt: z.string().nullable(),
+  })
+  .meta({ id: 'ListSource' });
+
+export const entrySearchQuery = z.strictObject({
+  q: z.string().trim().min(1).max(200).optional().describe('Text contained in any of the names (case-insensitive)'),
+  source: z.string().max(40).optional(),
+  type: z.enum(ENTRY_TYPES).optional(),
+  program: z.string().max(40).optional().meta({ example: 'DPRK3' }),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
+});
+
+export const entrySummarySchema = z.object({
+  id: z.string(),
+  source: z.string(),
+  sourceId: z.string(),
+  type: z.string(),
+  name: z.string(),
+  programs: z.array(z.string()),
+});
+
+export const entryPageSchema = z
+  .object({ total: z.number().int(), limit: z.number().int(), offset: z.number().int(), items: z.array(entrySummarySchema) })
+  .meta({ id: 'ListEntryPage' });
+
+export const listEntrySchema = z
+  .object({
+    id: z.string(),
+    source: z.string(),
+    version: z.number().int(),
+    listVersionId: z.string(),
+    sourceId: z.string().describe("The list's own id: OFAC ent_num, UN reference number"),
+    type: z.string(),
+    name: z.string(),
+    names: z.array(z.object({ full: z.string(), kind: z.string(), strength: z.string(), script: z.string().optional() })),
+    programs: z.array(z.string()),
+    birthDates: z.array(z.object({ value: z.string(), to: z.string().optional(), circa: z.boolean().optional() })),
+    birthPlaces: z.array(z.string()),
+    nationalities: z.array(z.string()),
+    citizenships: z.array(z.string()),
+    addresses: z.array(
+      z.object({
+        line: z.string().optional(),
+        city: z.string().optional(),
+        region: z.string().optional(),
+        postalCode: z.string().optional(),
+        country: z.string().optional().describe('ISO 3166-1 alpha-2 when known'),
+        countryName: z.string().optional(),
+      }),
+    ),
+    identifiers: z.array(
+      z.object({ kind: z.string(), value: z.string(), normalized: z.string(), currency: z.string().optional(), country: z.string().optional(), note: z.string().optional() }),
+    ),
+    remarks: z.string().optional(),
+    listedOn: z.string().optional(),
+    attributes: z.record(z.string(), z.string()),
+  })
+  .meta({ id: 'ListEntry' });
+
+const diffRow = z.object({ sourceId: z.string(), name: z.string(), entryId: z.string(), previousEntryId: z.string().nullable() });
+export const listDiffSchema = z
+  .object({
+    source: z.string(),
+    version: z.number().int(),
+    previousVersion: z.number().int().nullable(),
+    added: z.array(diffRow),
+    removed: z.array(diffRow),
+    changed: z.array(diffRow),
+  })
+  .meta({ id: 'ListVersionDiff' });
