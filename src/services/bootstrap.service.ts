@@ -1,24 +1,27 @@
-import type { Db } from '../db/client.js';
-import { countTenants, insertTenant } from '../db/repositories/tenancy.repository.js';
+import { sql } from 'drizzle-orm';
+import type { Db, DbOrTx } from '../db/client.js';
+import { countTenants, insertApiKey, insertTenant } from '../db/repositories/tenancy.repository.js';
 import { insertPublishedRuleset } from '../db/repositories/rulesets.repository.js';
 import { DEFAULT_RULES, DEFAULT_THRESHOLDS } from '../domain/rules/default-ruleset.js';
-import { createApiKey } from './api-keys.service.js';
+import { generateApiKey, hashApiKey } from './api-keys.service.js';
 
 export const DEFAULT_TENANT = 'default';
 
+async function insertTenantWithDefaults(tx: DbOrTx, input: { slug: string; name: string; createdBy: string }) {
+  const tenant = await insertTenant(tx, { slug: input.slug, name: input.name });
+  await insertPublishedRuleset(tx, {
+    tenantId: tenant.id,
+    version: 1,
+    thresholds: DEFAULT_THRESHOLDS,
+    rules: DEFAULT_RULES,
+    createdBy: input.createdBy,
+  });
+  return tenant;
+}
+
 /** Creates a tenant with the default ruleset (version 1, published). */
 export async function createTenant(db: Db, input: { slug: string; name: string; createdBy: string }) {
-  return db.transaction(async (tx) => {
-    const tenant = await insertTenant(tx, { slug: input.slug, name: input.name });
-    await insertPublishedRuleset(tx, {
-      tenantId: tenant.id,
-      version: 1,
-      thresholds: DEFAULT_THRESHOLDS,
-      rules: DEFAULT_RULES,
-      createdBy: input.createdBy,
-    });
-    return tenant;
-  });
+  return db.transaction((tx) => insertTenantWithDefaults(tx, input));
 }
 
 /**
@@ -26,13 +29,17 @@ export async function createTenant(db: Db, input: { slug: string; name: string; 
  * only when it was generated here, so the caller prints it exactly once.
  */
 export async function bootstrapIfEmpty(db: Db, options: { bootstrapApiKey?: string }) {
-  if ((await countTenants(db)) > 0) return { created: false as const };
-  await createTenant(db, { slug: DEFAULT_TENANT, name: 'Default tenant', createdBy: 'bootstrap' });
-  const created = await createApiKey(db, {
-    tenantSlug: DEFAULT_TENANT,
-    roles: ['admin'],
-    label: 'bootstrap admin key',
-    ...(options.bootstrapApiKey ? { key: options.bootstrapApiKey } : {}),
+  // One transaction, serialised by an advisory lock: two instances starting together on an
+  // empty database create one tenant and one key, and a crash leaves no half-made tenant.
+  return db.transaction(async (tx) => {
+    await tx.execute(sql`select pg_advisory_xact_lock(${BOOTSTRAP_LOCK})`);
+    if ((await countTenants(tx)) > 0) return { created: false as const };
+    const tenant = await insertTenantWithDefaults(tx, { slug: DEFAULT_TENANT, name: 'Default tenant', createdBy: 'bootstrap' });
+    const key = options.bootstrapApiKey ?? generateApiKey();
+    await insertApiKey(tx, { tenantId: tenant.id, keyHash: hashApiKey(key), keyPrefix: key.slice(0, 8), roles: ['admin'], label: 'bootstrap admin key' });
+    return { created: true as const, apiKey: key, generated: !options.bootstrapApiKey };
   });
-  return { created: true as const, apiKey: created.key, generated: !options.bootstrapApiKey };
 }
+
+/** Arbitrary constant naming the bootstrap advisory lock. */
+const BOOTSTRAP_LOCK = 0x7266_0001;

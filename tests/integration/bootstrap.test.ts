@@ -1,0 +1,35 @@
+import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { queryRows } from '../../src/db/client.js';
+import { authenticateApiKey } from '../../src/services/api-keys.service.js';
+import { bootstrapIfEmpty } from '../../src/services/bootstrap.service.js';
+import { createTestDatabase, type TestDatabase } from '../helpers/test-database.js';
+
+let database: TestDatabase;
+beforeAll(async () => {
+  database = await createTestDatabase();
+});
+afterAll(() => database.destroy());
+
+describe('bootstrap on an empty database', () => {
+  test('instances starting together create exactly one tenant and one admin key', async () => {
+    const results = await Promise.all(Array.from({ length: 4 }, () => bootstrapIfEmpty(database.db, {})));
+    const created = results.filter((result) => result.created);
+    expect(created).toHaveLength(1);
+    const counts = await queryRows<{ tenants: number; keys: number; rulesets: number }>(
+      database,
+      sql`select (select count(*)::int from tenants) as tenants, (select count(*)::int from api_keys) as keys, (select count(*)::int from rulesets) as rulesets`,
+    );
+    expect(counts[0]).toEqual({ tenants: 1, keys: 1, rulesets: 1 });
+    const first = created[0];
+    if (!first?.created) throw new Error('unreachable');
+    expect(first.apiKey).toMatch(/^rf_[A-Za-z0-9_-]{43}$/);
+    expect(await authenticateApiKey(database.db, first.apiKey)).toMatchObject({ tenantSlug: 'default', roles: ['admin'] });
+  });
+
+  test('the key is stored only as its SHA-256', async () => {
+    const rows = await queryRows<{ key_hash: string; key_prefix: string }>(database, sql`select key_hash, key_prefix from api_keys`);
+    expect(rows[0]?.key_hash).toMatch(/^[0-9a-f]{64}$/);
+    expect(rows[0]?.key_prefix).toHaveLength(8);
+  });
+});
