@@ -1,6 +1,6 @@
 import { uuidv7 } from 'uuidv7';
 import type { Db } from '../db/client.js';
-import { findDecision, findDecisionByIdempotencyKey, insertDecision, type DecisionRow } from '../db/repositories/decisions.repository.js';
+import { appendDecision, findDecision, findDecisionByIdempotencyKey, type DecisionRow } from '../db/repositories/decisions.repository.js';
 import { findActiveRuleset } from '../db/repositories/rulesets.repository.js';
 import { evaluateRuleset } from '../domain/rules/evaluate.js';
 import type { Hit, Outcome } from '../domain/rules/ruleset.js';
@@ -66,7 +66,7 @@ export async function screenSubject(deps: ScreeningDeps, request: ScreenRequest)
   if (!ruleset) throw new AppError('conflict', 'The tenant has no published ruleset');
   const snapshot = deps.lists.current();
   const evaluation = evaluateRuleset(request.subject, ruleset, snapshot);
-  const row = await insertDecision(deps.db, {
+  const row = await deps.db.transaction((tx) => appendDecision(tx, {
     id: uuidv7(),
     tenantId: request.tenantId,
     externalRef: request.subject.externalRef ?? null,
@@ -80,7 +80,7 @@ export async function screenSubject(deps: ScreeningDeps, request: ScreenRequest)
     inputDigest,
     idempotencyKey: request.idempotencyKey ?? null,
     createdAt: deps.now().toISOString(),
-  });
+  }, (link) => canonicalDigest({ ...link, inputDigest })));
   return { decision: toDecisionView(row), replayed: false };
 }
 

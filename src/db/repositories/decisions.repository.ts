@@ -1,13 +1,31 @@
 import { and, eq } from 'drizzle-orm';
 import type { DbOrTx } from '../client.js';
-import { decisions } from '../schema/index.js';
+import { auditChainHeads, decisions } from '../schema/index.js';
 
 export type DecisionRow = typeof decisions.$inferSelect;
 export type NewDecision = typeof decisions.$inferInsert;
 
-export async function insertDecision(db: DbOrTx, decision: NewDecision): Promise<DecisionRow> {
-  const [row] = await db.insert(decisions).values(decision).returning();
+export const GENESIS_HASH = '0'.repeat(64);
+
+export type UnchainedDecision = Omit<NewDecision, 'sequence' | 'prevHash' | 'hash'>;
+
+/**
+ * Appends a decision to its tenant's hash chain. Must run inside a transaction: the chain head
+ * row is locked until commit, so concurrent appends queue up and the chain never forks.
+ */
+export async function appendDecision(
+  tx: DbOrTx,
+  decision: UnchainedDecision,
+  hashOf: (link: { sequence: number; prevHash: string }) => string,
+): Promise<DecisionRow> {
+  await tx.insert(auditChainHeads).values({ tenantId: decision.tenantId, sequence: 0, hash: GENESIS_HASH }).onConflictDoNothing();
+  const [head] = await tx.select().from(auditChainHeads).where(eq(auditChainHeads.tenantId, decision.tenantId)).for('update');
+  if (!head) throw new Error('chain head missing after upsert');
+  const link = { sequence: head.sequence + 1, prevHash: head.hash };
+  const hash = hashOf(link);
+  const [row] = await tx.insert(decisions).values({ ...decision, ...link, hash }).returning();
   if (!row) throw new Error('decision insert returned nothing');
+  await tx.update(auditChainHeads).set({ sequence: link.sequence, hash }).where(eq(auditChainHeads.tenantId, decision.tenantId));
   return row;
 }
 

@@ -1,4 +1,4 @@
-import { index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { bigint, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { rulesets } from './rules.js';
 import { tenants } from './tenancy.js';
 
@@ -30,10 +30,20 @@ export const decisions = pgTable(
     input: jsonb('input').$type<unknown>(),
     inputDigest: text('input_digest').notNull(),
     idempotencyKey: text('idempotency_key'),
+    subjectId: uuid('subject_id'),
+    /** Position in the tenant's hash chain, from 1. */
+    sequence: bigint('sequence', { mode: 'number' }).notNull(),
+    prevHash: text('prev_hash').notNull(),
+    /** SHA-256 of the canonical chain record (see src/domain/audit). */
+    hash: text('hash').notNull(),
+    /** When the stored input was erased (retention or a subject's request); its digest stays. */
+    inputErasedAt: timestamp('input_erased_at', { withTimezone: true, mode: 'string' }),
     createdAt: timestamp('created_at', { withTimezone: true, mode: 'string' }).notNull().defaultNow(),
   },
   (table) => [
     index('decisions_tenant_created_idx').on(table.tenantId, table.createdAt),
     uniqueIndex('decisions_tenant_idempotency_uq').on(table.tenantId, table.idempotencyKey),
+    uniqueIndex('decisions_tenant_sequence_uq').on(table.tenantId, table.sequence),
+    index('decisions_subject_idx').on(table.subjectId),
   ],
 );
