@@ -1,6 +1,7 @@
 import { uuidv7 } from 'uuidv7';
 import type { Db } from '../db/client.js';
 import { appendDecision, findDecision, findDecisionByIdempotencyKey, type DecisionRow } from '../db/repositories/decisions.repository.js';
+import { setLastDecision, upsertSubject } from '../db/repositories/subjects.repository.js';
 import { findActiveRuleset } from '../db/repositories/rulesets.repository.js';
 import { evaluateRuleset } from '../domain/rules/evaluate.js';
 import type { Hit, Outcome } from '../domain/rules/ruleset.js';
@@ -66,21 +67,32 @@ export async function screenSubject(deps: ScreeningDeps, request: ScreenRequest)
   if (!ruleset) throw new AppError('conflict', 'The tenant has no published ruleset');
   const snapshot = deps.lists.current();
   const evaluation = evaluateRuleset(request.subject, ruleset, snapshot);
-  const row = await deps.db.transaction((tx) => appendDecision(tx, {
-    id: uuidv7(),
-    tenantId: request.tenantId,
-    externalRef: request.subject.externalRef ?? null,
-    outcome: evaluation.outcome,
-    score: evaluation.score,
-    hits: evaluation.hits,
-    rulesetId: ruleset.id,
-    rulesetVersion: ruleset.version,
-    listVersions: snapshot.versions,
-    input,
-    inputDigest,
-    idempotencyKey: request.idempotencyKey ?? null,
-    createdAt: deps.now().toISOString(),
-  }, (link) => canonicalDigest({ ...link, inputDigest })));
+  const createdAt = deps.now().toISOString();
+  const row = await deps.db.transaction(async (tx) => {
+    const subject = await upsertSubject(tx, { tenantId: request.tenantId, externalRef: request.subject.externalRef, monitored: false, at: createdAt });
+    const decision = await appendDecision(
+      tx,
+      {
+        id: uuidv7(),
+        tenantId: request.tenantId,
+        subjectId: subject.id,
+        externalRef: request.subject.externalRef ?? null,
+        outcome: evaluation.outcome,
+        score: evaluation.score,
+        hits: evaluation.hits,
+        rulesetId: ruleset.id,
+        rulesetVersion: ruleset.version,
+        listVersions: snapshot.versions,
+        input,
+        inputDigest,
+        idempotencyKey: request.idempotencyKey ?? null,
+        createdAt,
+      },
+      (link) => canonicalDigest({ ...link, inputDigest }),
+    );
+    await setLastDecision(tx, subject.id, decision.id);
+    return decision;
+  });
   return { decision: toDecisionView(row), replayed: false };
 }
 

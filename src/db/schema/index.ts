@@ -4,3 +4,4 @@ export * from './lists.js';
 export * from './rules.js';
 export * from './tenancy.js';
 export * from './subjects.js';
+export * from './cases.js';
