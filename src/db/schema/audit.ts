@@ -11,6 +11,8 @@ export const auditChainHeads = pgTable('audit_chain_heads', {
     .references(() => tenants.id),
   sequence: bigint('sequence', { mode: 'number' }).notNull(),
   hash: text('hash').notNull(),
+  /** created_at of the head decision: later decisions never get an earlier time. */
+  lastCreatedAt: timestamp('last_created_at', { withTimezone: true, mode: 'string' }),
 });
 
 /** Administrative changes (keys, rulesets, list imports, dispositions, erasures). Append-only. */

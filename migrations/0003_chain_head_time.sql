@@ -1,0 +1,1 @@
+ALTER TABLE "audit_chain_heads" ADD COLUMN "last_created_at" timestamp with time zone;

@@ -1,0 +1,426 @@
+/**
+ * Offline verifier for decision-log exports (`npm run cli -- audit verify-export <file>`).
+ *
+ * Streams the file once: every byte before the last line is hashed and parsed as rows, the
+ * last line must be the manifest. Holds one line, one CSV record and the last (sequence, hash)
+ * per tenant, so a million-row file verifies in flat memory. Checks:
+ * - the manifest is present, last, and well formed;
+ * - its row count, first and last chain hash, and SHA-256 of the bytes before it;
+ * - every row parses; per tenant, sequences ascend and a row whose sequence directly follows the
+ *   previous row's carries that row's hash as its prevHash; gaps in the sequence are problems
+ *   unless the manifest's filter selected by outcome (which legitimately skips decisions);
+ * - rows lie inside the manifest's filter (outcome, created_at in [from, to)).
+ *
+ * What it cannot check: the chain hashes themselves (the export carries a summary of each
+ * decision, not the full hashed record), and a file whose rows and manifest were both rewritten
+ * consistently. Compare the first row's prevHash and the last hash with the database (or a
+ * published chain head) for that.
+ */
+import { createReadStream } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { parseArgs } from 'node:util';
+import {
+  CSV_MANIFEST_PREFIX,
+  EXPORT_CSV_COLUMNS,
+  NDJSON_MANIFEST_PREFIX,
+  parseManifestLine,
+  type ExportFormat,
+  type ExportManifest,
+} from '../domain/audit/export-format.js';
+import { OUTCOMES } from '../domain/rules/ruleset.js';
+import { CsvRecordReader, type CsvRecord } from './csv-record-reader.js';
+
+export type ExportProblemCode =
+  | 'unknown_format'
+  | 'bad_header'
+  | 'malformed_row'
+  | 'line_too_long'
+  | 'missing_manifest'
+  | 'manifest_not_last'
+  | 'invalid_manifest'
+  | 'row_count_mismatch'
+  | 'body_digest_mismatch'
+  | 'first_hash_mismatch'
+  | 'last_hash_mismatch'
+  | 'sequence_order'
+  | 'sequence_gap'
+  | 'prev_link_mismatch'
+  | 'row_outside_filter';
+
+export interface ExportProblem {
+  code: ExportProblemCode;
+  message: string;
+  /** 1-based physical line in the file, when the problem is at one. */
+  line?: number;
+  sequence?: number;
+}
+
+export interface VerifyExportResult {
+  ok: boolean;
+  format: ExportFormat | null;
+  /** Data rows read (the CSV header and the manifest not counted). */
+  rows: number;
+  manifest: ExportManifest | null;
+  /** SHA-256 of every byte before the manifest line (before the last line when there is none). */
+  bodySha256: string;
+  /** The first `maxProblems` problems found, in file order (manifest checks last). */
+  problems: ExportProblem[];
+  /** All problems found, including those left out of `problems`. */
+  problemCount: number;
+}
+
+export interface VerifyExportOptions {
+  /** Problems kept in the result; the rest are only counted. Default 100. */
+  maxProblems?: number;
+  /** Longest line accepted, in bytes. Default 4 MiB. */
+  maxLineBytes?: number;
+}
+
+const HEX64 = /^[0-9a-f]{64}$/;
+const SEQUENCE = /^[1-9][0-9]{0,15}$/;
+const NEWLINE = 0x0a;
+
+interface RowFacts {
+  sequence: number;
+  tenantId: string;
+  outcome: string;
+  createdAt: string;
+  prevHash: string;
+  hash: string;
+}
+
+class ExportChecker {
+  readonly problems: ExportProblem[] = [];
+  problemCount = 0;
+  rows = 0;
+  firstHash: string | null = null;
+  lastHash: string | null = null;
+  /** Gaps are only problems if the filter did not select by outcome, known once the manifest is read. */
+  private readonly gaps: ExportProblem[] = [];
+  private gapCount = 0;
+  private readonly tenants = new Map<string, { sequence: number; hash: string }>();
+  /** First line of each outcome seen, and the earliest and latest times, to check the filter at the end. */
+  private readonly outcomes = new Map<string, number>();
+  private earliest: { time: number; line: number; text: string } | undefined;
+  private latest: { time: number; line: number; text: string } | undefined;
+
+  constructor(private readonly maxProblems: number) {}
+
+  problem(problem: ExportProblem): void {
+    this.problemCount += 1;
+    if (this.problems.length < this.maxProblems) this.problems.push(problem);
+  }
+
+  /** Counts a data row whose chain columns could not be read. */
+  malformedRow(line: number, message: string, hash: string | null): void {
+    this.rows += 1;
+    this.firstHash ??= hash ?? '';
+    this.lastHash = hash ?? '';
+    this.problem({ code: 'malformed_row', message, line });
+  }
+
+  row(facts: RowFacts, line: number): void {
+    this.rows += 1;
+    this.firstHash ??= facts.hash;
+    this.lastHash = facts.hash;
+    const { sequence, tenantId } = facts;
+    const previous = this.tenants.get(tenantId);
+    if (previous) {
+      if (sequence <= previous.sequence) {
+        this.problem({ code: 'sequence_order', message: `sequence ${sequence} of tenant ${tenantId} after ${previous.sequence}`, line, sequence });
+      } else if (sequence === previous.sequence + 1) {
+        if (facts.prevHash !== previous.hash) {
+          this.problem({ code: 'prev_link_mismatch', message: `prevHash of sequence ${sequence} is not the hash of sequence ${previous.sequence}`, line, sequence });
+        }
+      } else {
+        this.gapCount += 1;
+        if (this.gaps.length < this.maxProblems) {
+          this.gaps.push({ code: 'sequence_gap', message: `sequence ${sequence} of tenant ${tenantId} follows ${previous.sequence}`, line, sequence });
+        }
+      }
+    }
+    // Only the newest position per tenant is kept: memory grows with tenants, not rows.
+    if (!previous || sequence > previous.sequence) this.tenants.set(tenantId, { sequence, hash: facts.hash });
+    if (!this.outcomes.has(facts.outcome)) this.outcomes.set(facts.outcome, line);
+    const time = Date.parse(facts.createdAt);
+    if (Number.isNaN(time)) {
+      this.problem({ code: 'malformed_row', message: `created_at ${facts.createdAt} is not a time`, line, sequence });
+    } else {
+      if (!this.earliest || time < this.earliest.time) this.earliest = { time, line, text: facts.createdAt };
+      if (!this.latest || time > this.latest.time) this.latest = { time, line, text: facts.createdAt };
+    }
+  }
+
+  /** Checks that need the manifest: counts, hashes, digest, filter, and whether gaps matter. */
+  finish(manifest: ExportManifest, bodySha256: string): void {
+    if (manifest.rows !== this.rows) this.problem({ code: 'row_count_mismatch', message: `manifest says ${manifest.rows} rows, the file has ${this.rows}` });
+    if (manifest.firstHash !== this.firstHash) {
+      this.problem({ code: 'first_hash_mismatch', message: `manifest firstHash ${manifest.firstHash} differs from the first row's ${this.firstHash}` });
+    }
+    if (manifest.lastHash !== this.lastHash) {
+      this.problem({ code: 'last_hash_mismatch', message: `manifest lastHash ${manifest.lastHash} differs from the last row's ${this.lastHash}` });
+    }
+    if (manifest.bodySha256 !== bodySha256) {
+      this.problem({ code: 'body_digest_mismatch', message: `the rows' SHA-256 is ${bodySha256}, the manifest says ${manifest.bodySha256}: the rows were altered` });
+    }
+    if (manifest.filter.outcome === null) this.reportGaps();
+    else {
+      for (const [outcome, line] of this.outcomes) {
+        if (outcome !== manifest.filter.outcome) {
+          this.problem({ code: 'row_outside_filter', message: `outcome ${outcome} outside the filter outcome=${manifest.filter.outcome}`, line });
+        }
+      }
+    }
+    const from = manifest.filter.from === null ? Number.NaN : Date.parse(manifest.filter.from);
+    const to = manifest.filter.to === null ? Number.NaN : Date.parse(manifest.filter.to);
+    if (this.earliest && this.earliest.time < from) {
+      this.problem({ code: 'row_outside_filter', message: `created_at ${this.earliest.text} is before the filter's from ${manifest.filter.from}`, line: this.earliest.line });
+    }
+    if (this.latest && this.latest.time >= to) {
+      this.problem({ code: 'row_outside_filter', message: `created_at ${this.latest.text} is not before the filter's to ${manifest.filter.to}`, line: this.latest.line });
+    }
+  }
+
+  /** Without a trustworthy manifest, a gap may be a deleted row: report it. */
+  reportGaps(): void {
+    for (const gap of this.gaps) this.problem(gap);
+    this.problemCount += this.gapCount - this.gaps.length;
+  }
+}
+
+function csvRowFacts(fields: string[]): RowFacts | string {
+  if (fields.length !== EXPORT_CSV_COLUMNS.length) return `${fields.length} fields, expected ${EXPORT_CSV_COLUMNS.length}`;
+  const at = (name: (typeof EXPORT_CSV_COLUMNS)[number]) => fields[EXPORT_CSV_COLUMNS.indexOf(name)] ?? '';
+  return rowFacts({
+    sequence: SEQUENCE.test(at('sequence')) ? Number(at('sequence')) : at('sequence'),
+    tenantId: at('tenant_id'),
+    outcome: at('outcome'),
+    createdAt: at('created_at'),
+    prevHash: at('prev_hash'),
+    hash: at('hash'),
+  });
+}
+
+function rowFacts(value: Record<string, unknown>): RowFacts | string {
+  const { sequence, tenantId, outcome, createdAt, prevHash, hash } = value;
+  if (typeof sequence !== 'number' || !Number.isSafeInteger(sequence) || sequence < 1) return `sequence ${String(sequence)} is not a positive integer`;
+  if (typeof tenantId !== 'string' || tenantId === '') return 'tenant id missing';
+  if (!(OUTCOMES as readonly unknown[]).includes(outcome)) return `outcome ${String(outcome)} is not one of ${OUTCOMES.join(', ')}`;
+  if (typeof createdAt !== 'string') return 'created_at missing';
+  if (typeof prevHash !== 'string' || !HEX64.test(prevHash)) return 'prev_hash is not 64 hex digits';
+  if (typeof hash !== 'string' || !HEX64.test(hash)) return 'hash is not 64 hex digits';
+  return { sequence, tenantId, outcome: outcome as string, createdAt, prevHash, hash };
+}
+
+function detectFormat(firstLine: Buffer): ExportFormat | null {
+  const text = firstLine.subarray(0, 64).toString('utf8');
+  if (text.startsWith('{')) return 'ndjson';
+  if (text.startsWith(`${EXPORT_CSV_COLUMNS[0]},`) || text.startsWith(CSV_MANIFEST_PREFIX)) return 'csv';
+  return null;
+}
+
+function isManifestLine(format: ExportFormat, line: Buffer): boolean {
+  const prefix = format === 'csv' ? CSV_MANIFEST_PREFIX : NDJSON_MANIFEST_PREFIX;
+  return line.subarray(0, prefix.length).toString('latin1') === prefix;
+}
+
+/** Verifies an export read from any byte stream (a file, an HTTP response body). */
+export async function verifyExportStream(source: AsyncIterable<Buffer | string>, options: VerifyExportOptions = {}): Promise<VerifyExportResult> {
+  const maxLineBytes = options.maxLineBytes ?? 4 * 1024 * 1024;
+  const checker = new ExportChecker(options.maxProblems ?? 100);
+  const body = createHash('sha256');
+  const csv = new CsvRecordReader(maxLineBytes);
+  let format: ExportFormat | null = null;
+  let unknownFormat = false;
+  let headerSeen = false;
+  let lineNumber = 0;
+
+  function csvRecord(record: CsvRecord): void {
+    if (!headerSeen) {
+      headerSeen = true;
+      if (record.fields.join(',') !== EXPORT_CSV_COLUMNS.join(',')) {
+        checker.problem({ code: 'bad_header', message: `header is not ${EXPORT_CSV_COLUMNS.join(',')}`, line: record.line });
+      }
+      return;
+    }
+    if (record.fields[0] === '#manifest') {
+      checker.problem({ code: 'manifest_not_last', message: 'a manifest line is followed by more lines', line: record.line });
+      return;
+    }
+    if (record.error) return checker.malformedRow(record.line, record.error, record.fields[EXPORT_CSV_COLUMNS.length - 1] ?? null);
+    const facts = csvRowFacts(record.fields);
+    if (typeof facts === 'string') return checker.malformedRow(record.line, facts, null);
+    checker.row(facts, record.line);
+  }
+
+  function ndjsonLine(text: string, line: number): void {
+    if (text.startsWith(NDJSON_MANIFEST_PREFIX)) {
+      checker.problem({ code: 'manifest_not_last', message: 'a manifest line is followed by more lines', line });
+      return;
+    }
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch {
+      return checker.malformedRow(line, 'not a JSON object', null);
+    }
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) return checker.malformedRow(line, 'not a JSON object', null);
+    const facts = rowFacts(value as Record<string, unknown>);
+    if (typeof facts === 'string') return checker.malformedRow(line, facts, null);
+    checker.row(facts, line);
+  }
+
+  /** A line known not to be the last one: hash it and read it as data. */
+  function release(line: Buffer): void {
+    body.update(line);
+    lineNumber += 1;
+    if (format === 'csv') {
+      for (const record of csv.feed(line.toString('utf8'))) csvRecord(record);
+    } else if (format === 'ndjson') {
+      ndjsonLine(line.toString('utf8').replace(/\r?\n$/, ''), lineNumber);
+    }
+  }
+
+  // The last line is the manifest, so each complete line is held back until the next one shows up.
+  let held: Buffer | undefined;
+  let partial: Buffer[] = [];
+  let partialBytes = 0;
+  let tooLong = false;
+  function hold(line: Buffer): void {
+    if (format === null && !unknownFormat) {
+      format = detectFormat(line);
+      unknownFormat = format === null;
+    }
+    if (held) release(held);
+    held = line;
+  }
+
+  for await (const chunk of source) {
+    const bytes = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk;
+    let start = 0;
+    for (;;) {
+      const end = bytes.indexOf(NEWLINE, start);
+      const piece = bytes.subarray(start, end === -1 ? bytes.length : end + 1);
+      if (partialBytes + piece.length > maxLineBytes) tooLong = true;
+      if (tooLong) break;
+      if (end === -1) {
+        if (piece.length > 0) {
+          partial.push(piece);
+          partialBytes += piece.length;
+        }
+        break;
+      }
+      hold(partial.length === 0 ? piece : Buffer.concat([...partial, piece]));
+      partial = [];
+      partialBytes = 0;
+      start = end + 1;
+    }
+    if (tooLong) break;
+  }
+
+  const result = (manifest: ExportManifest | null, bodySha256: string): VerifyExportResult => ({
+    ok: checker.problemCount === 0,
+    format,
+    rows: checker.rows,
+    manifest,
+    bodySha256,
+    problems: checker.problems,
+    problemCount: checker.problemCount,
+  });
+
+  if (tooLong) {
+    const line = lineNumber + (held ? 2 : 1);
+    checker.problem({ code: 'line_too_long', message: `line ${line} is longer than ${maxLineBytes} bytes; verification stopped`, line });
+    return result(null, body.digest('hex'));
+  }
+  // A last line without a line break still counts (the file may have been cut there).
+  if (partial.length > 0) hold(Buffer.concat(partial));
+  if (unknownFormat || format === null) {
+    checker.problem({ code: 'unknown_format', message: held ? 'the file is neither a CSV nor an NDJSON decision export' : 'the file is empty' });
+    return result(null, body.digest('hex'));
+  }
+  const exportFormat: ExportFormat = format;
+  function flushCsv(): void {
+    if (exportFormat !== 'csv') return;
+    const last = csv.end();
+    if (last) csvRecord(last);
+    if (!headerSeen) checker.problem({ code: 'bad_header', message: 'the CSV header is missing' });
+  }
+
+  if (held && isManifestLine(exportFormat, held)) {
+    flushCsv();
+    const bodySha256 = body.digest('hex');
+    const parsed = parseManifestLine(exportFormat, held.toString('utf8'));
+    if (!parsed.ok) {
+      checker.problem({ code: 'invalid_manifest', message: parsed.error, line: lineNumber + 1 });
+      checker.reportGaps();
+      return result(null, bodySha256);
+    }
+    checker.finish(parsed.manifest, bodySha256);
+    return result(parsed.manifest, bodySha256);
+  }
+  if (held) release(held);
+  flushCsv();
+  checker.problem({ code: 'missing_manifest', message: 'the file does not end with a manifest line: it was truncated or the manifest removed' });
+  checker.reportGaps();
+  return result(null, body.digest('hex'));
+}
+
+export function verifyExportFile(path: string, options: VerifyExportOptions = {}): Promise<VerifyExportResult> {
+  return verifyExportStream(createReadStream(path, { highWaterMark: 256 * 1024 }), options);
+}
+
+/** Where the CLI writes: process.stdout / process.stderr, or a test double. */
+export interface TextSink {
+  write(text: string): unknown;
+}
+
+const CLI_USAGE = `Usage: audit verify-export [--json] <file>
+  Verifies a decision-log export (CSV or NDJSON) offline: manifest, row count, first and last
+  chain hash, SHA-256 of the rows, and prevHash links between consecutive decisions.
+  Exit code 0: verified; 1: problems found; 2: usage error or unreadable file.
+`;
+
+/** The `audit verify-export` command: `args` are the words after it. Returns the exit code. */
+export async function runVerifyExportCli(args: string[], stdout: TextSink, stderr: TextSink): Promise<number> {
+  let values: { json?: boolean; help?: boolean };
+  let positionals: string[];
+  try {
+    ({ values, positionals } = parseArgs({ args, options: { json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } }, allowPositionals: true, strict: true }));
+  } catch (error) {
+    stderr.write(`${(error as Error).message}\n${CLI_USAGE}`);
+    return 2;
+  }
+  if (values.help) {
+    stdout.write(CLI_USAGE);
+    return 0;
+  }
+  const [file] = positionals;
+  if (file === undefined || positionals.length !== 1) {
+    stderr.write(CLI_USAGE);
+    return 2;
+  }
+  let result: VerifyExportResult;
+  try {
+    result = await verifyExportFile(file);
+  } catch (error) {
+    stderr.write(`cannot read ${file}: ${(error as Error).message}\n`);
+    return 2;
+  }
+  if (values.json) {
+    stdout.write(`${JSON.stringify(result)}\n`);
+  } else {
+    const summary = `${result.format ?? 'unknown format'}, ${result.rows} rows, body sha256 ${result.bodySha256}`;
+    if (result.ok && result.manifest) {
+      stdout.write(`OK ${file}: ${summary}\n  first hash ${result.manifest.firstHash ?? '-'}\n  last hash  ${result.manifest.lastHash ?? '-'}\n`);
+    } else {
+      stdout.write(`FAILED ${file}: ${summary}; ${result.problemCount} problem(s)\n`);
+      for (const problem of result.problems) {
+        const where = problem.line === undefined ? '' : ` (line ${problem.line})`;
+        stdout.write(`  ${problem.code}${where}: ${problem.message}\n`);
+      }
+      if (result.problemCount > result.problems.length) stdout.write(`  … and ${result.problemCount - result.problems.length} more\n`);
+    }
+  }
+  return result.ok ? 0 : 1;
+}

@@ -1,0 +1,176 @@
+import { and, asc, count, desc, eq, inArray, lte, ne, notInArray, sql, type SQL } from 'drizzle-orm';
+import type { DbOrTx } from '../client.js';
+import { apiKeys, caseDecisions, caseEvents, cases, decisions, falsePositives, listEntries, listVersions, subjects } from '../schema/index.js';
+
+export type CaseRow = typeof cases.$inferSelect;
+export type NewCase = typeof cases.$inferInsert;
+export type CaseEventRow = typeof caseEvents.$inferSelect;
+export type NewCaseEvent = typeof caseEvents.$inferInsert;
+export type CaseStateColumns = Pick<CaseRow, 'status' | 'outcome' | 'score' | 'assignee' | 'disposition' | 'pendingDisposition' | 'proposedBy' | 'closedAt'>;
+
+/**
+ * Serialises case changes of one subject: two screenings of the same person (or a screening and
+ * a reviewer) must not both decide "no open case yet".
+ */
+export async function lockSubject(tx: DbOrTx, subjectId: string) {
+  await tx.select({ id: subjects.id }).from(subjects).where(eq(subjects.id, subjectId)).for('update');
+}
+
+export async function findActiveCaseOfSubject(tx: DbOrTx, tenantId: string, subjectId: string): Promise<CaseRow | undefined> {
+  const [row] = await tx
+    .select()
+    .from(cases)
+    .where(and(eq(cases.tenantId, tenantId), eq(cases.subjectId, subjectId), ne(cases.status, 'closed')))
+    .for('update');
+  return row;
+}
+
+/** Scoped by tenant: another tenant's case is indistinguishable from a missing one. */
+export async function findCase(db: DbOrTx, tenantId: string, id: string, options: { forUpdate?: boolean } = {}): Promise<CaseRow | undefined> {
+  const query = db
+    .select()
+    .from(cases)
+    .where(and(eq(cases.tenantId, tenantId), eq(cases.id, id)));
+  const [row] = options.forUpdate ? await query.for('update') : await query;
+  return row;
+}
+
+export async function insertCase(tx: DbOrTx, row: NewCase): Promise<CaseRow> {
+  const [inserted] = await tx.insert(cases).values(row).returning();
+  if (!inserted) throw new Error('case insert returned nothing');
+  return inserted;
+}
+
+export async function updateCaseState(tx: DbOrTx, id: string, state: CaseStateColumns, updatedAt: string): Promise<CaseRow> {
+  const [row] = await tx
+    .update(cases)
+    .set({ ...state, updatedAt })
+    .where(eq(cases.id, id))
+    .returning();
+  if (!row) throw new Error('case update returned nothing');
+  return row;
+}
+
+export async function insertCaseDecision(tx: DbOrTx, row: { caseId: string; decisionId: string; addedAt: string }) {
+  await tx.insert(caseDecisions).values(row).onConflictDoNothing();
+}
+
+export async function insertCaseEvent(tx: DbOrTx, row: NewCaseEvent): Promise<CaseEventRow> {
+  const [inserted] = await tx.insert(caseEvents).values(row).returning();
+  if (!inserted) throw new Error('case event insert returned nothing');
+  return inserted;
+}
+
+export async function findCaseEvents(db: DbOrTx, caseId: string): Promise<CaseEventRow[]> {
+  // Ids are UUIDv7: the id breaks ties between events written in the same millisecond in order.
+  return db.select().from(caseEvents).where(eq(caseEvents.caseId, caseId)).orderBy(asc(caseEvents.createdAt), asc(caseEvents.id));
+}
+
+export interface CaseQueueFilter {
+  status?: string[];
+  assignee?: string;
+  outcome?: string;
+  /** Only cases opened at or before this instant. */
+  openedBefore?: string;
+  limit: number;
+  offset: number;
+}
+
+const decisionCount = sql<number>`(select count(*)::int from ${caseDecisions} where ${caseDecisions.caseId} = ${cases.id})`;
+
+export async function findCaseQueue(db: DbOrTx, tenantId: string, filter: CaseQueueFilter) {
+  const conditions: SQL[] = [eq(cases.tenantId, tenantId)];
+  if (filter.status && filter.status.length > 0) conditions.push(inArray(cases.status, filter.status));
+  if (filter.assignee !== undefined) conditions.push(eq(cases.assignee, filter.assignee));
+  if (filter.outcome) conditions.push(eq(cases.outcome, filter.outcome));
+  if (filter.openedBefore) conditions.push(lte(cases.openedAt, filter.openedBefore));
+  const where = and(...conditions);
+  const [total] = await db.select({ value: count() }).from(cases).where(where);
+  const rows = await db
+    .select({ case: cases, externalRef: subjects.externalRef, decisionCount })
+    .from(cases)
+    .innerJoin(subjects, eq(subjects.id, cases.subjectId))
+    .where(where)
+    // Most serious first; among equals the longest waiting first.
+    .orderBy(desc(cases.score), asc(cases.openedAt), asc(cases.id))
+    .limit(filter.limit)
+    .offset(filter.offset);
+  return { total: total?.value ?? 0, rows };
+}
+
+export async function findCaseWithSubject(db: DbOrTx, tenantId: string, id: string) {
+  const [row] = await db
+    .select({ case: cases, externalRef: subjects.externalRef, decisionCount })
+    .from(cases)
+    .innerJoin(subjects, eq(subjects.id, cases.subjectId))
+    .where(and(eq(cases.tenantId, tenantId), eq(cases.id, id)));
+  return row;
+}
+
+/** The decisions a case covers, oldest first. */
+export async function findDecisionsOfCase(db: DbOrTx, caseId: string) {
+  return db
+    .select({ decision: decisions, addedAt: caseDecisions.addedAt })
+    .from(caseDecisions)
+    .innerJoin(decisions, eq(decisions.id, caseDecisions.decisionId))
+    .where(eq(caseDecisions.caseId, caseId))
+    .orderBy(asc(decisions.createdAt), asc(decisions.id));
+}
+
+/** The subject's other decisions (not covered by the case), newest first. */
+export async function findOtherDecisionsOfSubject(db: DbOrTx, tenantId: string, subjectId: string, excludeIds: string[], limit: number) {
+  const conditions: SQL[] = [eq(decisions.tenantId, tenantId), eq(decisions.subjectId, subjectId)];
+  if (excludeIds.length > 0) conditions.push(notInArray(decisions.id, excludeIds));
+  return db
+    .select({ id: decisions.id, outcome: decisions.outcome, score: decisions.score, createdAt: decisions.createdAt })
+    .from(decisions)
+    .where(and(...conditions))
+    .orderBy(desc(decisions.createdAt), desc(decisions.id))
+    .limit(limit);
+}
+
+/** List entries by id, whichever version they belong to (a decision cites the version it saw). */
+export async function findListEntriesByIds(db: DbOrTx, ids: string[]) {
+  if (ids.length === 0) return [];
+  return db
+    .select({ entry: listEntries, version: listVersions.version })
+    .from(listEntries)
+    .innerJoin(listVersions, eq(listVersions.id, listEntries.listVersionId))
+    .where(inArray(listEntries.id, ids));
+}
+
+export async function findContentHashes(db: DbOrTx, entryIds: string[]): Promise<Map<string, string>> {
+  if (entryIds.length === 0) return new Map();
+  const rows = await db.select({ id: listEntries.id, contentHash: listEntries.contentHash }).from(listEntries).where(inArray(listEntries.id, entryIds));
+  return new Map(rows.map((row) => [row.id, row.contentHash]));
+}
+
+export async function findFalsePositivesOfSubject(db: DbOrTx, tenantId: string, subjectId: string) {
+  return db
+    .select()
+    .from(falsePositives)
+    .where(and(eq(falsePositives.tenantId, tenantId), eq(falsePositives.subjectId, subjectId)));
+}
+
+export async function insertFalsePositives(tx: DbOrTx, rows: (typeof falsePositives.$inferInsert)[]) {
+  if (rows.length === 0) return;
+  // Clearing the same entry twice keeps the first record of who cleared it and when.
+  await tx.insert(falsePositives).values(rows).onConflictDoNothing();
+}
+
+/** The case a decision belongs to (its latest, should a decision ever be in two). */
+export async function findCaseOfDecision(db: DbOrTx, tenantId: string, decisionId: string) {
+  const [row] = await db
+    .select({ id: cases.id, status: cases.status, disposition: cases.disposition })
+    .from(caseDecisions)
+    .innerJoin(cases, eq(cases.id, caseDecisions.caseId))
+    .where(and(eq(caseDecisions.decisionId, decisionId), eq(cases.tenantId, tenantId)))
+    .orderBy(desc(cases.openedAt))
+    .limit(1);
+  return row;
+}
+
+export async function findApiKeyLabel(db: DbOrTx, keyId: string): Promise<string | null> {
+  const [row] = await db.select({ label: apiKeys.label }).from(apiKeys).where(eq(apiKeys.id, keyId));
+  return row?.label ?? null;
+}
