@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from './config.js';
 import { DataDirLockedError } from './db/data-dir-lock.js';
 import { openMigratedDatabase } from './db/open-configured.js';
+import { runVerifyExportCli } from './audit/verify-export.js';
 import { AppError } from './errors.js';
 import { createApiKey } from './services/api-keys.service.js';
 import { bootstrapIfEmpty } from './services/bootstrap.service.js';
@@ -15,6 +16,11 @@ const USAGE = `Usage: npm run cli -- <command> [options]
 Commands:
   keys create --tenant <slug> --role <role> [--role <role> ...] [--label <text>]
       Creates an API key and prints it once. Roles: screener, reviewer, rules_admin, auditor, admin.
+
+  audit verify-export [--json] <file>
+      Checks a decision-log export (CSV or NDJSON from GET /v1/audit/decisions/export) offline, no
+      database needed: manifest, row count, first and last hash, SHA-256 of the rows, chain links.
+      Exit code 0: verified; 1: problems found (each named); 2: usage error or unreadable file.
 
   lists import --source <slug> [--format ofac-csv|un-xml|redflag-json] [--dprk-only] <files or folder>...
       Imports list files as a new version (or finds the identical one) and prints it.
@@ -40,6 +46,7 @@ async function keysCreate(args: string[]) {
       tenantSlug: values.tenant,
       roles: values.role,
       ...(values.label ? { label: values.label } : {}),
+      actor: `cli:${process.env.USER ?? 'unknown'}`,
     });
     process.stdout.write(`${JSON.stringify({ id: created.id, tenant: created.tenantSlug, roles: created.roles, key: created.key })}\n`);
   } finally {
@@ -89,6 +96,11 @@ async function run(argv: string[]) {
   const [group, command, ...rest] = argv;
   if (group === 'keys' && command === 'create') return keysCreate(rest);
   if (group === 'lists' && command === 'import') return listsImport(rest);
+  if (group === 'audit' && command === 'verify-export') {
+    // Offline: no configuration or database is read.
+    process.exitCode = await runVerifyExportCli(rest, process.stdout, process.stderr);
+    return;
+  }
   if (group === undefined || group === 'help' || group === '--help') {
     process.stdout.write(USAGE);
     return;

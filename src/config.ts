@@ -18,6 +18,11 @@ export const configSchema = z.object({
     .min(24, 'must be at least 24 characters')
     .optional()
     .describe('Admin key for tenant "default", created on first start with an empty database; random when unset'),
+  PERSONAL_DATA_KEY: z
+    .string()
+    .min(32, 'must be at least 32 characters')
+    .optional()
+    .describe('HMAC key for stored identifier hashes (documents, bank accounts, link keys); generated and kept in the database when unset'),
   SEED_LISTS: z
     .enum(['bundled', 'none'])
     .default('bundled')
@@ -28,6 +33,20 @@ export const configSchema = z.object({
     .max(3600)
     .default(5)
     .describe('How often each instance checks for a newly activated list version (0: never)'),
+  RETENTION_DAYS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(36500)
+    .default(365)
+    .describe('Erase the stored screening input of decisions older than this many days, keeping its digest (0: keep forever)'),
+  RETENTION_CHECK_MINUTES: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(10080)
+    .default(60)
+    .describe('How often each instance runs the retention job (0: never; erasure on request still works)'),
 });
 
 export type Config = z.infer<typeof configSchema>;

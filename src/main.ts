@@ -10,7 +10,14 @@ async function main() {
   const database = await openMigratedDatabase(config);
   const bootstrap = await bootstrapIfEmpty(database.db, config.BOOTSTRAP_API_KEY ? { bootstrapApiKey: config.BOOTSTRAP_API_KEY } : {});
   const seeded = config.SEED_LISTS === 'bundled' ? await seedBundledListsIfEmpty(database.db) : [];
-  const app = await buildApp({ database, logLevel: config.LOG_LEVEL, listRefreshMs: config.LIST_REFRESH_SECONDS * 1000 });
+  const app = await buildApp({
+    database,
+    logLevel: config.LOG_LEVEL,
+    listRefreshMs: config.LIST_REFRESH_SECONDS * 1000,
+    retentionDays: config.RETENTION_DAYS,
+    retentionCheckMs: config.RETENTION_CHECK_MINUTES * 60_000,
+    ...(config.PERSONAL_DATA_KEY ? { personalDataKey: config.PERSONAL_DATA_KEY } : {}),
+  });
 
   let closing = false;
   const shutdown = async (signal: string) => {

@@ -7,15 +7,24 @@ import pino from 'pino';
 import { uuidv7 } from 'uuidv7';
 import type { Database } from '../db/client.js';
 import { loggerOptions } from '../logging.js';
+import { startRetentionJob } from '../services/erasure.service.js';
 import { ListIndexHolder } from '../services/list-index.service.js';
+import { createKeyedHash } from '../services/keyed-hash.service.js';
+import { createWebhookDispatcher, type WebhookDispatcherOptions } from '../services/webhooks.service.js';
+import { consoleRoutes } from './console/console.routes.js';
 import { registerAuth } from './plugins/auth.plugin.js';
 import { registerErrorHandling } from './plugins/errors.plugin.js';
 import { registerJsonBodyParser } from './plugins/json-body.plugin.js';
+import { auditRoutes } from './routes/audit.routes.js';
+import { caseRoutes } from './routes/cases.routes.js';
 import { healthRoutes } from './routes/health.routes.js';
 import { listRoutes } from './routes/lists.routes.js';
 import { screeningRoutes } from './routes/screenings.routes.js';
+import { webhookRoutes } from './routes/webhooks.routes.js';
 
 export interface AppDeps {
+  /** HMAC key for personal identifiers (PERSONAL_DATA_KEY); generated and stored when absent. */
+  personalDataKey?: string;
   database: Database;
   /** Matching index; built from the database when omitted. */
   lists?: ListIndexHolder;
@@ -26,6 +35,12 @@ export interface AppDeps {
   bodyLimitBytes?: number;
   /** How often to look for newly activated list versions; 0 turns polling off. */
   listRefreshMs?: number;
+  /** Webhook dispatcher tuning (retry backoff base, attempts, timeout); `pollMs: 0` turns it off. */
+  webhooks?: Omit<WebhookDispatcherOptions, 'db' | 'log'>;
+  /** Stored screening inputs older than this many days are erased (default 365); 0 keeps them. */
+  retentionDays?: number;
+  /** How often the retention job runs (default hourly); 0 turns the timer off. */
+  retentionCheckMs?: number;
 }
 
 export const API_VERSION = '0.1.0';
@@ -91,8 +106,34 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   registerAuth(app, deps.database.db);
   await app.register(healthRoutes(deps.database));
-  await app.register(screeningRoutes({ db: deps.database.db, lists, now }));
+  const keyedHash = await createKeyedHash(deps.database.db, deps.personalDataKey);
+  await app.register(screeningRoutes({ db: deps.database.db, lists, now, keyedHash }));
   await app.register(listRoutes({ db: deps.database.db, lists }));
+
+  // Sends the webhook deliveries that case changes queue in their own transactions.
+  const dispatcher = createWebhookDispatcher({ ...deps.webhooks, db: deps.database.db, log: app.log });
+  await app.register(caseRoutes({ db: deps.database.db, now, onWebhooksQueued: () => dispatcher.kick() }));
+  await app.register(webhookRoutes({ db: deps.database.db, now }));
+  await app.register(consoleRoutes());
+  app.addHook('onReady', async () => dispatcher.start());
+  app.addHook('onClose', async () => dispatcher.stop());
+
+  await app.register(auditRoutes({ db: deps.database.db, lists, now }));
+  const retentionDays = deps.retentionDays ?? 365;
+  if (retentionDays > 0 && deps.retentionCheckMs !== 0) {
+    const retention = startRetentionJob(
+      { db: deps.database.db, now },
+      {
+        retentionDays,
+        intervalMs: deps.retentionCheckMs ?? 3_600_000,
+        onRun: (run) => {
+          if (run.decisionsErased > 0) app.log.info({ retention: run }, 'retention erased stored inputs');
+        },
+        onError: (error) => app.log.warn({ err: { message: error.message } }, 'retention run failed'),
+      },
+    );
+    app.addHook('onClose', async () => retention.stop());
+  }
 
   // Other instances (or the CLI) may activate a new list version: poll the small version row.
   if (deps.listRefreshMs !== 0) {

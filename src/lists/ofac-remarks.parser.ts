@@ -1,4 +1,12 @@
 import { countryCodeFromName } from '../domain/geo/countries.js';
+import {
+  normalizeDocumentNumber,
+  normalizeEmail,
+  normalizeIdentifier,
+  normalizePhone,
+  normalizeWallet,
+  normalizeWebsite,
+} from '../domain/identifiers/identifier.normalize.js';
 import type { IdentifierKind, ListDate, ListIdentifier, ListName, NameKind } from '../domain/lists/list-entry.js';
 
 /**
@@ -17,6 +25,9 @@ export interface OfacRemarks {
   names: ListName[];
   attributes: Record<string, string>;
 }
+
+// The normalisers live in the domain so that importers and rules share one definition.
+export { normalizeDocumentNumber, normalizeEmail, normalizePhone, normalizeWallet, normalizeWebsite };
 
 const MONTHS: Readonly<Record<string, string>> = {
   jan: '01',
@@ -71,50 +82,6 @@ export function parseOfacDate(text: string): ListDate | undefined {
   }
   if (circa) date.circa = true;
   return date;
-}
-
-export function normalizeEmail(value: string): string {
-  return value.trim().replace(/^mailto:/i, '').replace(/\.+$/, '').toLowerCase();
-}
-
-/** Scheme, "www." and trailing slashes do not make a different site. */
-export function normalizeWebsite(value: string): string {
-  return value
-    .trim()
-    .replace(/\.+$/, '')
-    .toLowerCase()
-    .replace(/^[a-z][a-z0-9+.-]*:\/\//, '')
-    .replace(/^www\d*\./, '')
-    .replace(/\/+$/, '');
-}
-
-/**
- * Digits only, from the first number written: "(218) (0)214778301" → "218214778301". The
- * "(0)" trunk prefix is dropped because it is not dialled from abroad; extensions and
- * "/8222"-style alternates are cut off.
- */
-export function normalizePhone(value: string): string {
-  const first = value.split(/\s*(?:\/|,|;|\bext\.?|\bx\b)\s*/i)[0] ?? value;
-  return first.replace(/\(0\)/g, '').replace(/\D+/g, '');
-}
-
-/**
- * Case matters in base58 wallet addresses (Bitcoin legacy, Tron, ...), so only the formats
- * that are case-insensitive by definition are lower-cased: 0x-hex (Ethereum and its
- * tokens) and bech32 ("bc1...", "ltc1...").
- */
-export function normalizeWallet(value: string): string {
-  const trimmed = value.trim();
-  if (/^0x[0-9a-f]+$/i.test(trimmed)) return trimmed.toLowerCase();
-  if (/^[a-z]{1,4}1[02-9ac-hj-np-z]{6,}$/i.test(trimmed) && (trimmed === trimmed.toLowerCase() || trimmed === trimmed.toUpperCase())) {
-    return trimmed.toLowerCase();
-  }
-  return trimmed;
-}
-
-/** Document numbers compare without spaces, dots, dashes or case. */
-export function normalizeDocumentNumber(value: string): string {
-  return value.normalize('NFKC').toUpperCase().replace(/[\s.\-/_#:]+/g, '');
 }
 
 interface DocumentLabel {
@@ -385,17 +352,17 @@ function parseSegment(segment: string, result: OfacRemarks): void {
   }
   if ((m = /^SWIFT\/BIC\s+(\S+)/i.exec(segment))) {
     const value = (m[1] ?? '').replace(/\.$/, '');
-    addIdentifier(result, { kind: 'swift', value, normalized: value.toUpperCase() });
+    addIdentifier(result, { kind: 'swift', value, normalized: normalizeIdentifier('swift', value) });
     return;
   }
   if ((m = /^(?:Vessel Registration Identification\s+|Identification Number\s+)?IMO\s+(\d{7})\b/.exec(segment))) {
     const value = m[1] ?? '';
-    addIdentifier(result, { kind: 'imo', value, normalized: value });
+    addIdentifier(result, { kind: 'imo', value, normalized: normalizeIdentifier('imo', value) });
     return;
   }
   if ((m = /^MMSI\s+(\d+)/.exec(segment))) {
     const value = m[1] ?? '';
-    addIdentifier(result, { kind: 'mmsi', value, normalized: value });
+    addIdentifier(result, { kind: 'mmsi', value, normalized: normalizeIdentifier('mmsi', value) });
     return;
   }
   if ((m = /^Aircraft Manufacturer's Serial Number \(MSN\)\s+(.+)$/.exec(segment))) {

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Db } from '../db/client.js';
+import { recordAuditEvent } from '../db/repositories/audit.repository.js';
 import { findActiveApiKeyByHash, findTenantBySlug, insertApiKey } from '../db/repositories/tenancy.repository.js';
 import { isRole, type Role } from '../domain/auth/roles.js';
 import { AppError } from '../errors.js';
@@ -21,7 +22,8 @@ export const hashApiKey = (key: string) => sha256Hex(key);
 
 export async function createApiKey(
   db: Db,
-  input: { tenantSlug: string; roles: string[]; label?: string; key?: string },
+  /** `actor` is who asks (`cli:<user>`, `api-key:<id>`), for the audit event. */
+  input: { tenantSlug: string; roles: string[]; label?: string; key?: string; actor?: string },
 ): Promise<{ id: string; key: string; roles: Role[]; tenantSlug: string }> {
   const badRole = input.roles.find((role) => !isRole(role));
   if (badRole !== undefined || input.roles.length === 0) {
@@ -30,12 +32,23 @@ export async function createApiKey(
   const tenant = await findTenantBySlug(db, input.tenantSlug);
   if (!tenant) throw new AppError('not_found', `Tenant "${input.tenantSlug}" not found`);
   const key = input.key ?? generateApiKey();
-  const row = await insertApiKey(db, {
-    tenantId: tenant.id,
-    keyHash: hashApiKey(key),
-    keyPrefix: key.slice(0, 8),
-    roles: input.roles,
-    ...(input.label ? { label: input.label } : {}),
+  const row = await db.transaction(async (tx) => {
+    const inserted = await insertApiKey(tx, {
+      tenantId: tenant.id,
+      keyHash: hashApiKey(key),
+      keyPrefix: key.slice(0, 8),
+      roles: input.roles,
+      ...(input.label ? { label: input.label } : {}),
+    });
+    await recordAuditEvent(tx, {
+      tenantId: tenant.id,
+      actor: input.actor ?? 'system',
+      action: 'api_key.created',
+      targetType: 'api_key',
+      targetId: inserted.id,
+      details: { roles: input.roles, label: input.label ?? null, keyPrefix: inserted.keyPrefix },
+    });
+    return inserted;
   });
   return { id: row.id, key, roles: input.roles as Role[], tenantSlug: tenant.slug };
 }

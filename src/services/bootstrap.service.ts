@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import type { Db, DbOrTx } from '../db/client.js';
+import { recordAuditEvent } from '../db/repositories/audit.repository.js';
 import { countTenants, insertApiKey, insertTenant } from '../db/repositories/tenancy.repository.js';
 import { insertPublishedRuleset } from '../db/repositories/rulesets.repository.js';
 import { DEFAULT_RULES, DEFAULT_THRESHOLDS } from '../domain/rules/default-ruleset.js';
@@ -36,7 +37,15 @@ export async function bootstrapIfEmpty(db: Db, options: { bootstrapApiKey?: stri
     if ((await countTenants(tx)) > 0) return { created: false as const };
     const tenant = await insertTenantWithDefaults(tx, { slug: DEFAULT_TENANT, name: 'Default tenant', createdBy: 'bootstrap' });
     const key = options.bootstrapApiKey ?? generateApiKey();
-    await insertApiKey(tx, { tenantId: tenant.id, keyHash: hashApiKey(key), keyPrefix: key.slice(0, 8), roles: ['admin'], label: 'bootstrap admin key' });
+    const created = await insertApiKey(tx, { tenantId: tenant.id, keyHash: hashApiKey(key), keyPrefix: key.slice(0, 8), roles: ['admin'], label: 'bootstrap admin key' });
+    await recordAuditEvent(tx, {
+      tenantId: tenant.id,
+      actor: 'system:bootstrap',
+      action: 'api_key.created',
+      targetType: 'api_key',
+      targetId: created.id,
+      details: { roles: ['admin'], label: 'bootstrap admin key', keyPrefix: created.keyPrefix },
+    });
     return { created: true as const, apiKey: key, generated: !options.bootstrapApiKey };
   });
 }

@@ -1,5 +1,5 @@
 import Fuse from 'fuse.js';
-import type { Db } from '../db/client.js';
+import type { Db, DbOrTx } from '../db/client.js';
 import { findActiveListVersions, findEntriesOfVersions } from '../db/repositories/lists.repository.js';
 import type { ListVersionRef } from '../db/schema/index.js';
 import type { NameCandidate } from '../domain/rules/evaluate.js';
@@ -53,6 +53,17 @@ function buildSnapshot(
 }
 
 /**
+ * The matching index of exactly these list versions, active or not: what the screening index is
+ * built from, and what a replay rebuilds for the versions a decision cites. Entries are indexed
+ * in id order so the same versions always give the same index (ties in a search come out the same).
+ */
+export async function loadListSnapshot(db: DbOrTx, versions: ListVersionRef[]): Promise<ListSnapshot> {
+  const entries = await findEntriesOfVersions(db, versions.map((version) => version.versionId));
+  entries.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  return buildSnapshot(versions, entries);
+}
+
+/**
  * Holds the matching index built from the active list versions. Rebuilt only when the set of
  * active versions changes, so a refresh that finds nothing new costs one small query.
  */
@@ -68,14 +79,13 @@ export class ListIndexHolder {
     const active = await findActiveListVersions(db);
     const key = active.map((version) => version.id).join(',');
     if (key === this.key && this.key !== '') return false;
-    const entries = await findEntriesOfVersions(db, active.map((version) => version.id));
     const versions = active.map((version) => ({
       source: version.source,
       versionId: version.id,
       version: version.version,
       contentDigest: version.contentDigest,
     }));
-    this.snapshot = buildSnapshot(versions, entries);
+    this.snapshot = await loadListSnapshot(db, versions);
     this.key = key;
     return true;
   }

@@ -1,4 +1,5 @@
 import type { Db } from '../db/client.js';
+import { recordAuditEvent } from '../db/repositories/audit.repository.js';
 import { diffVersions, findEntry, findListSource, findListSources, findVersion, findVersionsOfSource, searchActiveEntries, type EntrySearch } from '../db/repositories/list-queries.repository.js';
 import { findListVersionByDigest, insertActiveListVersion, type ListVersionRow } from '../db/repositories/lists.repository.js';
 import { SELECTIONS, type SelectionName } from '../domain/lists/dprk-selection.js';
@@ -103,8 +104,8 @@ export async function storeParsedList(
   // Counted after the selection, so the version says what it really holds.
   const counts = { ...countEntries(entries), ...(input.selection ? { parsedEntries: input.parsed.entries.length } : {}) };
   try {
-    const row = await db.transaction((tx) =>
-      insertActiveListVersion(tx, {
+    const row = await db.transaction(async (tx) => {
+      const version = await insertActiveListVersion(tx, {
         source: input.source,
         sourceName: known?.name ?? input.source,
         format: input.parsed.format,
@@ -113,8 +114,18 @@ export async function storeParsedList(
         counts,
         importedBy: input.importedBy,
         entries,
-      }),
-    );
+      });
+      // Lists are shared by every tenant: the event has no tenant and every auditor sees it.
+      await recordAuditEvent(tx, {
+        tenantId: null,
+        actor: input.importedBy,
+        action: 'list.imported',
+        targetType: 'list_version',
+        targetId: version.id,
+        details: { source: version.source, version: version.version, format: version.format, contentDigest, selection: input.selection ?? null, counts },
+      });
+      return version;
+    });
     return { version: toListVersionView(row), created: true, warnings: input.parsed.warnings };
   } catch (error) {
     // A concurrent import of the same content won the race: answer with its version.

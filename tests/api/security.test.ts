@@ -1,9 +1,12 @@
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { listEntry, loadTestList } from '../helpers/list-fixtures.js';
 import { bearer, createTestApp, type TestApp } from '../helpers/test-app.js';
 
 let t: TestApp;
 let otherTenantDecisionId: string;
+let otherTenantCaseId: string;
+let otherTenantWebhookId: string;
 
 type KeyName = keyof TestApp['keys'];
 interface ProtectedRoute {
@@ -25,21 +28,57 @@ const ROUTES: ProtectedRoute[] = [
     allowed: ['screener', 'reviewer', 'auditor', 'admin'],
     otherTenantPath: () => `/v1/decisions/${otherTenantDecisionId}`,
   },
+  {
+    method: 'post',
+    path: () => `/v1/decisions/${otherTenantDecisionId}/replay`,
+    allowed: ['auditor', 'reviewer', 'admin'],
+    otherTenantPath: () => `/v1/decisions/${otherTenantDecisionId}/replay`,
+  },
+  { method: 'get', path: () => '/v1/audit/verify', allowed: ['auditor', 'admin'] },
+  { method: 'get', path: () => '/v1/audit/decisions/export', allowed: ['auditor', 'admin'] },
+  { method: 'get', path: () => '/v1/audit/events', allowed: ['auditor', 'admin'] },
+  { method: 'get', path: () => '/v1/audit/events/export', allowed: ['auditor', 'admin'] },
+  { method: 'post', path: () => '/v1/subjects/erasure', body: { externalRef: 'nobody-screened' }, allowed: ['admin'] },
   { method: 'post', path: () => '/v1/lists/ofac-sdn/imports', allowed: ['admin'] },
   { method: 'get', path: () => '/v1/lists', allowed: ['reviewer', 'auditor', 'admin'] },
   { method: 'get', path: () => '/v1/lists/ofac-sdn/versions', allowed: ['reviewer', 'auditor', 'admin'] },
   { method: 'get', path: () => '/v1/lists/ofac-sdn/versions/1/diff', allowed: ['reviewer', 'auditor', 'admin'] },
   { method: 'get', path: () => '/v1/lists/entries', allowed: ['reviewer', 'admin'] },
   { method: 'get', path: () => '/v1/lists/entries/0190f2a0-0000-7000-8000-000000000000', allowed: ['reviewer', 'screener', 'admin'] },
+  { method: 'get', path: () => '/v1/cases', allowed: ['reviewer', 'admin'] },
+  { method: 'get', path: () => `/v1/cases/${otherTenantCaseId}`, allowed: ['reviewer', 'admin'], otherTenantPath: () => `/v1/cases/${otherTenantCaseId}` },
+  { method: 'get', path: () => `/v1/cases/${otherTenantCaseId}/events`, allowed: ['reviewer', 'admin'], otherTenantPath: () => `/v1/cases/${otherTenantCaseId}/events` },
+  // Steps that change the case: their other-tenant checks are in tests/api/cases-security.test.ts.
+  { method: 'post', path: () => `/v1/cases/${otherTenantCaseId}/assign`, body: { assignee: 'someone' }, allowed: ['reviewer', 'admin'], otherTenantPath: () => `/v1/cases/${otherTenantCaseId}/assign` },
+  { method: 'post', path: () => `/v1/cases/${otherTenantCaseId}/comments`, body: { text: 'a note' }, allowed: ['reviewer', 'admin'] },
+  { method: 'post', path: () => `/v1/cases/${otherTenantCaseId}/disposition`, body: { disposition: 'escalated', note: 'why' }, allowed: ['reviewer', 'admin'] },
+  { method: 'post', path: () => `/v1/cases/${otherTenantCaseId}/approve`, body: { note: 'ok' }, allowed: ['reviewer', 'admin'] },
+  { method: 'post', path: () => '/v1/webhooks', body: { url: 'https://hooks.example.com/redflag', events: ['case.opened'] }, allowed: ['admin'] },
+  { method: 'get', path: () => '/v1/webhooks', allowed: ['admin'] },
+  {
+    method: 'get',
+    path: () => `/v1/webhooks/${otherTenantWebhookId}/deliveries`,
+    allowed: ['admin'],
+    otherTenantPath: () => `/v1/webhooks/${otherTenantWebhookId}/deliveries`,
+  },
 ];
 const PUBLIC_PATHS = ['/healthz', '/readyz'];
 const ALL_KEYS: KeyName[] = ['admin', 'screener', 'reviewer', 'auditor', 'rulesAdmin'];
 const ROLE_KEY_NAMES: Record<string, KeyName> = { admin: 'admin', screener: 'screener', reviewer: 'reviewer', auditor: 'auditor', rules_admin: 'rulesAdmin' };
 
 beforeAll(async () => {
-  t = await createTestApp();
+  t = await createTestApp({
+    beforeBuild: async (database) => {
+      await loadTestList(database.db, 'security-watchlist', [listEntry({ sourceId: 'sec-1', name: 'KIM, Sang Man' })]);
+    },
+  });
   const created = await request(t.app.server).post('/v1/screenings').set(bearer(t.keys.otherTenantScreener)).send({ subject: { name: 'Other Tenant Person' } });
   otherTenantDecisionId = created.body.id;
+  const flagged = await request(t.app.server).post('/v1/screenings').set(bearer(t.keys.otherTenantScreener)).send({ subject: { externalRef: 'other-1', name: 'Sang Man Kim' } });
+  otherTenantCaseId = flagged.body.caseId;
+  const hook = await request(t.app.server).post('/v1/webhooks').set(bearer(t.keys.otherTenantAdmin)).send({ url: 'https://hooks.example.com/other', events: ['case.opened'] });
+  otherTenantWebhookId = hook.body.id;
+  if (!otherTenantCaseId || !otherTenantWebhookId) throw new Error(`fixture setup failed: ${JSON.stringify([flagged.body, hook.body])}`);
 });
 afterAll(() => t.close());
 

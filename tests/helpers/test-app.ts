@@ -1,6 +1,6 @@
 import { Writable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
-import { buildApp } from '../../src/http/app.js';
+import { buildApp, type AppDeps } from '../../src/http/app.js';
 import { createApiKey } from '../../src/services/api-keys.service.js';
 import { bootstrapIfEmpty, createTenant } from '../../src/services/bootstrap.service.js';
 import { createTestDatabase, type TestDatabase } from './test-database.js';
@@ -41,7 +41,13 @@ export function captureLogs(): { stream: Writable; logs: LogCapture } {
 }
 
 /** A migrated database with tenant `default` and another tenant, keys for every role, and the app. */
-export async function createTestApp(options: { beforeBuild?: (database: TestDatabase) => Promise<void> } = {}): Promise<TestApp> {
+export async function createTestApp(
+  options: {
+    beforeBuild?: (database: TestDatabase) => Promise<void>;
+    /** Extra buildApp options (webhook backoff, list refresh ...); the clock stays FIXED_NOW unless given. */
+    appDeps?: Partial<Omit<AppDeps, 'database' | 'logStream'>>;
+  } = {},
+): Promise<TestApp> {
   const database = await createTestDatabase();
   const bootstrap = await bootstrapIfEmpty(database.db, {});
   if (!bootstrap.created) throw new Error('expected an empty database');
@@ -58,7 +64,7 @@ export async function createTestApp(options: { beforeBuild?: (database: TestData
   };
   await options.beforeBuild?.(database);
   const { stream, logs } = captureLogs();
-  const app = await buildApp({ database, logStream: stream, now: () => FIXED_NOW });
+  const app = await buildApp({ now: () => FIXED_NOW, ...options.appDeps, database, logStream: stream });
   await app.ready();
   return {
     app,

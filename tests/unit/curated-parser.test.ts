@@ -117,7 +117,8 @@ describe('parseRedflagJson', () => {
       'glausli1990@outlook.com',
       'upworksell.com',
       'example.com/About',
-      '+15550109999',
+      // digits only, like OFAC's numbers: one canonical form for every list (domain/identifiers)
+      '15550109999',
       '0xb6f5ec1a0a9cd1526536d3f0426c429529471f40',
       'TXyzBase58CaseSensitive',
     ]);
@@ -224,7 +225,7 @@ describe('identifier normalisation', () => {
     expect(normalizeDomain('https://www.Example.com:443/path')).toBe('example.com');
     expect(normalizeDomain('example.com.')).toBe('example.com');
     expect(normalizeWebsite('http://www.example.com/')).toBe('example.com');
-    expect(normalizePhone('0044 20 7946 0000')).toBe('+442079460000');
+    expect(normalizePhone('0044 20 7946 0000')).toBe('442079460000');
     expect(normalizePhone('(555) 010-9999')).toBe('5550109999');
     expect(normalizeWallet(' BC1QAR0SRRR7XFKVY5L643LYDNW9RE59GTZZWF5MDQ ')).toBe('bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq');
     expect(normalizeWallet(' 1BoatSLRHtKNngkdXEeobR76b53LETtpyT ')).toBe('1BoatSLRHtKNngkdXEeobR76b53LETtpyT');

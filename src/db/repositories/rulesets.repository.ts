@@ -46,7 +46,19 @@ export async function findActiveRuleset(db: DbOrTx, tenantId: string): Promise<R
     .where(and(eq(rulesets.tenantId, tenantId), eq(rulesets.status, 'published')))
     .orderBy(desc(rulesets.version))
     .limit(1);
-  if (!head) return undefined;
+  return head ? withRules(db, head) : undefined;
+}
+
+/** One ruleset of the tenant by id, published or not: the one a stored decision cites (replay). */
+export async function findRulesetById(db: DbOrTx, tenantId: string, id: string): Promise<Ruleset | undefined> {
+  const [head] = await db
+    .select()
+    .from(rulesets)
+    .where(and(eq(rulesets.tenantId, tenantId), eq(rulesets.id, id)));
+  return head ? withRules(db, head) : undefined;
+}
+
+async function withRules(db: DbOrTx, head: typeof rulesets.$inferSelect): Promise<Ruleset> {
   const ruleRows = await db.select().from(rules).where(eq(rules.rulesetId, head.id)).orderBy(asc(rules.ruleKey));
   return {
     id: head.id,

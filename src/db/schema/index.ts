@@ -5,3 +5,4 @@ export * from './rules.js';
 export * from './tenancy.js';
 export * from './subjects.js';
 export * from './cases.js';
+export * from './settings.js';

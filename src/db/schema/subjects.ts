@@ -34,11 +34,18 @@ export const subjectLinkKeys = pgTable(
     key: text('key').notNull(),
     /** Normalised name of the subject when the key was seen: "other names" is the signal. */
     nameKey: text('name_key').notNull(),
+    /** Where in the profile the value was (`/subject/emails/0`). */
+    field: text('field').notNull(),
+    /** The value masked for reviewers (`j***@example.com`); never the clear value. */
+    display: text('display').notNull(),
     decisionId: uuid('decision_id').notNull(),
     createdAt: timestamp('created_at', { withTimezone: true, mode: 'string' }).notNull().defaultNow(),
   },
   (table) => [
-    index('subject_link_keys_lookup_idx').on(table.tenantId, table.kind, table.key),
+    // Roles sharing a value space hash alike, so lookups go by key across kinds.
+    index('subject_link_keys_lookup_idx').on(table.tenantId, table.key),
     index('subject_link_keys_subject_idx').on(table.subjectId),
+    // Erasing a decision's input deletes the link keys it recorded.
+    index('subject_link_keys_decision_idx').on(table.decisionId),
   ],
 );

@@ -1,83 +1,75 @@
-import type { Hit, Rule, Ruleset, ScoredOutcome } from './ruleset.js';
-import { scoreHits } from './ruleset.js';
+/**
+ * Runs a ruleset over one subject: each enabled rule goes to the evaluator of its kind, hits
+ * are capped at the rule's weight, corroborative-only hits count only next to another reason,
+ * and the sum is compared with the ruleset's thresholds. Synchronous and pure: everything from
+ * storage arrives precomputed in the context.
+ */
+import type { EvaluationContext, Evaluator, RuleOfKind } from './evaluation-context.js';
+import { countrySet } from './evaluators/country-set.evaluator.js';
+import { fieldConsistency } from './evaluators/field-consistency.evaluator.js';
+import { fieldValue } from './evaluators/field-value.evaluator.js';
+import { listIdentifierMatch } from './evaluators/list-identifier-match.evaluator.js';
+import { listNameMatch } from './evaluators/list-name-match.evaluator.js';
+import { loginBehaviour } from './evaluators/login-behaviour.evaluator.js';
+import { profileChange } from './evaluators/profile-change.evaluator.js';
+import { subjectLink } from './evaluators/subject-link.evaluator.js';
+import { ruleSchema, type CheckedRule, type RuleKind } from './rule.schema.js';
+import { applyCorroboration, isCorroborativeOnly, scoreHits, type Hit, type Ruleset, type ScoredOutcome } from './ruleset.js';
 import type { ScreeningSubject } from './screening-subject.js';
 
-export interface NameCandidate {
-  entry: { id: string; source: string; sourceId: string; name: string; type: string; programs: string[] };
-  matchedName: string;
-  /** 0..1 */
-  score: number;
-  explanation: unknown;
-}
+export type { EvaluationContext, IdentifierMatch, LinkedSubject, NameCandidate, NameQuery } from './evaluation-context.js';
+export { NO_LOOKUP_ANSWERS } from './evaluation-context.js';
 
-/** What evaluators may consult besides the subject: injected, so the core stays pure. */
-export interface EvaluationContext {
-  searchNames(query: { name: string; birthDate?: string; nationality?: string }, options: { threshold: number; limit: number }): NameCandidate[];
-}
-
-export type Evaluator = (subject: ScreeningSubject, rule: Rule, context: EvaluationContext) => Hit[];
-
-function numberParam(rule: Rule, name: string, fallback: number): number {
-  const value = rule.params[name];
-  return typeof value === 'number' && Number.isFinite(value) ? value : fallback;
-}
-
-/** Names of the subject that are screened against lists: the legal name and every alias. */
-function subjectNames(subject: ScreeningSubject): { field: string; name: string }[] {
-  const names = [{ field: '/subject/name', name: subject.name }];
-  subject.aliases?.forEach((alias, index) => names.push({ field: `/subject/aliases/${index}`, name: alias }));
-  return names;
-}
-
-const listNameMatch: Evaluator = (subject, rule, context) => {
-  const threshold = numberParam(rule, 'minSimilarity', 0.85);
-  const limit = numberParam(rule, 'maxHits', 5);
-  const best = new Map<string, Hit>();
-  for (const { field, name } of subjectNames(subject)) {
-    const query = { name, ...(subject.birthDate ? { birthDate: subject.birthDate } : {}), ...(subject.nationality ? { nationality: subject.nationality } : {}) };
-    for (const candidate of context.searchNames(query, { threshold, limit })) {
-      const similarity = Math.round(candidate.score * 1000) / 1000;
-      const previous = best.get(candidate.entry.id);
-      if (previous && (previous.similarity ?? 0) >= similarity) continue;
-      best.set(candidate.entry.id, {
-        ruleId: rule.key,
-        ruleVersion: rule.version,
-        indicatorIds: rule.indicatorIds,
-        points: Math.round(rule.weight * similarity),
-        field,
-        value: candidate.matchedName,
-        entry: {
-          id: candidate.entry.id,
-          source: candidate.entry.source,
-          sourceId: candidate.entry.sourceId,
-          name: candidate.entry.name,
-        },
-        similarity,
-        explanation: candidate.explanation,
-      });
-    }
-  }
-  // Several entries matching the same person are one reason, not several: only the strongest scores.
-  const hits = [...best.values()].sort((a, b) => (b.similarity ?? 0) - (a.similarity ?? 0)).slice(0, limit);
-  return hits.map((hit, index) => (index === 0 ? hit : { ...hit, points: 0 }));
-};
-
-export const EVALUATORS: Readonly<Record<string, Evaluator>> = {
+export const EVALUATORS: { readonly [K in RuleKind]: Evaluator<RuleOfKind<K>> } = {
   list_name_match: listNameMatch,
+  list_identifier_match: listIdentifierMatch,
+  country_set: countrySet,
+  field_value: fieldValue,
+  field_consistency: fieldConsistency,
+  login_behaviour: loginBehaviour,
+  subject_link: subjectLink,
+  profile_change: profileChange,
 };
+
+export interface SkippedRule {
+  key: string;
+  /** Why the rule did not run; only possible for rules stored without validation. */
+  reason: string;
+}
 
 export interface Evaluation extends ScoredOutcome {
   hits: Hit[];
+  /** Rules that could not run (unknown kind, bad params). Validation at publish prevents these. */
+  skippedRules: SkippedRule[];
+}
+
+function finitePoints(points: number): number {
+  return Number.isFinite(points) ? Math.max(0, Math.round(points)) : 0;
 }
 
 export function evaluateRuleset(subject: ScreeningSubject, ruleset: Ruleset, context: EvaluationContext): Evaluation {
   const hits: Hit[] = [];
-  for (const rule of ruleset.rules) {
-    if (!rule.enabled) continue;
-    const evaluator = EVALUATORS[rule.kind];
-    // Unknown kinds are refused when a ruleset is validated; skipping here keeps screening up.
-    if (!evaluator) continue;
-    hits.push(...evaluator(subject, rule, context).map((hit) => (rule.forcesBlock ? { ...hit, forcesBlock: true } : hit)));
+  const skippedRules: SkippedRule[] = [];
+  for (const stored of ruleset.rules) {
+    if (!stored.enabled) continue;
+    const parsed = ruleSchema.safeParse(stored);
+    if (!parsed.success) {
+      // Refused at publish time; skipping keeps screening up, and the service can log it.
+      skippedRules.push({ key: stored.key, reason: parsed.error.issues.map((issue) => `${issue.path.join('/')}: ${issue.message}`).join('; ') });
+      continue;
+    }
+    const rule = { ...parsed.data, version: stored.version } as CheckedRule & { version: number };
+    const evaluator = EVALUATORS[rule.kind] as Evaluator<typeof rule>;
+    let remaining = rule.weight;
+    for (const hit of evaluator(subject, rule, context)) {
+      // A rule is one reason: however many hits it finds, together they add at most its weight.
+      const points = Math.min(finitePoints(hit.points), remaining);
+      remaining -= points;
+      const forcesBlock = (hit.forcesBlock ?? rule.forcesBlock) && !isCorroborativeOnly(hit);
+      const { forcesBlock: _evaluatorChoice, ...rest } = hit;
+      hits.push(forcesBlock ? { ...rest, points, forcesBlock: true } : { ...rest, points });
+    }
   }
-  return { hits, ...scoreHits(hits, ruleset.thresholds) };
+  const counted = applyCorroboration(hits);
+  return { hits: counted, ...scoreHits(counted, ruleset.thresholds), skippedRules };
 }

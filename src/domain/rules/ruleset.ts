@@ -1,4 +1,5 @@
 /** Rules are data; evaluator kinds are code. A ruleset version is what a decision cites. */
+import { CORROBORATIVE_ONLY_INDICATOR_IDS } from '../indicators/indicators.data.js';
 
 export const OUTCOMES = ['clear', 'review', 'block'] as const;
 export type Outcome = (typeof OUTCOMES)[number];
@@ -11,6 +12,10 @@ export interface Thresholds {
   block: number;
 }
 
+/**
+ * A rule as stored. `kind` and `params` are checked by `validateRule` (rule.schema.ts) when a
+ * ruleset is published; the evaluator re-reads them with the same schema.
+ */
 export interface Rule {
   key: string;
   kind: string;
@@ -18,7 +23,7 @@ export interface Rule {
   version: number;
   description: string;
   enabled: boolean;
-  /** Points the rule adds at full strength (0–100). */
+  /** Most points the rule adds to a decision, however many hits it produces (0–100). */
   weight: number;
   severity: Severity;
   /** A hit of this rule makes the decision `block` whatever the score. */
@@ -49,10 +54,13 @@ export interface Hit {
   points: number;
   /** JSON-pointer-like path into the screened subject, e.g. `/subject/name`. */
   field: string;
-  /** The subject's value, redacted to what a reviewer needs. */
+  /** The subject's value, redacted to what a reviewer needs (document numbers never). */
   value?: string;
+  /** For name matches: the listed name (primary or alias) the value matched. */
+  matchedName?: string;
   entry?: HitEntryRef;
   similarity?: number;
+  /** `externalRef`s of other subjects sharing the value (cross-subject links). */
   related?: string[];
   forcesBlock?: boolean;
   explanation?: unknown;
@@ -63,14 +71,36 @@ export interface ScoredOutcome {
   outcome: Outcome;
 }
 
+const CORROBORATIVE_ONLY: ReadonlySet<string> = new Set(CORROBORATIVE_ONLY_INDICATOR_IDS);
+
+/** A hit that rests only on indicators the guidance says must never count on their own. */
+export function isCorroborativeOnly(hit: Pick<Hit, 'indicatorIds'>): boolean {
+  return hit.indicatorIds.length > 0 && hit.indicatorIds.every((id) => CORROBORATIVE_ONLY.has(id));
+}
+
+/**
+ * Nationality, language and geography indicators add weight only next to another reason
+ * (anti-discrimination caution, catalogue section A): without one, their hits stay visible to
+ * reviewers but count 0 points and never block.
+ */
+export function applyCorroboration(hits: readonly Hit[]): Hit[] {
+  const corroborated = hits.some((hit) => !isCorroborativeOnly(hit) && (hit.points > 0 || hit.forcesBlock === true));
+  return hits.map((hit) => {
+    if (!isCorroborativeOnly(hit)) return hit;
+    const { forcesBlock: _ignored, ...rest } = hit;
+    return corroborated ? rest : { ...rest, points: 0 };
+  });
+}
+
 /**
  * Sums the hits' points, capped at 100, and compares the sum with the ruleset's thresholds.
  * Scores are integers so the audit record never carries a float.
  */
 export function scoreHits(hits: readonly Hit[], thresholds: Thresholds): ScoredOutcome {
-  const total = hits.reduce((sum, hit) => sum + hit.points, 0);
+  const counted = applyCorroboration(hits);
+  const total = counted.reduce((sum, hit) => sum + (Number.isFinite(hit.points) ? Math.max(0, hit.points) : 0), 0);
   const score = Math.max(0, Math.min(100, Math.round(total)));
-  if (hits.some((hit) => hit.forcesBlock) || score >= thresholds.block) return { score, outcome: 'block' };
+  if (counted.some((hit) => hit.forcesBlock) || score >= thresholds.block) return { score, outcome: 'block' };
   if (score >= thresholds.review) return { score, outcome: 'review' };
   return { score, outcome: 'clear' };
 }

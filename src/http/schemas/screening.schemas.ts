@@ -1,37 +1,41 @@
 import { z } from 'zod';
+import { CASE_STATUSES, DISPOSITIONS } from '../../domain/cases/case-state.js';
 import { OUTCOMES } from '../../domain/rules/ruleset.js';
+import { subjectSchema } from './subject.schema.js';
 
-/** Printable text: control characters would make names unreadable to reviewers and logs. */
-const text = (max: number) =>
-  z
-    .string()
-    .max(max)
-    .refine((value) => !/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/.test(value), 'must not contain control characters');
+export { subjectSchema } from './subject.schema.js';
 
-const personName = text(300)
-  .refine((value) => value.trim().length > 0, 'must not be empty or only whitespace')
-  .meta({ example: 'Jane Roe' });
-
-export const subjectSchema = z
-  .strictObject({
-    externalRef: text(200).optional().describe("The caller's own id for this person").meta({ example: 'cand-1042' }),
-    name: personName.describe('Full legal name as the person gave it'),
-    aliases: z.array(personName).max(50).optional().describe('Other names the person uses').meta({ example: ['J. Roe'] }),
-    birthDate: z.iso.date().optional().describe('Date of birth, YYYY-MM-DD').meta({ example: '1990-04-25' }),
-    nationality: z
-      .string()
-      .regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 code')
-      .optional()
-      .describe('ISO 3166-1 alpha-2')
-      .meta({ example: 'US' }),
-  })
-  .meta({ id: 'Subject', description: 'The contractor or freelancer profile to screen' });
+/** The example of the issue #5 contract: what an HR system typically knows before hiring. */
+const REQUEST_EXAMPLE = {
+  subject: {
+    externalRef: 'cand-1042',
+    name: 'Jane Roe',
+    aliases: ['J. Roe'],
+    birthDate: '1990-04-25',
+    nationality: 'US',
+    claimedLocation: { country: 'US', city: 'Austin', timezone: 'America/Chicago' },
+    emails: ['jane@example.com'],
+    phones: ['+1 512 555 0100'],
+    addresses: [{ kind: 'shipping', line1: '12 Oak St', city: 'Austin', postalCode: '78701', country: 'US' }],
+    employment: [{ employer: 'Acme Soft', domain: 'acmesoft.example' }],
+    profiles: [{ platform: 'github', url: 'https://github.com/jroe', displayName: 'Jane Roe' }],
+    logins: [{ ip: '203.0.113.5', country: 'US', at: '2026-11-01T15:00:00Z' }],
+    payment: { method: 'bank', accountHolderName: 'Jane Roe', bankCountry: 'US', wallets: [] },
+    documents: [{ type: 'passport', country: 'US', number: 'X1234567' }],
+    interview: { videoCompleted: true, cameraOn: true },
+    engagement: { via: 'direct' },
+  },
+  monitor: false,
+};
 
 export const screeningRequestSchema = z
-  .strictObject({ subject: subjectSchema })
-  .meta({ id: 'ScreeningRequest', example: { subject: { externalRef: 'cand-1042', name: 'Jane Roe', birthDate: '1990-04-25', nationality: 'US' } } });
+  .strictObject({
+    subject: subjectSchema,
+    monitor: z.boolean().optional().describe('Screen this subject again when lists or rules change').meta({ example: false }),
+  })
+  .meta({ id: 'ScreeningRequest', example: REQUEST_EXAMPLE });
 
-const hitSchema = z
+export const hitSchema = z
   .object({
     ruleId: z.string().meta({ example: 'list-name-match' }),
     ruleVersion: z.number().int(),
@@ -39,6 +43,7 @@ const hitSchema = z
     points: z.number().int().describe('Points this hit added to the score'),
     field: z.string().describe('Path of the subject field that fired the rule').meta({ example: '/subject/name' }),
     value: z.string().optional().describe('The matched value, redacted to what a reviewer needs'),
+    matchedName: z.string().optional().describe('For name matches: the listed name or alias the value matched'),
     entry: z
       .object({ id: z.string(), source: z.string(), sourceId: z.string(), name: z.string() })
       .optional()
@@ -47,6 +52,10 @@ const hitSchema = z
     related: z.array(z.string()).optional(),
     forcesBlock: z.boolean().optional(),
     explanation: z.unknown().optional().describe('How the match was scored'),
+    previouslyCleared: z
+      .boolean()
+      .optional()
+      .describe('A reviewer closed an earlier case of this subject as a false positive for this same list entry (unchanged since): the hit is shown but counts 0 points'),
   })
   .meta({ id: 'Hit' });
 
@@ -63,5 +72,8 @@ export const decisionSchema = z
     ),
     inputDigest: z.string().describe('SHA-256 of the canonical JSON of the screened input'),
     createdAt: z.string().describe('UTC ISO-8601'),
+    caseId: z.uuid().nullable().describe('The review case this decision opened or joined; null for clear decisions'),
+    caseStatus: z.enum(CASE_STATUSES).nullable().describe('Where the case stands now'),
+    disposition: z.enum(DISPOSITIONS).nullable().describe("The case's final disposition once closed"),
   })
   .meta({ id: 'Decision' });

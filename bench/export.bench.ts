@@ -1,0 +1,242 @@
+/**
+ * npm run bench:export — the decision-log export and chain verification over 1,000,000 decisions
+ * on PostgreSQL (a fresh database). The decisions are sealed with the real sealDecision and
+ * loaded in large json_to_recordset batches by a child process (so its memory is not counted),
+ * then the app listens on a port and the export is fetched over HTTP, its body counted and
+ * discarded, and the same range verified. Baseline, measured in the same run: the same rows
+ * read with the same keyset pages and no formatting, the floor of any export.
+ *
+ * Goals (issue #6): export < 60 s, peak RSS < 200 MB, verify < 60 s.
+ * BENCH_ROWS overrides the row count (e.g. 100000 for a quick run).
+ */
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+import { uuidv7 } from 'uuidv7';
+import { nodeSha256 } from '../src/audit/node-sha256.js';
+import { openDatabase } from '../src/db/client.js';
+import { runMigrations } from '../src/db/migrate.js';
+import { sealDecision, type ChainHead } from '../src/domain/audit/chain-record.js';
+import { buildApp } from '../src/http/app.js';
+import { bootstrapIfEmpty } from '../src/services/bootstrap.service.js';
+import { chainRows } from '../src/services/audit.service.js';
+import { canonicalDigest } from '../src/shared/hashing.js';
+import { createBenchDatabase, fmt, REPO_ROOT, trackPeakRss } from './support.js';
+
+const ROWS = Number(process.env.BENCH_ROWS ?? 1_000_000);
+const BATCH = 5000;
+const BOOTSTRAP_KEY = 'bench-export-admin-key-0123456789abcdef';
+const START = Date.parse('2025-01-01T00:00:00.000Z');
+/** One decision every 30 s: a million decisions span about a year. */
+const STEP_MS = 30_000;
+
+const COLUMNS = [
+  ['id', 'uuid'],
+  ['tenant_id', 'uuid'],
+  ['external_ref', 'text'],
+  ['outcome', 'text'],
+  ['score', 'integer'],
+  ['hits', 'jsonb'],
+  ['ruleset_id', 'uuid'],
+  ['ruleset_version', 'integer'],
+  ['list_versions', 'jsonb'],
+  ['input', 'jsonb'],
+  ['input_digest', 'text'],
+  ['sequence', 'bigint'],
+  ['prev_hash', 'text'],
+  ['hash', 'text'],
+  ['created_at', 'timestamptz'],
+] as const;
+
+const FIRST_NAMES = ['Sang Man', 'Jin Hyok', 'Maria', 'Chol Min', 'John', 'Kwang Il', 'Aiko', 'Ahmed', 'Song Il', 'Olena'];
+const LAST_NAMES = ['Kim', 'Pak', 'Kowalska', 'Ri', 'Smith', 'Jong', 'Tanaka', 'Hassan', 'Choe', 'Shevchenko'];
+
+/** One or two hits like the name and country rules write, with an explanation. */
+function hitsFor(index: number, name: string) {
+  const nameHit = {
+    ruleId: 'list-name-match',
+    ruleVersion: 1,
+    indicatorIds: ['sanctions-list-match'],
+    points: 20 + (index % 50),
+    field: '/subject/name',
+    value: name,
+    entry: { id: uuidv7(), source: 'ofac-sdn', sourceId: String(10_000 + (index % 9000)), name: `${LAST_NAMES[index % 10]!.toUpperCase()}, ${FIRST_NAMES[(index * 7) % 10]}` },
+    similarity: Math.round((0.8 + (index % 200) / 1000) * 1000) / 1000,
+    explanation: { method: 'token-set', matchedName: name, tokenScores: [0.9412, 0.8875], birthDate: 'not-compared', nationality: 'not-compared' },
+  };
+  if (index % 2 === 0) return [nameHit];
+  const countryHit = { ruleId: 'dprk-nexus-country', ruleVersion: 1, indicatorIds: ['dprk-nationality'], points: 0, field: '/subject/nationality', value: 'KP' };
+  return [nameHit, countryHit];
+}
+
+/** Child process: seals and inserts the decisions, prints nothing but progress on stderr. */
+async function generate(url: string, tenantId: string, rulesetId: string) {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  // Bulk load of throwaway data: no need to wait for each batch to reach the disk.
+  await client.query('set synchronous_commit = off');
+  const listVersions = [
+    { source: 'ofac-sdn', versionId: uuidv7(), version: 3, contentDigest: 'a'.repeat(64) },
+    { source: 'un', versionId: uuidv7(), version: 2, contentDigest: 'b'.repeat(64) },
+  ];
+  const insert = `insert into decisions (${COLUMNS.map(([name]) => name).join(', ')})
+    select * from json_to_recordset($1::json) as r(${COLUMNS.map(([name, type]) => `${name} ${type}`).join(', ')})`;
+  let previous: ChainHead | null = null;
+  let pending: Promise<unknown> = Promise.resolve();
+  let lastCreatedAt = '';
+  for (let start = 0; start < ROWS; start += BATCH) {
+    const batch: Record<string, unknown>[] = [];
+    for (let index = start; index < Math.min(ROWS, start + BATCH); index += 1) {
+      const name = `${FIRST_NAMES[index % 10]} ${LAST_NAMES[(index * 3) % 10]}`;
+      const hits = hitsFor(index, name);
+      const score = Math.min(100, hits.reduce((sum, hit) => sum + hit.points, 0));
+      const input = { subject: { externalRef: `cand-${index}`, name, nationality: index % 2 === 0 ? 'US' : 'KP', emails: [`person${index}@example.com`] } };
+      const createdAt = new Date(START + index * STEP_MS).toISOString();
+      const draft = {
+        id: uuidv7(),
+        tenantId,
+        externalRef: `cand-${index}`,
+        outcome: score >= 70 ? 'block' : score >= 40 ? 'review' : 'clear',
+        score,
+        hits,
+        rulesetVersion: 1,
+        listVersions,
+        inputDigest: canonicalDigest(input),
+        createdAt,
+      };
+      const seal = sealDecision(draft, previous, nodeSha256);
+      previous = { sequence: seal.sequence, hash: seal.hash };
+      lastCreatedAt = createdAt;
+      batch.push({
+        id: draft.id,
+        tenant_id: tenantId,
+        external_ref: draft.externalRef,
+        outcome: draft.outcome,
+        score,
+        hits,
+        ruleset_id: rulesetId,
+        ruleset_version: 1,
+        list_versions: listVersions,
+        input,
+        input_digest: draft.inputDigest,
+        sequence: seal.sequence,
+        prev_hash: seal.prevHash,
+        hash: seal.hash,
+        created_at: createdAt,
+      });
+    }
+    // Seal the next batch while PostgreSQL writes this one.
+    await pending;
+    pending = client.query(insert, [JSON.stringify(batch)]);
+    if ((start / BATCH) % 20 === 0) process.stderr.write(`  generated ${fmt(start + batch.length)} decisions\r`);
+  }
+  await pending;
+  const head = previous as ChainHead | null;
+  if (head) {
+    await client.query(
+      `insert into audit_chain_heads (tenant_id, sequence, hash, last_created_at) values ($1, $2, $3, $4)
+       on conflict (tenant_id) do update set sequence = excluded.sequence, hash = excluded.hash, last_created_at = excluded.last_created_at`,
+      [tenantId, head.sequence, head.hash, lastCreatedAt],
+    );
+  }
+  await client.query('analyze decisions');
+  await client.end();
+  process.stderr.write('\n');
+}
+
+async function runChild(url: string, tenantId: string, rulesetId: string): Promise<void> {
+  const tsx = path.join(REPO_ROOT, 'node_modules', '.bin', 'tsx');
+  const child = spawn(tsx, [fileURLToPath(import.meta.url), '--generate', url, tenantId, rulesetId], { stdio: ['ignore', 'inherit', 'inherit'], env: process.env });
+  const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+  if (code !== 0) throw new Error(`generator exited with ${code}`);
+}
+
+/** Fetches a URL and counts the body's bytes, keeping only the tail (for the manifest). */
+async function download(url: string, key: string): Promise<{ bytes: number; tail: string; status: number }> {
+  const response = await fetch(url, { headers: { Authorization: `Bearer ${key}` } });
+  let bytes = 0;
+  let last: Uint8Array[] = [];
+  for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
+    bytes += chunk.length;
+    last = [last.at(-1) ?? new Uint8Array(), chunk];
+  }
+  return { bytes, tail: Buffer.concat(last).toString('utf8').slice(-2048), status: response.status };
+}
+
+async function main() {
+  const memory = trackPeakRss();
+  const target = await createBenchDatabase();
+  const database = await openDatabase({ kind: 'postgres', url: target.url });
+  try {
+    await runMigrations(database);
+    await bootstrapIfEmpty(database.db, { bootstrapApiKey: BOOTSTRAP_KEY });
+    const pool = new pg.Client({ connectionString: target.url });
+    await pool.connect();
+    const { rows } = await pool.query<{ tenant_id: string; ruleset_id: string }>(
+      `select t.id as tenant_id, r.id as ruleset_id from tenants t join rulesets r on r.tenant_id = t.id where t.slug = 'default'`,
+    );
+    await pool.end();
+    const ids = rows[0];
+    if (!ids) throw new Error('bootstrap made no tenant');
+
+    let started = performance.now();
+    await runChild(target.url, ids.tenant_id, ids.ruleset_id);
+    const generateSeconds = (performance.now() - started) / 1000;
+
+    const app = await buildApp({ database, logLevel: 'warn', listRefreshMs: 0, retentionCheckMs: 0 });
+    const base = await app.listen({ port: 0, host: '127.0.0.1' });
+    try {
+      // Baseline: the same keyset pages (same query, case join included), rows only counted.
+      memory.reset();
+      started = performance.now();
+      let baselineRows = 0;
+      for await (const _row of chainRows(database.db, { tenantId: ids.tenant_id, afterSequence: 0, upToSequence: ROWS, withCase: true })) baselineRows += 1;
+      const baselineSeconds = (performance.now() - started) / 1000;
+      const baselinePeak = memory.peakMb();
+
+      const exports: string[] = [];
+      let csvSeconds = 0;
+      for (const format of ['csv', 'ndjson'] as const) {
+        memory.reset();
+        started = performance.now();
+        const body = await download(`${base}/v1/audit/decisions/export?format=${format}`, BOOTSTRAP_KEY);
+        const seconds = (performance.now() - started) / 1000;
+        if (format === 'csv') csvSeconds = seconds;
+        const manifestRows = /"?rows"?"?:(\d+)/.exec(body.tail.replaceAll('""', '"'))?.[1];
+        if (body.status !== 200 || Number(manifestRows) !== ROWS) throw new Error(`export ${format} failed: status ${body.status}, manifest rows ${manifestRows}`);
+        exports.push(
+          `  export ${format.padEnd(6)} (HTTP, streamed)             ${fmt(seconds, 2).padStart(7)} s  ${fmt(ROWS / seconds).padStart(9)} rows/s  ${fmt(body.bytes / 1024 / 1024, 0)} MB  peak RSS ${memory.peakMb()} MB   goal < 60 s, < 200 MB`,
+        );
+      }
+
+      memory.reset();
+      started = performance.now();
+      const verify = (await (await fetch(`${base}/v1/audit/verify`, { headers: { Authorization: `Bearer ${BOOTSTRAP_KEY}` } })).json()) as { ok: boolean; checked: number };
+      const verifySeconds = (performance.now() - started) / 1000;
+      if (!verify.ok || verify.checked !== ROWS) throw new Error(`verify failed: ${JSON.stringify(verify)}`);
+
+      const lines = [
+        `bench:export (PostgreSQL, fresh database, ${fmt(ROWS)} chained decisions, ${fmt(generateSeconds, 1)} s to seal and load)`,
+        `  baseline: same keyset pages, no formatting  ${fmt(baselineSeconds, 2).padStart(7)} s  ${fmt(baselineRows / baselineSeconds).padStart(9)} rows/s  peak RSS ${baselinePeak} MB`,
+        ...exports,
+        `  verify (HTTP, recompute every hash)         ${fmt(verifySeconds, 2).padStart(7)} s  ${fmt(ROWS / verifySeconds).padStart(9)} rows/s  peak RSS ${memory.peakMb()} MB   goal < 60 s`,
+        `  ratio: CSV export / baseline = ${fmt(csvSeconds / baselineSeconds, 1)}x, verify / baseline = ${fmt(verifySeconds / baselineSeconds, 1)}x`,
+      ];
+      process.stdout.write(`${lines.join('\n')}\n`);
+    } finally {
+      await app.close();
+    }
+  } finally {
+    memory.stop();
+    await database.close();
+    await target.drop();
+  }
+}
+
+if (process.argv[2] === '--generate') {
+  const [url, tenantId, rulesetId] = process.argv.slice(3) as [string, string, string];
+  await generate(url, tenantId, rulesetId);
+} else {
+  await main();
+}

@@ -1,0 +1,2 @@
+CREATE INDEX "decisions_input_retention_idx" ON "decisions" USING btree ("created_at") WHERE input is not null;--> statement-breakpoint
+CREATE INDEX "subject_link_keys_decision_idx" ON "subject_link_keys" USING btree ("decision_id");

@@ -1,0 +1,85 @@
+import type { Hit } from '../ruleset.js';
+import type { ScreeningSubject } from '../screening-subject.js';
+import { hitOf, type Evaluator, type NameQuery, type RuleOfKind } from '../evaluation-context.js';
+import type { NameTarget } from '../rule.schema.js';
+import { bestNameSimilarity } from '../name-similarity.js';
+
+interface NameToScreen {
+  field: string;
+  query: NameQuery;
+  /** List entry types this name may match: a person is not a company. */
+  entryTypes: readonly string[] | 'any';
+}
+
+const PERSON_TYPES = ['individual', 'unknown'];
+const COMPANY_TYPES = ['entity', 'unknown'];
+
+/** A payee with the applicant's own name is the person again, already screened as `person`. */
+const SAME_AS_APPLICANT = 0.85;
+
+function namesToScreen(subject: ScreeningSubject, targets: readonly NameTarget[]): NameToScreen[] {
+  const names: NameToScreen[] = [];
+  const personQuery = (name: string): NameQuery => ({
+    name,
+    ...(subject.birthDate ? { birthDate: subject.birthDate } : {}),
+    ...(subject.nationality ? { nationality: subject.nationality } : {}),
+  });
+  for (const target of targets) {
+    switch (target) {
+      case 'person':
+        names.push({ field: '/subject/name', query: personQuery(subject.name), entryTypes: PERSON_TYPES });
+        subject.aliases?.forEach((alias, index) => names.push({ field: `/subject/aliases/${index}`, query: personQuery(alias), entryTypes: PERSON_TYPES }));
+        break;
+      case 'payee': {
+        const payee = subject.payment?.accountHolderName;
+        if (payee !== undefined && bestNameSimilarity(payee, [subject.name, ...(subject.aliases ?? [])]) < SAME_AS_APPLICANT) {
+          names.push({ field: '/subject/payment/accountHolderName', query: { name: payee }, entryTypes: 'any' });
+        }
+        break;
+      }
+      case 'employer':
+        subject.employment?.forEach((job, index) => names.push({ field: `/subject/employment/${index}/employer`, query: { name: job.employer }, entryTypes: COMPANY_TYPES }));
+        break;
+      case 'vendor':
+        if (subject.engagement?.vendorName !== undefined) {
+          names.push({ field: '/subject/engagement/vendorName', query: { name: subject.engagement.vendorName }, entryTypes: COMPANY_TYPES });
+        }
+        break;
+      case 'reference':
+        subject.references?.forEach((reference, index) => names.push({ field: `/subject/references/${index}/name`, query: { name: reference.name }, entryTypes: PERSON_TYPES }));
+        break;
+    }
+  }
+  return names;
+}
+
+/** Names of the subject (and of the companies and people around them) against list names. */
+export const listNameMatch: Evaluator<RuleOfKind<'list_name_match'>> = (subject, rule, context) => {
+  const { minSimilarity: threshold, maxHits: limit, targets } = rule.params;
+  const best = new Map<string, Hit>();
+  for (const { field, query, entryTypes } of namesToScreen(subject, targets)) {
+    for (const candidate of context.searchNames(query, { threshold, limit })) {
+      if (entryTypes !== 'any' && !entryTypes.includes(candidate.entry.type)) continue;
+      const similarity = Math.round(Math.min(1, Math.max(0, candidate.score)) * 1000) / 1000;
+      if (similarity < threshold) continue;
+      const previous = best.get(candidate.entry.id);
+      if (previous && (previous.similarity ?? 0) >= similarity) continue;
+      best.set(
+        candidate.entry.id,
+        hitOf(rule, {
+          points: Math.round(rule.weight * similarity),
+          field,
+          // The subject's own value; the listed name it matched (maybe an alias) is beside it.
+          value: query.name,
+          matchedName: candidate.matchedName,
+          entry: { id: candidate.entry.id, source: candidate.entry.source, sourceId: candidate.entry.sourceId, name: candidate.entry.name },
+          similarity,
+          explanation: candidate.explanation,
+        }),
+      );
+    }
+  }
+  // Several entries matching the same person are one reason, not several: only the strongest scores.
+  const hits = [...best.values()].sort((a, b) => (b.similarity ?? 0) - (a.similarity ?? 0)).slice(0, limit);
+  return hits.map((hit, index) => (index === 0 ? hit : { ...hit, points: 0 }));
+};

@@ -1,0 +1,44 @@
+import type { Hit } from '../ruleset.js';
+import { hitOf, type Evaluator, type LinkedSubject, type RuleOfKind } from '../evaluation-context.js';
+import { bestNameSimilarity } from '../name-similarity.js';
+
+/** Enough for a reviewer to open the other cases; the full list is one query away. */
+const MAX_RELATED = 20;
+
+/**
+ * The same e-mail, phone, address, payment account, document, IP or photo already seen on
+ * other subjects with other names: one operator behind several personas, or one residence
+ * receiving laptops for several hires (FBI24 laptop farms, FBI25 cross-applicant checks).
+ */
+export const subjectLink: Evaluator<RuleOfKind<'subject_link'>> = (subject, rule, context) => {
+  const { kinds, otherKinds, minSubjects, sameNameSimilarity } = rule.params;
+  const own = new Set(kinds);
+  const other = new Set(otherKinds);
+  const names = [subject.name, ...(subject.aliases ?? [])];
+  const byKey = new Map<string, LinkedSubject[]>();
+  for (const linked of context.linkedSubjects) byKey.set(linked.key, [...(byKey.get(linked.key) ?? []), linked]);
+  const sameName = new Map<string, boolean>();
+  const isSamePerson = (linked: LinkedSubject) => {
+    if (linked.name === undefined) return false;
+    let same = sameName.get(linked.name);
+    if (same === undefined) {
+      same = bestNameSimilarity(linked.name, names) >= sameNameSimilarity;
+      sameName.set(linked.name, same);
+    }
+    return same;
+  };
+  const hits: Hit[] = [];
+  for (const link of context.lookups.links) {
+    if (!own.has(link.kind)) continue;
+    const related: string[] = [];
+    for (const linked of byKey.get(link.key) ?? []) {
+      if (!other.has(linked.kind)) continue;
+      if (subject.externalRef !== undefined && linked.externalRef === subject.externalRef) continue;
+      if (related.includes(linked.externalRef) || isSamePerson(linked)) continue;
+      related.push(linked.externalRef);
+    }
+    if (related.length < minSubjects) continue;
+    hits.push(hitOf(rule, { points: rule.weight, field: link.field, value: link.display, related: related.slice(0, MAX_RELATED) }));
+  }
+  return hits;
+};

@@ -1,0 +1,149 @@
+import { z } from 'zod';
+import { CASE_EVENT_TYPES, CASE_OUTCOMES, CASE_STATUSES, DISPOSITIONS } from '../../domain/cases/case-state.js';
+import { OUTCOMES } from '../../domain/rules/ruleset.js';
+import { hitSchema } from './screening.schemas.js';
+
+/** Reviewer prose: line breaks allowed, other control characters not (they hide text in logs and UIs). */
+const prose = (max: number) =>
+  z
+    .string()
+    .max(max)
+    .refine((value) => !/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/.test(value), 'must not contain control characters');
+
+const requiredProse = (max: number) => prose(max).refine((value) => value.trim().length > 0, 'must not be empty or only whitespace');
+
+export const MAX_NOTE_CHARS = 4000;
+
+export const caseStatusSchema = z.enum(CASE_STATUSES);
+export const dispositionSchema = z.enum(DISPOSITIONS);
+
+export const caseQueueQuery = z.strictObject({
+  status: z
+    .enum([...CASE_STATUSES, 'active'])
+    .optional()
+    .describe('One status, or `active` for every status but closed; all cases when absent'),
+  assignee: z.string().min(1).max(200).optional().describe('Only cases assigned to exactly this assignee'),
+  outcome: z.enum(CASE_OUTCOMES).optional(),
+  olderThanHours: z.coerce.number().min(0).max(100_000).optional().describe('Only cases opened at least this many hours ago'),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
+});
+
+export const caseSummarySchema = z
+  .object({
+    id: z.uuid(),
+    subjectId: z.uuid(),
+    externalRef: z.string().nullable().describe("The caller's id for the screened person"),
+    status: caseStatusSchema,
+    outcome: z.enum(CASE_OUTCOMES).describe('Most severe outcome among the decisions of the case'),
+    score: z.number().int().min(0).max(100).describe('Highest score among the decisions of the case'),
+    assignee: z.string().nullable(),
+    disposition: dispositionSchema.nullable().describe('Set when the case is closed'),
+    pendingDisposition: dispositionSchema.nullable().describe('Proposed disposition awaiting a second reviewer (four-eyes)'),
+    proposedBy: z.string().nullable().describe('Actor who proposed the pending disposition'),
+    decisionCount: z.number().int(),
+    openedAt: z.string(),
+    updatedAt: z.string(),
+    closedAt: z.string().nullable(),
+  })
+  .meta({ id: 'CaseSummary' });
+
+export const casePageSchema = z
+  .object({ total: z.number().int(), limit: z.number().int(), offset: z.number().int(), items: z.array(caseSummarySchema) })
+  .meta({ id: 'CasePage', description: 'Sorted by score (highest first), then by age (oldest first)' });
+
+const listEntrySideSchema = z
+  .object({
+    id: z.string(),
+    source: z.string(),
+    sourceId: z.string(),
+    version: z.number().int().describe('List version the entry belongs to'),
+    type: z.string(),
+    name: z.string(),
+    names: z.array(z.object({ full: z.string(), kind: z.string(), strength: z.string(), script: z.string().optional() })),
+    programs: z.array(z.string()),
+    birthDates: z.array(z.object({ value: z.string(), to: z.string().optional(), circa: z.boolean().optional() })),
+    nationalities: z.array(z.string()),
+    citizenships: z.array(z.string()),
+    identifiers: z.array(z.object({ kind: z.string(), value: z.string() })),
+    remarks: z.string().optional(),
+    contentHash: z.string(),
+  })
+  .meta({ id: 'CaseListEntry', description: 'The matched list entry, to compare with the subject side by side' });
+
+const indicatorCitationSchema = z
+  .object({ id: z.string(), title: z.string(), description: z.string(), citation: z.string(), sourceDocument: z.string() })
+  .meta({ id: 'IndicatorCitation' });
+
+const caseHitSchema = hitSchema.extend({
+  listEntry: listEntrySideSchema.nullable().describe('The list entry of a list hit; null for other hits'),
+  indicators: z.array(indicatorCitationSchema).describe('The red-flag indicators the rule cites, with their source'),
+});
+
+export const caseViewSchema = caseSummarySchema
+  .extend({
+    decisions: z.array(
+      z.object({
+        id: z.uuid(),
+        outcome: z.enum(OUTCOMES),
+        score: z.number().int(),
+        rulesetVersion: z.number().int(),
+        createdAt: z.string(),
+        addedAt: z.string().describe('When the decision joined the case'),
+        subject: z.record(z.string(), z.unknown()).nullable().describe('The profile as screened; null once erased'),
+        hits: z.array(caseHitSchema),
+      }),
+    ),
+    history: z
+      .array(z.object({ id: z.uuid(), outcome: z.enum(OUTCOMES), score: z.number().int(), createdAt: z.string() }))
+      .describe("The subject's other decisions, newest first"),
+  })
+  .meta({ id: 'Case' });
+
+export const caseEventSchema = z
+  .object({
+    id: z.uuid(),
+    type: z.enum(CASE_EVENT_TYPES),
+    actor: z.object({
+      id: z.string().describe('`api-key:<id>`, or `system:screening` for steps taken by a screening'),
+      label: z.string().nullable(),
+      roles: z.array(z.string()),
+    }),
+    data: z.record(z.string(), z.unknown()),
+    createdAt: z.string(),
+  })
+  .meta({ id: 'CaseEvent' });
+
+export const caseEventListSchema = z.object({ items: z.array(caseEventSchema) }).meta({ id: 'CaseEventList' });
+
+export const assignBody = z
+  .strictObject({
+    assignee: z
+      .string()
+      .trim()
+      .min(1)
+      .max(200)
+      .nullable()
+      .describe('Who works the case; null unassigns')
+      .meta({ example: 'analyst.kim' }),
+  })
+  .meta({ id: 'CaseAssignment' });
+
+export const commentBody = z
+  .strictObject({ text: requiredProse(MAX_NOTE_CHARS).meta({ example: 'Birth year differs from the listed person by 12 years.' }) })
+  .meta({ id: 'CaseComment' });
+
+export const dispositionBody = z
+  .strictObject({
+    disposition: dispositionSchema,
+    note: requiredProse(MAX_NOTE_CHARS).describe('Why; kept in the case record'),
+  })
+  .meta({ id: 'CaseDisposition', example: { disposition: 'false_positive', note: 'Different birth date and nationality.' } });
+
+export const approvalBody = z
+  .strictObject({ note: prose(MAX_NOTE_CHARS).default('').describe('Optional remark of the approving reviewer') })
+  .meta({ id: 'CaseApproval' });
+
+export const caseActionResultSchema = z
+  .object({ case: caseSummarySchema, event: caseEventSchema })
+  .meta({ id: 'CaseActionResult', description: 'The case after the step, and the event that records it' });

@@ -1,0 +1,140 @@
+/**
+ * Replay of a stored decision (issue #6): the stored input evaluated again with the ruleset the
+ * decision cites (by id, not today's) against an index built from exactly the list versions it
+ * cites, and with the false-positive memory as it stood when the decision was made. An auditor
+ * learns whether the recorded outcome follows from the recorded configuration.
+ */
+import type { Db } from '../db/client.js';
+import { findContentHashes, findFalsePositivesOfSubject } from '../db/repositories/cases.repository.js';
+import { findDecision, type DecisionRow } from '../db/repositories/decisions.repository.js';
+import { findRulesetById } from '../db/repositories/rulesets.repository.js';
+import type { ListVersionRef } from '../db/schema/index.js';
+import { canonicalTimestamp } from '../domain/audit/chain-record.js';
+import { clearedEntryKey, markPreviouslyCleared } from '../domain/cases/false-positive-memory.js';
+import { evaluateRuleset, NO_LOOKUP_ANSWERS } from '../domain/rules/evaluate.js';
+import { applyCorroboration, scoreHits, type Hit, type Outcome, type Ruleset } from '../domain/rules/ruleset.js';
+import type { ScreeningSubject } from '../domain/rules/screening-subject.js';
+import { AppError, notFound } from '../errors.js';
+import { canonicalDigest, canonicalJson } from '../shared/hashing.js';
+import { loadListSnapshot, type ListIndexHolder, type ListSnapshot } from './list-index.service.js';
+
+export interface ReplayDeps {
+  db: Db;
+  lists: ListIndexHolder;
+}
+
+export interface ReplayedOutcome {
+  outcome: Outcome;
+  score: number;
+  hits: Hit[];
+}
+
+export interface ReplayDifference {
+  /** JSON-pointer-like path: `/outcome`, `/score`, `/hits/2`, `/inputDigest`. */
+  path: string;
+  original: unknown;
+  replayed: unknown;
+}
+
+export interface ReplayResult {
+  decisionId: string;
+  identical: boolean;
+  rulesetVersion: number;
+  listVersions: ListVersionRef[];
+  /** The stored input still hashes to the digest sealed in the chain. */
+  inputDigestMatches: boolean;
+  original: ReplayedOutcome;
+  replayed: ReplayedOutcome;
+  differences: ReplayDifference[];
+}
+
+/** The current index when it was built from the same versions; otherwise one built for them. */
+async function snapshotFor(deps: ReplayDeps, versions: ListVersionRef[]): Promise<ListSnapshot> {
+  const key = (refs: readonly ListVersionRef[]) => refs.map((ref) => ref.versionId).sort().join(',');
+  const current = deps.lists.current();
+  return key(current.versions) === key(versions) ? current : loadListSnapshot(deps.db, versions);
+}
+
+/**
+ * The false-positive memory applied at screening time, limited to what had been cleared when
+ * the decision was made: a later false-positive disposition must not change the replay.
+ */
+async function applyMemoryAsOf(db: Db, decision: DecisionRow, evaluation: ReplayedOutcome, ruleset: Ruleset): Promise<ReplayedOutcome> {
+  const entryIds = evaluation.hits.flatMap((hit) => (hit.entry ? [hit.entry.id] : []));
+  if (entryIds.length === 0 || !decision.subjectId) return evaluation;
+  const madeAt = Date.parse(canonicalTimestamp(decision.createdAt));
+  const remembered = (await findFalsePositivesOfSubject(db, decision.tenantId, decision.subjectId)).filter(
+    (row) => Date.parse(canonicalTimestamp(row.clearedAt)) <= madeAt,
+  );
+  if (remembered.length === 0) return evaluation;
+  const hashes = await findContentHashes(db, entryIds);
+  const cleared = new Set(remembered.map((row) => clearedEntryKey({ source: row.source, sourceId: row.sourceId, contentHash: row.entryContentHash })));
+  const marked = markPreviouslyCleared(evaluation.hits, hashes, cleared);
+  if (marked.clearedCount === 0) return evaluation;
+  const hits = applyCorroboration(marked.hits);
+  return { hits, ...scoreHits(hits, ruleset.thresholds) };
+}
+
+/** Hits as stored: JSON without undefined keys, so the comparison sees what the database holds. */
+const asStored = (hits: readonly Hit[]): Hit[] => JSON.parse(JSON.stringify(hits)) as Hit[];
+
+const hitKey = (hit: Hit) => [hit.ruleId, hit.field, hit.entry?.id ?? '', hit.value ?? ''].join('\u0000');
+
+/** Hits are matched by rule, field, list entry and value, so one extra hit is one difference. */
+function hitDifferences(original: readonly Hit[], replayed: readonly Hit[]): ReplayDifference[] {
+  const differences: ReplayDifference[] = [];
+  const replayedByKey = new Map<string, { hit: Hit; index: number }[]>();
+  replayed.forEach((hit, index) => replayedByKey.set(hitKey(hit), [...(replayedByKey.get(hitKey(hit)) ?? []), { hit, index }]));
+  original.forEach((hit, index) => {
+    const match = replayedByKey.get(hitKey(hit))?.shift();
+    if (!match) differences.push({ path: `/hits/${index}`, original: hit, replayed: null });
+    else if (canonicalJson(hit) !== canonicalJson(match.hit)) differences.push({ path: `/hits/${index}`, original: hit, replayed: match.hit });
+  });
+  for (const left of replayedByKey.values()) {
+    for (const { hit, index } of left) differences.push({ path: `/hits/${index}`, original: null, replayed: hit });
+  }
+  // Same hits in another order: the first name hit is the scoring one, so order matters too.
+  if (differences.length === 0 && original.map(hitKey).join('\u0001') !== replayed.map(hitKey).join('\u0001')) {
+    differences.push({ path: '/hits', original: original.map((hit) => hit.ruleId), replayed: replayed.map((hit) => hit.ruleId) });
+  }
+  return differences;
+}
+
+export async function replayDecision(deps: ReplayDeps, request: { tenantId: string; decisionId: string }): Promise<ReplayResult> {
+  const decision = await findDecision(deps.db, request.tenantId, request.decisionId);
+  if (!decision) throw notFound('Decision');
+  if (decision.input === null || decision.input === undefined) {
+    const when = decision.inputErasedAt ? ` on ${canonicalTimestamp(decision.inputErasedAt)}` : '';
+    throw new AppError(
+      'conflict',
+      `The screened input of this decision was erased${when} (retention policy or the subject's erasure request), so it cannot be replayed. ` +
+        `Its digest ${decision.inputDigest} remains in the hash chain, and GET /v1/audit/verify still verifies the decision.`,
+    );
+  }
+  const ruleset = await findRulesetById(deps.db, request.tenantId, decision.rulesetId);
+  if (!ruleset) throw new Error(`ruleset ${decision.rulesetId} of decision ${decision.id} is missing`);
+  const snapshot = await snapshotFor(deps, decision.listVersions);
+  const { subject } = decision.input as { subject: ScreeningSubject };
+  // The same evaluation as screenSubject: lookups are not answered there yet either.
+  const evaluation = evaluateRuleset(subject, ruleset, { searchNames: (query, options) => snapshot.searchNames(query, options), ...NO_LOOKUP_ANSWERS });
+  const screened = await applyMemoryAsOf(deps.db, decision, { outcome: evaluation.outcome, score: evaluation.score, hits: evaluation.hits }, ruleset);
+
+  const original: ReplayedOutcome = { outcome: decision.outcome as Outcome, score: decision.score, hits: decision.hits as Hit[] };
+  const replayed: ReplayedOutcome = { outcome: screened.outcome, score: screened.score, hits: asStored(screened.hits) };
+  const inputDigestMatches = canonicalDigest(decision.input) === decision.inputDigest;
+  const differences: ReplayDifference[] = [];
+  if (!inputDigestMatches) differences.push({ path: '/inputDigest', original: decision.inputDigest, replayed: canonicalDigest(decision.input) });
+  if (original.outcome !== replayed.outcome) differences.push({ path: '/outcome', original: original.outcome, replayed: replayed.outcome });
+  if (original.score !== replayed.score) differences.push({ path: '/score', original: original.score, replayed: replayed.score });
+  differences.push(...hitDifferences(original.hits, replayed.hits));
+  return {
+    decisionId: decision.id,
+    identical: differences.length === 0,
+    rulesetVersion: ruleset.version,
+    listVersions: decision.listVersions,
+    inputDigestMatches,
+    original,
+    replayed,
+    differences,
+  };
+}

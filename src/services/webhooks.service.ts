@@ -1,0 +1,294 @@
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { uuidv7 } from 'uuidv7';
+import type { Db, DbOrTx } from '../db/client.js';
+import {
+  claimDueDeliveries,
+  findDeliveries,
+  findSubscribedWebhooks,
+  findWebhook,
+  findWebhooks,
+  insertDeliveries,
+  insertWebhook,
+  recordAttempt,
+  type AttemptRecord,
+  type ClaimedDelivery,
+  type DeliveryRow,
+  type WebhookRow,
+} from '../db/repositories/webhooks.repository.js';
+import { AppError, notFound } from '../errors.js';
+
+export const WEBHOOK_EVENTS = ['case.opened', 'case.disposed'] as const;
+export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];
+
+export const SIGNATURE_HEADER = 'x-redflag-signature';
+
+export interface WebhookView {
+  id: string;
+  url: string;
+  events: WebhookEvent[];
+  createdAt: string;
+  disabledAt: string | null;
+}
+
+export interface DeliveryView {
+  id: string;
+  webhookId: string;
+  event: string;
+  status: 'pending' | 'delivered' | 'failed';
+  attempts: number;
+  nextAttemptAt: string | null;
+  lastStatusCode: number | null;
+  lastError: string | null;
+  attemptLog: AttemptRecord[];
+  payload: Record<string, unknown>;
+  createdAt: string;
+}
+
+const iso = (value: string) => new Date(value).toISOString();
+
+function toWebhookView(row: WebhookRow): WebhookView {
+  return { id: row.id, url: row.url, events: row.events as WebhookEvent[], createdAt: iso(row.createdAt), disabledAt: row.disabledAt ? iso(row.disabledAt) : null };
+}
+
+function toDeliveryView(row: DeliveryRow): DeliveryView {
+  return {
+    id: row.id,
+    webhookId: row.webhookId,
+    event: row.event,
+    status: row.status as DeliveryView['status'],
+    attempts: row.attempts,
+    nextAttemptAt: row.status === 'pending' ? iso(row.nextAttemptAt) : null,
+    lastStatusCode: row.lastStatusCode,
+    lastError: row.lastError,
+    attemptLog: row.attemptLog,
+    payload: row.payload,
+    createdAt: iso(row.createdAt),
+  };
+}
+
+/** Only plain http(s) URLs without credentials: the secret signs the body, not the URL. */
+export function checkWebhookUrl(raw: string): string {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new AppError('validation_failed', 'The webhook URL is not a valid URL', [{ field: '/url', message: 'invalid URL' }]);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new AppError('validation_failed', 'The webhook URL must use http or https', [{ field: '/url', message: 'only http and https are allowed' }]);
+  }
+  if (url.username || url.password) {
+    throw new AppError('validation_failed', 'The webhook URL must not carry credentials', [{ field: '/url', message: 'remove the user name and password' }]);
+  }
+  return url.toString();
+}
+
+export async function createWebhook(db: Db, input: { tenantId: string; url: string; events: WebhookEvent[]; now: Date }): Promise<WebhookView & { secret: string }> {
+  const url = checkWebhookUrl(input.url);
+  // Shown once; stored because signing needs it (a hash could not sign).
+  const secret = `whsec_${randomBytes(32).toString('base64url')}`;
+  const row = await insertWebhook(db, { id: uuidv7(), tenantId: input.tenantId, url, secret, events: [...new Set(input.events)], createdAt: input.now.toISOString() });
+  return { ...toWebhookView(row), secret };
+}
+
+export async function listWebhooks(db: Db, tenantId: string): Promise<WebhookView[]> {
+  return (await findWebhooks(db, tenantId)).map(toWebhookView);
+}
+
+export async function listDeliveries(db: Db, tenantId: string, webhookId: string, page: { limit: number; offset: number }) {
+  const hook = await findWebhook(db, tenantId, webhookId);
+  if (!hook) throw notFound('Webhook');
+  const { total, rows } = await findDeliveries(db, webhookId, page);
+  return { total, limit: page.limit, offset: page.offset, items: rows.map(toDeliveryView) };
+}
+
+/**
+ * Queues one delivery per subscribed webhook, in the caller's transaction: the notification
+ * exists exactly when the case change it reports was committed.
+ */
+export async function enqueueWebhookEvent(tx: DbOrTx, input: { tenantId: string; event: WebhookEvent; data: Record<string, unknown>; now: string }): Promise<number> {
+  const hooks = await findSubscribedWebhooks(tx, input.tenantId, input.event);
+  if (hooks.length === 0) return 0;
+  const payload = { id: uuidv7(), event: input.event, createdAt: input.now, data: input.data };
+  await insertDeliveries(
+    tx,
+    hooks.map((hook) => ({
+      id: uuidv7(),
+      webhookId: hook.id,
+      tenantId: input.tenantId,
+      event: input.event,
+      payload,
+      status: 'pending',
+      attempts: 0,
+      attemptLog: [],
+      createdAt: input.now,
+    })),
+  );
+  return hooks.length;
+}
+
+/** `t=<unix seconds>,v1=<hex HMAC-SHA256(secret, t + "." + body)>`, the scheme receivers verify. */
+export function signWebhookBody(secret: string, unixSeconds: number, body: string): string {
+  const mac = createHmac('sha256', secret).update(`${unixSeconds}.${body}`).digest('hex');
+  return `t=${unixSeconds},v1=${mac}`;
+}
+
+/**
+ * What a receiver does: recompute the HMAC over the raw body and compare in constant time, and
+ * refuse old timestamps so a captured request cannot be replayed later.
+ */
+export function verifyWebhookSignature(input: { secret: string; header: string; body: string; nowSeconds: number; toleranceSeconds?: number }): boolean {
+  const parts = new Map(input.header.split(',').map((part) => part.split('=', 2) as [string, string]));
+  const t = Number(parts.get('t'));
+  const v1 = parts.get('v1') ?? '';
+  if (!Number.isInteger(t) || !/^[0-9a-f]{64}$/.test(v1)) return false;
+  if (Math.abs(input.nowSeconds - t) > (input.toleranceSeconds ?? 300)) return false;
+  const expected = createHmac('sha256', input.secret).update(`${t}.${input.body}`).digest();
+  return timingSafeEqual(expected, Buffer.from(v1, 'hex'));
+}
+
+/** Delay before the attempt after `attempts` failed ones: base, 2×base, 4×base … */
+export function backoffDelayMs(attempts: number, baseMs: number): number {
+  return baseMs * 2 ** Math.max(0, attempts - 1);
+}
+
+export interface WebhookDispatcherOptions {
+  db: Db;
+  log?: { warn(object: object, message: string): void };
+  /** First retry delay; doubles per attempt. */
+  backoffBaseMs?: number;
+  /** Attempts before a delivery is marked `failed`. */
+  maxAttempts?: number;
+  /** Per request. */
+  timeoutMs?: number;
+  /** How often to look for due deliveries. */
+  pollMs?: number;
+  batchSize?: number;
+  fetch?: typeof fetch;
+  /** Wall clock for signature timestamps and the attempt log. */
+  clock?: () => Date;
+}
+
+export interface WebhookDispatcher {
+  start(): void;
+  /** Stops polling, aborts requests in flight (they are retried after their lease) and waits. */
+  stop(): Promise<void>;
+  /** Look for due deliveries now rather than at the next poll. */
+  kick(): void;
+  /** One claim-and-send round; returns how many deliveries it handled. */
+  runOnce(): Promise<number>;
+}
+
+export function createWebhookDispatcher(options: WebhookDispatcherOptions): WebhookDispatcher {
+  const backoffBaseMs = options.backoffBaseMs ?? 1000;
+  const maxAttempts = options.maxAttempts ?? 10;
+  const timeoutMs = options.timeoutMs ?? 10_000;
+  const pollMs = options.pollMs ?? 1000;
+  const batchSize = options.batchSize ?? 20;
+  const send = options.fetch ?? fetch;
+  const clock = options.clock ?? (() => new Date());
+  // Longer than any request can take, so a live worker always records before its lease ends.
+  const leaseMs = timeoutMs * 2 + 5000;
+  const stopController = new AbortController();
+  let timer: NodeJS.Timeout | undefined;
+  let cycle: Promise<void> | undefined;
+  let again = false;
+  let stopped = false;
+
+  async function deliver(claimed: ClaimedDelivery): Promise<void> {
+    const { delivery } = claimed;
+    const at = clock();
+    const started = performance.now();
+    let attempt: AttemptRecord;
+    let delivered = false;
+    if (claimed.disabled) {
+      attempt = { at: at.toISOString(), error: 'webhook disabled', ms: 0 };
+    } else {
+      const body = JSON.stringify(delivery.payload);
+      try {
+        const response = await send(claimed.url, {
+          method: 'POST',
+          body,
+          redirect: 'manual',
+          headers: {
+            'content-type': 'application/json',
+            'user-agent': 'redflag-webhooks/1',
+            'x-redflag-event': delivery.event,
+            'x-redflag-delivery': delivery.id,
+            [SIGNATURE_HEADER]: signWebhookBody(claimed.secret, Math.floor(at.getTime() / 1000), body),
+          },
+          signal: AbortSignal.any([AbortSignal.timeout(timeoutMs), stopController.signal]),
+        });
+        await response.body?.cancel().catch(() => undefined);
+        delivered = response.status >= 200 && response.status < 300;
+        attempt = { at: at.toISOString(), statusCode: response.status, ms: Math.round(performance.now() - started) };
+      } catch (error) {
+        // Shutting down: leave the attempt unrecorded; the lease runs out and it is sent again.
+        if (stopController.signal.aborted) return;
+        attempt = { at: at.toISOString(), error: describeFetchError(error, timeoutMs), ms: Math.round(performance.now() - started) };
+      }
+    }
+    const attempts = delivery.attempts + 1;
+    const giveUp = !delivered && (claimed.disabled || attempts >= maxAttempts);
+    const status = delivered ? 'delivered' : giveUp ? 'failed' : 'pending';
+    await recordAttempt(options.db, {
+      id: delivery.id,
+      attemptsBefore: delivery.attempts,
+      attempt,
+      status,
+      retryInMs: status === 'pending' ? backoffDelayMs(attempts, backoffBaseMs) : null,
+    });
+  }
+
+  async function runOnce(): Promise<number> {
+    const claimed = await claimDueDeliveries(options.db, { limit: batchSize, leaseMs });
+    await Promise.all(claimed.map((item) => deliver(item)));
+    return claimed.length;
+  }
+
+  async function drain(): Promise<void> {
+    do {
+      again = false;
+      try {
+        while (!stopped && (await runOnce()) === batchSize);
+      } catch (error) {
+        if (!stopped) options.log?.warn({ err: { message: (error as Error).message } }, 'webhook dispatch failed');
+      }
+    } while (again && !stopped);
+  }
+
+  function kick() {
+    if (stopped) return;
+    if (cycle) {
+      again = true;
+      return;
+    }
+    cycle = drain().finally(() => {
+      cycle = undefined;
+    });
+  }
+
+  return {
+    start() {
+      if (timer || stopped || pollMs <= 0) return;
+      timer = setInterval(kick, pollMs);
+      timer.unref();
+      kick();
+    },
+    async stop() {
+      stopped = true;
+      if (timer) clearInterval(timer);
+      stopController.abort();
+      await cycle;
+    },
+    kick,
+    runOnce,
+  };
+}
+
+function describeFetchError(error: unknown, timeoutMs: number): string {
+  if (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError')) return `timed out after ${timeoutMs} ms`;
+  const cause = error instanceof Error ? (error.cause as { code?: string; message?: string } | undefined) : undefined;
+  const text = cause?.code ?? cause?.message ?? (error instanceof Error ? error.message : String(error));
+  return text.slice(0, 200);
+}

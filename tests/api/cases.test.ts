@@ -1,0 +1,283 @@
+import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { queryRows } from '../../src/db/client.js';
+import { api, screen, WATCHLIST } from '../helpers/cases-fixtures.js';
+import { loadTestList } from '../helpers/list-fixtures.js';
+import { createTestApp, type TestApp } from '../helpers/test-app.js';
+
+let t: TestApp;
+let clock = new Date('2026-11-20T08:00:00.000Z');
+const advanceHours = (hours: number) => {
+  clock = new Date(clock.getTime() + hours * 3_600_000);
+};
+
+beforeAll(async () => {
+  t = await createTestApp({
+    beforeBuild: async (database) => {
+      await loadTestList(database.db, 'test-watchlist', WATCHLIST);
+    },
+    appDeps: { now: () => clock },
+  });
+});
+afterAll(() => t.close());
+
+const reviewer = () => api(t, t.keys.reviewer);
+const json = (body: unknown) => JSON.stringify(body);
+
+async function eventsOf(caseId: string) {
+  const response = await reviewer().get(`/v1/cases/${caseId}/events`);
+  expect(response.status, json(response.body)).toBe(200);
+  return response.body.items as { type: string; actor: { id: string; label: string | null; roles: string[] }; data: Record<string, unknown>; createdAt: string }[];
+}
+
+describe('cases open from decisions', () => {
+  let firstCaseId: string;
+
+  test('a review decision opens a case, and the decision view names it', async () => {
+    const decision = await screen(t, { externalRef: 'cand-1', name: 'Sang Man Kim', birthDate: '1990-01-02', nationality: 'US' });
+    expect(decision.outcome).toBe('review');
+    expect(decision).toMatchObject({ caseId: expect.any(String), caseStatus: 'open', disposition: null });
+    firstCaseId = decision.caseId!;
+
+    const readBack = await reviewer().get(`/v1/decisions/${decision.id}`);
+    expect(readBack.status, json(readBack.body)).toBe(200);
+    expect(readBack.body).toMatchObject({ caseId: firstCaseId, caseStatus: 'open', disposition: null });
+
+    const events = await eventsOf(firstCaseId);
+    expect(events).toEqual([
+      expect.objectContaining({ type: 'opened', actor: { id: 'system:screening', label: 'screening', roles: [] }, data: { decisionId: decision.id, outcome: 'review', score: decision.score }, createdAt: clock.toISOString() }),
+    ]);
+  });
+
+  test('a clear decision opens nothing', async () => {
+    const decision = await screen(t, { externalRef: 'cand-clear', name: 'Maria Kowalska' });
+    expect(decision).toMatchObject({ outcome: 'clear', caseId: null, caseStatus: null, disposition: null });
+    const queue = await reviewer().get('/v1/cases');
+    expect(queue.body.items.map((item: { externalRef: string }) => item.externalRef)).not.toContain('cand-clear');
+  });
+
+  test('a later hit on the same subject joins its open case instead of opening another', async () => {
+    advanceHours(1);
+    const decision = await screen(t, { externalRef: 'cand-1', name: 'Sang Man Kim', aliases: ['Pak Hwa Song'] });
+    expect(decision.caseId).toBe(firstCaseId);
+    const view = await reviewer().get(`/v1/cases/${firstCaseId}`);
+    expect(view.body.decisionCount).toBe(2);
+    expect(view.body.score).toBeGreaterThanOrEqual(decision.score);
+    const events = await eventsOf(firstCaseId);
+    expect(events.map((event) => event.type)).toEqual(['opened', 'decision_added']);
+    expect(events[1]?.data).toMatchObject({ decisionId: decision.id, outcome: decision.outcome });
+    const rows = await queryRows<{ n: number }>(t.database, sql`select count(*)::int as n from cases where subject_id = (select subject_id from cases where id = ${firstCaseId})`);
+    expect(rows[0]?.n).toBe(1);
+  });
+});
+
+describe('concurrent screenings of one subject', () => {
+  test('open one case between them, which holds every decision', async () => {
+    advanceHours(1);
+    const decisions = await Promise.all([1, 2, 3, 4, 5].map(() => screen(t, { externalRef: 'cand-race', name: 'Sang Man Kim' })));
+    const caseIds = new Set(decisions.map((decision) => decision.caseId));
+    expect(caseIds.size, json(decisions.map((decision) => decision.caseId))).toBe(1);
+    const view = await reviewer().get(`/v1/cases/${decisions[0]!.caseId}`);
+    expect(view.body.decisionCount).toBe(5);
+    // Closed here so the queue tests below see only the cases they open.
+    await reviewer().post(`/v1/cases/${decisions[0]!.caseId}/disposition`, { disposition: 'cleared', note: 'test fixture' }).expect(200);
+  });
+});
+
+describe('the case view', () => {
+  test('shows each hit beside the matched list entry and the subject, with the cited indicator and the earlier decisions', async () => {
+    advanceHours(1);
+    const earlier = await screen(t, { externalRef: 'cand-2', name: 'Jane Roe' });
+    expect(earlier.outcome).toBe('clear');
+    advanceHours(1);
+    const decision = await screen(t, { externalRef: 'cand-2', name: 'Sang Man Kim', birthDate: '1975-03-04', nationality: 'CA' });
+    const response = await reviewer().get(`/v1/cases/${decision.caseId}`);
+    expect(response.status, json(response.body)).toBe(200);
+    const view = response.body;
+    expect(view).toMatchObject({ id: decision.caseId, externalRef: 'cand-2', status: 'open', outcome: 'review', assignee: null, decisionCount: 1 });
+    expect(view.decisions).toHaveLength(1);
+    expect(view.decisions[0].subject).toMatchObject({ name: 'Sang Man Kim', birthDate: '1975-03-04', nationality: 'CA' });
+    const hit = view.decisions[0].hits.find((candidate: { ruleId: string }) => candidate.ruleId === 'list-name-match');
+    expect(hit, json(view.decisions[0].hits)).toBeDefined();
+    expect(hit.value).toBeDefined();
+    expect(hit.listEntry).toMatchObject({
+      source: 'test-watchlist',
+      sourceId: 'W-1',
+      version: 1,
+      name: 'KIM, Sang Man',
+      names: [{ full: 'KIM, Sang Man', kind: 'primary', strength: 'strong' }],
+      programs: ['DPRK3'],
+      birthDates: [{ value: '1961-08-12' }],
+      nationalities: ['KP'],
+      identifiers: [],
+      contentHash: expect.stringMatching(/^[0-9a-f]{64}$/),
+    });
+    expect(hit.indicators).toEqual([
+      expect.objectContaining({ id: 'LIST-SDN-PERSON', title: expect.any(String), description: expect.any(String), citation: expect.any(String), sourceDocument: expect.any(String) }),
+    ]);
+    expect(view.history).toEqual([{ id: earlier.id, outcome: 'clear', score: earlier.score, createdAt: expect.any(String) }]);
+  });
+
+  test('an unknown case is 404 problem+json', async () => {
+    const response = await reviewer().get('/v1/cases/0190f2a0-0000-7000-8000-000000000000');
+    expect(response.status).toBe(404);
+    expect(response.headers['content-type']).toContain('application/problem+json');
+  });
+});
+
+describe('the queue', () => {
+  test('is sorted by score (highest first), then age (oldest first), and paged', async () => {
+    advanceHours(1);
+    await screen(t, { externalRef: 'cand-3', name: 'Han Chol Jin' });
+    advanceHours(1);
+    await screen(t, { externalRef: 'cand-4', name: 'Ri Kyong Sik' });
+    const response = await reviewer().get('/v1/cases');
+    expect(response.status, json(response.body)).toBe(200);
+    const items = response.body.items as { score: number; openedAt: string; externalRef: string }[];
+    expect(response.body.total).toBe(items.length);
+    expect(items.length).toBeGreaterThanOrEqual(4);
+    for (let index = 1; index < items.length; index += 1) {
+      const [before, after] = [items[index - 1]!, items[index]!];
+      expect(before.score > after.score || (before.score === after.score && before.openedAt <= after.openedAt), json([before, after])).toBe(true);
+    }
+    const page = await reviewer().get('/v1/cases?limit=1&offset=1');
+    expect(page.body).toMatchObject({ total: items.length, limit: 1, offset: 1, items: [expect.objectContaining({ id: (response.body.items[1] as { id: string }).id })] });
+  });
+
+  test('filters by status, assignee, outcome and age', async () => {
+    const all = (await reviewer().get('/v1/cases')).body.items as { id: string; externalRef: string; openedAt: string; status: string }[];
+    const target = all.find((item) => item.externalRef === 'cand-3')!;
+    await reviewer().post(`/v1/cases/${target.id}/assign`, { assignee: 'analyst.kim' }).expect(200);
+
+    const assigned = await reviewer().get('/v1/cases?assignee=analyst.kim');
+    expect(assigned.body.items.map((item: { id: string }) => item.id)).toEqual([target.id]);
+
+    const escalate = await reviewer().post(`/v1/cases/${target.id}/disposition`, { disposition: 'escalated', note: 'needs the sanctions team' });
+    expect(escalate.status, json(escalate.body)).toBe(200);
+    const escalated = await reviewer().get('/v1/cases?status=escalated');
+    expect(escalated.body.items.map((item: { id: string }) => item.id)).toEqual([target.id]);
+    const open = await reviewer().get('/v1/cases?status=open');
+    expect(open.body.items.map((item: { id: string }) => item.id)).not.toContain(target.id);
+    const active = await reviewer().get('/v1/cases?status=active');
+    expect(active.body.total).toBe(all.filter((item) => item.status !== 'closed').length);
+    expect((await reviewer().get('/v1/cases?status=closed')).body.items.map((item: { externalRef: string }) => item.externalRef)).toEqual(['cand-race']);
+
+    expect((await reviewer().get('/v1/cases?outcome=block')).body.total).toBe(0);
+    expect((await reviewer().get('/v1/cases?outcome=review')).body.total).toBe(all.length);
+
+    // Cases were opened an hour or more apart; the clock is now at the newest one.
+    const hoursOld = (item: { openedAt: string }) => (clock.getTime() - new Date(item.openedAt).getTime()) / 3_600_000;
+    const olderThan = await reviewer().get('/v1/cases?olderThanHours=3');
+    expect(olderThan.status, json(olderThan.body)).toBe(200);
+    const expected = all.filter((item) => hoursOld(item) >= 3).map((item) => item.id).sort();
+    expect(expected.length).toBeGreaterThan(0);
+    expect(expected.length).toBeLessThan(all.length);
+    expect((olderThan.body.items as { id: string }[]).map((item) => item.id).sort()).toEqual(expected);
+  });
+});
+
+describe('reviewer steps', () => {
+  let caseId: string;
+  beforeAll(async () => {
+    advanceHours(1);
+    caseId = (await screen(t, { externalRef: 'cand-5', name: 'Pak Hwa Song' })).caseId!;
+  });
+
+  test('assign, unassign and comment are recorded with the actor and the time', async () => {
+    const assigned = await reviewer().post(`/v1/cases/${caseId}/assign`, { assignee: 'analyst.lee' });
+    expect(assigned.status, json(assigned.body)).toBe(200);
+    expect(assigned.body.case).toMatchObject({ id: caseId, assignee: 'analyst.lee', status: 'open' });
+    expect(assigned.body.event).toMatchObject({ type: 'assigned', data: { assignee: 'analyst.lee', previous: null } });
+
+    const unassigned = await reviewer().post(`/v1/cases/${caseId}/assign`, { assignee: null });
+    expect(unassigned.body.case.assignee).toBeNull();
+
+    const comment = await reviewer().post(`/v1/cases/${caseId}/comments`, { text: 'Birth year differs by 30 years.\nDifferent nationality.' });
+    expect(comment.status, json(comment.body)).toBe(201);
+
+    const events = await eventsOf(caseId);
+    expect(events.map((event) => event.type)).toEqual(['opened', 'assigned', 'assigned', 'commented']);
+    const commented = events[3]!;
+    expect(commented.actor.id).toMatch(/^api-key:[0-9a-f-]{36}$/);
+    expect(commented.actor.roles).toEqual(['reviewer']);
+    expect(commented.data).toEqual({ text: 'Birth year differs by 30 years.\nDifferent nationality.' });
+    expect(commented.createdAt).toBe(clock.toISOString());
+  });
+
+  test('a review case disposed as confirmed_match closes at once (no second reviewer needed), and the decision view shows it', async () => {
+    const response = await reviewer().post(`/v1/cases/${caseId}/disposition`, { disposition: 'confirmed_match', note: 'Same person: passport copy matches.' });
+    expect(response.status, json(response.body)).toBe(200);
+    expect(response.body.case).toMatchObject({ status: 'closed', disposition: 'confirmed_match', closedAt: clock.toISOString() });
+    const decisionId = ((await reviewer().get(`/v1/cases/${caseId}`)).body.decisions[0] as { id: string }).id;
+    const decision = await reviewer().get(`/v1/decisions/${decisionId}`);
+    expect(decision.body).toMatchObject({ caseId, caseStatus: 'closed', disposition: 'confirmed_match' });
+  });
+
+  test.each([
+    ['disposing a closed case', 'disposition', { disposition: 'cleared', note: 'again' }],
+    ['approving a closed case', 'approve', { note: 'ok' }],
+    ['assigning a closed case', 'assign', { assignee: 'x' }],
+    ['commenting on a closed case', 'comments', { text: 'late note' }],
+  ])('%s is 409 with a reason', async (_label, step, body) => {
+    const before = (await eventsOf(caseId)).length;
+    const response = await reviewer().post(`/v1/cases/${caseId}/${step}`, body);
+    expect(response.status, json(response.body)).toBe(409);
+    expect(response.headers['content-type']).toContain('application/problem+json');
+    expect(response.body.detail).toMatch(/closed/);
+    expect((await eventsOf(caseId)).length).toBe(before);
+  });
+
+  test('approving a case that is not pending approval is 409', async () => {
+    advanceHours(1);
+    const open = (await screen(t, { externalRef: 'cand-6', name: 'Han Chol Jin' })).caseId!;
+    const response = await reviewer().post(`/v1/cases/${open}/approve`, { note: 'ok' });
+    expect(response.status, json(response.body)).toBe(409);
+    expect(response.body.detail).toMatch(/pending approval/);
+  });
+
+  test('case events cannot be changed or deleted, even with SQL', async () => {
+    await expect(t.database.db.execute(sql`update case_events set actor = 'someone else' where case_id = ${caseId}`)).rejects.toThrow();
+    await expect(t.database.db.execute(sql`delete from case_events where case_id = ${caseId}`)).rejects.toThrow();
+  });
+});
+
+describe('bad input to the case routes is 400 naming the field, and changes nothing', () => {
+  let caseId: string;
+  beforeAll(async () => {
+    advanceHours(1);
+    caseId = (await screen(t, { externalRef: 'cand-7', name: 'Ri Kyong Sik' })).caseId!;
+  });
+
+  test.each([
+    ['an unknown disposition', 'disposition', { disposition: 'maybe', note: 'n' }, '/disposition'],
+    ['a disposition without a note', 'disposition', { disposition: 'false_positive' }, '/note'],
+    ['a blank disposition note', 'disposition', { disposition: 'false_positive', note: '   ' }, '/note'],
+    ['an empty comment', 'comments', { text: '' }, '/text'],
+    ['a whitespace-only comment', 'comments', { text: ' \n ' }, '/text'],
+    ['a 10,000-character comment', 'comments', { text: 'a'.repeat(10_000) }, '/text'],
+    ['a comment with control characters', 'comments', { text: 'bell\u0007' }, '/text'],
+    ['an unknown field in a comment', 'comments', { text: 'ok', html: '<b>' }, '/html'],
+    ['an assignee of the wrong type', 'assign', { assignee: 42 }, '/assignee'],
+    ['a missing assignee', 'assign', {}, '/assignee'],
+    ['an approval note that is too long', 'approve', { note: 'a'.repeat(10_000) }, '/note'],
+  ])('%s', async (_label, step, body, field) => {
+    const before = (await eventsOf(caseId)).length;
+    const response = await reviewer().post(`/v1/cases/${caseId}/${step}`, body);
+    expect(response.status, json(response.body)).toBe(400);
+    expect(response.headers['content-type']).toContain('application/problem+json');
+    expect(response.body.errors.map((error: { field: string }) => error.field)).toContain(field);
+    expect((await eventsOf(caseId)).length).toBe(before);
+  });
+
+  test.each([
+    ['an unknown status', '/v1/cases?status=done', 'querystring:/status'],
+    ['a negative age', '/v1/cases?olderThanHours=-1', 'querystring:/olderThanHours'],
+    ['a limit above 200', '/v1/cases?limit=1000', 'querystring:/limit'],
+    ['an unknown query parameter', '/v1/cases?colour=red', 'querystring:/colour'],
+    ['a malformed case id', '/v1/cases/not-a-uuid', 'params:/id'],
+  ])('%s', async (_label, path, field) => {
+    const response = await reviewer().get(path);
+    expect(response.status, json(response.body)).toBe(400);
+    expect(response.body.errors.map((error: { field: string }) => error.field)).toContain(field);
+  });
+});

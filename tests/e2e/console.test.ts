@@ -1,0 +1,158 @@
+import { existsSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { api, createReviewerKey, publishNameOnlyRuleset, screen, WATCHLIST } from '../helpers/cases-fixtures.js';
+import { loadTestList } from '../helpers/list-fixtures.js';
+import { createTestApp, type TestApp } from '../helpers/test-app.js';
+
+/**
+ * The review console in a real headless Chromium (Debian's, no browser download) against the
+ * app on a real port: sign in, open a case from the queue, compare, comment, dispose, approve.
+ */
+const CHROMIUM = '/usr/bin/chromium';
+const hasChromium = existsSync(CHROMIUM);
+const ARTIFACTS = path.resolve(import.meta.dirname, '..', '..', 'test-artifacts');
+const XSS = '<img src=x onerror="window.__xss=1">';
+
+let t: TestApp;
+let browser: Browser;
+let base: string;
+let secondReviewer: string;
+const pageErrors: string[] = [];
+
+if (!hasChromium) {
+  console.warn(`Skipping the console end-to-end test: ${CHROMIUM} is absent (apt-get install -y chromium).`);
+}
+
+// Browser-side expressions are passed as strings: the tests compile without the DOM library.
+describe.skipIf(!hasChromium)(`the review console in headless Chromium${hasChromium ? '' : ` (skipped: ${CHROMIUM} is absent)`}`, () => {
+  beforeAll(async () => {
+    t = await createTestApp({
+      beforeBuild: async (database) => {
+        await loadTestList(database.db, 'test-watchlist', WATCHLIST);
+        secondReviewer = await createReviewerKey(database.db, 'second reviewer');
+      },
+    });
+    base = (await t.app.listen({ port: 0, host: '127.0.0.1' })).replace('localhost', '127.0.0.1');
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    });
+  }, 60_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await t?.close();
+  });
+
+  async function openConsole(key: string): Promise<Page> {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 1000 } });
+    const page = await context.newPage();
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+    page.on('console', (message) => {
+      // The refused self-approval is an expected 409; the browser logs every non-2xx response.
+      if (message.type() === 'error' && !message.text().includes('status of 409')) pageErrors.push(message.text());
+    });
+    await page.goto(`${base}/console`);
+    await page.fill('#api-key', key);
+    await page.click('#sign-in-form button[type=submit]');
+    await page.waitForSelector('#queue:not([hidden])');
+    return page;
+  }
+
+  async function openCase(page: Page, caseId: string) {
+    await page.locator(`[data-testid=queue-row][data-case-id="${caseId}"] [data-testid=open-case]`).click();
+    await page.waitForSelector('[data-testid=case-status]');
+  }
+
+  test('a reviewer signs in, opens a case from the queue, compares the hit with the list entry, comments and disposes', async () => {
+    const decision = await screen(t, { externalRef: XSS, name: 'Sang Man Kim', birthDate: '1994-02-03', nationality: 'CA' });
+    expect(decision.outcome).toBe('review');
+    const caseId = decision.caseId!;
+
+    const page = await openConsole(t.keys.reviewer);
+    expect(await page.evaluate('sessionStorage.getItem("redflag.apiKey")')).toBe(t.keys.reviewer);
+    const row = page.locator(`[data-testid=queue-row][data-case-id="${caseId}"]`);
+    await expect.poll(() => row.textContent()).toContain(XSS);
+
+    await openCase(page, caseId);
+    expect(await page.textContent('[data-testid=case-status]')).toBe('open');
+    expect(await page.textContent('[data-testid=case-title]')).toContain(XSS);
+    const hit = page.locator('[data-testid=hit]').first();
+    const entrySide = await hit.locator('[data-testid=entry-side]').textContent();
+    expect(entrySide).toContain('KIM, Sang Man');
+    expect(entrySide).toContain('1961-08-12');
+    expect(entrySide).toContain('DPRK3');
+    const subjectSide = await hit.locator('[data-testid=subject-side]').textContent();
+    expect(subjectSide).toContain('Sang Man Kim');
+    expect(subjectSide).toContain('1994-02-03');
+    expect(await hit.locator('[data-testid=indicator]').first().textContent()).toContain('LIST-SDN-PERSON');
+
+    // Markup in a comment is shown as text, never run.
+    await page.fill('[data-testid=comment-text]', '<script>window.__xss=2</script> birth years differ');
+    await page.click('[data-testid=comment-submit]');
+    await expect.poll(() => page.locator('[data-testid=events]').textContent()).toContain('<script>window.__xss=2</script> birth years differ');
+
+    await page.selectOption('[data-testid=disposition-select]', 'false_positive');
+    await page.fill('[data-testid=disposition-note]', 'Born 1994; the listed person was born in 1961.');
+    await page.click('[data-testid=dispose-submit]');
+    await expect.poll(() => page.textContent('[data-testid=case-status]')).toBe('closed');
+    expect(await page.textContent('#message')).toContain('closed');
+    expect(await page.locator('[data-testid=events]').textContent()).toContain('closed as false_positive');
+
+    mkdirSync(ARTIFACTS, { recursive: true });
+    await page.screenshot({ path: path.join(ARTIFACTS, 'console.png'), fullPage: true });
+
+    expect(await page.evaluate('window.__xss')).toBeUndefined();
+    const stored = await api(t, t.keys.reviewer).get(`/v1/cases/${caseId}`);
+    expect(stored.body).toMatchObject({ status: 'closed', disposition: 'false_positive' });
+    await page.context().close();
+  }, 60_000);
+
+  test('a block case is proposed by one reviewer and approved in the console by a second one', async () => {
+    await publishNameOnlyRuleset(t.database.db, 2, { review: 30, block: 45 });
+    const decision = await screen(t, { externalRef: 'e2e-block', name: 'Pak Hwa Song' });
+    expect(decision.outcome).toBe('block');
+    const caseId = decision.caseId!;
+
+    const first = await openConsole(t.keys.reviewer);
+    await openCase(first, caseId);
+    await first.selectOption('[data-testid=disposition-select]', 'confirmed_match');
+    await first.fill('[data-testid=disposition-note]', 'Same person.');
+    await first.click('[data-testid=dispose-submit]');
+    await expect.poll(() => first.textContent('[data-testid=case-status]')).toBe('pending_approval');
+    // The proposer's own approval is refused with the four-eyes reason.
+    await first.click('[data-testid=approve-submit]');
+    await expect.poll(() => first.textContent('#message')).toMatch(/four-eyes/i);
+    await first.click('#sign-out');
+    await first.waitForSelector('#sign-in:not([hidden])');
+    expect(await first.evaluate('sessionStorage.getItem("redflag.apiKey")')).toBeNull();
+    await first.context().close();
+
+    const second = await openConsole(secondReviewer);
+    await second.selectOption('#queue-status', 'pending_approval');
+    await openCase(second, caseId);
+    await second.fill('[data-testid=approve-note]', 'Agreed.');
+    await second.click('[data-testid=approve-submit]');
+    await expect.poll(() => second.textContent('[data-testid=case-status]')).toBe('closed');
+    expect(await second.locator('[data-testid=events]').textContent()).toContain('approved confirmed_match');
+    await second.context().close();
+  }, 60_000);
+
+  test('a wrong key is refused at sign-in and nothing is stored', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(`${base}/console`);
+    await page.fill('#api-key', 'rf_not-a-real-key');
+    await page.click('#sign-in-form button[type=submit]');
+    await expect.poll(() => page.textContent('#message')).toContain('not valid');
+    expect(await page.evaluate('sessionStorage.getItem("redflag.apiKey")')).toBeNull();
+    expect(await page.isVisible('#queue')).toBe(false);
+    await context.close();
+  }, 30_000);
+
+  test('the page loaded without script errors or CSP violations', () => {
+    expect(pageErrors).toEqual([]);
+  });
+});
