@@ -1,10 +1,11 @@
 /**
  * npm run bench:export — the decision-log export and chain verification over 1,000,000 decisions
  * on PostgreSQL (a fresh database). The decisions are sealed with the real sealDecision and
- * loaded in large json_to_recordset batches by a child process (so its memory is not counted),
- * then the app listens on a port and the export is fetched over HTTP, its body counted and
- * discarded, and the same range verified. Baseline, measured in the same run: the same rows
- * read with the same keyset pages and no formatting, the floor of any export.
+ * loaded in large json_to_recordset batches by a child process. Then each phase runs in a fresh
+ * child process that starts the app on a port: the export fetched over HTTP (body counted and
+ * discarded), the verification of the same range, and the baseline, measured in the same run:
+ * the same rows read with the same keyset pages and no formatting, the floor of any export.
+ * Peak RSS is sampled in each phase's process (server and client together).
  *
  * Goals (issue #6): export < 60 s, peak RSS < 200 MB, verify < 60 s.
  * BENCH_ROWS overrides the row count (e.g. 100000 for a quick run).
@@ -12,15 +13,16 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { sql } from 'drizzle-orm';
 import pg from 'pg';
 import { uuidv7 } from 'uuidv7';
 import { nodeSha256 } from '../src/audit/node-sha256.js';
-import { openDatabase } from '../src/db/client.js';
+import { openDatabase, queryRows } from '../src/db/client.js';
 import { runMigrations } from '../src/db/migrate.js';
 import { sealDecision, type ChainHead } from '../src/domain/audit/chain-record.js';
 import { buildApp } from '../src/http/app.js';
 import { bootstrapIfEmpty } from '../src/services/bootstrap.service.js';
-import { chainRows } from '../src/services/audit.service.js';
+import { chainPages } from '../src/services/audit.service.js';
 import { canonicalDigest } from '../src/shared/hashing.js';
 import { createBenchDatabase, fmt, REPO_ROOT, trackPeakRss } from './support.js';
 
@@ -129,7 +131,7 @@ async function generate(url: string, tenantId: string, rulesetId: string) {
     // Seal the next batch while PostgreSQL writes this one.
     await pending;
     pending = client.query(insert, [JSON.stringify(batch)]);
-    if ((start / BATCH) % 20 === 0) process.stderr.write(`  generated ${fmt(start + batch.length)} decisions\r`);
+    if ((start / BATCH) % 20 === 19) process.stderr.write(`  generated ${fmt(start + batch.length)} decisions\r`);
   }
   await pending;
   const head = previous as ChainHead | null;
@@ -145,11 +147,15 @@ async function generate(url: string, tenantId: string, rulesetId: string) {
   process.stderr.write('\n');
 }
 
-async function runChild(url: string, tenantId: string, rulesetId: string): Promise<void> {
+/** Runs this file again as a child process (tsx), with `args`; resolves with its stdout. */
+async function runSelf(args: string[]): Promise<string> {
   const tsx = path.join(REPO_ROOT, 'node_modules', '.bin', 'tsx');
-  const child = spawn(tsx, [fileURLToPath(import.meta.url), '--generate', url, tenantId, rulesetId], { stdio: ['ignore', 'inherit', 'inherit'], env: process.env });
+  const child = spawn(tsx, [fileURLToPath(import.meta.url), ...args], { stdio: ['ignore', 'pipe', 'inherit'], env: process.env });
+  let out = '';
+  child.stdout.on('data', (chunk) => (out += String(chunk)));
   const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
-  if (code !== 0) throw new Error(`generator exited with ${code}`);
+  if (code !== 0) throw new Error(`${args[0]} exited with ${code}`);
+  return out;
 }
 
 /** Fetches a URL and counts the body's bytes, keeping only the tail (for the manifest). */
@@ -164,72 +170,103 @@ async function download(url: string, key: string): Promise<{ bytes: number; tail
   return { bytes, tail: Buffer.concat(last).toString('utf8').slice(-2048), status: response.status };
 }
 
-async function main() {
-  const memory = trackPeakRss();
-  const target = await createBenchDatabase();
-  const database = await openDatabase({ kind: 'postgres', url: target.url });
+type Phase = 'baseline' | 'csv' | 'ndjson' | 'verify';
+
+interface PhaseResult {
+  seconds: number;
+  rows: number;
+  bytes: number;
+  /** HTTP requests made (verification continues over several). */
+  requests: number;
+  idleMb: number;
+  peakMb: number;
+}
+
+/**
+ * Child process: one measured phase in a fresh process (the app loaded and listening), so each
+ * peak RSS is that phase's alone and not what an earlier phase left committed.
+ */
+async function runPhase(phase: Phase, url: string, tenantId: string): Promise<PhaseResult> {
+  const database = await openDatabase({ kind: 'postgres', url });
+  const app = await buildApp({ database, logLevel: 'warn', listRefreshMs: 0, retentionCheckMs: 0 });
+  const base = await app.listen({ port: 0, host: '127.0.0.1' });
   try {
-    await runMigrations(database);
-    await bootstrapIfEmpty(database.db, { bootstrapApiKey: BOOTSTRAP_KEY });
-    const pool = new pg.Client({ connectionString: target.url });
-    await pool.connect();
-    const { rows } = await pool.query<{ tenant_id: string; ruleset_id: string }>(
-      `select t.id as tenant_id, r.id as ruleset_id from tenants t join rulesets r on r.tenant_id = t.id where t.slug = 'default'`,
-    );
-    await pool.end();
-    const ids = rows[0];
+    const idleMb = Math.round(process.memoryUsage().rss / 1024 / 1024);
+    const memory = trackPeakRss();
+    const started = performance.now();
+    let rows = 0;
+    let bytes = 0;
+    let requests = 1;
+    if (phase === 'baseline') {
+      // The same keyset pages as the export (same query, case join included), rows only counted.
+      for await (const page of chainPages(database.db, { tenantId, afterSequence: 0, upToSequence: Number.MAX_SAFE_INTEGER, withCase: true })) rows += page.length;
+    } else if (phase === 'verify') {
+      // One request works about ten seconds, then says where the next one continues.
+      let after: number | null = null;
+      do {
+        const response = await fetch(`${base}/v1/audit/verify${after === null ? '' : `?afterSequence=${after}`}`, { headers: { Authorization: `Bearer ${BOOTSTRAP_KEY}` } });
+        const report = (await response.json()) as { ok: boolean; checked: number; complete: boolean; nextAfterSequence: number | null };
+        if (!report.ok) throw new Error(`verify failed: ${JSON.stringify(report)}`);
+        rows += report.checked;
+        requests += 1;
+        after = report.complete ? null : report.nextAfterSequence;
+      } while (after !== null);
+    } else {
+      const body = await download(`${base}/v1/audit/decisions/export?format=${phase}`, BOOTSTRAP_KEY);
+      const manifestRows = /"?rows"?"?:(\d+)/.exec(body.tail.replaceAll('""', '"'))?.[1];
+      if (body.status !== 200 || manifestRows === undefined) throw new Error(`export ${phase} failed: status ${body.status}`);
+      rows = Number(manifestRows);
+      bytes = body.bytes;
+    }
+    const seconds = (performance.now() - started) / 1000;
+    memory.stop();
+    return { seconds, rows, bytes, requests, idleMb, peakMb: memory.peakMb() };
+  } finally {
+    await app.close();
+    await database.close();
+  }
+}
+
+async function main() {
+  const target = await createBenchDatabase();
+  try {
+    const database = await openDatabase({ kind: 'postgres', url: target.url });
+    let ids: { tenant_id: string; ruleset_id: string } | undefined;
+    try {
+      await runMigrations(database);
+      await bootstrapIfEmpty(database.db, { bootstrapApiKey: BOOTSTRAP_KEY });
+      ids = (
+        await queryRows<{ tenant_id: string; ruleset_id: string }>(
+          database,
+          sql`select t.id as tenant_id, r.id as ruleset_id from tenants t join rulesets r on r.tenant_id = t.id where t.slug = 'default'`,
+        )
+      )[0];
+    } finally {
+      await database.close();
+    }
     if (!ids) throw new Error('bootstrap made no tenant');
 
     let started = performance.now();
-    await runChild(target.url, ids.tenant_id, ids.ruleset_id);
+    await runSelf(['--generate', target.url, ids.tenant_id, ids.ruleset_id]);
     const generateSeconds = (performance.now() - started) / 1000;
 
-    const app = await buildApp({ database, logLevel: 'warn', listRefreshMs: 0, retentionCheckMs: 0 });
-    const base = await app.listen({ port: 0, host: '127.0.0.1' });
-    try {
-      // Baseline: the same keyset pages (same query, case join included), rows only counted.
-      memory.reset();
-      started = performance.now();
-      let baselineRows = 0;
-      for await (const _row of chainRows(database.db, { tenantId: ids.tenant_id, afterSequence: 0, upToSequence: ROWS, withCase: true })) baselineRows += 1;
-      const baselineSeconds = (performance.now() - started) / 1000;
-      const baselinePeak = memory.peakMb();
-
-      const exports: string[] = [];
-      let csvSeconds = 0;
-      for (const format of ['csv', 'ndjson'] as const) {
-        memory.reset();
-        started = performance.now();
-        const body = await download(`${base}/v1/audit/decisions/export?format=${format}`, BOOTSTRAP_KEY);
-        const seconds = (performance.now() - started) / 1000;
-        if (format === 'csv') csvSeconds = seconds;
-        const manifestRows = /"?rows"?"?:(\d+)/.exec(body.tail.replaceAll('""', '"'))?.[1];
-        if (body.status !== 200 || Number(manifestRows) !== ROWS) throw new Error(`export ${format} failed: status ${body.status}, manifest rows ${manifestRows}`);
-        exports.push(
-          `  export ${format.padEnd(6)} (HTTP, streamed)             ${fmt(seconds, 2).padStart(7)} s  ${fmt(ROWS / seconds).padStart(9)} rows/s  ${fmt(body.bytes / 1024 / 1024, 0)} MB  peak RSS ${memory.peakMb()} MB   goal < 60 s, < 200 MB`,
-        );
-      }
-
-      memory.reset();
-      started = performance.now();
-      const verify = (await (await fetch(`${base}/v1/audit/verify`, { headers: { Authorization: `Bearer ${BOOTSTRAP_KEY}` } })).json()) as { ok: boolean; checked: number };
-      const verifySeconds = (performance.now() - started) / 1000;
-      if (!verify.ok || verify.checked !== ROWS) throw new Error(`verify failed: ${JSON.stringify(verify)}`);
-
-      const lines = [
-        `bench:export (PostgreSQL, fresh database, ${fmt(ROWS)} chained decisions, ${fmt(generateSeconds, 1)} s to seal and load)`,
-        `  baseline: same keyset pages, no formatting  ${fmt(baselineSeconds, 2).padStart(7)} s  ${fmt(baselineRows / baselineSeconds).padStart(9)} rows/s  peak RSS ${baselinePeak} MB`,
-        ...exports,
-        `  verify (HTTP, recompute every hash)         ${fmt(verifySeconds, 2).padStart(7)} s  ${fmt(ROWS / verifySeconds).padStart(9)} rows/s  peak RSS ${memory.peakMb()} MB   goal < 60 s`,
-        `  ratio: CSV export / baseline = ${fmt(csvSeconds / baselineSeconds, 1)}x, verify / baseline = ${fmt(verifySeconds / baselineSeconds, 1)}x`,
-      ];
-      process.stdout.write(`${lines.join('\n')}\n`);
-    } finally {
-      await app.close();
+    const results = {} as Record<Phase, PhaseResult>;
+    for (const phase of ['baseline', 'csv', 'ndjson', 'verify'] as const) {
+      results[phase] = JSON.parse(await runSelf(['--phase', phase, target.url, ids.tenant_id])) as PhaseResult;
+      if (results[phase].rows !== ROWS) throw new Error(`${phase} saw ${results[phase].rows} rows, expected ${ROWS}`);
     }
+    const line = (label: string, result: PhaseResult, goal: string) =>
+      `  ${label.padEnd(42)} ${fmt(result.seconds, 2).padStart(7)} s  ${fmt(ROWS / result.seconds).padStart(9)} rows/s  ${result.bytes ? `${fmt(result.bytes / 1024 / 1024)} MB  `.padStart(9) : ''.padStart(9)}peak RSS ${result.peakMb} MB (idle ${result.idleMb} MB)${goal}`;
+    const lines = [
+      `bench:export (PostgreSQL, fresh database, ${fmt(ROWS)} chained decisions sealed and loaded in ${fmt(generateSeconds, 1)} s; each phase in a fresh process)`,
+      line('baseline: same keyset pages, no formatting', results.baseline, ''),
+      line('export csv (HTTP, streamed)', results.csv, '   goal < 60 s, < 200 MB'),
+      line('export ndjson (HTTP, streamed)', results.ndjson, '   goal < 60 s, < 200 MB'),
+      line(`verify (HTTP, ${results.verify.requests} requests, every hash)`, results.verify, '   goal < 60 s'),
+      `  ratio to baseline: csv ${fmt(results.csv.seconds / results.baseline.seconds, 1)}x, ndjson ${fmt(results.ndjson.seconds / results.baseline.seconds, 1)}x, verify ${fmt(results.verify.seconds / results.baseline.seconds, 1)}x`,
+    ];
+    process.stdout.write(`${lines.join('\n')}\n`);
   } finally {
-    memory.stop();
-    await database.close();
     await target.drop();
   }
 }
@@ -237,6 +274,9 @@ async function main() {
 if (process.argv[2] === '--generate') {
   const [url, tenantId, rulesetId] = process.argv.slice(3) as [string, string, string];
   await generate(url, tenantId, rulesetId);
+} else if (process.argv[2] === '--phase') {
+  const [phase, url, tenantId] = process.argv.slice(3) as [Phase, string, string];
+  process.stdout.write(`${JSON.stringify(await runPhase(phase, url, tenantId))}\n`);
 } else {
   await main();
 }

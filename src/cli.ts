@@ -1,3 +1,6 @@
+import { createReadStream } from 'node:fs';
+import { once } from 'node:events';
+import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from './config.js';
 import { DataDirLockedError } from './db/data-dir-lock.js';
@@ -10,6 +13,12 @@ import { ListImportError } from './lists/list-import.errors.js';
 import { LIST_FORMATS, type ListFormat } from './lists/parse-list.js';
 import { importListFromPaths } from './services/list-import.service.js';
 import { resolveListFormat } from './services/lists.service.js';
+import { findTenantBySlug } from './db/repositories/tenancy.repository.js';
+import { problemFor } from './http/plugins/errors.plugin.js';
+import { invalidLine, toBatchItem } from './http/schemas/batch.schemas.js';
+import { screenBatch, type BatchItem } from './services/batch.service.js';
+import { createKeyedHash } from './services/keyed-hash.service.js';
+import { ListIndexHolder } from './services/list-index.service.js';
 
 const USAGE = `Usage: npm run cli -- <command> [options]
 
@@ -21,6 +30,13 @@ Commands:
       Checks a decision-log export (CSV or NDJSON from GET /v1/audit/decisions/export) offline, no
       database needed: manifest, row count, first and last hash, SHA-256 of the rows, chain links.
       Exit code 0: verified; 1: problems found (each named); 2: usage error or unreadable file.
+
+  screen [--tenant <slug>] <file.ndjson | ->
+      Screens one request per line ({ "subject": ..., "monitor"? }, as POST /v1/screenings) and writes
+      one result per line to stdout: {"line","index","status":201,"decision"} or {"line","index","status","error"}.
+      A repeated externalRef is refused on later lines (422). Progress goes to stderr when it is a terminal.
+      Exit code 0: every line screened; 1: some lines have an error (each is in the output).
+      e.g. screen profiles.ndjson > decisions.ndjson
 
   lists import --source <slug> [--format ofac-csv|un-xml|redflag-json] [--dprk-only] <files or folder>...
       Imports list files as a new version (or finds the identical one) and prints it.
@@ -90,12 +106,85 @@ async function listsImport(args: string[]) {
   }
 }
 
+/** Lines of an NDJSON file (or stdin) as batch items, blank lines skipped, numbered from 1. */
+async function* ndjsonItems(input: NodeJS.ReadableStream): AsyncGenerator<BatchItem> {
+  let line = 0;
+  for await (const text of createInterface({ input, crlfDelay: Infinity })) {
+    line += 1;
+    if (text.trim() === '') continue;
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch (error) {
+      yield invalidLine(line, (error as Error).message);
+      continue;
+    }
+    yield toBatchItem(value, line);
+  }
+}
+
+async function screenFile(args: string[]) {
+  const { values, positionals } = parseArgs({ args, options: { tenant: { type: 'string' } }, allowPositionals: true, strict: true });
+  if (positionals.length !== 1) throw new UsageError('screen needs one NDJSON file (or - for standard input)');
+  const file = positionals[0]!;
+  const input = file === '-' ? process.stdin : createReadStream(file);
+  if (file !== '-') {
+    // Fail on an unreadable file before touching the database.
+    await once(input, 'open').catch((error: NodeJS.ErrnoException) => {
+      throw new AppError('not_found', `cannot read ${file}: ${error.code === 'ENOENT' ? 'no such file' : error.message}`);
+    });
+  }
+  const config = loadConfig();
+  const database = await openMigratedDatabase(config);
+  try {
+    await bootstrapIfEmpty(database.db, config.BOOTSTRAP_API_KEY ? { bootstrapApiKey: config.BOOTSTRAP_API_KEY } : {});
+    const tenant = await findTenantBySlug(database.db, values.tenant ?? 'default');
+    if (!tenant) throw new UsageError(`no tenant "${values.tenant ?? 'default'}"`);
+    const lists = new ListIndexHolder();
+    await lists.refresh(database.db);
+    const deps = { db: database.db, lists, now: () => new Date(), keyedHash: await createKeyedHash(database.db, config.PERSONAL_DATA_KEY) };
+    const progress = process.stderr.isTTY === true;
+    const started = performance.now();
+    let screened = 0;
+    let failed = 0;
+    let shownAt = 0;
+    const show = (final: boolean) => {
+      const seconds = (performance.now() - started) / 1000;
+      const rate = seconds > 0 ? (screened + failed) / seconds : 0;
+      process.stderr.write(`\r${screened} screened, ${failed} with errors, ${rate.toFixed(1)}/s, ${seconds.toFixed(1)} s${final ? '\n' : ''}`);
+    };
+    const results = screenBatch(deps, tenant.id, ndjsonItems(input), {
+      onUnexpectedError: (error, index) => process.stderr.write(`${progress ? '\n' : ''}item ${index}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`),
+    });
+    for await (const result of results) {
+      const position = { ...(result.line !== undefined ? { line: result.line } : {}), index: result.index };
+      const record =
+        'decision' in result
+          ? { ...position, status: result.status, decision: result.decision }
+          : { ...position, status: result.status, error: problemFor(result.error.code, result.error.message, result.error.errors) };
+      if ('decision' in result) screened += 1;
+      else failed += 1;
+      // Respect the pipe: a slow reader must not make the output buffer grow without bound.
+      if (!process.stdout.write(`${JSON.stringify(record)}\n`)) await once(process.stdout, 'drain');
+      if (progress && performance.now() - shownAt > 250) {
+        shownAt = performance.now();
+        show(false);
+      }
+    }
+    if (progress) show(true);
+    if (failed > 0) process.exitCode = 1;
+  } finally {
+    await database.close();
+  }
+}
+
 class UsageError extends Error {}
 
 async function run(argv: string[]) {
   const [group, command, ...rest] = argv;
   if (group === 'keys' && command === 'create') return keysCreate(rest);
   if (group === 'lists' && command === 'import') return listsImport(rest);
+  if (group === 'screen') return screenFile([command, ...rest].filter((arg): arg is string => arg !== undefined));
   if (group === 'audit' && command === 'verify-export') {
     // Offline: no configuration or database is read.
     process.exitCode = await runVerifyExportCli(rest, process.stdout, process.stderr);

@@ -47,6 +47,37 @@ export const configSchema = z.object({
     .max(10080)
     .default(60)
     .describe('How often each instance runs the retention job (0: never; erasure on request still works)'),
+  RATE_LIMIT_PER_MINUTE: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(1_000_000)
+    .default(1200)
+    .describe('Requests per minute each API key may make, counted per instance (0: no limit); health, docs and console are exempt'),
+  REQUEST_TIMEOUT_MS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(600_000)
+    .default(15_000)
+    .describe('A request not answered within this many ms gets 503 (0: never); uploads and started streams are exempt'),
+  SHUTDOWN_GRACE_SECONDS: z.coerce
+    .number()
+    .min(1)
+    .max(3600)
+    .default(25)
+    .describe('On SIGTERM, how long in-flight requests may take to finish before the process exits anyway'),
+  MONITORING_WORKER: z
+    .enum(['on', 'off'])
+    .default('on')
+    .describe('Re-screen monitored subjects on this instance when a list or ruleset version becomes active (off: other instances still may)'),
+  MONITORING_BATCH_SIZE: z.coerce.number().int().min(1).max(5000).default(500).describe('Monitored subjects a worker leases and re-screens at a time'),
+  MONITORING_LEASE_SECONDS: z.coerce
+    .number()
+    .min(1)
+    .max(3600)
+    .default(30)
+    .describe("How long a worker's lease on a batch lasts without a heartbeat; a crashed instance's batch is taken over after it"),
 });
 
 export type Config = z.infer<typeof configSchema>;

@@ -16,6 +16,9 @@ async function main() {
     listRefreshMs: config.LIST_REFRESH_SECONDS * 1000,
     retentionDays: config.RETENTION_DAYS,
     retentionCheckMs: config.RETENTION_CHECK_MINUTES * 60_000,
+    rateLimitPerMinute: config.RATE_LIMIT_PER_MINUTE,
+    requestTimeoutMs: config.REQUEST_TIMEOUT_MS,
+    monitoring: config.MONITORING_WORKER === 'off' ? false : { batchSize: config.MONITORING_BATCH_SIZE, leaseMs: config.MONITORING_LEASE_SECONDS * 1000 },
     ...(config.PERSONAL_DATA_KEY ? { personalDataKey: config.PERSONAL_DATA_KEY } : {}),
   });
 
@@ -24,7 +27,15 @@ async function main() {
     if (closing) return;
     closing = true;
     app.log.info({ signal }, 'shutting down');
-    // close() stops accepting connections and waits for in-flight requests to finish.
+    // A request that never ends (a stuck export stream) must not keep the process alive forever;
+    // orchestrators send SIGKILL after their own grace period (30 s in Kubernetes), so exit first.
+    const deadline = setTimeout(() => {
+      app.log.error({ graceSeconds: config.SHUTDOWN_GRACE_SECONDS }, 'in-flight requests did not finish in time; exiting');
+      process.exit(1);
+    }, config.SHUTDOWN_GRACE_SECONDS * 1000);
+    deadline.unref();
+    // close() stops accepting connections, answers new requests on open ones with 503 and waits
+    // for in-flight requests to finish; only then is the pool closed under them.
     await app.close();
     await database.close();
     process.exit(0);

@@ -6,15 +6,29 @@ import { migrate as migrateNodePg } from 'drizzle-orm/node-postgres/migrator';
 import type { NodePgDatabase } from 'drizzle-orm/node-postgres';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import type { PgliteDatabase } from 'drizzle-orm/pglite';
+import type pg from 'pg';
 import { queryRows, type Database, type Schema } from './client.js';
 
 // src/db and dist/db are both two levels below the package root.
 export const MIGRATIONS_FOLDER = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'migrations');
 
+/** Arbitrary constant naming the migration advisory lock. */
+const MIGRATION_LOCK = 7_305_114_201;
+
 export async function runMigrations(database: Database): Promise<void> {
   const config = { migrationsFolder: MIGRATIONS_FOLDER };
   if (database.kind === 'postgres') {
-    await migrateNodePg(database.db as unknown as NodePgDatabase<Schema>, config);
+    // Replicas starting together would each apply the pending migrations and all but one would
+    // fail on "already exists": one instance at a time, the others then find nothing to do.
+    const pool = (database.db as unknown as { $client: pg.Pool }).$client;
+    const client = await pool.connect();
+    try {
+      await client.query('select pg_advisory_lock($1)', [MIGRATION_LOCK]);
+      await migrateNodePg(database.db as unknown as NodePgDatabase<Schema>, config);
+    } finally {
+      await client.query('select pg_advisory_unlock($1)', [MIGRATION_LOCK]).catch(() => undefined);
+      client.release();
+    }
   } else {
     await migratePglite(database.db as unknown as PgliteDatabase<Schema>, config);
   }

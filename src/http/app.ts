@@ -10,15 +10,21 @@ import { loggerOptions } from '../logging.js';
 import { startRetentionJob } from '../services/erasure.service.js';
 import { ListIndexHolder } from '../services/list-index.service.js';
 import { createKeyedHash } from '../services/keyed-hash.service.js';
+import { createMonitoringWorker, type MonitoringWorkerOptions } from '../services/monitoring.service.js';
 import { createWebhookDispatcher, type WebhookDispatcherOptions } from '../services/webhooks.service.js';
 import { consoleRoutes } from './console/console.routes.js';
 import { registerAuth } from './plugins/auth.plugin.js';
-import { registerErrorHandling } from './plugins/errors.plugin.js';
+import { handleFrameworkError, registerErrorHandling } from './plugins/errors.plugin.js';
 import { registerJsonBodyParser } from './plugins/json-body.plugin.js';
+import { DEFAULT_SECURITY, DOCS_CSP, registerSecurity } from './plugins/security.plugin.js';
 import { auditRoutes } from './routes/audit.routes.js';
+import { batchScreeningRoutes } from './routes/batch.routes.js';
 import { caseRoutes } from './routes/cases.routes.js';
 import { healthRoutes } from './routes/health.routes.js';
 import { listRoutes } from './routes/lists.routes.js';
+import { monitoringRoutes } from './routes/monitoring.routes.js';
+import { matchingRoutes } from './routes/matching.routes.js';
+import { rulesetRoutes } from './routes/rulesets.routes.js';
 import { screeningRoutes } from './routes/screenings.routes.js';
 import { webhookRoutes } from './routes/webhooks.routes.js';
 
@@ -41,6 +47,12 @@ export interface AppDeps {
   retentionDays?: number;
   /** How often the retention job runs (default hourly); 0 turns the timer off. */
   retentionCheckMs?: number;
+  /** Requests per minute per API key (default 1200, per instance); 0 turns the limit off. */
+  rateLimitPerMinute?: number;
+  /** A request not answered within this many ms gets 503 (default 15 s); 0 turns the deadline off. */
+  requestTimeoutMs?: number;
+  /** The monitoring re-screen worker's tuning (poll, batch size, lease); `false` runs no worker here. */
+  monitoring?: Omit<MonitoringWorkerOptions, 'log' | 'exclusiveDatabase'> | false;
 }
 
 export const API_VERSION = '0.1.0';
@@ -60,11 +72,22 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       return typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : uuidv7();
     },
     routerOptions: { maxParamLength: 200 },
+    // Socket-level limits (Fastify leaves both off): an idle socket is dropped after 2 minutes, and
+    // a request must arrive whole within 5 minutes (a 64 MB list upload on a slow link).
+    connectionTimeout: 120_000,
+    requestTimeout: 300_000,
+    // Fastify's own 503 while closing is plain JSON; the security plugin answers problem+json.
+    return503OnClosing: false,
+    frameworkErrors: handleFrameworkError,
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   registerErrorHandling(app);
   registerJsonBodyParser(app);
+  await registerSecurity(app, {
+    rateLimitPerMinute: deps.rateLimitPerMinute ?? DEFAULT_SECURITY.rateLimitPerMinute,
+    handlerTimeoutMs: deps.requestTimeoutMs ?? DEFAULT_SECURITY.handlerTimeoutMs,
+  });
 
   const lists = deps.lists ?? new ListIndexHolder();
   if (!deps.lists) await lists.refresh(deps.database.db);
@@ -101,13 +124,28 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     transform: jsonSchemaTransform,
     transformObject: jsonSchemaTransformObject,
   });
-  await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
+  await app.register(fastifySwaggerUi, { routePrefix: '/docs', staticCSP: DOCS_CSP });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   registerAuth(app, deps.database.db);
   await app.register(healthRoutes(deps.database));
   const keyedHash = await createKeyedHash(deps.database.db, deps.personalDataKey);
   await app.register(screeningRoutes({ db: deps.database.db, lists, now, keyedHash }));
+  await app.register(batchScreeningRoutes({ db: deps.database.db, lists, now, keyedHash }));
+  await app.register(monitoringRoutes({ db: deps.database.db }));
+  if (deps.monitoring !== false) {
+    // Re-screens monitored subjects when a list or ruleset version becomes active. Any number of
+    // instances may run one: runs and leases live in the database (services/monitoring.service.ts).
+    const refreshMs = deps.listRefreshMs ?? 5000;
+    const worker = createMonitoringWorker(
+      { db: deps.database.db, lists, now, keyedHash },
+      { pollMs: refreshMs > 0 ? refreshMs : 5000, listSettleMs: 2 * refreshMs, ...deps.monitoring, exclusiveDatabase: deps.database.kind === 'pglite', log: app.log },
+    );
+    app.addHook('onReady', async () => worker.start());
+    app.addHook('onClose', async () => worker.stop());
+  }
+  await app.register(matchingRoutes({ lists }));
+  await app.register(rulesetRoutes({ db: deps.database.db, lists, now, keyedHash }));
   await app.register(listRoutes({ db: deps.database.db, lists }));
 
   // Sends the webhook deliveries that case changes queue in their own transactions.
@@ -118,7 +156,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.addHook('onReady', async () => dispatcher.start());
   app.addHook('onClose', async () => dispatcher.stop());
 
-  await app.register(auditRoutes({ db: deps.database.db, lists, now }));
+  await app.register(auditRoutes({ db: deps.database.db, lists, now, keyedHash }));
   const retentionDays = deps.retentionDays ?? 365;
   if (retentionDays > 0 && deps.retentionCheckMs !== 0) {
     const retention = startRetentionJob(

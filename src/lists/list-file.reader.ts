@@ -120,6 +120,11 @@ export class ListFileInspector extends Transform {
         reason: `the file is not valid UTF-8 (byte 0x${(checked[offset] ?? 0).toString(16).padStart(2, '0')}); lists must be UTF-8, re-export or convert it (a Latin-1 or Windows-1252 file would corrupt names)`,
       });
     }
+    // Valid UTF-8, but no list has a use for it and PostgreSQL text cannot store it.
+    const nul = checked.indexOf(0);
+    if (nul !== -1) {
+      throw new ListImportError({ file: this.file, line: this.newlines + countNewlines(checked, nul) + 1, reason: 'the file contains a NUL byte (0x00); list files are text' });
+    }
     this.newlines += countNewlines(checked, checked.length);
 
     let out = checked;

@@ -12,6 +12,7 @@ import type { z } from 'zod';
 import type { ListEntry, ListIdentifier, ListName } from '../domain/lists/list-entry.js';
 import type { ReliabilityTag } from '../domain/indicators/indicator.schema.js';
 import { normalizeIdentifier } from './redflag-json.normalize.js';
+import { findUnstorableText } from '../shared/storable-text.js';
 import {
   deriveConfidence,
   type RedflagJsonEntry,
@@ -104,8 +105,9 @@ function lineAndColumn(text: string, offset: number): { line: number; column: nu
 
 function parseJson(file: RedflagJsonInputFile): unknown {
   const text = file.text.charCodeAt(0) === 0xfeff ? file.text.slice(1) : file.text;
+  let parsed: unknown;
   try {
-    return JSON.parse(text) as unknown;
+    parsed = JSON.parse(text) as unknown;
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     const position = /position (\d+)/.exec(message);
@@ -117,6 +119,13 @@ function parseJson(file: RedflagJsonInputFile): unknown {
       },
     ]);
   }
+  const unstorable = findUnstorableText(parsed);
+  if (unstorable) {
+    throw new RedflagJsonError(file.name, [
+      { path: unstorable.field, message: unstorable.reason === 'nul' ? 'text must not contain NUL (\\u0000)' : 'text has an unpaired UTF-16 surrogate escape; it is not valid Unicode' },
+    ]);
+  }
+  return parsed;
 }
 
 function scriptOf(name: string): 'latin' | 'original' {

@@ -41,17 +41,26 @@ export interface AuditDeps {
  */
 export const CHAIN_PAGE_SIZE = 250;
 
-/**
- * Most decisions one verify request checks. Verification streams (flat memory), so the cap only
- * bounds how long one HTTP request runs (about ten seconds at the measured rate); a longer range
- * is verified in several requests, each continuing with `afterSequence` where the last stopped.
- */
+/** Most decisions one verify request checks (and the largest `limit` a caller may ask for). */
 export const VERIFY_MAX_ROWS = 1_000_000;
+
+/**
+ * How long one verify request works before it answers `complete: false` with the place to
+ * continue from (`afterSequence`). Verification streams in flat memory, so a long range is only
+ * a matter of time: bounding each request keeps it well inside the route's deadline and any
+ * proxy's, whatever the machine's speed.
+ */
+export const VERIFY_TIME_BUDGET_MS = 10_000;
 
 /** A half-open time range [from, to); either bound open when null. ISO-8601 instants. */
 export interface TimeRange {
   from: string | null;
   to: string | null;
+}
+
+/** A stored time (PostgreSQL text, possibly with microseconds) as an ISO instant to the millisecond. */
+function isoMillis(value: string): string {
+  return canonicalTimestamp(value.replace(/(\.\d{3})\d+/, '$1'));
 }
 
 /** Normalises a date or date-time to a UTC instant; a date alone means its midnight UTC. */
@@ -92,14 +101,6 @@ export function createChainRowParser(): (row: ChainPageRow) => ParsedChainRow {
   };
 }
 
-/** The rows of chainPages one by one, parsed as they are reached. */
-export async function* chainRows(db: Db, query: Omit<ChainPageQuery, 'limit'>, pageSize = CHAIN_PAGE_SIZE): AsyncGenerator<ParsedChainRow, void, undefined> {
-  const parse = createChainRowParser();
-  for await (const page of chainPages(db, query, pageSize)) {
-    for (const row of page) yield parse(row);
-  }
-}
-
 interface ChainSpan {
   /** The decision before the first one of the span (its anchor), when there is one. */
   anchor: ChainHeadRow | undefined;
@@ -121,7 +122,7 @@ async function chainSpan(db: Db, tenantId: string, range: TimeRange): Promise<Ch
   const head = await findChainHead(db, tenantId);
   const anchor = range.from ? await findLastRowCreatedBefore(db, tenantId, range.from) : undefined;
   const first = (anchor?.sequence ?? 0) + 1;
-  const headTime = head?.lastCreatedAt ? canonicalTimestamp(head.lastCreatedAt) : null;
+  const headTime = head?.lastCreatedAt ? isoMillis(head.lastCreatedAt) : null;
   const reachesHead = head !== undefined && (range.to === null || (headTime !== null && headTime < range.to));
   let last: number;
   if (reachesHead) last = head.sequence;
@@ -158,11 +159,13 @@ export interface VerifyRequest extends TimeRange {
   /** Continue a verification: only decisions after this sequence (anchored at the one before). */
   afterSequence?: number;
   maxRows?: number;
+  timeBudgetMs?: number;
 }
 
 /**
  * Recomputes every hash of the tenant's chain in the range and checks each link, anchored at
- * the decision before the range and, when the range reaches it, at the chain head.
+ * the decision before the range and, when the range reaches it, at the chain head. Stops after
+ * `maxRows` decisions or the time budget, at a page boundary, saying where to continue.
  */
 export async function verifyDecisionLog(deps: Pick<AuditDeps, 'db'>, request: VerifyRequest): Promise<VerifyReport> {
   const span = await chainSpan(deps.db, request.tenantId, request);
@@ -173,60 +176,69 @@ export async function verifyDecisionLog(deps: Pick<AuditDeps, 'db'>, request: Ve
   }
   const maxRows = Math.min(request.maxRows ?? VERIFY_MAX_ROWS, VERIFY_MAX_ROWS);
   const last = Math.min(span.last, first + maxRows - 1);
-  const complete = last === span.last;
-  const base = { from: request.from, to: request.to, head: span.head ?? null, reachesHead: span.reachesHead, complete };
+  const base = { from: request.from, to: request.to, head: span.head ?? null, reachesHead: span.reachesHead };
   if (last < first) {
     return { ...base, ok: true, firstSequence: null, lastSequence: null, checked: 0, anchor: 'empty', headMatches: null, complete: true, nextAfterSequence: null, firstBroken: null };
   }
 
+  const deadline = performance.now() + (request.timeBudgetMs ?? VERIFY_TIME_BUDGET_MS);
   let lastRow: { id: string; sequence: number } | undefined;
-  async function* tracked() {
-    for await (const row of chainRows(deps.db, { tenantId: request.tenantId, afterSequence: first - 1, upToSequence: last })) {
-      lastRow = { id: row.id, sequence: Number(row.sequence) };
-      yield row;
+  let outOfTime = false;
+  async function* rowsInTime() {
+    const parse = createChainRowParser();
+    for await (const page of chainPages(deps.db, { tenantId: request.tenantId, afterSequence: first - 1, upToSequence: last })) {
+      for (const row of page) {
+        lastRow = { id: row.id, sequence: Number(row.sequence) };
+        yield parse(row);
+      }
+      if (performance.now() > deadline && lastRow && lastRow.sequence < last) {
+        outOfTime = true;
+        return;
+      }
     }
   }
-  const expectHead = complete && span.reachesHead ? span.head : undefined;
-  const result = await verifyDecisionChain(tracked(), {
-    ...(anchor ? { anchor } : { from: 1 }),
-    ...(expectHead ? { expectHead } : {}),
-    tenantId: request.tenantId,
-  });
+  const result = await verifyDecisionChain(rowsInTime(), { ...(anchor ? { anchor } : { from: 1 }), tenantId: request.tenantId });
+  const complete = !outOfTime && last === span.last;
+  // Read to the end of the span and the head lies in the range: the last decision must be the head.
+  const head = complete && span.reachesHead ? span.head : undefined;
+  const headMatches = head && !result.firstBroken ? result.lastSequence === head.sequence && result.lastHash === head.hash : null;
 
   let firstBroken: VerifyReport['firstBroken'] = null;
   if (result.firstBroken) {
     const { id, sequence, reason, detail } = result.firstBroken;
     firstBroken = { id, sequence: Number.isFinite(sequence) ? sequence : null, reason, detail };
-  } else if (result.headMatches === false && expectHead) {
+  } else if (head && headMatches === false) {
     const lastSequence = result.lastSequence ?? 0;
     firstBroken =
-      lastSequence < expectHead.sequence
+      lastSequence < head.sequence
         ? {
             id: null,
             sequence: lastSequence + 1,
             reason: 'sequence_gap',
-            detail: `decisions ${lastSequence + 1} to ${expectHead.sequence} are missing: the chain head records ${expectHead.sequence}`,
+            detail: `decisions ${lastSequence + 1} to ${head.sequence} are missing: the chain head records ${head.sequence}`,
           }
         : {
             id: lastRow?.id ?? null,
             sequence: lastSequence,
             reason: 'head_mismatch',
-            detail: `the last decision's hash ${result.lastHash ?? '-'} differs from the chain head's ${expectHead.hash}`,
+            detail: `the last decision's hash ${result.lastHash ?? '-'} differs from the chain head's ${head.hash}`,
           };
   } else if (!span.head && lastRow) {
     // appendDecision writes the head in the same transaction as every decision.
     firstBroken = { id: lastRow.id, sequence: lastRow.sequence, reason: 'head_mismatch', detail: 'decisions exist but the chain head record is missing' };
   }
   const ok = result.ok && firstBroken === null;
+  const coveredTo = complete ? last : (lastRow?.sequence ?? last);
   return {
     ...base,
     ok,
     firstSequence: first,
-    lastSequence: last,
+    lastSequence: coveredTo,
     checked: result.checked,
     anchor: result.anchor,
-    headMatches: result.headMatches ?? null,
-    nextAfterSequence: ok && !complete ? last : null,
+    headMatches,
+    complete,
+    nextAfterSequence: ok && !complete ? coveredTo : null,
     firstBroken,
   };
 }
@@ -342,7 +354,7 @@ export function toAuditEventView(row: AuditEventRow): AuditEventView {
     targetId: row.targetId,
     details: row.details,
     // Stored with the database clock's microseconds; shown to the millisecond like every other time.
-    createdAt: canonicalTimestamp(row.createdAt.replace(/(\.\d{3})\d+/, '$1')),
+    createdAt: isoMillis(row.createdAt),
   };
 }
 

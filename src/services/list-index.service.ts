@@ -1,53 +1,35 @@
-import Fuse from 'fuse.js';
 import type { Db, DbOrTx } from '../db/client.js';
 import { findActiveListVersions, findEntriesOfVersions } from '../db/repositories/lists.repository.js';
 import type { ListVersionRef } from '../db/schema/index.js';
-import type { NameCandidate } from '../domain/rules/evaluate.js';
+import type { ListEntry } from '../domain/lists/list-entry.js';
+import type { NameCandidate, NameQuery } from '../domain/rules/evaluation-context.js';
+import { buildMatchIndex, searchIndex, type MatchOptions } from '../domain/screening/index.js';
 
 export interface ListSnapshot {
   /** Versions the in-memory index was built from; decisions cite exactly these. */
   versions: ListVersionRef[];
-  searchNames(query: { name: string }, options: { threshold: number; limit: number }): NameCandidate[];
+  searchNames(query: NameQuery, options: { threshold: number; limit: number; match?: MatchOptions }): NameCandidate[];
 }
 
-/** Order-free comparison key: "KIM, Sang Man" and "Sang Man Kim" give the same key. */
-const sortedTokens = (name: string) =>
-  name
-    .toLowerCase()
-    .split(/[^\p{L}\p{N}]+/u)
-    .filter(Boolean)
-    .sort()
-    .join(' ');
-
-interface IndexedName {
-  entryIndex: number;
-  name: string;
-  key: string;
-}
-
-function buildSnapshot(
-  versions: ListVersionRef[],
-  entries: { id: string; source: string; data: { sourceId: string; name: string; type: string; programs: string[]; names: { full: string }[] } }[],
-): ListSnapshot {
-  const names: IndexedName[] = entries.flatMap((entry, entryIndex) => entry.data.names.map((name) => ({ entryIndex, name: name.full, key: sortedTokens(name.full) })));
-  const fuse = new Fuse(names, { keys: ['key'], includeScore: true, ignoreLocation: true, threshold: 0.4 });
+/** Also used on its own by monitoring, over just the entries that changed between two versions. */
+export function buildSnapshot(versions: ListVersionRef[], entries: { id: string; source: string; data: ListEntry }[]): ListSnapshot {
+  const index = buildMatchIndex(
+    entries.map((entry) => ({
+      id: entry.id,
+      source: entry.source,
+      sourceId: entry.data.sourceId,
+      type: entry.data.type,
+      name: entry.data.name,
+      names: entry.data.names,
+      programs: entry.data.programs,
+      birthDates: entry.data.birthDates,
+      nationalities: entry.data.nationalities,
+    })),
+  );
   return {
     versions,
     searchNames(query, options) {
-      const results: NameCandidate[] = [];
-      for (const result of fuse.search(sortedTokens(query.name), { limit: options.limit * 4 })) {
-        const similarity = 1 - (result.score ?? 1);
-        if (similarity < options.threshold) continue;
-        const entry = entries[result.item.entryIndex];
-        if (!entry) continue;
-        results.push({
-          entry: { id: entry.id, source: entry.source, sourceId: entry.data.sourceId, name: entry.data.name, type: entry.data.type, programs: entry.data.programs },
-          matchedName: result.item.name,
-          score: similarity,
-          explanation: { method: 'fuse', fuseScore: result.score },
-        });
-      }
-      return results.slice(0, options.limit);
+      return searchIndex(index, { ...query, threshold: options.threshold, limit: options.limit }, options.match ?? {});
     },
   };
 }

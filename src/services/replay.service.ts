@@ -1,26 +1,37 @@
 /**
- * Replay of a stored decision (issue #6): the stored input evaluated again with the ruleset the
- * decision cites (by id, not today's) against an index built from exactly the list versions it
- * cites, and with the false-positive memory as it stood when the decision was made. An auditor
- * learns whether the recorded outcome follows from the recorded configuration.
+ * Replay of a stored decision (issue #6): the stored input evaluated again the way screenings
+ * and monitoring re-screens evaluate it, with the ruleset the decision cites (by id, not today's),
+ * an index and identifier lookups of exactly the list versions it cites, the other applicants'
+ * link keys recorded before it, the subject's previous screening, and the false-positive memory
+ * as it stood then. An auditor learns whether the recorded outcome follows from the recorded
+ * configuration.
+ *
+ * Not reproducible, and shown as differences when it matters: link keys of other applicants
+ * erased since (retention, erasure requests).
  */
 import type { Db } from '../db/client.js';
 import { findContentHashes, findFalsePositivesOfSubject } from '../db/repositories/cases.repository.js';
 import { findDecision, type DecisionRow } from '../db/repositories/decisions.repository.js';
 import { findRulesetById } from '../db/repositories/rulesets.repository.js';
+import { findLinkedSubjects } from '../db/repositories/lookups.repository.js';
+import { findDecisionBefore, findListedDocumentNumbers, findRescreenSource } from '../db/repositories/monitoring.repository.js';
 import type { ListVersionRef } from '../db/schema/index.js';
 import { canonicalTimestamp } from '../domain/audit/chain-record.js';
 import { clearedEntryKey, markPreviouslyCleared } from '../domain/cases/false-positive-memory.js';
-import { evaluateRuleset, NO_LOOKUP_ANSWERS } from '../domain/rules/evaluate.js';
+import { evaluateRuleset } from '../domain/rules/evaluate.js';
 import { applyCorroboration, scoreHits, type Hit, type Outcome, type Ruleset } from '../domain/rules/ruleset.js';
-import type { ScreeningSubject } from '../domain/rules/screening-subject.js';
+import type { StoredSubject } from '../domain/rules/subject-redaction.js';
+import { linkKeyOf, type KeyedHash } from '../domain/rules/subject-lookups.js';
+import { DOCUMENT_IDENTIFIER_KINDS, restoreStoredSubject } from '../domain/monitoring/stored-subject-restore.js';
 import { AppError, notFound } from '../errors.js';
 import { canonicalDigest, canonicalJson } from '../shared/hashing.js';
 import { loadListSnapshot, type ListIndexHolder, type ListSnapshot } from './list-index.service.js';
+import { answerLookupsFor } from './screening.service.js';
 
 export interface ReplayDeps {
   db: Db;
   lists: ListIndexHolder;
+  keyedHash: KeyedHash;
 }
 
 export interface ReplayedOutcome {
@@ -75,6 +86,40 @@ async function applyMemoryAsOf(db: Db, decision: DecisionRow, evaluation: Replay
   return { hits, ...scoreHits(hits, ruleset.thresholds) };
 }
 
+/**
+ * The decision whose link keys were "the previous screening" when this decision's input was
+ * first screened: a monitoring re-screen reuses its source's input, so follow it back first.
+ */
+async function previousScreening(db: Db, decisionId: string): Promise<string | undefined> {
+  let origin = decisionId;
+  for (let depth = 0; depth < 1000; depth += 1) {
+    const source = await findRescreenSource(db, origin);
+    if (!source) break;
+    origin = source;
+  }
+  return findDecisionBefore(db, origin);
+}
+
+/** The evaluation a screening made at the decision's time, from its stored input. */
+async function evaluateAsRecorded(deps: ReplayDeps, decision: DecisionRow, ruleset: Ruleset) {
+  const versionIds = decision.listVersions.map((ref) => ref.versionId);
+  const snapshot = await snapshotFor(deps, decision.listVersions);
+  // Document and bank-account numbers are stored as keyed hashes; restore them as monitoring does.
+  const listed = new Map<string, string>();
+  for (const number of await findListedDocumentNumbers(deps.db, versionIds, DOCUMENT_IDENTIFIER_KINDS)) listed.set(linkKeyOf(deps.keyedHash, 'document', number), number);
+  const restored = restoreStoredSubject((decision.input as { subject: StoredSubject }).subject, { hash: deps.keyedHash, listedDocumentNumber: (hash) => listed.get(hash) });
+  const subjectId = decision.subjectId ?? undefined;
+  const answers = await answerLookupsFor(
+    deps,
+    { tenantId: decision.tenantId, subject: restored.subject, keyedHash: restored.hash, subjectId, previousDecisionId: await previousScreening(deps.db, decision.id) },
+    versionIds,
+  );
+  // Other applicants screened later must not count: only keys recorded earlier in the chain.
+  const linkedSubjects = await findLinkedSubjects(deps.db, decision.tenantId, answers.lookups.links, subjectId, decision.sequence);
+  const evaluation = evaluateRuleset(restored.subject, ruleset, { searchNames: (query, options) => snapshot.searchNames(query, options), ...answers, linkedSubjects });
+  return applyMemoryAsOf(deps.db, decision, { outcome: evaluation.outcome, score: evaluation.score, hits: evaluation.hits }, ruleset);
+}
+
 /** Hits as stored: JSON without undefined keys, so the comparison sees what the database holds. */
 const asStored = (hits: readonly Hit[]): Hit[] => JSON.parse(JSON.stringify(hits)) as Hit[];
 
@@ -113,11 +158,7 @@ export async function replayDecision(deps: ReplayDeps, request: { tenantId: stri
   }
   const ruleset = await findRulesetById(deps.db, request.tenantId, decision.rulesetId);
   if (!ruleset) throw new Error(`ruleset ${decision.rulesetId} of decision ${decision.id} is missing`);
-  const snapshot = await snapshotFor(deps, decision.listVersions);
-  const { subject } = decision.input as { subject: ScreeningSubject };
-  // The same evaluation as screenSubject: lookups are not answered there yet either.
-  const evaluation = evaluateRuleset(subject, ruleset, { searchNames: (query, options) => snapshot.searchNames(query, options), ...NO_LOOKUP_ANSWERS });
-  const screened = await applyMemoryAsOf(deps.db, decision, { outcome: evaluation.outcome, score: evaluation.score, hits: evaluation.hits }, ruleset);
+  const screened = await evaluateAsRecorded(deps, decision, ruleset);
 
   const original: ReplayedOutcome = { outcome: decision.outcome as Outcome, score: decision.score, hits: decision.hits as Hit[] };
   const replayed: ReplayedOutcome = { outcome: screened.outcome, score: screened.score, hits: asStored(screened.hits) };

@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { insertPublishedRuleset } from '../../src/db/repositories/rulesets.repository.js';
+import { normalizeDocumentNumber } from '../../src/domain/identifiers/identifier.normalize.js';
 import { DEFAULT_RULES } from '../../src/domain/rules/default-ruleset.js';
 import { ListIndexHolder } from '../../src/services/list-index.service.js';
 import { tamper, tenantIdOf } from '../helpers/audit-decisions.js';
@@ -17,7 +18,14 @@ const lists = new ListIndexHolder();
 beforeAll(async () => {
   t = await createTestApp({
     beforeBuild: async (database) => {
-      await loadTestList(database.db, 'test-watchlist', [listEntry({ sourceId: '1001', name: 'KIM, Sang Man' }), listEntry({ sourceId: '1002', name: 'PAK, Jin Hyok' })]);
+      await loadTestList(database.db, 'test-watchlist', [
+        listEntry({ sourceId: '1001', name: 'KIM, Sang Man' }),
+        listEntry({
+          sourceId: '1002',
+          name: 'PAK, Jin Hyok',
+          identifiers: [{ kind: 'passport', value: '836420179', normalized: normalizeDocumentNumber('836420179'), country: 'KP' }],
+        }),
+      ]);
       await lists.refresh(database.db);
     },
     appDeps: { lists },
@@ -45,6 +53,26 @@ describe('POST /v1/decisions/{id}/replay', () => {
     expect(response.body.replayed).toEqual(response.body.original);
     expect(response.body.original).toMatchObject({ outcome: 'review', hits: [expect.objectContaining({ ruleId: 'list-name-match', entry: expect.objectContaining({ sourceId: '1001' }) })] });
     expect((await replay(clearId, t.keys.reviewer)).body).toMatchObject({ identical: true, original: { outcome: 'clear', score: 0, hits: [] } });
+  });
+
+  test('identifier and cross-applicant hits replay identically: stored document hashes restored, later applicants not counted', async () => {
+    const screen = async (subject: object) => {
+      const response = await request(t.app.server).post('/v1/screenings').set(bearer(t.keys.screener)).send({ subject });
+      expect(response.status, JSON.stringify(response.body)).toBe(201);
+      return response.body as { id: string; hits: { ruleId: string }[] };
+    };
+    await screen({ externalRef: 'link-a', name: 'Alice Applicant', emails: ['shared@example.com'] });
+    const second = await screen({
+      externalRef: 'link-b',
+      name: 'Bob Other',
+      emails: ['shared@example.com'],
+      documents: [{ type: 'passport', country: 'KP', number: '836420179' }],
+    });
+    expect(second.hits.map((hit) => hit.ruleId)).toEqual(expect.arrayContaining(['list-document-match', 'shared-contact']));
+    // A third applicant with the same e-mail, after the second: not part of the second's decision.
+    await screen({ externalRef: 'link-c', name: 'Carol Third', emails: ['shared@example.com'] });
+    const response = await replay(second.id);
+    expect(response.body, JSON.stringify(response.body.differences)).toMatchObject({ identical: true, differences: [] });
   });
 
   test('a newer list version and a newer ruleset do not change the replay: it uses the recorded ones', async () => {

@@ -67,7 +67,7 @@ describe.skipIf(!hasChromium)(`the review console in headless Chromium${hasChrom
   }
 
   test('a reviewer signs in, opens a case from the queue, compares the hit with the list entry, comments and disposes', async () => {
-    const decision = await screen(t, { externalRef: XSS, name: 'Sang Man Kim', birthDate: '1994-02-03', nationality: 'CA' });
+    const decision = await screen(t, { externalRef: XSS, name: 'Sang Man Kim', birthDate: '1961-08-12' });
     expect(decision.outcome).toBe('review');
     const caseId = decision.caseId!;
 
@@ -86,7 +86,7 @@ describe.skipIf(!hasChromium)(`the review console in headless Chromium${hasChrom
     expect(entrySide).toContain('DPRK3');
     const subjectSide = await hit.locator('[data-testid=subject-side]').textContent();
     expect(subjectSide).toContain('Sang Man Kim');
-    expect(subjectSide).toContain('1994-02-03');
+    expect(subjectSide).toContain('1961-08-12');
     expect(await hit.locator('[data-testid=indicator]').first().textContent()).toContain('LIST-SDN-PERSON');
 
     // Markup in a comment is shown as text, never run.

@@ -69,7 +69,7 @@ describe('starting the service as a process', () => {
     await screenAndReadBack(restarted.base, created.key);
     restarted.server.child.kill('SIGTERM');
     expect(await restarted.server.exited).toBe(0);
-  });
+  }, 120_000); // five real processes in a row: generous for a loaded CI machine
 
   // Runs in the PostgreSQL pass of the suite (DATABASE_URL set); the embedded path is above.
   test.skipIf(!process.env.DATABASE_URL)('on PostgreSQL with BOOTSTRAP_API_KEY, as docker-compose.yml runs it', async () => {

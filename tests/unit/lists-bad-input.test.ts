@@ -315,7 +315,8 @@ describe('ListFileInspector', () => {
 
   test('valid UTF-8 passes through unchanged however it is chunked, and the digest is of the raw bytes', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.string({ unit: 'binary', maxLength: 300 }), fc.array(fc.nat(), { maxLength: 8 }), async (text, cuts) => {
+      // NUL is refused on purpose (PostgreSQL text cannot hold it), so the property covers the rest.
+      fc.asyncProperty(fc.string({ unit: 'binary', maxLength: 300 }).map((text) => text.replaceAll('\u0000', '')), fc.array(fc.nat(), { maxLength: 8 }), async (text, cuts) => {
         const buf = Buffer.from(text, 'utf8');
         const { out, sha256, bytes } = await inspect(split(buf, cuts));
         expect(out.equals(buf)).toBe(true);

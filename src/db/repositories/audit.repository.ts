@@ -195,10 +195,12 @@ export async function findSubjectByExternalRef(db: DbOrTx, tenantId: string, ext
   return row;
 }
 
-/** A subject's decisions: those linked to its row, and any carrying its externalRef. */
+/**
+ * A subject's decisions. Every screening links its decision to the subject row of its
+ * externalRef (on the subject_id index); without such a row, decisions carrying the ref.
+ */
 function subjectDecisions(input: { tenantId: string; subjectId: string | null; externalRef: string }) {
-  const ofSubject = input.subjectId ? or(eq(decisions.subjectId, input.subjectId), eq(decisions.externalRef, input.externalRef)) : eq(decisions.externalRef, input.externalRef);
-  return and(eq(decisions.tenantId, input.tenantId), ofSubject);
+  return and(eq(decisions.tenantId, input.tenantId), input.subjectId ? eq(decisions.subjectId, input.subjectId) : eq(decisions.externalRef, input.externalRef));
 }
 
 /** Erases the input of every decision of one subject; returns how many were erased now and before. */

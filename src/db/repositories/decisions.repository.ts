@@ -1,4 +1,4 @@
-import { and, eq } from 'drizzle-orm';
+import { and, desc, eq, isNotNull } from 'drizzle-orm';
 import type { DbOrTx } from '../client.js';
 import { auditChainHeads, decisions } from '../schema/index.js';
 
@@ -55,4 +55,14 @@ export async function findDecisionByIdempotencyKey(db: DbOrTx, tenantId: string,
     .from(decisions)
     .where(and(eq(decisions.tenantId, tenantId), eq(decisions.idempotencyKey, key)));
   return row;
+}
+
+/** The tenant's newest decisions that still hold their input (not erased), newest first. */
+export async function findRecentInputs(db: DbOrTx, tenantId: string, limit: number) {
+  return db
+    .select({ id: decisions.id, externalRef: decisions.externalRef, outcome: decisions.outcome, score: decisions.score, rulesetVersion: decisions.rulesetVersion, input: decisions.input })
+    .from(decisions)
+    .where(and(eq(decisions.tenantId, tenantId), isNotNull(decisions.input)))
+    .orderBy(desc(decisions.sequence))
+    .limit(limit);
 }

@@ -36,8 +36,18 @@ export async function findIdentifierMatches(db: DbOrTx, versionIds: string[], lo
   });
 }
 
-/** Other subjects of the tenant holding any of these keys, earliest first. */
-export async function findLinkedSubjects(db: DbOrTx, tenantId: string, keys: readonly LinkKey[], excludeSubjectId: string | undefined): Promise<LinkedSubject[]> {
+/**
+ * Other subjects of the tenant holding any of these keys, earliest first. With
+ * `beforeSequence`, only keys recorded by decisions earlier in the tenant's chain: what the
+ * screening at that place saw (a replay). Chain order, not time: decisions may share a millisecond.
+ */
+export async function findLinkedSubjects(
+  db: DbOrTx,
+  tenantId: string,
+  keys: readonly LinkKey[],
+  excludeSubjectId: string | undefined,
+  beforeSequence?: number,
+): Promise<LinkedSubject[]> {
   if (keys.length === 0) return [];
   const rows = await db
     .selectDistinctOn([subjectLinkKeys.subjectId, subjectLinkKeys.key], {
@@ -55,6 +65,9 @@ export async function findLinkedSubjects(db: DbOrTx, tenantId: string, keys: rea
         eq(subjectLinkKeys.tenantId, tenantId),
         inArray(subjectLinkKeys.key, [...new Set(keys.map((key) => key.key))]),
         excludeSubjectId ? sql`${subjectLinkKeys.subjectId} <> ${excludeSubjectId}` : undefined,
+        beforeSequence !== undefined
+          ? sql`exists (select 1 from decisions d where d.id = ${subjectLinkKeys.decisionId} and d.tenant_id = ${tenantId} and d.sequence < ${beforeSequence})`
+          : undefined,
       ),
     )
     .orderBy(asc(subjectLinkKeys.subjectId), asc(subjectLinkKeys.key), asc(subjectLinkKeys.createdAt))

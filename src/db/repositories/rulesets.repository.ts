@@ -78,3 +78,60 @@ async function withRules(db: DbOrTx, head: typeof rulesets.$inferSelect): Promis
     })),
   };
 }
+
+export type RulesetRow = typeof rulesets.$inferSelect;
+
+export async function listRulesetVersions(db: DbOrTx, tenantId: string) {
+  return db.select().from(rulesets).where(eq(rulesets.tenantId, tenantId)).orderBy(desc(rulesets.version));
+}
+
+export async function findRulesetRow(db: DbOrTx, tenantId: string, version: number): Promise<RulesetRow | undefined> {
+  const [row] = await db
+    .select()
+    .from(rulesets)
+    .where(and(eq(rulesets.tenantId, tenantId), eq(rulesets.version, version)));
+  return row;
+}
+
+export async function findRulesetByVersion(db: DbOrTx, tenantId: string, version: number): Promise<Ruleset | undefined> {
+  const head = await findRulesetRow(db, tenantId, version);
+  return head ? withRules(db, head) : undefined;
+}
+
+/** Copies a ruleset's rules (keeping each rule's version) into a new draft one version up. */
+export async function insertDraftFrom(tx: DbOrTx, source: Ruleset, input: { tenantId: string; version: number; createdBy: string }) {
+  const id = uuidv7();
+  await tx.insert(rulesets).values({ id, tenantId: input.tenantId, version: input.version, status: 'draft', thresholds: source.thresholds, createdBy: input.createdBy });
+  await tx.insert(rules).values(
+    source.rules.map((rule) => ({
+      id: uuidv7(),
+      rulesetId: id,
+      ruleKey: rule.key,
+      kind: rule.kind,
+      description: rule.description,
+      enabled: rule.enabled,
+      weight: rule.weight,
+      severity: rule.severity,
+      forcesBlock: rule.forcesBlock,
+      indicatorIds: rule.indicatorIds,
+      params: rule.params,
+      ruleVersion: rule.version,
+    })),
+  );
+  return id;
+}
+
+export async function updateDraftRule(tx: DbOrTx, rulesetId: string, rule: Rule) {
+  await tx
+    .update(rules)
+    .set({ enabled: rule.enabled, weight: rule.weight, severity: rule.severity, forcesBlock: rule.forcesBlock, params: rule.params, ruleVersion: rule.version })
+    .where(and(eq(rules.rulesetId, rulesetId), eq(rules.ruleKey, rule.key)));
+}
+
+export async function updateDraftThresholds(tx: DbOrTx, rulesetId: string, thresholds: Thresholds) {
+  await tx.update(rulesets).set({ thresholds }).where(and(eq(rulesets.id, rulesetId), eq(rulesets.status, 'draft')));
+}
+
+export async function markPublished(tx: DbOrTx, rulesetId: string, at: string) {
+  await tx.update(rulesets).set({ status: 'published', publishedAt: at }).where(and(eq(rulesets.id, rulesetId), eq(rulesets.status, 'draft')));
+}

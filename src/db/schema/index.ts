@@ -6,3 +6,4 @@ export * from './tenancy.js';
 export * from './subjects.js';
 export * from './cases.js';
 export * from './settings.js';
+export * from './monitoring.js';

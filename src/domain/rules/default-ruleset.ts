@@ -42,7 +42,9 @@ export const DEFAULT_RULES: readonly RuleDefinition[] = [
     weight: 60,
     severity: 'high',
     indicatorIds: ['LIST-SDN-PERSON'],
-    params: { targets: ['person'], minSimilarity: 0.85, maxHits: 5 },
+    // 0.7 is the matching engine's default threshold, chosen on the evaluation data
+    // (src/domain/screening/match-options.ts); 60 × 0.7 = 42 lands a bare name match in review.
+    params: { targets: ['person'], minSimilarity: 0.7, maxHits: 5 },
   },
   {
     ...base,
@@ -52,7 +54,7 @@ export const DEFAULT_RULES: readonly RuleDefinition[] = [
     weight: 50,
     severity: 'high',
     indicatorIds: ['LIST-SDN-PERSON'],
-    params: { targets: ['payee', 'reference'], minSimilarity: 0.85, maxHits: 5 },
+    params: { targets: ['payee', 'reference'], minSimilarity: 0.7, maxHits: 5 },
   },
   {
     ...base,
@@ -62,7 +64,7 @@ export const DEFAULT_RULES: readonly RuleDefinition[] = [
     weight: 50,
     severity: 'high',
     indicatorIds: ['LIST-ENTITY-EMPLOYER', 'DOJ-STAFFING-SHELL'],
-    params: { targets: ['employer', 'vendor'], minSimilarity: 0.85, maxHits: 5 },
+    params: { targets: ['employer', 'vendor'], minSimilarity: 0.7, maxHits: 5 },
   },
   // ── Sanctions lists: exact identifiers (block, unless only low-confidence leads match) ──
   {

@@ -2,7 +2,7 @@
  * What an evaluator may consult besides the subject. Everything is precomputed by the service
  * (lists, other subjects) so evaluation is synchronous, pure and replayable from stored data.
  */
-import type { IdentifierKind } from '../lists/list-entry.js';
+import type { EntryType, IdentifierKind } from '../lists/list-entry.js';
 import type { CheckedRule } from './rule.schema.js';
 import type { Hit } from './ruleset.js';
 import type { ScreeningSubject } from './screening-subject.js';
@@ -18,8 +18,11 @@ export interface NameCandidate {
 
 export interface NameQuery {
   name: string;
+  type?: EntryType;
   birthDate?: string;
   nationality?: string;
+  /** Only entries of these list sources. */
+  sources?: readonly string[];
 }
 
 /** A list identifier equal to one of the subject's identifier lookups. */

@@ -54,13 +54,24 @@ const FASTIFY_CODES: Record<string, ErrorCode> = {
   FST_ERR_CTP_EMPTY_JSON_BODY: 'invalid_json',
   FST_ERR_CTP_INVALID_JSON_BODY: 'invalid_json',
   FST_ERR_VALIDATION: 'validation_failed',
-  FST_ERR_BAD_URL: 'not_found',
   FST_ERR_ASYNC_CONSTRAINT: 'validation_failed',
+  FST_ERR_HANDLER_TIMEOUT: 'unavailable',
 };
 
 function statusToCode(status: number): ErrorCode {
   const match = (Object.entries(ERROR_CATALOGUE) as [ErrorCode, { status: number }][]).find(([, value]) => value.status === status);
   return match ? match[0] : 'validation_failed';
+}
+
+/**
+ * Errors Fastify raises before routing (Fastify's `frameworkErrors` option): a malformed
+ * percent-encoding in the path, a failed async constraint. They bypass the error handler, so
+ * without this they would be Fastify's plain JSON. The URL is not echoed: it may hold anything.
+ */
+export function handleFrameworkError(error: FastifyError, request: FastifyRequest, reply: FastifyReply) {
+  if (error.code === 'FST_ERR_BAD_URL') return sendProblem(request, reply, problemFor('validation_failed', 'The URL path is not validly percent-encoded'));
+  const code = (error.code ? FASTIFY_CODES[error.code] : undefined) ?? 'validation_failed';
+  return sendProblem(request, reply, problemFor(code, 'The request could not be routed'));
 }
 
 /**
@@ -83,15 +94,19 @@ export function registerErrorHandling(app: FastifyInstance) {
     }
     const mapped = error.code ? FASTIFY_CODES[error.code] : undefined;
     const status = error.statusCode ?? 500;
-    if (mapped || (status >= 400 && status < 500)) {
+    if (mapped || (status >= 400 && status < 500) || status === 503) {
       const code = mapped ?? statusToCode(status);
       return sendProblem(request, reply, problemFor(code, error.message));
     }
-    // Only what helps an operator, never SQL text or bound values (pg puts those in `detail`).
-    request.log.error({ err: { type: error.name, code: error.code, message: error.message, stack: error.stack } }, 'unhandled error');
+    // Only what helps an operator, never SQL text or bound values: drizzle's wrapper puts both in
+    // its message (and so its stack), pg puts values in `detail`; the driver's own error has neither.
+    const cause = rootCause(error);
+    const logged = { type: error.name, code: typeof cause.code === 'string' ? cause.code : error.code, message: cause.message, stack: cause.stack };
     if (isDatabaseUnavailable(error)) {
-      return sendProblem(request, reply, problemFor('unavailable', 'The database is unavailable; retry later'));
+      request.log.warn({ err: logged }, 'database unavailable');
+      return sendProblem(request, reply.header('retry-after', '1'), problemFor('unavailable', 'The database is unavailable; retry later'));
     }
+    request.log.error({ err: logged }, 'unhandled error');
     return sendProblem(request, reply, problemFor('internal', 'An unexpected error occurred'));
   });
 
@@ -100,11 +115,38 @@ export function registerErrorHandling(app: FastifyInstance) {
   );
 }
 
-const CONNECTION_ERRORS = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', '57P01', '57P02', '57P03', '08000', '08003', '08006']);
+/** Network errors, SQLSTATE class 08 (connection exception) and 57P01-03 (shutdown, crash, starting up). */
+const CONNECTION_ERRORS = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENOTFOUND', 'EAI_AGAIN', '57P01', '57P02', '57P03', '08000', '08001', '08003', '08004', '08006']);
+/** node-postgres reports a dropped or unusable connection with these messages and no code. */
+const CONNECTION_MESSAGES = /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|Client was closed and is not queryable|Cannot use a pool after calling end/i;
 
-function isDatabaseUnavailable(error: { code?: string; message?: string }): boolean {
-  return (
-    (error.code !== undefined && CONNECTION_ERRORS.has(error.code)) ||
-    /Connection terminated|timeout exceeded when trying to connect/i.test(error.message ?? '')
-  );
+interface ErrorLike {
+  code?: unknown;
+  message?: string;
+  stack?: string;
+  cause?: unknown;
+  errors?: unknown;
+}
+
+/** The innermost `cause` (drizzle wraps the driver's error as "Failed query: ..."). */
+function rootCause(error: ErrorLike): ErrorLike {
+  let current: ErrorLike = error;
+  for (let depth = 0; depth < 5 && current.cause && typeof current.cause === 'object'; depth += 1) current = current.cause as ErrorLike;
+  return current;
+}
+
+/**
+ * Whether the error, or anything it wraps, says the database cannot be reached. Checked along the
+ * whole cause chain and inside AggregateError (a refused connect to `localhost` tries ::1 and
+ * 127.0.0.1 and reports both).
+ */
+export function isDatabaseUnavailable(error: unknown, depth = 0): boolean {
+  if (!error || typeof error !== 'object' || depth > 5) return false;
+  const candidate = error as ErrorLike;
+  if (typeof candidate.code === 'string' && CONNECTION_ERRORS.has(candidate.code)) return true;
+  // drizzle's "Failed query" message quotes bound values, which could contain any text.
+  const message = candidate.message ?? '';
+  if (!message.startsWith('Failed query') && CONNECTION_MESSAGES.test(message)) return true;
+  if (Array.isArray(candidate.errors) && candidate.errors.some((inner) => isDatabaseUnavailable(inner, depth + 1))) return true;
+  return isDatabaseUnavailable(candidate.cause, depth + 1);
 }

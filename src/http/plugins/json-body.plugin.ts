@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { AppError } from '../../errors.js';
+import { findUnstorableText } from '../../shared/storable-text.js';
 
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
 
@@ -24,8 +25,19 @@ export function registerJsonBodyParser(app: FastifyInstance) {
       return;
     }
     parseJson(request, text, (error, value) => {
-      if (error) done(new AppError('invalid_json', `The request body is not valid JSON: ${error.message}`), undefined);
-      else done(null, value);
+      if (error) {
+        done(new AppError('invalid_json', `The request body is not valid JSON: ${error.message}`), undefined);
+        return;
+      }
+      // Both can only arrive as \u escapes, so bodies without any skip the walk.
+      const unstorable = text.includes('\\u') ? findUnstorableText(value) : undefined;
+      if (unstorable?.reason === 'surrogate') {
+        done(new AppError('invalid_encoding', 'The request body has an unpaired UTF-16 surrogate escape; it is not valid Unicode', [{ field: unstorable.field, message: 'unpaired surrogate (\\uD800-\\uDFFF)' }]), undefined);
+      } else if (unstorable) {
+        done(new AppError('validation_failed', 'Text must not contain the NUL character (\\u0000)', [{ field: unstorable.field, message: 'contains NUL (\\u0000)' }]), undefined);
+      } else {
+        done(null, value);
+      }
     });
   });
 }

@@ -44,6 +44,7 @@ export function screeningRoutes(deps: ScreeningDeps) {
         const { decision, replayed } = await screenSubject(deps, {
           tenantId,
           subject: request.body.subject,
+          ...(request.body.monitor !== undefined ? { monitor: request.body.monitor } : {}),
           ...(idempotencyKey ? { idempotencyKey } : {}),
         });
         return reply.code(replayed ? 200 : 201).header('location', `/v1/decisions/${decision.id}`).send(decision);

@@ -49,7 +49,7 @@ export const verifyReportSchema = z
     head: chainPosition.nullable().describe("The tenant's chain head as recorded when the request started"),
     reachesHead: z.boolean().describe('The range includes the newest decision, so deleting the newest decisions would show'),
     headMatches: z.boolean().nullable(),
-    complete: z.boolean().describe('False when the range holds more decisions than `limit`: continue with `afterSequence`'),
+    complete: z.boolean().describe('False when this request stopped before the end of the range (`limit` reached or about ten seconds spent): continue with `afterSequence`'),
     nextAfterSequence: z.number().int().nullable(),
     firstBroken: z
       .object({

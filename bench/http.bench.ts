@@ -1,0 +1,200 @@
+/**
+ * npm run bench:http — the whole service over HTTP on PostgreSQL (a fresh database with the
+ * bundled lists and the default ruleset), driving POST /v1/screenings with varied, realistic
+ * profiles at 1, 16 and 64 connections, and printing throughput and p50/p99 latency.
+ *
+ * Baseline, measured in the same run on the same app: a bench-only route that authenticates the
+ * same key, validates a body of the same size against the same schema and inserts one row in its
+ * own transaction — the floor cost of any durable request. Goals: screening ≥ 70% of the
+ * baseline's throughput, p99 < 50 ms at 64 connections.
+ *
+ * Options (environment): BENCH_SECONDS per run (default 8), BENCH_CONNECTIONS (default 1,16,64),
+ * BENCH_POOL (pool size, default the production default), BENCH_CPU_PROFILE=1 writes a .cpuprofile
+ * of the 64-connection screening run to bench/.profiles/ (open it in Chrome DevTools).
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
+import path from 'node:path';
+import autocannon from 'autocannon';
+import { sql } from 'drizzle-orm';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import pino from 'pino';
+import { uuidv7 } from 'uuidv7';
+import { openDatabase, queryRows } from '../src/db/client.js';
+import { runMigrations } from '../src/db/migrate.js';
+import { buildApp } from '../src/http/app.js';
+import { principalOf } from '../src/http/plugins/auth.plugin.js';
+import { screeningRequestSchema } from '../src/http/schemas/screening.schemas.js';
+import { createApiKey } from '../src/services/api-keys.service.js';
+import { bootstrapIfEmpty } from '../src/services/bootstrap.service.js';
+import { seedBundledListsIfEmpty } from '../src/services/list-import.service.js';
+import { createBenchDatabase, fmt, REPO_ROOT } from './support.js';
+
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
+const CONNECTIONS = (process.env.BENCH_CONNECTIONS ?? '1,16,64').split(',').map(Number);
+const PROFILES = 600;
+
+// ---- realistic, varied profiles ----
+
+/** A small deterministic generator, so every run screens the same profiles. */
+function random(seed: number) {
+  let state = seed >>> 0;
+  return () => {
+    state = (state * 1664525 + 1013904223) >>> 0;
+    return state / 2 ** 32;
+  };
+}
+
+const FIRST = ['Jane', 'John', 'Maria', 'Wei', 'Aisha', 'Carlos', 'Olga', 'Kenji', 'Priya', 'Tomás', 'Min-jun', 'Sang Man', 'Chol', 'Hyon', 'Ji-woo', 'Ahmed', 'Elena', 'Lucas', 'Fatima', 'Daniel'];
+const LAST = ['Roe', 'Smith', 'Kim', 'Pak', 'Ri', 'Chen', 'Garcia', 'Novak', 'Tanaka', 'Patel', 'Santos', 'Han', 'Jong', 'Müller', 'Okafor', 'Silva', 'Nguyen', 'Ivanova', 'Haddad', 'Lee'];
+const CITIES: [city: string, region: string, postalCode: string, country: string, timezone: string][] = [
+  ['Austin', 'TX', '78701', 'US', 'America/Chicago'],
+  ['Seattle', 'WA', '98101', 'US', 'America/Los_Angeles'],
+  ['Toronto', 'ON', 'M5V 2T6', 'CA', 'America/Toronto'],
+  ['Berlin', 'BE', '10115', 'DE', 'Europe/Berlin'],
+  ['Warsaw', 'MZ', '00-001', 'PL', 'Europe/Warsaw'],
+  ['Manila', 'NCR', '1000', 'PH', 'Asia/Manila'],
+  ['Seoul', 'SE', '04524', 'KR', 'Asia/Seoul'],
+  ['Tokyo', 'TK', '100-0001', 'JP', 'Asia/Tokyo'],
+];
+
+function profiles(listNames: string[]): object[] {
+  const next = random(20261125);
+  const pick = <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)]!;
+  return Array.from({ length: PROFILES }, (_, index) => {
+    // About one in five is a name taken from the lists (some become review/block cases).
+    const name = next() < 0.2 && listNames.length > 0 ? pick(listNames) : `${pick(FIRST)} ${pick(LAST)}`;
+    const [city, region, postalCode, country, timezone] = pick(CITIES);
+    const handle = `${name.toLowerCase().replace(/[^a-z]+/g, '.').replace(/^\.|\.$/g, '') || 'dev'}${index}`;
+    // Most applicants are consistent; about one in six has the kind of mismatch the rules look for.
+    const odd = next() < 0.15;
+    const subject: Record<string, unknown> = {
+      // drive() puts a sequence number in place of [<id>]: every request is a new applicant.
+      externalRef: 'cand-[<id>]',
+      name,
+      nationality: country,
+      claimedLocation: { country, city, region, timezone },
+      emails: [`${handle}@example.com`],
+      phones: [`+1 512 555 ${String(1000 + index).slice(-4)}`],
+      addresses: [{ kind: pick(['residence', 'shipping'] as const), line1: `${1 + index} Oak St`, city, region, postalCode, country }],
+      employment: [{ employer: pick(['Acme Soft', 'Globex', 'Initech', 'Umbrella Labs', 'Hooli']), country, from: '2021-03', to: '2024-08' }],
+      profiles: [{ platform: 'github', url: `https://github.com/${handle}`, displayName: name }],
+      logins: Array.from({ length: 1 + (index % 5) }, (_unused, login) => ({ ip: `203.0.113.${(index + login) % 250}`, country: odd && login === 0 ? pick(['CN', 'RU']) : country, at: `2026-11-0${1 + (login % 9)}T1${login}:00:00Z` })),
+      payment: { method: pick(['bank', 'payment_platform'] as const), accountHolderName: odd ? `${pick(FIRST)} ${pick(LAST)}` : name, bankCountry: odd ? pick(['CN', 'PH', 'US']) : country },
+      engagement: { via: pick(['direct', 'vendor'] as const) },
+    };
+    return { subject };
+  });
+}
+
+// ---- one run ----
+
+interface RunResult {
+  rps: number;
+  p50: number;
+  p99: number;
+  errors: number;
+  non2xx: number;
+}
+
+let sequence = 0;
+
+async function drive(url: string, key: string, bodies: string[], connections: number): Promise<RunResult> {
+  const { pathname } = new URL(url);
+  const result = await autocannon({
+    url,
+    connections,
+    duration: SECONDS,
+    // In this process: autocannon 8's `workers` and `idReplacement` send nothing when each
+    // request gets its own body, and every request must be a new applicant (own externalRef).
+    requests: [
+      {
+        method: 'POST',
+        path: pathname,
+        headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+        setupRequest: (request) => {
+          sequence += 1;
+          return { ...request, body: bodies[sequence % bodies.length]!.replace('[<id>]', String(sequence)) };
+        },
+      },
+    ],
+  });
+  return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, errors: result.errors + result.timeouts, non2xx: result.non2xx };
+}
+
+// ---- set-up ----
+
+const target = await createBenchDatabase();
+const database = await openDatabase({ kind: 'postgres', url: target.url, ...(process.env.BENCH_POOL ? { poolSize: Number(process.env.BENCH_POOL) } : {}) });
+try {
+  await runMigrations(database);
+  await bootstrapIfEmpty(database.db, {});
+  const seeded = await seedBundledListsIfEmpty(database.db);
+  const key = (await createApiKey(database.db, { tenantSlug: 'default', roles: ['screener'] })).key;
+  await database.db.execute(sql`create table bench_baseline (id uuid primary key, tenant_id uuid not null, body jsonb not null, created_at timestamptz not null default now())`);
+  const listNames = (await queryRows<{ name: string }>(database, sql`select data->>'name' as name from list_entries where data->>'type' = 'individual' order by id limit 300`)).map((row) => row.name);
+
+  // Production settings: info logs (to /dev/null, still formatted), the rate limit on (never reached).
+  const app = await buildApp({ database, logStream: pino.destination('/dev/null'), rateLimitPerMinute: 10_000_000, listRefreshMs: 5000, retentionCheckMs: 0 });
+  app.withTypeProvider<ZodTypeProvider>().post(
+    '/bench/baseline',
+    { config: { roles: ['screener'] }, schema: { hide: true, body: screeningRequestSchema } },
+    async (request, reply) => {
+      const id = uuidv7();
+      const tenantId = principalOf(request).tenantId;
+      await database.db.transaction(async (tx) => {
+        await tx.execute(sql`insert into bench_baseline (id, tenant_id, body) values (${id}, ${tenantId}, ${JSON.stringify(request.body)}::jsonb)`);
+      });
+      return reply.code(201).send({ id });
+    },
+  );
+  const address = await app.listen({ port: 0, host: '127.0.0.1' });
+  const bodies = profiles(listNames).map((body) => JSON.stringify(body));
+  const meanBytes = bodies.reduce((sum, body) => sum + body.length, 0) / bodies.length;
+
+  // Warm-up: JIT, pool connections, the ruleset and list index caches.
+  await drive(`${address}/v1/screenings`, key, bodies, 16);
+  await drive(`${address}/bench/baseline`, key, bodies, 16);
+
+  const lines = [
+    `bench:http (PostgreSQL, fresh database; ${seeded.map((outcome) => `${outcome.version.source} ${outcome.version.counts.entries ?? 0} entries`).join(', ')}; default ruleset)`,
+    `  ${PROFILES} varied profiles, mean body ${fmt(meanBytes)} B, ${SECONDS} s per run, autocannon in the same process; pool ${process.env.BENCH_POOL ?? 'default (10)'}`,
+    '  connections │ screening req/s   p50    p99 │ baseline req/s   p50    p99 │ ratio',
+  ];
+  const goals: string[] = [];
+  for (const connections of CONNECTIONS) {
+    const profiler = process.env.BENCH_CPU_PROFILE && connections === Math.max(...CONNECTIONS) ? new Session() : undefined;
+    if (profiler) {
+      profiler.connect();
+      await profiler.post('Profiler.enable');
+      await profiler.post('Profiler.start');
+    }
+    const screening = await drive(`${address}/v1/screenings`, key, bodies, connections);
+    if (profiler) {
+      const { profile } = await profiler.post('Profiler.stop');
+      const folder = path.join(REPO_ROOT, 'bench', '.profiles');
+      mkdirSync(folder, { recursive: true });
+      const file = path.join(folder, `screening-${connections}c-${Date.now()}.cpuprofile`);
+      writeFileSync(file, JSON.stringify(profile));
+      profiler.disconnect();
+      goals.push(`  CPU profile: ${path.relative(REPO_ROOT, file)}`);
+    }
+    const baseline = await drive(`${address}/bench/baseline`, key, bodies, connections);
+    const ratio = screening.rps / baseline.rps;
+    const bad = screening.errors + screening.non2xx + baseline.errors + baseline.non2xx;
+    lines.push(
+      `  ${String(connections).padStart(11)} │ ${fmt(screening.rps).padStart(14)} ${fmt(screening.p50).padStart(5)} ms ${fmt(screening.p99).padStart(4)} ms │ ${fmt(baseline.rps).padStart(13)} ${fmt(baseline.p50).padStart(5)} ms ${fmt(baseline.p99).padStart(4)} ms │ ${fmt(ratio * 100)}%${bad > 0 ? `  (errors/non-2xx: ${bad})` : ''}`,
+    );
+    if (connections === 64) {
+      goals.push(`  goal: screening ≥ 70% of baseline at 64 connections: ${ratio >= 0.7 ? 'met' : 'MISSED'} (${fmt(ratio * 100)}%)`);
+      goals.push(`  goal: screening p99 < 50 ms at 64 connections: ${screening.p99 < 50 ? 'met' : 'MISSED'} (${fmt(screening.p99)} ms)`);
+    }
+  }
+  const outcomes = await queryRows<{ outcome: string; n: number }>(database, sql`select outcome, count(*)::int as n from decisions group by outcome order by outcome`);
+  lines.push(...goals, `  decisions stored by outcome: ${outcomes.map((row) => `${row.outcome} ${fmt(row.n)}`).join(', ')}`);
+  process.stdout.write(`${lines.join('\n')}\n`);
+  await app.close();
+} finally {
+  await database.close();
+  await target.drop();
+}

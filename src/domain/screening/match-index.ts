@@ -1,0 +1,619 @@
+import type { EntryType, ListDate, ListName, NameKind, NameStrength } from '../lists/list-entry.js';
+import { birthDateComponent, nationalityComponent } from './discriminators.js';
+import { EXPLANATION_VERSION, round4, type MatchExplanation, type ScoreComponent } from './match-explanation.js';
+import { DISCRIMINATOR_WEIGHTS, resolveMatchOptions, type MatchOptions } from './match-options.js';
+import { alignNames, describeTokens, finalScore, nameEvidence, typeComponent } from './name-compare.js';
+import { normaliseName, type NameToken, type NormalisedName } from './name-normalise.js';
+import { boundedSimilarity } from './text-similarity.js';
+
+/**
+ * Candidate retrieval and ranking over list entries. The index maps token spellings (exact,
+ * phonetic, one-deletion neighbours, Korean syllable keys, adjacent-token compounds) to the
+ * names that contain them; a query touches only the postings of its own tokens, keeps the
+ * best-scoring few dozen names and scores only those in full. Nothing scans every name.
+ */
+
+/** What the index needs of a list entry (a ListEntry plus its database id and source). */
+export interface IndexableEntry {
+  id: string;
+  source: string;
+  sourceId: string;
+  type: EntryType;
+  name: string;
+  names: ListName[];
+  programs: string[];
+  birthDates: ListDate[];
+  nationalities: string[];
+}
+
+export interface MatchQuery {
+  name: string;
+  type?: EntryType | undefined;
+  /** `YYYY`, `YYYY-MM` or `YYYY-MM-DD`. */
+  birthDate?: string | undefined;
+  /** Country codes or names; one or several. */
+  nationality?: string | readonly string[] | undefined;
+  /** Only entries of these list sources (e.g. `ofac-sdn`, `un`). */
+  sources?: readonly string[] | undefined;
+  /** Most results returned (default 10, at most 100). */
+  limit?: number | undefined;
+  /** Overrides the options' threshold for this query. */
+  threshold?: number | undefined;
+}
+
+export interface MatchResult {
+  entry: { id: string; source: string; sourceId: string; name: string; type: EntryType; programs: string[] };
+  /** The listed name (primary or alias) that matched best, as the list writes it. */
+  matchedName: string;
+  score: number;
+  explanation: MatchExplanation;
+}
+
+interface IndexedName {
+  entry: number;
+  full: string;
+  kind: NameKind;
+  strength: NameStrength;
+  normalised: NormalisedName;
+  source: number;
+}
+
+/** Opaque: build with buildMatchIndex, read with searchIndex. */
+export interface MatchIndex {
+  readonly entries: readonly IndexableEntry[];
+  readonly stats: { entries: number; names: number; vocabulary: number };
+  /** @internal */
+  readonly names: readonly IndexedName[];
+  /** @internal */
+  readonly lookup: IndexLookup;
+  /** @internal */
+  readonly sources: readonly string[];
+}
+
+/** A key maps to one id (most keys) or several; saves most of the index's memory. */
+type Postings = Map<string | number, number | number[]>;
+
+interface IndexLookup {
+  /** token text → vocabulary id */
+  vocabulary: Map<string, number>;
+  vocabularyText: string[];
+  /** vocabulary id → name ids containing it (ascending, unique) */
+  postings: Int32Array[];
+  /** vocabulary id → inverse document frequency */
+  idf: Float32Array;
+  phonetic: Postings;
+  deletions: HashPostings;
+  korean: Postings;
+  consonants: Postings;
+}
+
+const DEFAULT_LIMIT = 10;
+/** A weak alias that covers only part of the query stays below any sensible threshold. */
+const WEAK_PARTIAL_CAP = 0.45;
+const MAX_LIMIT = 100;
+/**
+ * Deletion neighbours only for words long enough that one edit is still the same word, and
+ * short enough to be one word of a name (longer "words" are junk or run-together names).
+ */
+const MIN_DELETION_LENGTH = 4;
+const MAX_DELETION_LENGTH = 24;
+/** Retrieval credit per kind of spelling match (relative to an exact token). */
+const RETRIEVAL_CREDIT = { exact: 1, korean: 0.95, phonetic: 0.9, compound: 0.9, consonant: 0.8 } as const;
+/**
+ * Posting lists longer than this belong to words like "trading" or "al": they are read only
+ * when the query has nothing rarer, else they would dominate the work for no ranking gain.
+ */
+const COMMON_TOKEN_POSTINGS = 2000;
+
+/** Ids arrive in ascending order per key, so a repeat can only be the last one added. */
+function addPosting(map: Postings, key: string | number, id: number): void {
+  const existing = map.get(key);
+  if (existing === undefined) map.set(key, id);
+  else if (typeof existing === 'number') {
+    if (existing !== id) map.set(key, [existing, id]);
+  } else if (existing[existing.length - 1] !== id) existing.push(id);
+}
+
+const NO_POSTINGS: readonly number[] = [];
+const ONE_POSTING: number[] = [0];
+
+/** Ids under a key. The returned array may be reused by the next call: read it at once. */
+function readPostings(map: Postings, key: string | number): readonly number[] {
+  const found = map.get(key);
+  if (found === undefined) return NO_POSTINGS;
+  if (typeof found === 'number') {
+    ONE_POSTING[0] = found;
+    return ONE_POSTING;
+  }
+  return found;
+}
+
+/** Growable (key, id) pairs in typed arrays: hundreds of thousands without per-pair objects. */
+class PairBuffer {
+  keys = new Uint32Array(1 << 16);
+  ids = new Int32Array(1 << 16);
+  length = 0;
+
+  push(key: number, id: number): void {
+    if (this.length === this.keys.length) {
+      const keys = new Uint32Array(this.keys.length * 2);
+      keys.set(this.keys);
+      this.keys = keys;
+      const ids = new Int32Array(this.ids.length * 2);
+      ids.set(this.ids);
+      this.ids = ids;
+    }
+    this.keys[this.length] = key;
+    this.ids[this.length] = id;
+    this.length++;
+  }
+}
+
+/**
+ * Read-only multimap from 32-bit keys to ids: an open-addressing table of distinct keys, each
+ * pointing at its run of ids in one flat array (ids of a key are kept in insertion order).
+ * Built once; for the ~700k deletion neighbours of the lists it is a few typed arrays instead
+ * of a Map of arrays.
+ */
+class HashPostings {
+  private constructor(
+    private readonly slots: Uint32Array,
+    private readonly used: Uint8Array,
+    private readonly start: Int32Array,
+    private readonly count: Int32Array,
+    private readonly ids: Int32Array,
+  ) {}
+
+  static from(pairs: PairBuffer): HashPostings {
+    let capacity = 1024;
+    while (capacity < pairs.length * 2) capacity *= 2;
+    const mask = capacity - 1;
+    const slots = new Uint32Array(capacity);
+    const used = new Uint8Array(capacity);
+    const count = new Int32Array(capacity);
+    const slotOf = new Int32Array(pairs.length);
+    for (let i = 0; i < pairs.length; i++) {
+      const key = pairs.keys[i]!;
+      let slot = HashPostings.mix(key) & mask;
+      while (used[slot] === 1 && slots[slot] !== key) slot = (slot + 1) & mask;
+      used[slot] = 1;
+      slots[slot] = key;
+      count[slot] = count[slot]! + 1;
+      slotOf[i] = slot;
+    }
+    const start = new Int32Array(capacity);
+    let offset = 0;
+    for (let slot = 0; slot < capacity; slot++) {
+      start[slot] = offset;
+      offset += count[slot]!;
+    }
+    const fill = new Int32Array(capacity);
+    const ids = new Int32Array(pairs.length);
+    for (let i = 0; i < pairs.length; i++) {
+      const slot = slotOf[i]!;
+      const at = start[slot]! + fill[slot]!;
+      // A word whose deletions coincide ("aab" without either a) adds its id twice in a row.
+      if (fill[slot]! > 0 && ids[at - 1] === pairs.ids[i]) {
+        count[slot] = count[slot]! - 1;
+        continue;
+      }
+      ids[at] = pairs.ids[i]!;
+      fill[slot] = fill[slot]! + 1;
+    }
+    return new HashPostings(slots, used, start, count, ids);
+  }
+
+  /** Spreads FNV hashes (already well mixed) a little more for linear probing. */
+  private static mix(key: number): number {
+    return Math.imul(key ^ (key >>> 16), 0x45d9f3b) >>> 0;
+  }
+
+  get(key: number): Int32Array {
+    const mask = this.slots.length - 1;
+    let slot = HashPostings.mix(key) & mask;
+    while (this.used[slot] === 1) {
+      if (this.slots[slot] === key) return this.ids.subarray(this.start[slot]!, this.start[slot]! + this.count[slot]!);
+      slot = (slot + 1) & mask;
+    }
+    return EMPTY_IDS;
+  }
+}
+const EMPTY_IDS = new Int32Array(0);
+
+/**
+ * Hashes (FNV-1a) of the word and of each one-letter deletion of it. Two words within one edit
+ * share at least one; numbers instead of strings keep ~700k keys cheap to build and hold. A
+ * rare hash collision only adds a candidate that scoring then rejects.
+ */
+function deletionHashes(text: string): number[] {
+  const out: number[] = [];
+  for (let skip = -1; skip < text.length; skip++) {
+    let h = 0x811c9dc5;
+    for (let i = 0; i < text.length; i++) {
+      if (i === skip) continue;
+      h ^= text.charCodeAt(i);
+      h = Math.imul(h, 0x01000193);
+    }
+    out.push(h >>> 0);
+  }
+  return out;
+}
+
+/** Tokens a name is found by: its own tokens plus each adjacent pair run together. */
+function indexTerms(name: NormalisedName): { token: NameToken; compound: boolean }[] {
+  const terms = name.tokens.map((token) => ({ token, compound: false }));
+  for (let i = 0; i + 1 < name.tokens.length; i++) {
+    const a = name.tokens[i]!;
+    const b = name.tokens[i + 1]!;
+    if (a.kind === 'legal' || b.kind === 'legal') continue;
+    const korean = a.korean.length > 0 && b.korean.length > 0 ? [`${a.korean[0]}-${b.korean[0]}`] : [];
+    terms.push({
+      token: { ...a, text: a.text + b.text, phonetic: a.phonetic + b.phonetic, consonants: a.consonants + b.consonants, korean },
+      compound: true,
+    });
+  }
+  return terms;
+}
+
+/**
+ * Builds the index. Entries are referenced, not copied; every name (primary and aliases) is
+ * normalised once here, so queries only normalise themselves.
+ */
+export function buildMatchIndex(entries: readonly IndexableEntry[]): MatchIndex {
+  const names: IndexedName[] = [];
+  const sources: string[] = [];
+  const sourceIds = new Map<string, number>();
+  const vocabulary = new Map<string, number>();
+  const vocabularyText: string[] = [];
+  const postingLists: number[][] = [];
+  const phonetic: Postings = new Map();
+  const deletionPairs = new PairBuffer();
+  const korean: Postings = new Map();
+  const consonants: Postings = new Map();
+  const koreanKeyed = new Set<number>();
+
+  entries.forEach((entry, entryIndex) => {
+    let source = sourceIds.get(entry.source);
+    if (source === undefined) {
+      source = sources.length;
+      sources.push(entry.source);
+      sourceIds.set(entry.source, source);
+    }
+    const all: ListName[] = entry.names.length > 0 ? entry.names : [{ full: entry.name, kind: 'primary', strength: 'strong' }];
+    const seen = new Set<string>();
+    for (const listed of all) {
+      const normalised = normaliseName(listed.full, { type: entry.type });
+      if (normalised.tokens.length === 0) continue;
+      // The same spelling twice (primary repeated as an alias) would only double the work;
+      // keep the strong one, which comes first or replaces a weak duplicate.
+      const key = `${normalised.text}\u0000${listed.strength}`;
+      if (seen.has(key) || (listed.strength === 'weak' && seen.has(`${normalised.text}\u0000strong`))) continue;
+      seen.add(key);
+      const nameId = names.length;
+      names.push({ entry: entryIndex, full: listed.full, kind: listed.kind, strength: listed.strength, normalised, source });
+      for (const { token: term, compound } of indexTerms(normalised)) {
+        if (term.text.length === 0) continue;
+        let vocabId = vocabulary.get(term.text);
+        if (vocabId === undefined) {
+          vocabId = vocabularyText.length;
+          vocabulary.set(term.text, vocabId);
+          vocabularyText.push(term.text);
+          postingLists.push([]);
+          if (term.phonetic.length > 0) addPosting(phonetic, term.phonetic, vocabId);
+          if (term.consonants.length > 1) addPosting(consonants, term.consonants, vocabId);
+          // Compounds are found through their parts' own neighbours; giving them deletion
+          // neighbours too would double the largest table for little.
+          const len = term.text.length;
+          if (!compound && term.kind === 'word' && len >= MIN_DELETION_LENGTH && len <= MAX_DELETION_LENGTH && !/^[0-9]+$/.test(term.text)) {
+            for (const d of deletionHashes(term.text)) deletionPairs.push(d, vocabId);
+          }
+        }
+        // Korean keys depend on the name (the same "son" is a syllable only in a Korean
+        // name); a term gets them the first time it appears in one.
+        if (term.korean.length > 0 && !koreanKeyed.has(vocabId)) {
+          koreanKeyed.add(vocabId);
+          for (const k of term.korean) addPosting(korean, k, vocabId);
+        }
+        const list = postingLists[vocabId]!;
+        if (list[list.length - 1] !== nameId) list.push(nameId);
+      }
+    }
+  });
+
+  const n = Math.max(1, names.length);
+  const idf = new Float32Array(postingLists.length);
+  postingLists.forEach((list, i) => {
+    idf[i] = Math.log(1 + n / list.length);
+  });
+  return {
+    entries,
+    stats: { entries: entries.length, names: names.length, vocabulary: vocabularyText.length },
+    names,
+    sources,
+    lookup: {
+      vocabulary,
+      vocabularyText,
+      postings: postingLists.map((list) => Int32Array.from(list)),
+      idf,
+      phonetic,
+      deletions: HashPostings.from(deletionPairs),
+      korean,
+      consonants,
+    },
+  };
+}
+
+/** Vocabulary ids a query token may stand for, with how good each spelling match is. */
+function expandToken(lookup: IndexLookup, token: NameToken, koreanQuery: boolean): Map<number, number> {
+  const found = new Map<number, number>();
+  const credit = (id: number, value: number): void => {
+    if (value > (found.get(id) ?? 0)) found.set(id, value);
+  };
+  const exact = lookup.vocabulary.get(token.text);
+  if (exact !== undefined) credit(exact, RETRIEVAL_CREDIT.exact);
+  if (token.kind === 'number' || token.text.length === 0) return found;
+  for (const id of readPostings(lookup.phonetic, token.phonetic)) credit(id, RETRIEVAL_CREDIT.phonetic);
+  if (koreanQuery) for (const k of token.korean) for (const id of readPostings(lookup.korean, k)) credit(id, RETRIEVAL_CREDIT.korean);
+  if (token.script === 'abjad') {
+    for (const id of readPostings(lookup.consonants, token.consonants)) credit(id, RETRIEVAL_CREDIT.consonant);
+  }
+  if (token.text.length >= MIN_DELETION_LENGTH - 1 && token.text.length <= MAX_DELETION_LENGTH + 1) {
+    for (const d of deletionHashes(token.text)) {
+      for (const id of lookup.deletions.get(d)) {
+        if (found.has(id)) continue;
+        const sim = boundedSimilarity(token.text, lookup.vocabularyText[id]!);
+        if (sim > 0) credit(id, sim);
+      }
+    }
+  }
+  return found;
+}
+
+function isSearchable(token: NameToken): boolean {
+  return token.kind !== 'legal' && token.kind !== 'stopword' && token.kind !== 'title';
+}
+
+/**
+ * Per-index scratch arrays for retrieval, reused by every query (searchIndex is synchronous,
+ * so queries never interleave). Stamps replace clearing: a slot is live only when its stamp
+ * equals the current query's or term's.
+ */
+interface Scratch {
+  score: Float32Array;
+  termBest: Float32Array;
+  termStamp: Int32Array;
+  queryStamp: Int32Array;
+  touched: Int32Array;
+  stamp: number;
+}
+
+function scratchFor(index: MatchIndex): Scratch {
+  const n = index.names.length;
+  let scratch = SCRATCH.get(index);
+  if (!scratch) {
+    scratch = {
+      score: new Float32Array(n),
+      termBest: new Float32Array(n),
+      termStamp: new Int32Array(n),
+      queryStamp: new Int32Array(n),
+      touched: new Int32Array(n),
+      stamp: 0,
+    };
+    SCRATCH.set(index, scratch);
+  }
+  return scratch;
+}
+const SCRATCH = new WeakMap<MatchIndex, Scratch>();
+
+/**
+ * Names worth scoring in full: every name sharing a (spelling of a) query token, ranked by the
+ * summed rarity (idf) of what they share, best `max` kept.
+ */
+function retrieve(index: MatchIndex, query: NormalisedName, allowed: Uint8Array | undefined, max: number): number[] {
+  const { lookup } = index;
+  const terms: NameToken[] = query.tokens.filter(isSearchable);
+  // Query tokens run together find listed single words ("Jong Un" → "Jongun").
+  for (let i = 0; i + 1 < query.tokens.length; i++) {
+    const a = query.tokens[i]!;
+    const b = query.tokens[i + 1]!;
+    if (!isSearchable(a) || !isSearchable(b)) continue;
+    const korean = a.korean.length > 0 && b.korean.length > 0 ? [`${a.korean[0]}-${b.korean[0]}`] : [];
+    terms.push({ ...a, kind: 'word', text: a.text + b.text, phonetic: a.phonetic + b.phonetic, consonants: a.consonants + b.consonants, korean });
+  }
+  const expansions = terms.map((t) => expandToken(lookup, t, query.korean));
+  let rareExists = false;
+  for (const e of expansions) for (const id of e.keys()) if (lookup.postings[id]!.length <= COMMON_TOKEN_POSTINGS) rareExists = true;
+
+  const scratch = scratchFor(index);
+  const { score, termBest, termStamp, queryStamp, touched } = scratch;
+  const queryId = ++scratch.stamp;
+  let touchedCount = 0;
+  expansions.forEach((expansion, termIndex) => {
+    const termId = ++scratch.stamp;
+    const weight = terms[termIndex]!.weight;
+    for (const [vocabId, credit] of expansion) {
+      const list = lookup.postings[vocabId]!;
+      if (rareExists && list.length > COMMON_TOKEN_POSTINGS) continue;
+      const value = credit * lookup.idf[vocabId]! * weight;
+      for (let i = 0; i < list.length; i++) {
+        const nameId = list[i]!;
+        if (allowed && allowed[index.names[nameId]!.source] === 0) continue;
+        if (queryStamp[nameId] !== queryId) {
+          queryStamp[nameId] = queryId;
+          score[nameId] = 0;
+          touched[touchedCount++] = nameId;
+        }
+        if (termStamp[nameId] !== termId) {
+          termStamp[nameId] = termId;
+          termBest[nameId] = value;
+          score[nameId] = score[nameId]! + value;
+        } else if (value > termBest[nameId]!) {
+          score[nameId] = score[nameId]! + value - termBest[nameId]!;
+          termBest[nameId] = value;
+        }
+      }
+    }
+  });
+  // Stamps count up per query and per term; start over well before Int32 overflows.
+  if (scratch.stamp > 2_000_000_000) {
+    scratch.stamp = 0;
+    termStamp.fill(0);
+    queryStamp.fill(0);
+  }
+  return topNames(score, touched, touchedCount, max);
+}
+
+/** The `max` best-scoring touched names, best first (ties by name id for determinism). */
+function topNames(score: Float32Array, touched: Int32Array, count: number, max: number): number[] {
+  const better = (a: number, b: number): boolean => score[a]! > score[b]! || (score[a] === score[b] && a < b);
+  // Min-heap of the best `max` so far: the root is the weakest kept.
+  const heap: number[] = [];
+  const down = (i: number): void => {
+    for (;;) {
+      const l = 2 * i + 1;
+      const r = l + 1;
+      let worst = i;
+      if (l < heap.length && better(heap[worst]!, heap[l]!)) worst = l;
+      if (r < heap.length && better(heap[worst]!, heap[r]!)) worst = r;
+      if (worst === i) return;
+      [heap[i], heap[worst]] = [heap[worst]!, heap[i]!];
+      i = worst;
+    }
+  };
+  for (let k = 0; k < count; k++) {
+    const id = touched[k]!;
+    if (heap.length < max) {
+      heap.push(id);
+      for (let i = heap.length - 1; i > 0; ) {
+        const parent = (i - 1) >> 1;
+        if (!better(heap[parent]!, heap[i]!)) break;
+        [heap[i], heap[parent]] = [heap[parent]!, heap[i]!];
+        i = parent;
+      }
+    } else if (better(id, heap[0]!)) {
+      heap[0] = id;
+      down(0);
+    }
+  }
+  return heap.sort((a, b) => (better(a, b) ? -1 : 1));
+}
+
+interface EntryBest {
+  name: IndexedName;
+  rank: number;
+  nameScore: number;
+  components: ScoreComponent[];
+  describe: () => ReturnType<typeof describeTokens>;
+  korean: boolean;
+}
+
+/**
+ * Ranks list entries for a query. Never throws on odd input: empty or symbol-only names,
+ * names of only legal forms or titles return []; long input is cut by the normaliser.
+ */
+export function searchIndex(index: MatchIndex, query: MatchQuery, options: MatchOptions = {}): MatchResult[] {
+  const resolved = resolveMatchOptions({ ...options, ...(query.threshold !== undefined ? { threshold: query.threshold } : {}) });
+  const threshold = resolved.threshold;
+  const requested = Number.isFinite(query.limit) ? Math.floor(query.limit!) : DEFAULT_LIMIT;
+  const limit = Math.max(1, Math.min(MAX_LIMIT, requested));
+  const normalised = normaliseName(query.name, { type: query.type });
+  // A query of only legal forms, titles and function words names nobody.
+  if (!normalised.tokens.some(isSearchable)) return [];
+
+  let allowed: Uint8Array | undefined;
+  if (query.sources && query.sources.length > 0) {
+    allowed = new Uint8Array(index.sources.length);
+    index.sources.forEach((s, i) => {
+      if (query.sources!.includes(s)) allowed![i] = 1;
+    });
+  }
+  const candidates = retrieve(index, normalised, allowed, resolved.maxCandidates);
+  // The most discriminators can add; a name below threshold − this cannot end above it.
+  const headroom = DISCRIMINATOR_WEIGHTS.birthDateExact + DISCRIMINATOR_WEIGHTS.nationality;
+
+  const bestByEntry = new Map<number, EntryBest>();
+  for (const nameId of candidates) {
+    const name = index.names[nameId]!;
+    const alignment = alignNames(normalised, name.normalised);
+    const weakPenalty = name.strength === 'weak' ? DISCRIMINATOR_WEIGHTS.weakAlias : 0;
+    if (alignment.tokenScore + weakPenalty + headroom < threshold) continue;
+    const evidence = nameEvidence(normalised, name.normalised, resolved, alignment);
+    const components = [...evidence.components];
+    let nameScore = evidence.nameScore;
+    if (weakPenalty !== 0) {
+      // Weak aliases are broad by the lists' own account ("John", "Ah Han"): they count only
+      // when they explain the whole query, and then still below a strong name.
+      const partial = alignment.unmatchedQuery.some((i) => {
+        const kind = normalised.tokens[i]!.kind;
+        return kind === 'word' || kind === 'number';
+      });
+      const delta = round4(partial ? Math.min(weakPenalty, WEAK_PARTIAL_CAP - nameScore) : weakPenalty);
+      components.push({
+        component: 'weak-alias',
+        effect: '-',
+        value: delta,
+        delta,
+        detail: partial
+          ? `the listed name is a weak (low-quality) alias and leaves query words unexplained: capped at ${WEAK_PARTIAL_CAP}`
+          : 'the listed name is a weak (low-quality) alias',
+      });
+      nameScore = round4(nameScore + delta);
+    }
+    // Names of one entry are ranked before the cap, so the closest spelling is the one shown
+    // even when several reach the cap.
+    const rank = nameScore;
+    nameScore = finalScore(components);
+    const previous = bestByEntry.get(name.entry);
+    if (previous && previous.rank >= rank) continue;
+    bestByEntry.set(name.entry, {
+      name,
+      rank,
+      nameScore,
+      components,
+      korean: alignment.korean,
+      describe: () => describeTokens(normalised, name.normalised, alignment),
+    });
+  }
+
+  const results: MatchResult[] = [];
+  for (const [entryIndex, best] of bestByEntry) {
+    const entry = index.entries[entryIndex]!;
+    const components = [...best.components];
+    const type = typeComponent(query.type, entry.type);
+    if (type) components.push(type);
+    const birth = birthDateComponent(query.birthDate, entry.birthDates);
+    if (birth) components.push(birth);
+    const nationality = nationalityComponent(query.nationality, entry.nationalities);
+    if (nationality) components.push(nationality);
+    const score = finalScore(components);
+    if (score < threshold) continue;
+    results.push({
+      entry: { id: entry.id, source: entry.source, sourceId: entry.sourceId, name: entry.name, type: entry.type, programs: entry.programs },
+      matchedName: best.name.full,
+      score,
+      explanation: {
+        version: EXPLANATION_VERSION,
+        queryName: normalised.raw,
+        matchedName: best.name.full,
+        matchedNameKind: best.name.kind,
+        matchedNameStrength: best.name.strength,
+        ...(query.type ? { queryType: query.type } : {}),
+        listedType: entry.type,
+        korean: best.korean,
+        ...best.describe(),
+        components,
+        nameScore: best.nameScore,
+        score,
+        threshold,
+        match: true,
+      },
+    });
+  }
+  results.sort(
+    (a, b) =>
+      b.score - a.score ||
+      a.entry.source.localeCompare(b.entry.source) ||
+      a.entry.sourceId.localeCompare(b.entry.sourceId, undefined, { numeric: true }),
+  );
+  return results.slice(0, limit);
+}

@@ -1,0 +1,642 @@
+import Fuse from 'fuse.js';
+import type { EntryType } from '../lists/list-entry.js';
+import {
+  EXPLANATION_VERSION,
+  round4,
+  type MatchExplanation,
+  type ScoreComponent,
+  type TokenMatchKind,
+  type TokenPairExplanation,
+} from './match-explanation.js';
+import {
+  DISCRIMINATOR_WEIGHTS,
+  NAME_ONLY_SCORE_CAP,
+  resolveMatchOptions,
+  type FuseMatchOptions,
+  type MatchOptions,
+  type ResolvedMatchOptions,
+} from './match-options.js';
+import { normaliseName, type NameToken, type NormalisedName } from './name-normalise.js';
+import { boundedSimilarity, editBudget, maskedSimilarity } from './text-similarity.js';
+
+/**
+ * Name-to-name comparison: align the tokens of two normalised names (order-free, allowing one
+ * word to meet two or three run together), score the alignment, let fuse.js's whole-string
+ * view trim it, cap what name evidence alone may claim, and explain every step.
+ */
+
+/** Same syllables, different romanisation: nearly as good as the same spelling. */
+const KOREAN_VARIANT_SCORE = 0.95;
+/** "V." for "Vladimir": consistent, but a thousand names share an initial. */
+const INITIAL_SCORE = 0.75;
+/** "Corp." vs "Co.", "JSC" vs "OAO": same kind of company, not the same words. */
+const LEGAL_FAMILY_SCORE = 0.8;
+/** A match only after phonetic folding is a little weaker than a plain spelling match. */
+const PHONETIC_FACTOR = 0.95;
+/** Consonant skeletons (abjad scripts) ignore vowels entirely: weaker still. */
+const CONSONANT_FACTOR = 0.9;
+/** An acronym standing for a run of words: strong, but not a spelling of the same words. */
+const ACRONYM_SCORE = 0.9;
+/**
+ * A fuzzy pair must keep 70% of its letters (the edit budget allows that much on long words;
+ * the phonetic and consonant comparisons discount below it).
+ */
+const FUZZY_FLOOR = 0.7;
+/** One word may meet at most three run together ("vanderbilt" = "van der bilt"). */
+const MAX_MERGE = 3;
+
+/**
+ * Alignment score = T / (T + PARTIAL·partial + EXTRA·extra) × SUBSTITUTION^substituted.
+ * - T: weighted similarity of aligned tokens; partial: what fuzzy pairs fall short of 1.
+ * - extra: weight of words only one side has (a middle name or patronymic the other side
+ *   omits: usually still the same person, so it dilutes the score a little).
+ * - substituted: words that have a *different* word opposite them, counted in words (initials
+ *   count as words, particles and legal forms by their weight). "Barzan Ibrahim Hassan
+ *   al-Mosuli" vs "... al-Tikriti", "Hans O. Friedrich" vs "Hans Joachim Friedrich": each
+ *   conflicting word multiplies the score down, however many other words agree, because
+ *   relatives share all but one of their names.
+ */
+export const ALIGNMENT_WEIGHTS = { partial: 1.5, extra: 0.35, substitution: 0.5 } as const;
+/** A match made only of generic words, legal forms, particles or initials is no name match. */
+export const GENERIC_ONLY_CAP = 0.5;
+/**
+ * One shared word while other distinctive words go unexplained is a lead, not a name match:
+ * capped below any sensible threshold so it never alerts on its own, but still ranked.
+ */
+export const SINGLE_WORD_CAP = 0.55;
+
+interface Span {
+  from: number;
+  to: number;
+}
+
+export interface AlignedPair {
+  query: Span;
+  listed: Span;
+  score: number;
+  how: TokenMatchKind;
+  weight: number;
+  distinctive: boolean;
+}
+
+export interface Alignment {
+  pairs: AlignedPair[];
+  unmatchedQuery: number[];
+  unmatchedListed: number[];
+  tokenScore: number;
+  /** No distinctive word matched: the score is capped at GENERIC_ONLY_CAP. */
+  genericOnly: boolean;
+  /**
+   * Exactly one distinctive word matched while another distinctive word on either side found
+   * nothing ("John Smith" vs "John", "Sunrise Bakery" vs "Sunrise"): capped at SINGLE_WORD_CAP.
+   */
+  singleWord: boolean;
+  korean: boolean;
+}
+
+interface TokenSimilarity {
+  score: number;
+  how: TokenMatchKind;
+}
+
+const NO_MATCH: TokenSimilarity = { score: 0, how: 'fuzzy' };
+
+function isDistinctive(token: NameToken): boolean {
+  return token.kind === 'word' || token.kind === 'number';
+}
+
+/** Similarity of two tokens (or runs of tokens merged into one). */
+export function tokenSimilarity(a: NameToken, b: NameToken, korean: boolean): TokenSimilarity {
+  if (a.kind === 'legal' || b.kind === 'legal') {
+    if (a.kind === 'legal' && b.kind === 'legal') {
+      if (a.text === b.text) return { score: 1, how: 'exact' };
+      if (a.legalFamily !== undefined && a.legalFamily === b.legalFamily) return { score: LEGAL_FAMILY_SCORE, how: 'fuzzy' };
+      return NO_MATCH;
+    }
+    return a.text === b.text ? { score: 1, how: 'exact' } : NO_MATCH;
+  }
+  // Within one syllabic or logographic script, a different character is a different name
+  // element: 김정은 ≠ 김종은, 高市 ≠ 高石 even where their romanisations coincide or nearly do.
+  if (a.script === b.script && (a.script === 'hangul' || a.script === 'han')) {
+    if (a.original === b.original) return { score: 1, how: 'exact' };
+    if (a.hangul !== undefined && a.hangul === b.hangul) return { score: KOREAN_VARIANT_SCORE, how: 'korean-variant' };
+    return NO_MATCH;
+  }
+  const crossScript = a.script !== b.script && (a.script !== 'latin' || b.script !== 'latin');
+  if (a.text === b.text && a.text.length > 0) return { score: 1, how: crossScript ? 'transliterated' : 'exact' };
+  if (a.kind === 'number' || b.kind === 'number') return NO_MATCH;
+  if (a.kind === 'initial' || b.kind === 'initial') {
+    const [initial, word] = a.kind === 'initial' ? [a, b] : [b, a];
+    if (word.kind !== 'initial' && word.text.startsWith(initial.text)) return { score: INITIAL_SCORE, how: 'initial' };
+    return NO_MATCH;
+  }
+  if (korean && a.korean.length > 0 && b.korean.length > 0) {
+    if (a.korean.some((k) => b.korean.includes(k))) return { score: KOREAN_VARIANT_SCORE, how: 'korean-variant' };
+    // Both read as the same number of Korean syllables, and the syllables differ: a
+    // different name (Jong ≠ Song, Myong ≠ Pyong; 전 jeon ≠ 정 jeong), however close the
+    // spellings look. Edit distance is left for spellings that are not syllable runs at all
+    // (typos: "Joonng").
+    if (syllableCount(a) === syllableCount(b)) return NO_MATCH;
+  }
+  let best = maskedSimilarity(a.text, a.letters, b.text, b.letters);
+  const how: TokenMatchKind = crossScript ? 'transliterated' : 'fuzzy';
+  if (best < 1) best = Math.max(best, maskedSimilarity(a.phonetic, a.phoneticLetters, b.phonetic, b.phoneticLetters) * PHONETIC_FACTOR);
+  if ((a.script === 'abjad') !== (b.script === 'abjad')) {
+    best = Math.max(best, boundedSimilarity(a.consonants, b.consonants) * CONSONANT_FACTOR);
+  }
+  return best >= FUZZY_FLOOR ? { score: best, how } : NO_MATCH;
+}
+
+function syllableCount(token: NameToken): number {
+  return token.korean[0]!.split('-').length;
+}
+
+/**
+ * Runs already built, per token list. A query's runs are reused against every candidate and a
+ * listed name's against every query that reaches it; the cache lives as long as the token
+ * list does (WeakMap), so it adds no state anyone can observe.
+ */
+const RUN_CACHE = new WeakMap<readonly NameToken[], (NameToken | undefined)[]>();
+
+/** Several adjacent tokens read as one word ("Jong Un" as "jongun", "Siemens AG" as "siemensag"). */
+function mergeTokens(tokens: readonly NameToken[], from: number, to: number): NameToken {
+  if (to - from === 1) return tokens[from]!;
+  let cache = RUN_CACHE.get(tokens);
+  if (!cache) {
+    cache = [];
+    RUN_CACHE.set(tokens, cache);
+  }
+  const slot = from * (MAX_MERGE + 1) + (to - from);
+  const cached = cache[slot];
+  if (cached) return cached;
+  let text = '';
+  let original = '';
+  let phonetic = '';
+  let consonants = '';
+  let hangul: string | undefined = '';
+  let weight = 0;
+  let letters = 0;
+  let phoneticLetters = 0;
+  let korean: string[] = [''];
+  const script = tokens[from]!.script;
+  let sameScript = true;
+  for (let i = from; i < to; i++) {
+    const t = tokens[i]!;
+    text += t.text;
+    original += i === from ? t.original : ` ${t.original}`;
+    // Joined keys, not recomputed ones: the same up to a letter at the seam, and free.
+    phonetic += t.phonetic;
+    consonants += t.consonants;
+    weight += t.weight;
+    letters |= t.letters;
+    phoneticLetters |= t.phoneticLetters;
+    if (t.script !== script) sameScript = false;
+    hangul = hangul !== undefined && t.hangul !== undefined ? hangul + t.hangul : undefined;
+    if (korean.length > 0) {
+      korean = t.korean.length === 0 ? [] : korean.flatMap((prefix) => t.korean.map((k) => (prefix ? `${prefix}-${k}` : k))).slice(0, 4);
+    }
+  }
+  const run: NameToken = {
+    text,
+    original,
+    script: sameScript ? script : 'latin',
+    kind: 'word',
+    weight,
+    phonetic,
+    letters,
+    phoneticLetters,
+    consonants,
+    korean,
+    ...(hangul !== undefined ? { hangul } : {}),
+  };
+  cache[slot] = run;
+  return run;
+}
+
+/** First letters of a run of ordinary words, or undefined if the run has other tokens. */
+function initialsOf(tokens: readonly NameToken[], from: number, to: number): string | undefined {
+  let out = '';
+  for (let i = from; i < to; i++) {
+    const t = tokens[i]!;
+    if (t.kind !== 'word' && t.kind !== 'generic' && t.kind !== 'stopword') return undefined;
+    if (t.kind === 'stopword') continue; // "Bank of America" → "BOA" and "BA" both seen; skip "of"
+    out += t.text[0] ?? '';
+  }
+  return out.length >= 2 ? out : undefined;
+}
+
+function isFree(used: readonly boolean[], span: Span): boolean {
+  for (let i = span.from; i < span.to; i++) if (used[i]) return false;
+  return true;
+}
+
+function spanDistinctive(tokens: readonly NameToken[], span: Span): boolean {
+  for (let i = span.from; i < span.to; i++) if (isDistinctive(tokens[i]!)) return true;
+  return false;
+}
+
+function spanWeight(tokens: readonly NameToken[], span: Span): number {
+  let sum = 0;
+  for (let i = span.from; i < span.to; i++) sum += tokens[i]!.weight;
+  return sum;
+}
+
+/**
+ * Aligns the tokens of two names. Candidate pairs are every token pair plus every run of two
+ * or three adjacent tokens on one side against a single token on the other; they are taken
+ * greedily, best first, each token used once. Token order is ignored ("KIM, Jong Un" = "Jong
+ * Un Kim"), except inside a run.
+ */
+interface AlignContext {
+  q: readonly NameToken[];
+  l: readonly NameToken[];
+  korean: boolean;
+  candidates: AlignedPair[];
+  exactQ: boolean[];
+  exactL: boolean[];
+}
+
+function pushPair(ctx: AlignContext, qs: Span, ls: Span, score: number, how: TokenMatchKind, acronym: boolean): void {
+  ctx.candidates.push({
+    query: qs,
+    listed: ls,
+    score,
+    how,
+    weight: (spanWeight(ctx.q, qs) + spanWeight(ctx.l, ls)) / 2,
+    // A distinctive word on either side met something real. An acronym alone ("N.N." for
+    // Nursultan Nazarbayev) is not enough to call two names the same.
+    distinctive: !acronym && (spanDistinctive(ctx.q, qs) || spanDistinctive(ctx.l, ls)),
+  });
+}
+
+function considerPair(ctx: AlignContext, qs: Span, ls: Span, a: NameToken, b: NameToken): void {
+  const sim = tokenSimilarity(a, b, ctx.korean);
+  if (sim.score > 0) pushPair(ctx, qs, ls, sim.score, sim.how, false);
+}
+
+/** Runs of 2..MAX_MERGE adjacent tokens on one side against single tokens on the other. */
+function mergeAgainst(ctx: AlignContext, runIsQuery: boolean): void {
+  const runSide = runIsQuery ? ctx.q : ctx.l;
+  const single = runIsQuery ? ctx.l : ctx.q;
+  const runDone = runIsQuery ? ctx.exactQ : ctx.exactL;
+  const singleDone = runIsQuery ? ctx.exactL : ctx.exactQ;
+  for (let len = 2; len <= MAX_MERGE; len++) {
+    for (let from = 0; from + len <= runSide.length; from++) {
+      let allDone = true;
+      let runLength = 0;
+      for (let i = from; i < from + len; i++) {
+        allDone &&= runDone[i]!;
+        runLength += runSide[i]!.text.length;
+      }
+      if (allDone) continue;
+      let run: NameToken | undefined;
+      let acronym: string | undefined | null = null;
+      const runSpan = { from, to: from + len };
+      for (let j = 0; j < single.length; j++) {
+        const other = single[j]!;
+        if (singleDone[j] || other.kind === 'initial' || other.kind === 'number' || other.kind === 'legal') continue;
+        const oneSpan = { from: j, to: j + 1 };
+        // Cheap length gate before building the run: a run far longer or shorter than the
+        // word cannot be the same word (Korean spellings may differ more in letters).
+        const slack = editBudget(Math.max(runLength, other.text.length)) + (ctx.korean ? 3 : 0);
+        if (Math.abs(runLength - other.text.length) <= slack) {
+          run ??= mergeTokens(runSide, from, from + len);
+          if (runIsQuery) considerPair(ctx, runSpan, oneSpan, run, other);
+          else considerPair(ctx, oneSpan, runSpan, other, run);
+        }
+        // An acronym for the run: "PLA" = People's Liberation Army, "US" = United States.
+        if (!ctx.korean && other.text.length <= len) {
+          if (acronym === null) acronym = initialsOf(runSide, from, from + len);
+          if (acronym !== undefined && other.text === acronym) {
+            pushPair(ctx, runIsQuery ? runSpan : oneSpan, runIsQuery ? oneSpan : runSpan, ACRONYM_SCORE, 'initial', true);
+          }
+        }
+      }
+    }
+  }
+}
+
+export function alignNames(query: NormalisedName, listed: NormalisedName): Alignment {
+  const q = query.tokens;
+  const l = listed.tokens;
+  const korean = query.korean && listed.korean;
+  const candidates: AlignedPair[] = [];
+  const ctx: AlignContext = {
+    q,
+    l,
+    korean,
+    candidates,
+    exactQ: new Array<boolean>(q.length).fill(false),
+    exactL: new Array<boolean>(l.length).fill(false),
+  };
+  for (let i = 0; i < q.length; i++) {
+    for (let j = 0; j < l.length; j++) {
+      const sim = tokenSimilarity(q[i]!, l[j]!, korean);
+      if (sim.score > 0) pushPair(ctx, { from: i, to: i + 1 }, { from: j, to: j + 1 }, sim.score, sim.how, false);
+    }
+  }
+  // Runs only help tokens that found no exact partner on their own; skipping the rest saves
+  // most of the work on the common case of two names spelt alike.
+  for (const c of candidates) {
+    if (c.score >= 1) {
+      ctx.exactQ[c.query.from] = true;
+      ctx.exactL[c.listed.from] = true;
+    }
+  }
+  if (q.length > 1) mergeAgainst(ctx, true);
+  if (l.length > 1) mergeAgainst(ctx, false);
+
+  candidates.sort(compareCandidates);
+  const usedQ = new Array<boolean>(q.length).fill(false);
+  const usedL = new Array<boolean>(l.length).fill(false);
+  const pairs: AlignedPair[] = [];
+  for (const c of candidates) {
+    if (!isFree(usedQ, c.query) || !isFree(usedL, c.listed)) continue;
+    for (let i = c.query.from; i < c.query.to; i++) usedQ[i] = true;
+    for (let i = c.listed.from; i < c.listed.to; i++) usedL[i] = true;
+    pairs.push(c);
+  }
+  // An initial only stands in for a word when there is no other word left for that word to
+  // be: "Vladimir Putin" vs "Vladimir P. Kononov" is Putin ≠ Kononov, not Putin = P.
+  for (let k = pairs.length - 1; k >= 0; k--) {
+    const p = pairs[k]!;
+    if (p.how !== 'initial' || p.query.to - p.query.from !== 1 || p.listed.to - p.listed.from !== 1) continue;
+    const initialOnQuery = q[p.query.from]!.kind === 'initial';
+    const initialSide = initialOnQuery ? q : l;
+    const initialUsed = initialOnQuery ? usedQ : usedL;
+    let leftover = false;
+    for (let i = 0; i < initialSide.length; i++) leftover ||= !initialUsed[i] && isDistinctive(initialSide[i]!);
+    if (leftover) {
+      usedQ[p.query.from] = false;
+      usedL[p.listed.from] = false;
+      pairs.splice(k, 1);
+    }
+  }
+  pairs.sort((x, y) => x.query.from - y.query.from);
+  const unmatchedQuery: number[] = [];
+  const unmatchedListed: number[] = [];
+  let restQ = 0;
+  let restL = 0;
+  let unitsQ = 0;
+  let unitsL = 0;
+  let leftoverDistinctive = false;
+  for (let i = 0; i < q.length; i++) {
+    if (usedQ[i]) continue;
+    const t = q[i]!;
+    unmatchedQuery.push(i);
+    restQ += t.weight;
+    unitsQ += substitutionUnit(t);
+    leftoverDistinctive ||= isDistinctive(t);
+  }
+  for (let i = 0; i < l.length; i++) {
+    if (usedL[i]) continue;
+    const t = l[i]!;
+    unmatchedListed.push(i);
+    restL += t.weight;
+    unitsL += substitutionUnit(t);
+    leftoverDistinctive ||= isDistinctive(t);
+  }
+  let matched = 0;
+  let partial = 0;
+  let distinctivePairs = 0;
+  for (const p of pairs) {
+    matched += p.score * p.weight;
+    partial += (1 - p.score) * p.weight;
+    if (p.distinctive) distinctivePairs++;
+  }
+  // A Korean name is a surname and one or two given syllables, with no optional middle names:
+  // a syllable either side lacks makes it another name ("Choi Yu-jin" is not "Yu Jin", nor
+  // "Jang Ye-jin" "Zhang Jian"). It is enough that one of the two names is Korean.
+  const koreanShape = query.korean || listed.korean;
+  const substituted = koreanShape ? Math.max(unitsQ, unitsL) : Math.min(unitsQ, unitsL);
+  const extra = koreanShape ? 0 : Math.abs(restQ - restL);
+  const tokenScore =
+    matched > 0
+      ? (matched / (matched + ALIGNMENT_WEIGHTS.partial * partial + ALIGNMENT_WEIGHTS.extra * extra)) *
+        ALIGNMENT_WEIGHTS.substitution ** substituted
+      : 0;
+  const everythingMatched = unmatchedQuery.length === 0 && unmatchedListed.length === 0;
+  return {
+    pairs,
+    unmatchedQuery,
+    unmatchedListed,
+    tokenScore,
+    // Two names of only generic words ("AT&T Inc.") may still agree entirely; otherwise some
+    // distinctive word has to match.
+    genericOnly: distinctivePairs === 0 && !everythingMatched,
+    singleWord: distinctivePairs === 1 && leftoverDistinctive,
+    korean,
+  };
+}
+
+/** Best first: higher similarity, then more tokens covered, heavier, earlier (deterministic). */
+function compareCandidates(x: AlignedPair, y: AlignedPair): number {
+  return (
+    y.score - x.score ||
+    y.query.to - y.query.from + (y.listed.to - y.listed.from) - (x.query.to - x.query.from + (x.listed.to - x.listed.from)) ||
+    y.weight - x.weight ||
+    x.query.from - y.query.from ||
+    x.listed.from - y.listed.from
+  );
+}
+
+function substitutionUnit(token: NameToken): number {
+  return token.kind === 'word' || token.kind === 'number' || token.kind === 'initial' ? 1 : token.weight;
+}
+
+/** fuse.js similarity of two names, order-free (tokens sorted), symmetric. 0 when no match. */
+export function fuseSimilarity(a: NormalisedName, b: NormalisedName, fuse: FuseMatchOptions): number {
+  // Korean names compare in canonical syllable keys, else "Kim Jong Un" and 김정은 (gim jeong
+  // eun) would look unrelated to a character-level matcher.
+  const korean = a.korean && b.korean;
+  const x = sortedText(a, korean);
+  const y = sortedText(b, korean);
+  if (x.length === 0 || y.length === 0) return 0;
+  if (x === y) return 1;
+  return Math.max(fuseOneWay(x, y, fuse), fuseOneWay(y, x, fuse));
+}
+
+function fuseOneWay(pattern: string, text: string, fuse: FuseMatchOptions): number {
+  try {
+    const result = Fuse.match(pattern, text, { ...fuse, includeMatches: false });
+    return result.isMatch ? 1 - result.score : 0;
+  } catch {
+    // A malformed stored option must not take screening down; fuse then adds nothing.
+    return 0;
+  }
+}
+
+function sortedText(name: NormalisedName, korean: boolean): string {
+  return name.tokens
+    .map((t) => (korean && t.korean.length > 0 ? t.korean[0]!.replace(/-/g, '') : t.text))
+    .filter((t) => t.length > 0)
+    .sort()
+    .join(' ');
+}
+
+/** Name-level evidence: alignment, fuse.js and the generic-only cap, as score components. */
+export interface NameEvidence {
+  alignment: Alignment;
+  fuse: number;
+  nameScore: number;
+  components: ScoreComponent[];
+}
+
+export function nameEvidence(
+  query: NormalisedName,
+  listed: NormalisedName,
+  options: ResolvedMatchOptions,
+  aligned?: Alignment,
+): NameEvidence {
+  const alignment = aligned ?? alignNames(query, listed);
+  // With no weight, or nothing to trim, fuse.js is not run at all.
+  const fuseRuns = options.fuseWeight > 0 && alignment.tokenScore > 0;
+  const fuse = fuseRuns ? fuseSimilarity(query, listed, options.fuse) : 0;
+  // fuse.js can only take away: a whole-string view that disagrees with the token alignment
+  // (letters scrambled across words) lowers the score by up to fuseWeight of it, but a
+  // string that looks alike never lifts a name whose words conflict.
+  const tokensDelta = round4(alignment.tokenScore);
+  const fuseDelta = fuseRuns ? round4(-alignment.tokenScore * options.fuseWeight * (1 - fuse)) : 0;
+  const components: ScoreComponent[] = [
+    {
+      component: 'tokens',
+      effect: tokensDelta > 0 ? '+' : '=',
+      value: round4(alignment.tokenScore),
+      delta: tokensDelta,
+      detail: `token alignment score ${round4(alignment.tokenScore)}`,
+    },
+    {
+      component: 'fuse',
+      effect: fuseDelta < 0 ? '-' : '=',
+      value: round4(fuse),
+      delta: fuseDelta,
+      detail: fuseRuns
+        ? `fuse.js whole-name similarity ${round4(fuse)}: takes ${round4(options.fuseWeight)} × its shortfall of the token score`
+        : 'fuse.js not run (no token matched, or its weight is 0)',
+    },
+  ];
+  let nameScore = round4(tokensDelta + fuseDelta);
+  if (alignment.genericOnly && nameScore > GENERIC_ONLY_CAP) {
+    const delta = round4(GENERIC_ONLY_CAP - nameScore);
+    components.push({
+      component: 'generic-only',
+      effect: '-',
+      value: delta,
+      delta,
+      detail: `no distinctive word matched (only legal forms, generic words, particles or initials): capped at ${GENERIC_ONLY_CAP}`,
+    });
+    nameScore = GENERIC_ONLY_CAP;
+  }
+  if (alignment.singleWord && nameScore > SINGLE_WORD_CAP) {
+    const delta = round4(SINGLE_WORD_CAP - nameScore);
+    components.push({
+      component: 'single-word',
+      effect: '-',
+      value: delta,
+      delta,
+      detail: `only one distinctive word matched and other distinctive words have no counterpart: capped at ${SINGLE_WORD_CAP}`,
+    });
+    nameScore = SINGLE_WORD_CAP;
+  }
+  return { alignment, fuse, nameScore, components };
+}
+
+export function describeTokens(query: NormalisedName, listed: NormalisedName, alignment: Alignment): {
+  tokens: TokenPairExplanation[];
+  unmatchedQuery: string[];
+  unmatchedListed: string[];
+} {
+  const join = (tokens: readonly NameToken[], span: Span): string =>
+    tokens.slice(span.from, span.to).map((t) => t.original).join(' ');
+  return {
+    tokens: alignment.pairs.map((p) => ({
+      query: join(query.tokens, p.query),
+      listed: join(listed.tokens, p.listed),
+      score: round4(p.score),
+      how: p.how,
+      weight: round4(p.weight),
+    })),
+    unmatchedQuery: alignment.unmatchedQuery.map((i) => query.tokens[i]!.original),
+    unmatchedListed: alignment.unmatchedListed.map((i) => listed.tokens[i]!.original),
+  };
+}
+
+/** Person vs anything else contradicts; other pairs (entity/vessel) are left alone. */
+export function typeComponent(queryType: EntryType | undefined, listedType: EntryType | undefined): ScoreComponent | undefined {
+  if (!queryType || !listedType || queryType === 'unknown' || listedType === 'unknown') return undefined;
+  const personQ = queryType === 'individual';
+  const personL = listedType === 'individual';
+  if (personQ === personL) {
+    return { component: 'type', effect: '=', value: 0, delta: 0, detail: `types agree (${queryType} / ${listedType})` };
+  }
+  const delta = DISCRIMINATOR_WEIGHTS.typeContradiction;
+  return { component: 'type', effect: '-', value: delta, delta, detail: `query is ${queryType}, listed is ${listedType}` };
+}
+
+/**
+ * Sum of the components so far, capped at NAME_ONLY_SCORE_CAP (adding the cap as a component
+ * when it bites) and floored at 0. Applied once to the name evidence, so that discriminators
+ * move a capped name score, and once more at the end.
+ */
+export function finalScore(components: ScoreComponent[]): number {
+  const sum = round4(components.reduce((acc, c) => acc + c.delta, 0));
+  if (sum > NAME_ONLY_SCORE_CAP) {
+    const delta = round4(NAME_ONLY_SCORE_CAP - sum);
+    components.push({
+      component: 'name-only-cap',
+      effect: '-',
+      value: delta,
+      delta,
+      detail: `name-only evidence is capped at ${NAME_ONLY_SCORE_CAP}; identifier matches own the band above`,
+    });
+    return NAME_ONLY_SCORE_CAP;
+  }
+  return Math.max(0, sum);
+}
+
+export interface NameInput {
+  name: string;
+  type?: EntryType | undefined;
+}
+
+export interface NameComparison {
+  /** 0..1, name-only evidence (so at most NAME_ONLY_SCORE_CAP). */
+  score: number;
+  match: boolean;
+  explanation: MatchExplanation;
+}
+
+/**
+ * Compares two names. Symmetric in intent (which side is the query only changes the labels
+ * in the explanation); never throws; cost bounded by the normaliser's caps.
+ */
+export function compareNames(a: NameInput, b: NameInput, options: MatchOptions = {}): NameComparison {
+  const resolved = resolveMatchOptions(options);
+  const query = normaliseName(a?.name, { type: a?.type });
+  const listed = normaliseName(b?.name, { type: b?.type });
+  const evidence = nameEvidence(query, listed, resolved);
+  const components = [...evidence.components];
+  finalScore(components);
+  const type = typeComponent(a?.type, b?.type);
+  if (type) components.push(type);
+  const score = finalScore(components);
+  const match = score >= resolved.threshold;
+  return {
+    score,
+    match,
+    explanation: {
+      version: EXPLANATION_VERSION,
+      queryName: query.raw,
+      matchedName: listed.raw,
+      ...(a?.type ? { queryType: a.type } : {}),
+      ...(b?.type ? { listedType: b.type } : {}),
+      korean: evidence.alignment.korean,
+      ...describeTokens(query, listed, evidence.alignment),
+      components,
+      nameScore: evidence.nameScore,
+      score,
+      threshold: resolved.threshold,
+      match,
+    },
+  };
+}

@@ -1,0 +1,437 @@
+import anyAscii from 'any-ascii';
+import { countries } from '../geo/countries.js';
+import type { EntryType } from '../lists/list-entry.js';
+import {
+  hangulInitialSoundForm,
+  isHangulSyllable,
+  isKoreanSurnameSpelling,
+  koreanKeyOfHangul,
+  romanizeSyllable,
+  segmentKorean,
+} from './korean-romanisation.js';
+import {
+  ABBREVIATIONS,
+  CJK_LEGAL_FORMS,
+  GENERIC_WORDS,
+  GEOGRAPHIC_QUALIFIERS,
+  LEGAL_FORMS,
+  NUMBER_WORDS,
+  ORDINAL_WORDS,
+  PARTICLES,
+  PARTICLE_SPELLINGS,
+  STOPWORDS,
+  TITLES,
+} from './name-vocabulary.table.js';
+import { consonantKey, letterMask, maskedSimilarity, phoneticKey } from './text-similarity.js';
+
+/**
+ * Name normalisation: any raw string → a short list of comparable tokens. Never throws, and
+ * bounds its work: input is cut at MAX_INPUT_CHARS and the token list at MAX_TOKENS, so a
+ * 10,000-character "name" costs the same as a long real one.
+ */
+
+/** Longest real list names are ~200 characters (long Arabic and Russian organisation names). */
+export const MAX_INPUT_CHARS = 300;
+/** Beyond 16 tokens a "name" is prose; the cap bounds the O(n·m) token alignment. */
+export const MAX_TOKENS = 16;
+
+export type TokenKind =
+  | 'word'
+  | 'number'
+  | 'initial'
+  | 'legal'
+  | 'title'
+  | 'particle'
+  | 'stopword'
+  | 'generic';
+
+export type TokenScript = 'latin' | 'hangul' | 'han' | 'kana' | 'cyrillic' | 'greek' | 'abjad' | 'other';
+
+/**
+ * How much a token of each kind counts towards a name's identity. Distinctive words and
+ * numbers count fully; an initial half (it agrees with a thousand names); generic
+ * organisation words half; particles, titles, function words and legal forms a fifth.
+ */
+export const TOKEN_WEIGHTS: Readonly<Record<TokenKind, number>> = {
+  word: 1,
+  number: 1,
+  initial: 0.5,
+  generic: 0.5,
+  particle: 0.3,
+  title: 0.2,
+  stopword: 0.2,
+  legal: 0.2,
+};
+
+export interface NameToken {
+  /** Latin, lower-case, ASCII letters and digits: the form most comparisons use. */
+  text: string;
+  /** The token as written (case-folded, in its own script), shown in explanations. */
+  original: string;
+  script: TokenScript;
+  kind: TokenKind;
+  weight: number;
+  /** phoneticKey(text): absorbs transliteration variants. */
+  phonetic: string;
+  /** Bit per letter a–z present in text, then in phonetic: a cheap lower bound on edits. */
+  letters: number;
+  phoneticLetters: number;
+  /** consonantKey(text): for comparisons with abjad-script tokens. */
+  consonants: string;
+  /** Canonical Korean syllable-key sequences ("jeong-eun"), when the name reads as Korean. */
+  korean: readonly string[];
+  /** Hangul syllable in its initial-sound form, for Hangul-to-Hangul comparison. */
+  hangul?: string;
+  /** Legal-form family ("limited", "joint-stock" ...), for legal tokens. */
+  legalFamily?: string;
+}
+
+export interface NormalisedName {
+  /** The input as received (cut at MAX_INPUT_CHARS). */
+  raw: string;
+  /** Token texts joined by single spaces: a readable canonical form. */
+  text: string;
+  tokens: NameToken[];
+  /** Reads as a Korean personal name: Korean romanisation equivalences apply. */
+  korean: boolean;
+  /** Input or tokens were cut to the caps. */
+  truncated: boolean;
+}
+
+export interface NormaliseOptions {
+  /**
+   * What the name belongs to, when known. Individuals' names get no legal-form or
+   * generic-word treatment ("Sa", "Co", "Hong" are Korean name syllables).
+   */
+  type?: EntryType | undefined;
+}
+
+const LEGAL_BY_PHRASE = new Map<string, { canonical: string; family: string }>();
+let LONGEST_LEGAL_PHRASE = 1;
+for (const [canonical, family, spellings] of LEGAL_FORMS) {
+  for (const spelling of spellings) {
+    LEGAL_BY_PHRASE.set(spelling, { canonical, family });
+    LONGEST_LEGAL_PHRASE = Math.max(LONGEST_LEGAL_PHRASE, spelling.split(' ').length);
+  }
+}
+const LEGAL_FAMILY = new Map<string, string>(LEGAL_FORMS.map(([canonical, family]) => [canonical, family]));
+/**
+ * Legal-form spellings that are also ordinary words or name syllables ("co", "sa", "as", "pt").
+ * They count as legal forms only at either end of the name or next to another legal form.
+ */
+const AMBIGUOUS_LEGAL = new Set(
+  [...LEGAL_BY_PHRASE.keys()].filter((s) => !s.includes(' ') && s.length <= 3 && !['llc', 'ltd', 'plc', 'inc', 'jsc', 'ooo', 'oao', 'zao', 'pao', 'bhd', 'pte', 'pty', 'llp', 'srl', 'kft', 'fgup'].includes(s)),
+);
+for (const word of ['private', 'proprietary', 'company', 'gongsi', 'hoesa']) AMBIGUOUS_LEGAL.add(word);
+
+const LONG_LEGAL_WORDS = [...LEGAL_BY_PHRASE.keys()]
+  .filter((w) => !w.includes(' ') && w.length >= 8)
+  .map((text) => ({ text, mask: letterMask(text) }));
+/** First words of legal-form phrases: most positions start none and need no phrase lookups. */
+const LEGAL_FIRST_WORDS = new Set([...LEGAL_BY_PHRASE.keys()].map((p) => p.split(' ')[0]!));
+const TITLE_SET = new Set(TITLES);
+/** Roman numerals of two letters or more (I, V, X alone stay initials): "Fund II" = "Fund 2". */
+const ROMAN_NUMERAL = /^(x{0,3})(ix|iv|v?i{0,3})$/;
+const PARTICLE_SET = new Set(PARTICLES);
+const STOPWORD_SET = new Set(STOPWORDS);
+/**
+ * In organisation names a place is a qualifier ("Faberlic Europe", "Deutsche Bank (Schweiz)",
+ * "Qingdao Construction (Namibia)"): a subsidiary's locator, not its identity. One-word country
+ * names and the regions below count as generic words there (never in personal names, where
+ * Jordan or Georgia are names).
+ */
+const GENERIC_SET = new Set([
+  ...GENERIC_WORDS,
+  ...GEOGRAPHIC_QUALIFIERS,
+  ...countries.map((c) => c.name.toLowerCase()).filter((n) => /^[a-z]+$/.test(n)),
+]);
+
+/** Digits inside words are look-alike letters ("Ig0r Sech1n"). */
+const LOOKALIKE_DIGITS: Readonly<Record<string, string>> = {
+  '0': 'o', '1': 'i', '3': 'e', '4': 'a', '5': 's', '7': 't', '8': 'b', '9': 'g',
+};
+
+/** Record lookup that ignores inherited keys: a token may be spelt "constructor". */
+function own<T>(record: Readonly<Record<string, T>>, key: string): T | undefined {
+  return Object.hasOwn(record, key) ? record[key] : undefined;
+}
+
+interface RawToken {
+  original: string;
+  script: TokenScript;
+  text: string;
+  hangul?: string;
+  legal?: string;
+}
+
+export function normaliseName(raw: unknown, options: NormaliseOptions = {}): NormalisedName {
+  const input = typeof raw === 'string' ? raw : '';
+  let truncated = input.length > MAX_INPUT_CHARS;
+  const cut = truncated ? input.slice(0, MAX_INPUT_CHARS) : input;
+  const words = splitWords(cut);
+  let rawTokens = words.flatMap(tokeniseWord);
+  rawTokens = rawTokens.filter((t) => t.text.length > 0 || t.legal !== undefined);
+  rawTokens = joinNumberWords(rawTokens);
+  const individual = options.type === 'individual';
+  const koreanCandidate = looksKorean(rawTokens);
+  const organisational = !individual && !koreanCandidate;
+  if (organisational) rawTokens = markLegalForms(rawTokens);
+  if (rawTokens.length > MAX_TOKENS) {
+    rawTokens = rawTokens.slice(0, MAX_TOKENS);
+    truncated = true;
+  }
+  // Series numerals ("Fund II") only when the caller says this is an organisation: "Xi" and
+  // "Vi" are also names.
+  const knownOrganisation = options.type !== undefined && options.type !== 'individual' && options.type !== 'unknown';
+  const tokens = rawTokens.map((t) => finishToken(t, { organisational, knownOrganisation, korean: koreanCandidate }));
+  return {
+    raw: cut,
+    text: tokens.map((t) => t.text).join(' '),
+    tokens,
+    korean: koreanCandidate,
+    truncated,
+  };
+}
+
+function splitWords(input: string): string[] {
+  let s = input.normalize('NFKC');
+  s = s
+    // Lone surrogates (from cutting a string mid-pair), controls and unassigned code points.
+    .replace(/[\p{Cs}\p{Cc}\p{Co}\p{Cn}]/gu, ' ')
+    // Format characters (ZWJ, ZWNJ, bidi marks) sit inside words: remove without splitting.
+    .replace(/\p{Cf}/gu, '')
+    .replace(/[\p{Extended_Pictographic}\p{So}]/gu, ' ')
+    .toLowerCase()
+    // Apostrophes join: "O'Brien" = "OBrien", "CH'O'L" = "CHOL", "Qa'ida" = "Qaida".
+    // (Double quotes are punctuation: ООО"БАЗО" is two words.)
+    .replace(/['’‘`´ʼʻʹʽ′ʿʾ]/gu, '')
+    // "A/S" is one legal form, not two initials.
+    .replace(/(?<![\p{L}\p{N}])(\p{L})\/(\p{L})(?![\p{L}\p{N}])/gu, '$1$2')
+    // Dotted initialisms are words: "A.B.C." = "ABC", "G.m.b.H." = "GmbH", "o.o.o." = "ooo".
+    .replace(/(?<![\p{L}\p{N}])\p{L}(?:\.\p{L})+\.?(?![\p{L}\p{N}])/gu, (m) => m.replace(/\./g, ''))
+    .replace(/[&＆]/g, ' and ')
+    .replace(/[^\p{L}\p{M}\p{N}]+/gu, ' ');
+  return s.split(' ').filter((w) => w.length > 0);
+}
+
+function scriptOf(char: string): TokenScript {
+  if (/[\p{Script=Latin}0-9]/u.test(char)) return 'latin';
+  if (/\p{Script=Hangul}/u.test(char)) return 'hangul';
+  if (/\p{Script=Han}/u.test(char)) return 'han';
+  if (/[\p{Script=Hiragana}\p{Script=Katakana}ー]/u.test(char)) return 'kana';
+  if (/\p{Script=Cyrillic}/u.test(char)) return 'cyrillic';
+  if (/\p{Script=Greek}/u.test(char)) return 'greek';
+  if (/[\p{Script=Arabic}\p{Script=Hebrew}\p{Script=Syriac}\p{Script=Thaana}]/u.test(char)) return 'abjad';
+  return 'other';
+}
+
+/** Splits a word into runs of one script; Hangul and Han runs into syllables. */
+function tokeniseWord(word: string): RawToken[] {
+  // Most list names are plain ASCII: one Latin token, no per-character script test.
+  if (/^[\x00-\x7f]*$/.test(word)) return [latinToken(word, 'latin')];
+  const runs: { script: TokenScript; text: string }[] = [];
+  for (const char of word) {
+    // Combining marks belong to the run they follow.
+    const script = /\p{M}/u.test(char) && runs.length > 0 ? runs[runs.length - 1]!.script : scriptOf(char);
+    const last = runs[runs.length - 1];
+    if (last && last.script === script) last.text += char;
+    else runs.push({ script, text: char });
+  }
+  const out: RawToken[] = [];
+  for (const run of runs) {
+    if (run.script === 'hangul' || run.script === 'han') out.push(...syllableTokens(run.text, run.script));
+    else out.push(latinToken(run.text, run.script));
+  }
+  return out;
+}
+
+/** Hangul and Han are written without spaces inside names: one token per syllable. */
+function syllableTokens(text: string, script: 'hangul' | 'han'): RawToken[] {
+  const out: RawToken[] = [];
+  let rest = text;
+  while (rest.length > 0) {
+    const legal = CJK_LEGAL_FORMS.find(([form]) => rest.startsWith(form));
+    if (legal) {
+      out.push({ original: legal[0], script, text: legal[1], legal: legal[1] });
+      rest = rest.slice(legal[0].length);
+      continue;
+    }
+    const char = String.fromCodePoint(rest.codePointAt(0)!);
+    rest = rest.slice(char.length);
+    if (script === 'hangul' && isHangulSyllable(char)) {
+      out.push({ original: char, script, text: romanizeSyllable(char), hangul: hangulInitialSoundForm(char) });
+    } else {
+      out.push({ original: char, script, text: asciiText(char) });
+    }
+  }
+  return out;
+}
+
+function latinToken(original: string, script: TokenScript): RawToken {
+  let text = asciiText(original);
+  if (/[a-z]/.test(text) && /[0-9]/.test(text) && text.replace(/[0-9]/g, '').length >= 2) {
+    // "1st", "2nd", "44th" are numbers; other digits among letters are look-alikes.
+    const ordinal = /^([0-9]+)(st|nd|rd|th)$/.exec(text);
+    text = ordinal ? ordinal[1]! : text.replace(/[0-9]/g, (d) => LOOKALIKE_DIGITS[d] ?? d);
+  }
+  return { original, script, text };
+}
+
+function asciiText(original: string): string {
+  const ascii = /^[\x00-\x7f]*$/.test(original) ? original : anyAscii(original);
+  return ascii.toLowerCase().replace(/[^a-z0-9]/g, '');
+}
+
+/** "forty four" / "forty-four" → "44", "first" → "1", so spelled and written numbers meet. */
+function joinNumberWords(tokens: RawToken[]): RawToken[] {
+  if (!tokens.some((t) => own(NUMBER_WORDS, t.text) !== undefined || own(ORDINAL_WORDS, t.text) !== undefined)) return tokens;
+  const out: RawToken[] = [];
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i]!;
+    const ordinal = own(ORDINAL_WORDS, t.text);
+    if (ordinal !== undefined) {
+      out.push({ ...t, text: String(ordinal) });
+      continue;
+    }
+    const value = own(NUMBER_WORDS, t.text);
+    if (value === undefined) {
+      out.push(t);
+      continue;
+    }
+    const next = tokens[i + 1];
+    const unit = next ? own(NUMBER_WORDS, next.text) ?? (/^[1-9]$/.test(next.text) ? Number(next.text) : undefined) : undefined;
+    if (value >= 20 && value % 10 === 0 && next && unit !== undefined && unit > 0 && unit < 10) {
+      out.push({ original: `${t.original} ${next.original}`, script: t.script, text: String(value + unit) });
+      i++;
+    } else {
+      out.push({ ...t, text: String(value) });
+    }
+  }
+  return out;
+}
+
+/** Replaces legal-form phrases by one canonical token ("limited liability company" → "llc"). */
+function markLegalForms(tokens: RawToken[]): RawToken[] {
+  const out: RawToken[] = [];
+  let i = 0;
+  while (i < tokens.length) {
+    let matched = 0;
+    const startsPhrase = LEGAL_FIRST_WORDS.has(tokens[i]!.text);
+    for (let len = startsPhrase ? Math.min(LONGEST_LEGAL_PHRASE, tokens.length - i) : 0; len >= 1; len--) {
+      const phrase = tokens.slice(i, i + len).map((t) => t.text).join(' ');
+      if (LEGAL_BY_PHRASE.has(phrase) && (len > 1 || !AMBIGUOUS_LEGAL.has(phrase))) {
+        const legal = LEGAL_BY_PHRASE.get(phrase)!.canonical;
+        out.push({ original: tokens.slice(i, i + len).map((t) => t.original).join(' '), script: tokens[i]!.script, text: legal, legal });
+        matched = len;
+        break;
+      }
+    }
+    if (matched === 0) {
+      // Long legal words are recognised through a typo ("Aktiengeselschaft"), like any word.
+      const t = tokens[i]!;
+      const mask = t.text.length >= 8 ? letterMask(t.text) : 0;
+      const near = mask !== 0 ? LONG_LEGAL_WORDS.find((w) => maskedSimilarity(w.text, w.mask, t.text, mask) > 0)?.text : undefined;
+      if (near !== undefined) {
+        const legal = LEGAL_BY_PHRASE.get(near)!.canonical;
+        out.push({ ...t, text: legal, legal });
+        matched = 1;
+      }
+    }
+    if (matched > 0) i += matched;
+    else out.push(tokens[i++]!);
+  }
+  // Ambiguous short forms count at either end of the name or beside another legal form.
+  // Repeat so "Co., Ltd." resolves right to left.
+  for (let changed = true; changed; ) {
+    changed = false;
+    for (let j = out.length - 1; j >= 0; j--) {
+      const t = out[j]!;
+      if (t.legal !== undefined || !AMBIGUOUS_LEGAL.has(t.text) || out.length < 2) continue;
+      const atEdge = j === 0 || j === out.length - 1;
+      const besideLegal = out[j - 1]?.legal !== undefined || out[j + 1]?.legal !== undefined;
+      if (atEdge || besideLegal) {
+        const legal = LEGAL_BY_PHRASE.get(t.text)!.canonical;
+        out[j] = { ...t, text: legal, legal };
+        changed = true;
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * A Korean personal name in Latin letters: 2–6 tokens, each a run of one to three known
+ * syllable spellings, at least one a single-syllable surname. Any Hangul syllable also
+ * qualifies. Only then do Korean spelling equivalences apply, so "Ali" never meets "Ari".
+ */
+function looksKorean(tokens: RawToken[]): boolean {
+  if (tokens.some((t) => t.hangul !== undefined)) return true;
+  const words = tokens.filter((t) => !TITLE_SET.has(t.text));
+  if (words.length < 2 || words.length > 6) return false;
+  let surname = false;
+  for (const t of words) {
+    if (t.script !== 'latin' || !/^[a-z]+$/.test(t.text)) return false;
+    const splits = segmentKorean(t.text);
+    if (splits.length === 0 || splits[0]!.length > 3) return false;
+    if (splits[0]!.length === 1 && isKoreanSurnameSpelling(t.text)) surname = true;
+  }
+  return surname;
+}
+
+function finishToken(t: RawToken, ctx: { organisational: boolean; knownOrganisation: boolean; korean: boolean }): NameToken {
+  let text = t.text;
+  let kind: TokenKind;
+  let legalFamily: string | undefined;
+  let korean: string[] = [];
+  if (t.legal !== undefined) {
+    kind = 'legal';
+    legalFamily = LEGAL_FAMILY.get(t.legal);
+  } else {
+    if (ctx.korean) {
+      korean = t.hangul !== undefined ? [koreanKeyOfHangul(t.original)] : segmentKorean(text).map((keys) => keys.join('-'));
+    }
+    const expanded = ctx.organisational ? own(ABBREVIATIONS, text) : undefined;
+    if (expanded !== undefined) text = expanded;
+    const roman = ctx.knownOrganisation && t.script === 'latin' ? romanValue(text) : undefined;
+    if (roman !== undefined) text = String(roman);
+    text = own(PARTICLE_SPELLINGS, text) ?? text;
+    kind = classify(text, ctx, korean.length > 0);
+  }
+  const phonetic = phoneticKey(text);
+  return {
+    text,
+    original: t.original,
+    script: t.script,
+    kind,
+    weight: TOKEN_WEIGHTS[kind],
+    phonetic,
+    letters: letterMask(text),
+    phoneticLetters: letterMask(phonetic),
+    consonants: consonantKey(text),
+    korean,
+    ...(t.hangul !== undefined ? { hangul: t.hangul } : {}),
+    ...(legalFamily !== undefined ? { legalFamily } : {}),
+  };
+}
+
+function romanValue(text: string): number | undefined {
+  const m = ROMAN_NUMERAL.exec(text);
+  if (!m || text.length < 2) return undefined;
+  const tens = m[1]!.length * 10;
+  const units: Record<string, number> = { ix: 9, iv: 4 };
+  const rest = m[2]!;
+  const unit = units[rest] ?? (rest.startsWith('v') ? 5 + rest.length - 1 : rest.length);
+  return tens + unit;
+}
+
+function classify(text: string, ctx: { organisational: boolean }, koreanSyllables: boolean): TokenKind {
+  if (/^[0-9]+$/.test(text)) return 'number';
+  // In a Korean name every syllable is part of the name, even "O", "U", "An", "Na" or "Do".
+  if (koreanSyllables) return 'word';
+  if (text.length === 1) return 'initial';
+  if (TITLE_SET.has(text)) return 'title';
+  if (PARTICLE_SET.has(text)) return 'particle';
+  if (STOPWORD_SET.has(text)) return 'stopword';
+  if (ctx.organisational && GENERIC_SET.has(text)) return 'generic';
+  return 'word';
+}

@@ -1,0 +1,215 @@
+/**
+ * String measures for single name tokens: edit distance, a phonetic key that absorbs the usual
+ * transliteration variants, and a consonant key for scripts that do not write short vowels.
+ */
+
+// Scratch rows reused across calls: edit distance runs millions of times per index build and
+// hundreds of times per query; fresh arrays each time would mostly feed the garbage collector.
+let rowPrevPrev = new Int32Array(64);
+let rowPrev = new Int32Array(64);
+let rowCurr = new Int32Array(64);
+
+/**
+ * Optimal-string-alignment distance (Levenshtein plus adjacent transposition, so "Donlad" is
+ * one edit from "Donald"). Returns max + 1 as soon as the distance must exceed max: callers
+ * only care whether a pair is within budget, and the early exit keeps scoring cheap.
+ */
+export function editDistance(a: string, b: string, max: number): number {
+  if (a === b) return 0;
+  const n = a.length;
+  const m = b.length;
+  if (Math.abs(n - m) > max) return max + 1;
+  if (n === 0) return m;
+  if (m === 0) return n;
+  if (rowPrev.length < m + 1) {
+    rowPrevPrev = new Int32Array(m + 1);
+    rowPrev = new Int32Array(m + 1);
+    rowCurr = new Int32Array(m + 1);
+  }
+  let prevPrev = rowPrevPrev;
+  let prev = rowPrev;
+  let curr = rowCurr;
+  for (let j = 0; j <= m; j++) prev[j] = j;
+  for (let i = 1; i <= n; i++) {
+    curr[0] = i;
+    let rowMin = i;
+    const ai = a.charCodeAt(i - 1);
+    const aPrev = i > 1 ? a.charCodeAt(i - 2) : -1;
+    for (let j = 1; j <= m; j++) {
+      const bj = b.charCodeAt(j - 1);
+      let value = prev[j - 1]! + (ai === bj ? 0 : 1);
+      const del = prev[j]! + 1;
+      if (del < value) value = del;
+      const ins = curr[j - 1]! + 1;
+      if (ins < value) value = ins;
+      if (j > 1 && ai === b.charCodeAt(j - 2) && aPrev === bj) {
+        const swap = prevPrev[j - 2]! + 1;
+        if (swap < value) value = swap;
+      }
+      curr[j] = value;
+      if (value < rowMin) rowMin = value;
+    }
+    if (rowMin > max) return max + 1;
+    const spare = prevPrev;
+    prevPrev = prev;
+    prev = curr;
+    curr = spare;
+  }
+  return prev[m]!;
+}
+
+const VOWELS = 'aeiou';
+
+/**
+ * Phonetic key for Latin tokens: spellings that transliterations of one sound produce
+ * (kh/h, ph/f, q/c/k, w/v, y/i, zh/dj/j, sh/sch/s, ch/tch/tsch, z/s, ou/oo/u, ee/ie/ey/ei/i,
+ * doubled letters, a silent final h) reduce to one form, so "Husayn" ~ "Hussein", "Qaddafi" =
+ * "Kaddafi", "Wolodymyr" = "Volodymyr", "Mahmood" = "Mahmoud".
+ */
+export function phoneticKey(latin: string): string {
+  const n = latin.length;
+  if (n === 0 || /^[0-9]+$/.test(latin)) return latin;
+  // Appends, skipping a repeat of the last letter (doubled letters collapse).
+  let out = '';
+  let last = '';
+  let i = 0;
+  while (i < n) {
+    const c = latin[i]!;
+    const d = latin[i + 1] ?? '';
+    const e = latin[i + 2] ?? '';
+    let emit: string;
+    if (c === 't' && d === 's' && e === 'c' && latin[i + 3] === 'h') {
+      emit = 'c';
+      i += 4;
+    } else if (e === 'h' && ((c === 't' && d === 'c') || (c === 'd' && d === 'z') || (c === 's' && d === 'c'))) {
+      emit = c === 't' ? 'c' : c === 'd' ? 'j' : 's';
+      i += 3;
+    } else if (DIGRAPHS[c + d] !== undefined) {
+      emit = DIGRAPHS[c + d]!;
+      i += 2;
+    } else {
+      i += 1;
+      if (c === 'x') {
+        if (last !== 'k') out += 'k';
+        emit = 's';
+        last = 'k';
+      } else if (c === 'h') {
+        // A final h after a vowel is silent in most transliterations ("Shah" = "Sha").
+        if (i === n && VOWELS.includes(last || '-')) continue;
+        emit = 'h';
+      } else {
+        emit = LETTERS[c] ?? c;
+      }
+    }
+    if (emit !== last) {
+      out += emit;
+      last = emit;
+    }
+  }
+  return out;
+}
+
+const DIGRAPHS: Readonly<Record<string, string>> = {
+  sh: 's', ch: 'c', zh: 'j', dj: 'j', kh: 'h', gh: 'g', ph: 'f', th: 't', dh: 'd', ck: 'k',
+  ou: 'u', oo: 'u', ee: 'i', ie: 'i', ey: 'i', ei: 'i',
+};
+const LETTERS: Readonly<Record<string, string>> = { q: 'k', c: 'k', z: 's', w: 'v', y: 'i' };
+
+/**
+ * Consonant skeleton for tokens from abjads (Arabic, Hebrew, Syriac...): those scripts do not
+ * write short vowels and use w/y for long ones, so "mhmd" (محمد) must meet "Mohammed".
+ * Only used when one side is such a token; on Latin pairs it would be far too lenient.
+ */
+export function consonantKey(latin: string): string {
+  const n = latin.length;
+  if (n === 0) return latin;
+  let out = CONSONANT_CLASS[latin[0]!] ?? latin[0]!;
+  let last = out;
+  for (let i = 1; i < n; i++) {
+    const c = latin[i]!;
+    let emit: string;
+    if (latin[i + 1] === 'h' && (c === 'k' || c === 's' || c === 'p' || c === 't' || c === 'd')) {
+      emit = c === 'k' ? 'h' : c === 'p' ? 'f' : c === 'd' ? 't' : c;
+      i += 1;
+    } else if ('aeiouwy'.includes(c)) {
+      continue;
+    } else {
+      emit = c;
+    }
+    emit = CONSONANT_CLASS[emit] ?? emit;
+    if (emit !== last) {
+      out += emit;
+      last = emit;
+    }
+  }
+  return out;
+}
+
+/** Letters an abjad transliteration does not tell apart (no p or v in Arabic; q/k; z/s; d/t). */
+const CONSONANT_CLASS: Readonly<Record<string, string>> = { q: 'k', c: 'k', g: 'k', p: 'b', v: 'f', z: 's', d: 't' };
+
+/**
+ * How many edits a token of this length may take and still be "the same word misspelt":
+ * none up to 3 letters (one letter is a third of "Kim"), one up to 6, two up to 9, three
+ * beyond. Combined with the similarity floor in the scorer, and with shortBudget below.
+ */
+export function editBudget(length: number): number {
+  if (length <= 3) return 0;
+  if (length <= 6) return 1;
+  if (length <= 9) return 2;
+  return 3;
+}
+
+/**
+ * Four-letter words keep their edit only when they start alike: a slip inside the word
+ * ("Kwke", "Mosk") is a typo, but a different first letter makes a different short name
+ * (Jing/Ping, Chen/Shen, Gong/Rong, Beta/Meta).
+ */
+function pairBudget(a: string, b: string, longer: number): number {
+  const budget = editBudget(longer);
+  return longer === 4 && a[0] !== b[0] ? 0 : budget;
+}
+
+/** 1 − distance / longer length when within the edit budget, else 0. */
+export function boundedSimilarity(a: string, b: string): number {
+  if (a === b) return a.length > 0 ? 1 : 0;
+  const longer = Math.max(a.length, b.length);
+  if (longer === 0) return 0;
+  const budget = pairBudget(a, b, longer);
+  if (budget === 0) return 0;
+  const d = editDistance(a, b, budget);
+  return d > budget ? 0 : 1 - d / longer;
+}
+
+/** One bit per letter a–z (digits share a bit) present in the string. */
+export function letterMask(text: string): number {
+  let mask = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i) - 97;
+    mask |= c >= 0 && c < 26 ? 1 << c : 1 << 26;
+  }
+  return mask;
+}
+
+function bitCount(x: number): number {
+  let v = x - ((x >>> 1) & 0x55555555);
+  v = (v & 0x33333333) + ((v >>> 2) & 0x33333333);
+  return (((v + (v >>> 4)) & 0x0f0f0f0f) * 0x01010101) >>> 24;
+}
+
+/**
+ * Lower bound on the edit distance from the letters each side has and the other lacks: one
+ * edit adds at most one new letter and removes at most one. Lets most unrelated token pairs
+ * skip the dynamic programme.
+ */
+export function editLowerBound(maskA: number, maskB: number): number {
+  return Math.max(bitCount(maskA & ~maskB), bitCount(maskB & ~maskA));
+}
+
+/** boundedSimilarity, skipping the edit distance when the letter sets already rule it out. */
+export function maskedSimilarity(a: string, maskA: number, b: string, maskB: number): number {
+  if (a === b) return a.length > 0 ? 1 : 0;
+  const budget = pairBudget(a, b, Math.max(a.length, b.length));
+  if (budget === 0 || editLowerBound(maskA, maskB) > budget) return 0;
+  return boundedSimilarity(a, b);
+}

@@ -1,0 +1,111 @@
+import fastifyHelmet from '@fastify/helmet';
+import fastifyRateLimit from '@fastify/rate-limit';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { AppError } from '../../errors.js';
+import { problemFor, sendProblem } from './errors.plugin.js';
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** This route's handler deadline in ms, overriding the app-wide one; 0 means none. */
+    handlerTimeoutMs?: number;
+  }
+}
+
+export interface SecurityOptions {
+  /** Requests per minute per API key on authenticated routes; 0 turns the limit off. */
+  rateLimitPerMinute: number;
+  /** A request whose response has not started after this many ms gets 503; 0 turns it off. */
+  handlerTimeoutMs: number;
+}
+
+export const DEFAULT_SECURITY: SecurityOptions = { rateLimitPerMinute: 1200, handlerTimeoutMs: 15_000 };
+
+/**
+ * The API only ever returns JSON and CSV, so its documents may load nothing and be framed by
+ * nobody. The console sets its own stricter-than-default policy; /docs gets DOCS_CSP.
+ */
+const API_CSP_DIRECTIVES = {
+  defaultSrc: ["'none'"],
+  frameAncestors: ["'none'"],
+  baseUri: ["'none'"],
+  formAction: ["'none'"],
+};
+
+/**
+ * swagger-ui 5 loads only its own script files (no inline script), but sets inline styles, and
+ * "Try it out" calls this origin. No `upgrade-insecure-requests`: the service is often reached
+ * over plain HTTP on localhost or inside a private network, where that directive breaks the page.
+ */
+export const DOCS_CSP =
+  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'";
+
+/** Uploads are bounded by the server's requestTimeout instead: a slow link is not a stuck handler. */
+const isUpload = (request: FastifyRequest) => (request.headers['content-type'] ?? '').toLowerCase().startsWith('multipart/');
+
+/**
+ * Security headers, per-key rate limits, a handler deadline and refusal of new work while the
+ * instance shuts down. Must be registered before the routes: the rate limit attaches itself to
+ * each route as it is added.
+ */
+export async function registerSecurity(app: FastifyInstance, options: SecurityOptions) {
+  await app.register(fastifyHelmet, {
+    contentSecurityPolicy: { useDefaults: false, directives: API_CSP_DIRECTIVES },
+    // Same-origin is helmet's default; say it so a reverse proxy config can be checked against it.
+    crossOriginResourcePolicy: { policy: 'same-origin' },
+  });
+
+  if (options.rateLimitPerMinute > 0) {
+    await app.register(fastifyRateLimit, {
+      global: true,
+      max: options.rateLimitPerMinute,
+      timeWindow: 60_000,
+      // Route-level onRequest hooks run after the app-level auth hook, so the principal is known.
+      // Keyed by API key, not address: behind a proxy or NAT many callers share one address,
+      // and one caller's keys must not eat another tenant's allowance.
+      keyGenerator: (request) => (request.principal ? `key:${request.principal.keyId}` : `ip:${request.ip}`),
+      // Public routes (health probes, docs, console files, OpenAPI) carry no principal: exempt.
+      allowList: (request) => request.principal === undefined,
+      errorResponseBuilder: (_request, context) =>
+        new AppError('rate_limited', `This API key may make ${context.max} requests per minute; retry in ${context.after}`),
+    });
+  }
+
+  if (options.handlerTimeoutMs > 0) {
+    // Fastify's own handlerTimeout destroys a response whose headers are already out, which would
+    // cut long audit exports mid-stream; this deadline only answers requests not yet answered.
+    app.addHook('onRequest', (request, reply, done) => {
+      const limit = request.routeOptions.config.handlerTimeoutMs ?? (isUpload(request) ? 0 : options.handlerTimeoutMs);
+      if (limit > 0) {
+        const timer = setTimeout(() => {
+          if (reply.sent || reply.raw.headersSent) return;
+          request.log.warn({ route: request.routeOptions.url, limitMs: limit }, 'handler deadline passed; answered 503');
+          // The work may still commit: callers retry with the same Idempotency-Key to learn its outcome.
+          void sendProblem(request, reply.header('retry-after', '1'), problemFor('unavailable', `The request did not complete within ${limit} ms; retry later`));
+        }, limit);
+        reply.raw.once('close', () => clearTimeout(timer));
+      }
+      done();
+    });
+  }
+
+  // PostgreSQL text cannot hold U+0000, so a %00 reaching a query would fail as a 500; no
+  // parameter of this API has a use for it. (Bodies are checked by the JSON parser.)
+  app.addHook('onRequest', async (request) => {
+    if (/%00/i.test(request.url)) {
+      throw new AppError('validation_failed', 'The URL must not contain %00 (NUL)', [{ field: 'url', message: 'contains %00' }]);
+    }
+  });
+
+  // While close() waits for in-flight requests, a request on a kept-alive connection gets a
+  // problem+json 503 and `Connection: close`, so the client reconnects to another instance.
+  let closing = false;
+  app.addHook('preClose', (done) => {
+    closing = true;
+    done();
+  });
+  app.addHook('onRequest', async (_request, reply) => {
+    if (!closing) return;
+    reply.header('connection', 'close').header('retry-after', '1');
+    throw new AppError('unavailable', 'This instance is shutting down; retry');
+  });
+}

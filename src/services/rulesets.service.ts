@@ -1,0 +1,156 @@
+import type { Db } from '../db/client.js';
+import { recordAuditEvent } from '../db/repositories/audit.repository.js';
+import { findRecentInputs } from '../db/repositories/decisions.repository.js';
+import {
+  findActiveRuleset,
+  findRulesetByVersion,
+  findRulesetRow,
+  insertDraftFrom,
+  listRulesetVersions,
+  markPublished,
+  updateDraftRule,
+  updateDraftThresholds,
+} from '../db/repositories/rulesets.repository.js';
+import { evaluateRuleset } from '../domain/rules/evaluate.js';
+import { validateRule, validateRuleset } from '../domain/rules/rule.schema.js';
+import type { Rule, Ruleset, Severity, Thresholds } from '../domain/rules/ruleset.js';
+import type { ScreeningSubject } from '../domain/rules/screening-subject.js';
+import { AppError, conflict, notFound } from '../errors.js';
+import { answerLookups, type ScreeningDeps } from './screening.service.js';
+
+export type RulesetDeps = Pick<ScreeningDeps, 'db' | 'lists' | 'now' | 'keyedHash'>;
+
+const withoutVersion = ({ version: _version, ...rule }: Rule) => rule;
+
+export async function listRulesets(db: Db, tenantId: string) {
+  return (await listRulesetVersions(db, tenantId)).map((row) => ({
+    id: row.id,
+    version: row.version,
+    status: row.status as 'draft' | 'published',
+    thresholds: row.thresholds,
+    createdBy: row.createdBy,
+    createdAt: new Date(row.createdAt).toISOString(),
+    publishedAt: row.publishedAt ? new Date(row.publishedAt).toISOString() : null,
+  }));
+}
+
+export async function getRuleset(db: Db, tenantId: string, version: number) {
+  const row = await findRulesetRow(db, tenantId, version);
+  const ruleset = row ? await findRulesetByVersion(db, tenantId, version) : undefined;
+  if (!row || !ruleset) throw notFound(`Ruleset version ${version}`);
+  const active = await findActiveRuleset(db, tenantId);
+  return { ...ruleset, status: row.status as 'draft' | 'published', active: active?.id === ruleset.id };
+}
+
+/** A draft copied from the active version. One draft at a time, so edits never fork. */
+export async function createDraft(db: Db, tenantId: string, actor: string) {
+  return db.transaction(async (tx) => {
+    const versions = await listRulesetVersions(tx, tenantId);
+    if (versions.some((row) => row.status === 'draft')) throw conflict('A draft already exists; publish or edit it');
+    const active = await findActiveRuleset(tx, tenantId);
+    if (!active) throw conflict('The tenant has no published ruleset to copy');
+    const version = (versions[0]?.version ?? 0) + 1;
+    await insertDraftFrom(tx, active, { tenantId, version, createdBy: actor });
+    await recordAuditEvent(tx, { tenantId, actor, action: 'ruleset.draft_created', targetType: 'ruleset', targetId: String(version), details: { from: active.version } });
+    return version;
+  });
+}
+
+async function requireDraft(db: Db, tenantId: string, version: number): Promise<Ruleset> {
+  const row = await findRulesetRow(db, tenantId, version);
+  if (!row) throw notFound(`Ruleset version ${version}`);
+  if (row.status !== 'draft') throw conflict(`Ruleset version ${version} is published and cannot change; create a draft`);
+  const ruleset = await findRulesetByVersion(db, tenantId, version);
+  if (!ruleset) throw notFound(`Ruleset version ${version}`);
+  return ruleset;
+}
+
+export interface RuleChange {
+  enabled?: boolean | undefined;
+  weight?: number | undefined;
+  severity?: Severity | undefined;
+  forcesBlock?: boolean | undefined;
+  params?: Record<string, unknown> | undefined;
+}
+
+/** Changes one rule of a draft; a bad parameter is refused here, never at screening time. */
+export async function changeDraftRule(db: Db, tenantId: string, version: number, ruleKey: string, change: RuleChange, actor: string) {
+  const draft = await requireDraft(db, tenantId, version);
+  const current = draft.rules.find((rule) => rule.key === ruleKey);
+  if (!current) throw notFound(`Rule ${ruleKey}`);
+  const changed: Rule = {
+    ...current,
+    ...(change.enabled !== undefined ? { enabled: change.enabled } : {}),
+    ...(change.weight !== undefined ? { weight: change.weight } : {}),
+    ...(change.severity !== undefined ? { severity: change.severity } : {}),
+    ...(change.forcesBlock !== undefined ? { forcesBlock: change.forcesBlock } : {}),
+    ...(change.params !== undefined ? { params: change.params } : {}),
+    version,
+  };
+  const checked = validateRule(withoutVersion(changed));
+  if (!checked.ok) {
+    throw new AppError('validation_failed', `Rule ${ruleKey} would be invalid: ${checked.issues.map((issue) => `${issue.path}: ${issue.message}`).join('; ')}`,
+      checked.issues.map((issue) => ({ field: issue.path, message: issue.message })));
+  }
+  await db.transaction(async (tx) => {
+    await updateDraftRule(tx, draft.id, changed);
+    await recordAuditEvent(tx, { tenantId, actor, action: 'ruleset.rule_changed', targetType: 'ruleset', targetId: String(version), details: { ruleKey, change } });
+  });
+  return getRuleset(db, tenantId, version);
+}
+
+export async function changeDraftThresholds(db: Db, tenantId: string, version: number, thresholds: Thresholds, actor: string) {
+  const draft = await requireDraft(db, tenantId, version);
+  if (thresholds.review >= thresholds.block) {
+    throw new AppError('validation_failed', 'The review threshold must be below the block threshold', [{ field: '/block', message: 'must be above review' }]);
+  }
+  await db.transaction(async (tx) => {
+    await updateDraftThresholds(tx, draft.id, thresholds);
+    await recordAuditEvent(tx, { tenantId, actor, action: 'ruleset.thresholds_changed', targetType: 'ruleset', targetId: String(version), details: { thresholds } });
+  });
+  return getRuleset(db, tenantId, version);
+}
+
+/** Validates the whole draft and makes it the active version. Published versions never change. */
+export async function publishDraft(db: Db, tenantId: string, version: number, actor: string, at: string) {
+  const draft = await requireDraft(db, tenantId, version);
+  const checked = validateRuleset({ thresholds: draft.thresholds, rules: draft.rules.map(withoutVersion) });
+  if (!checked.ok) {
+    throw new AppError('validation_failed', `Ruleset version ${version} is invalid`, checked.issues.map((issue) => ({ field: issue.path, message: issue.message })));
+  }
+  await db.transaction(async (tx) => {
+    await markPublished(tx, draft.id, at);
+    await recordAuditEvent(tx, { tenantId, actor, action: 'ruleset.published', targetType: 'ruleset', targetId: String(version), details: { rules: draft.rules.length } });
+  });
+  return getRuleset(db, tenantId, version);
+}
+
+/**
+ * Evaluates a draft over the last N stored screening inputs, beside the decisions they got,
+ * without writing anything: which outcomes would change and how.
+ */
+export async function dryRunDraft(deps: RulesetDeps, tenantId: string, version: number, limit: number) {
+  const draft = await requireDraft(deps.db, tenantId, version);
+  const snapshot = deps.lists.current();
+  const versionIds = snapshot.versions.map((listVersion) => listVersion.versionId);
+  const inputs = await findRecentInputs(deps.db, tenantId, limit);
+  const changes = [];
+  let unchanged = 0;
+  for (const stored of inputs) {
+    const subject = (stored.input as { subject: ScreeningSubject }).subject;
+    const context = await answerLookups(deps, { tenantId, subject }, versionIds);
+    const evaluation = evaluateRuleset(subject, draft, { searchNames: (query, options) => snapshot.searchNames(query, options), ...context });
+    if (evaluation.outcome === stored.outcome && evaluation.score === stored.score) {
+      unchanged += 1;
+      continue;
+    }
+    changes.push({
+      decisionId: stored.id,
+      externalRef: stored.externalRef,
+      before: { outcome: stored.outcome, score: stored.score, rulesetVersion: stored.rulesetVersion },
+      after: { outcome: evaluation.outcome, score: evaluation.score },
+      rulesFired: [...new Set(evaluation.hits.filter((hit) => hit.points > 0).map((hit) => hit.ruleId))],
+    });
+  }
+  return { version, evaluated: inputs.length, unchanged, changed: changes.length, changes };
+}

@@ -1,0 +1,97 @@
+import { sql } from 'drizzle-orm';
+import request from 'supertest';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { bearer, createTestApp, type TestApp } from '../helpers/test-app.js';
+import { listEntry, loadTestList } from '../helpers/list-fixtures.js';
+
+let t: TestApp;
+const admin = () => bearer(t.keys.rulesAdmin);
+
+beforeAll(async () => {
+  t = await createTestApp({
+    beforeBuild: async (database) => {
+      await loadTestList(database.db, 'ofac-sdn', [listEntry({ sourceId: '43377', name: 'KIM, Sang Man' })]);
+    },
+  });
+  for (const name of ['Sang Man Kim', 'Maria Kowalska', 'Kim Sang-man']) {
+    await request(t.app.server).post('/v1/screenings').set(bearer(t.keys.screener)).send({ subject: { name } });
+  }
+});
+afterAll(() => t.close());
+
+describe('indicators', () => {
+  test('every catalogue indicator is served with its citation, and the uncheckable ones say why', async () => {
+    const response = await request(t.app.server).get('/v1/indicators').set(bearer(t.keys.reviewer));
+    expect(response.status).toBe(200);
+    expect(response.body.items.length).toBeGreaterThanOrEqual(98);
+    expect(response.body.items.find((item: { id: string }) => item.id === 'US22-PAY-PRC-BANK')).toMatchObject({ sourceKey: 'US22', citation: expect.any(String), reliability: 'P' });
+    expect(response.body.uncheckable.length).toBeGreaterThan(0);
+    expect(response.body.uncheckable[0]).toEqual({ id: expect.any(String), reason: expect.any(String) });
+  });
+});
+
+describe('the ruleset lifecycle: draft, change, dry-run, publish', () => {
+  test('version 1 is published and active', async () => {
+    const list = await request(t.app.server).get('/v1/rulesets').set(admin());
+    expect(list.body.items).toEqual([expect.objectContaining({ version: 1, status: 'published' })]);
+    const one = await request(t.app.server).get('/v1/rulesets/1').set(admin());
+    expect(one.body).toMatchObject({ version: 1, status: 'published', active: true });
+    expect(one.body.rules.length).toBeGreaterThan(10);
+  });
+
+  test('a published version cannot be changed', async () => {
+    const response = await request(t.app.server).patch('/v1/rulesets/1/rules/list-name-match').set(admin()).send({ weight: 10 });
+    expect(response.status, JSON.stringify(response.body)).toBe(409);
+    await expect(t.database.db.execute(sql`update rules set weight = 1`).catch((error: { cause?: unknown }) => { throw error.cause ?? error; })).rejects.toThrow(/immutable/);
+  });
+
+  test('a draft is copied from the active version; only one at a time', async () => {
+    const draft = await request(t.app.server).post('/v1/rulesets/drafts').set(admin());
+    expect(draft.status, JSON.stringify(draft.body)).toBe(201);
+    expect(draft.body).toMatchObject({ version: 2, status: 'draft', active: false });
+    expect((await request(t.app.server).post('/v1/rulesets/drafts').set(admin())).status).toBe(409);
+  });
+
+  test('a bad parameter is refused when the rule is changed, naming the field', async () => {
+    const current = (await request(t.app.server).get('/v1/rulesets/2').set(admin())).body.rules.find((rule: { key: string }) => rule.key === 'list-name-match');
+    const bad = await request(t.app.server).patch('/v1/rulesets/2/rules/list-name-match').set(admin()).send({ params: { ...current.params, minSimilarity: 5 } });
+    expect(bad.status, JSON.stringify(bad.body)).toBe(400);
+    expect(bad.body.errors[0].field).toContain('minSimilarity');
+    const unknown = await request(t.app.server).patch('/v1/rulesets/2/rules/list-name-match').set(admin()).send({ params: { ...current.params, shoeSize: 1 } });
+    expect(unknown.status).toBe(400);
+    expect((await request(t.app.server).patch('/v1/rulesets/2/rules/no-such-rule').set(admin()).send({ weight: 1 })).status).toBe(404);
+  });
+
+  test('a changed rule carries the draft version; the dry-run shows which decisions would change', async () => {
+    const changed = await request(t.app.server).patch('/v1/rulesets/2/rules/list-name-match').set(admin()).send({ weight: 100, forcesBlock: false });
+    expect(changed.status, JSON.stringify(changed.body)).toBe(200);
+    const rule = changed.body.rules.find((candidate: { key: string }) => candidate.key === 'list-name-match');
+    expect(rule).toMatchObject({ weight: 100, version: 2 });
+    expect(changed.body.rules.find((candidate: { key: string }) => candidate.key !== 'list-name-match').version).toBe(1);
+
+    const thresholds = await request(t.app.server).put('/v1/rulesets/2/thresholds').set(admin()).send({ review: 40, block: 85 });
+    expect(thresholds.status).toBe(200);
+    expect((await request(t.app.server).put('/v1/rulesets/2/thresholds').set(admin()).send({ review: 90, block: 85 })).status).toBe(400);
+
+    const dryRun = await request(t.app.server).post('/v1/rulesets/2/dry-run').set(admin()).send({ limit: 10 });
+    expect(dryRun.status, JSON.stringify(dryRun.body)).toBe(200);
+    expect(dryRun.body.evaluated).toBe(3);
+    expect(dryRun.body.changed).toBeGreaterThanOrEqual(1);
+    expect(dryRun.body.changes[0]).toMatchObject({ before: { rulesetVersion: 1 }, after: { score: expect.any(Number) }, rulesFired: expect.arrayContaining(['list-name-match']) });
+  });
+
+  test('publishing makes the draft active; new screenings cite it', async () => {
+    const published = await request(t.app.server).post('/v1/rulesets/2/publish').set(admin());
+    expect(published.status, JSON.stringify(published.body)).toBe(200);
+    expect(published.body).toMatchObject({ version: 2, status: 'published', active: true });
+    const screened = await request(t.app.server).post('/v1/screenings').set(bearer(t.keys.screener)).send({ subject: { name: 'Sang Man Kim' } });
+    expect(screened.body.rulesetVersion).toBe(2);
+    expect((await request(t.app.server).post('/v1/rulesets/2/publish').set(admin())).status).toBe(409);
+  });
+
+  test('every change is an audit event', async () => {
+    const events = await request(t.app.server).get('/v1/audit/events').set(bearer(t.keys.auditor));
+    const actions = JSON.stringify(events.body);
+    for (const action of ['ruleset.draft_created', 'ruleset.rule_changed', 'ruleset.thresholds_changed', 'ruleset.published']) expect(actions).toContain(action);
+  });
+});

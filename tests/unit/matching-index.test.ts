@@ -1,0 +1,75 @@
+import { describe, expect, test } from 'vitest';
+import { buildMatchIndex, searchIndex } from '../../src/domain/screening/index.js';
+import { entry, ENTRIES } from './matching-fixtures.js';
+
+const index = buildMatchIndex(ENTRIES);
+const ids = (query: Parameters<typeof searchIndex>[1]) => searchIndex(index, query).map((r) => r.entry.id);
+
+describe('searchIndex finds listed entries from how people actually write the name', () => {
+  test.each([
+    ['the listed spelling', 'KIM, Jong Un', 'ofac-sdn:20157'],
+    ['reordered', 'Jong Un Kim', 'ofac-sdn:20157'],
+    ['joined given name', 'Kim Jongun', 'ofac-sdn:20157'],
+    ['Hangul', '김정은', 'ofac-sdn:20157'],
+    ['Revised Romanization', 'Gim Jeong-eun', 'ofac-sdn:20157'],
+    ['Western spelling', 'Lee Yong Gil', 'ofac-sdn:33936'],
+    ['South Korean Hangul', '이영길', 'ofac-sdn:33936'],
+    ['an alias', 'Choi Bu-il', 'ofac-sdn:20120'],
+    ['a typo', 'Park Jin Hyock', 'ofac-sdn:24918'],
+    ['a company without its legal form', 'Chinyong Information Technology Cooperation', 'ofac-sdn:43379'],
+    ['a company with another legal form', 'Yanbian Silverstar Network Technology Limited', 'ofac-sdn:24977'],
+    ['a company alias with a typo', 'Jinyong IT Coperation Company', 'ofac-sdn:43379'],
+  ])('%s: %s', (_label, name, expected) => {
+    expect(ids({ name })[0]).toBe(expected);
+  });
+
+  test('look-alikes are not returned', () => {
+    expect(ids({ name: 'Kim Jong Chol' })).toEqual([]);
+    expect(ids({ name: 'Korea Trading Company' })).toEqual([]);
+    expect(ids({ name: 'Zzyzx Qwerty' })).toEqual([]);
+  });
+
+  test('the same person on two lists is found on both, best first, ties in a stable order', () => {
+    const results = searchIndex(index, { name: 'Kim Jong Sik' });
+    expect(results.map((r) => r.entry.id)).toEqual(['ofac-sdn:23214', 'un:KPi.066']);
+    expect(results[0]!.score).toBe(results[1]!.score);
+  });
+
+  test('sources restrict the search', () => {
+    expect(ids({ name: 'Kim Jong Sik', sources: ['un'] })).toEqual(['un:KPi.066']);
+    expect(ids({ name: 'Kim Jong Sik', sources: ['nowhere'] })).toEqual([]);
+  });
+
+  test('limit and threshold apply', () => {
+    expect(ids({ name: 'Kim Jong Sik', limit: 1 })).toHaveLength(1);
+    expect(searchIndex(index, { name: 'Kim Jong', threshold: 0.1 }).length).toBeGreaterThan(0);
+    expect(searchIndex(index, { name: 'Kim Jong' })).toEqual([]);
+  });
+
+  test('one entry is returned once, with its best-matching name', () => {
+    const results = searchIndex(index, { name: "Ri Yo'ng-kil" });
+    expect(results.filter((r) => r.entry.id === 'ofac-sdn:33936')).toHaveLength(1);
+    expect(results[0]!.matchedName).toBe("RI, Yo'ng-kil");
+  });
+
+  test('options from rule parameters are honoured', () => {
+    const strict = searchIndex(index, { name: 'Park Jin Hyock' }, { threshold: 0.99 });
+    expect(strict).toEqual([]);
+    const loose = searchIndex(index, { name: 'Park Jin Hyock' }, { fuse: { threshold: 0.2 }, fuseWeight: 0 });
+    expect(loose[0]?.entry.id).toBe('ofac-sdn:24918');
+  });
+
+  test('the index reports its size and keeps entries by reference', () => {
+    expect(index.stats).toMatchObject({ entries: ENTRIES.length });
+    expect(index.stats.names).toBeGreaterThanOrEqual(ENTRIES.length);
+    expect(index.entries).toBe(ENTRIES);
+  });
+
+  test('entries without names, or with empty names, are indexed without failing', () => {
+    const odd = buildMatchIndex([
+      entry({ sourceId: '1', name: 'ALONE', names: [] }),
+      entry({ sourceId: '2', name: '', names: [{ full: '  ', kind: 'primary', strength: 'strong' }] }),
+    ]);
+    expect(searchIndex(odd, { name: 'Alone' }).map((r) => r.entry.sourceId)).toEqual(['1']);
+  });
+});
