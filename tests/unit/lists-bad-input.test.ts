@@ -325,7 +325,7 @@ describe('ListFileInspector', () => {
       }),
       { numRuns: 200 },
     );
-  });
+  }, 30_000);
 
   test('a final DOS EOF byte is dropped from the output but still digested, even alone in its chunk', async () => {
     const buf = Buffer.from('a,b\r\n\x1a');
