@@ -5,6 +5,23 @@ import type { Severity } from '../../domain/rules/ruleset.js';
 import type { DbOrTx } from '../client.js';
 import { rules, rulesets } from '../schema/index.js';
 
+function ruleRow(rulesetId: string, rule: Rule): typeof rules.$inferInsert {
+  return {
+    id: uuidv7(),
+    rulesetId,
+    ruleKey: rule.key,
+    kind: rule.kind,
+    description: rule.description,
+    enabled: rule.enabled,
+    weight: rule.weight,
+    severity: rule.severity,
+    forcesBlock: rule.forcesBlock,
+    indicatorIds: rule.indicatorIds,
+    params: rule.params,
+    ruleVersion: rule.version,
+  };
+}
+
 export async function insertPublishedRuleset(
   tx: DbOrTx,
   input: { tenantId: string; version: number; thresholds: Thresholds; rules: readonly Omit<Rule, 'version'>[]; createdBy: string },
@@ -19,22 +36,7 @@ export async function insertPublishedRuleset(
     createdBy: input.createdBy,
     publishedAt: new Date().toISOString(),
   });
-  await tx.insert(rules).values(
-    input.rules.map((rule) => ({
-      id: uuidv7(),
-      rulesetId,
-      ruleKey: rule.key,
-      kind: rule.kind,
-      description: rule.description,
-      enabled: rule.enabled,
-      weight: rule.weight,
-      severity: rule.severity,
-      forcesBlock: rule.forcesBlock,
-      indicatorIds: rule.indicatorIds,
-      params: rule.params,
-      ruleVersion: input.version,
-    })),
-  );
+  await tx.insert(rules).values(input.rules.map((rule) => ruleRow(rulesetId, { ...rule, version: input.version })));
   return rulesetId;
 }
 
@@ -102,22 +104,7 @@ export async function findRulesetByVersion(db: DbOrTx, tenantId: string, version
 export async function insertDraftFrom(tx: DbOrTx, source: Ruleset, input: { tenantId: string; version: number; createdBy: string }) {
   const id = uuidv7();
   await tx.insert(rulesets).values({ id, tenantId: input.tenantId, version: input.version, status: 'draft', thresholds: source.thresholds, createdBy: input.createdBy });
-  await tx.insert(rules).values(
-    source.rules.map((rule) => ({
-      id: uuidv7(),
-      rulesetId: id,
-      ruleKey: rule.key,
-      kind: rule.kind,
-      description: rule.description,
-      enabled: rule.enabled,
-      weight: rule.weight,
-      severity: rule.severity,
-      forcesBlock: rule.forcesBlock,
-      indicatorIds: rule.indicatorIds,
-      params: rule.params,
-      ruleVersion: rule.version,
-    })),
-  );
+  await tx.insert(rules).values(source.rules.map((rule) => ruleRow(id, rule)));
   return id;
 }
 
