@@ -12,7 +12,7 @@
 import { execFile } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { promisify } from 'node:util';
-import { auth, checkDurability, freePort, freshDatabase, sleep, startLoad, startServer, summarise } from './fault-support.js';
+import { auth, checkDurability, freePort, freshDatabase, sleep, startLoad, startServer, summarise, type Server } from './fault-support.js';
 
 const run = promisify(execFile);
 
@@ -25,9 +25,11 @@ function restartCommand(): [string, string[]] {
 
 const database = await freshDatabase();
 let failed = false;
+let server: Server | undefined;
 try {
   const port = await freePort();
-  const server = await startServer(database.url, port);
+  server = await startServer(database.url, port);
+  const base = server.base;
   const load = startLoad(server.base, { connections: 16, maxRequests: 30_000, maxMs: 90_000, label: 'pgrestart' });
 
   // Readiness, sampled throughout.
@@ -36,7 +38,7 @@ try {
   const sampler = (async () => {
     while (sampling) {
       try {
-        const response = await fetch(`${server.base}/readyz`, { signal: AbortSignal.timeout(5000) });
+        const response = await fetch(`${base}/readyz`, { signal: AbortSignal.timeout(5000) });
         readiness.set(response.status, (readiness.get(response.status) ?? 0) + 1);
       } catch {
         readiness.set(0, (readiness.get(0) ?? 0) + 1);
@@ -60,6 +62,7 @@ try {
   sampling = false;
   await sampler;
 
+  if (server.child.exitCode !== null) throw new Error(`the server process died during the outage (exit ${server.child.exitCode})`);
   const recovered = load.stats.acknowledged.length > ackedBeforeRestart && (await fetch(`${server.base}/readyz`)).status === 200;
   const result = await checkDurability(server.base, database.url, load.stats.acknowledged);
   const status503 = load.stats.byStatus.get('503') ?? 0;
@@ -93,7 +96,8 @@ try {
   );
 } catch (error) {
   failed = true;
-  process.stderr.write(`fault:pg-restart failed: ${(error as Error).stack ?? String(error)}\n`);
+  process.stderr.write(`fault:pg-restart FAILED: ${(error as Error).stack ?? String(error)}\n`);
+  if (server) process.stderr.write(`last server output:\n${server.output().slice(-3000)}\n`);
 } finally {
   await database.drop();
 }

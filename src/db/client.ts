@@ -33,6 +33,11 @@ export async function openDatabase(target: DatabaseTarget): Promise<Database> {
     const pool = new pg.Pool({ connectionString: target.url, max: target.poolSize ?? 10 });
     // An idle client losing its connection (server restart) must not crash the process.
     pool.on('error', () => undefined);
+    // Nor may a checked-out one: pg-pool listens only while a client is idle, and a client inside
+    // a transaction whose connection drops emits 'error' with no listener, an uncaught exception
+    // that kills the process. The error still fails the pending query (→ 503), and pg-pool drops
+    // the broken client when it is released. (Seen with `npm run fault:pg-restart`.)
+    pool.on('connect', (client) => client.on('error', () => undefined));
     const db = drizzleNodePg(pool, { schema }) as unknown as Db;
     return {
       db,

@@ -112,7 +112,7 @@ export interface MonitoringWorkerOptions {
 const DEFAULTS = { pollMs: 5000, batchSize: 500, leaseMs: 30_000, listSettleMs: 10_000, writeChunk: 50, maxAttempts: 5, concurrency: 2 };
 
 /** A worker's caches: list deltas, listed document numbers and version sources change rarely. */
-interface WorkerState {
+export interface WorkerState {
   owner: string;
   /** `tenant/trigger key` pairs known to have a run or nothing to re-screen. */
   settled: Set<string>;
@@ -186,7 +186,7 @@ interface Plan {
   full?: { evaluation: Evaluation; links: LinkKey[]; name: string; ruleset: Ruleset; listVersions: ListVersionRef[] };
 }
 
-export interface BatchResult {
+interface BatchResult {
   processed: number;
   changed: number;
   unchanged: number;
@@ -396,7 +396,7 @@ async function writeChunk(deps: MonitoringDeps, owner: string, plans: readonly P
 }
 
 /** Processes one leased batch: plan (delta check or full evaluation), then write and finish. */
-export async function processBatch(
+async function processBatch(
   deps: MonitoringDeps,
   state: WorkerState,
   claimed: readonly ClaimedItem[],

@@ -602,7 +602,6 @@ describe('fuzzing every operation of the OpenAPI document', () => {
         sent += 1;
         const response = await t.app.inject(options);
         statuses.set(response.statusCode, (statuses.get(response.statusCode) ?? 0) + 1);
-        if (process.env.FUZZ_DEBUG === operation.operationId && (statuses.get(response.statusCode) ?? 0) < 4) console.info(response.statusCode, String(options.url).slice(0, 200), response.body.slice(0, 300));
         const failure = checkResponse(options, response);
         if (failure) {
           failures.push(failure);

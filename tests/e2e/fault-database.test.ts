@@ -1,5 +1,6 @@
 import { createServer, connect, type Server, type Socket } from 'node:net';
 import type { FastifyInstance } from 'fastify';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { openDatabase, type Database } from '../../src/db/client.js';
 import { buildApp } from '../../src/http/app.js';
@@ -85,7 +86,26 @@ describe.skipIf(!process.env.DATABASE_URL)('losing PostgreSQL while serving', ()
     const before = await screen('Before Outage');
     expect(before.statusCode, before.body).toBe(201);
 
+    // Cut while screenings are inside their transactions (held there by a lock taken directly,
+    // not through the relay): a connection dropping under a checked-out client must fail that
+    // request with 503, not crash the process with an unhandled 'error' event.
+    const blocker = new pg.Client({ connectionString: database.url });
+    await blocker.connect();
+    await blocker.query('begin');
+    await blocker.query('lock table subjects in exclusive mode');
+    const inFlight = Array.from({ length: 6 }, (_, index) => screen(`In Flight ${index}`));
+    await new Promise((resolve) => setTimeout(resolve, 500));
     await link.cut();
+    await blocker.query('rollback');
+    await blocker.end();
+    const answered = await Promise.all(inFlight);
+    expect(answered.map((response) => response.statusCode)).toEqual(answered.map(() => 503));
+    for (const response of answered) {
+      expect([201, 503], response.body).toContain(response.statusCode);
+      if (response.statusCode === 503) expect(response.headers['content-type']).toContain('application/problem+json');
+    }
+    const acknowledged = answered.filter((response) => response.statusCode === 201).map((response) => response.json<{ id: string }>().id);
+
     for (const attempt of [screen('During Outage'), app.inject({ method: 'GET', url: `/v1/decisions/${before.json<{ id: string }>().id}`, headers: { authorization: `Bearer ${screenerKey}` } }), app.inject({ method: 'GET', url: '/readyz' })]) {
       const response = await attempt;
       expect(response.statusCode, response.body).toBe(503);
@@ -101,5 +121,9 @@ describe.skipIf(!process.env.DATABASE_URL)('losing PostgreSQL while serving', ()
     expect((await app.inject({ method: 'GET', url: '/readyz' })).statusCode).toBe(200);
     const verify = await app.inject({ method: 'GET', url: '/v1/audit/verify', headers: { authorization: `Bearer ${auditorKey}` } });
     expect(verify.json(), verify.body).toMatchObject({ ok: true });
+    for (const id of acknowledged) {
+      const stored = await app.inject({ method: 'GET', url: `/v1/decisions/${id}`, headers: { authorization: `Bearer ${screenerKey}` } });
+      expect(stored.statusCode, 'every decision acknowledged before the cut is stored').toBe(200);
+    }
   });
 });
