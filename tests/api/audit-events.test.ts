@@ -6,21 +6,13 @@ import { queryRows } from '../../src/db/client.js';
 import { createApiKey } from '../../src/services/api-keys.service.js';
 import { listsData } from '../helpers/shared-data.js';
 import { bearer, createTestApp, type TestApp } from '../helpers/test-app.js';
+import type { AuditEventView } from '../../src/services/audit.service.js';
 
 let t: TestApp;
 let adminKeyId: string;
 const tiny = (name: string) => listsData('ofac-sdn', '2025-05_watchman-tiny', name);
 
-interface EventBody {
-  id: string;
-  tenantId: string | null;
-  actor: string;
-  action: string;
-  targetType: string;
-  targetId: string | null;
-  details: Record<string, unknown>;
-  createdAt: string;
-}
+type EventBody = AuditEventView;
 
 beforeAll(async () => {
   t = await createTestApp();
