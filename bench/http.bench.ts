@@ -12,7 +12,7 @@
  * BENCH_POOL (pool size, default the production default), BENCH_CPU_PROFILE=1 writes a .cpuprofile
  * of the 64-connection screening run to bench/.profiles/ (open it in Chrome DevTools).
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import path from 'node:path';
 import autocannon from 'autocannon';
@@ -58,6 +58,12 @@ const CITIES: [city: string, region: string, postalCode: string, country: string
   ['Tokyo', 'TK', '100-0001', 'JP', 'Asia/Tokyo'],
 ];
 
+/**
+ * Profiles with placeholders drive() fills per request, so that every request is a new applicant
+ * with contact details of its own: [<id>] (a sequence number), [<phone>] and [<ip>]. Like real
+ * intake, a few applicants (about 3%) belong to a "farm" that shares e-mail, phone, IP and
+ * shipping address, which the link rules are there to catch.
+ */
 function profiles(listNames: string[]): object[] {
   const next = random(20261125);
   const pick = <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)]!;
@@ -65,21 +71,29 @@ function profiles(listNames: string[]): object[] {
     // About one in five is a name taken from the lists (some become review/block cases).
     const name = next() < 0.2 && listNames.length > 0 ? pick(listNames) : `${pick(FIRST)} ${pick(LAST)}`;
     const [city, region, postalCode, country, timezone] = pick(CITIES);
-    const handle = `${name.toLowerCase().replace(/[^a-z]+/g, '.').replace(/^\.|\.$/g, '') || 'dev'}${index}`;
+    const handle = `${name.toLowerCase().replace(/[^a-z]+/g, '.').replace(/^\.|\.$/g, '') || 'dev'}.[<id>]`;
+    const farm = next() < 0.03 ? index % 4 : undefined;
     // Most applicants are consistent; about one in six has the kind of mismatch the rules look for.
     const odd = next() < 0.15;
     const subject: Record<string, unknown> = {
-      // drive() puts a sequence number in place of [<id>]: every request is a new applicant.
       externalRef: 'cand-[<id>]',
       name,
       nationality: country,
       claimedLocation: { country, city, region, timezone },
-      emails: [`${handle}@example.com`],
-      phones: [`+1 512 555 ${String(1000 + index).slice(-4)}`],
-      addresses: [{ kind: pick(['residence', 'shipping'] as const), line1: `${1 + index} Oak St`, city, region, postalCode, country }],
+      emails: [farm === undefined ? `${handle}@example.com` : `team.${farm}@example.net`],
+      phones: [farm === undefined ? '[<phone>]' : `+1 415 555 010${farm}`],
+      addresses: [
+        farm === undefined
+          ? { kind: pick(['residence', 'shipping'] as const), line1: '[<id>] Oak St', city, region, postalCode, country }
+          : { kind: 'shipping', line1: `${farm + 1} Depot Rd`, city: 'Austin', region: 'TX', postalCode: '78701', country: 'US' },
+      ],
       employment: [{ employer: pick(['Acme Soft', 'Globex', 'Initech', 'Umbrella Labs', 'Hooli']), country, from: '2021-03', to: '2024-08' }],
       profiles: [{ platform: 'github', url: `https://github.com/${handle}`, displayName: name }],
-      logins: Array.from({ length: 1 + (index % 5) }, (_unused, login) => ({ ip: `203.0.113.${(index + login) % 250}`, country: odd && login === 0 ? pick(['CN', 'RU']) : country, at: `2026-11-0${1 + (login % 9)}T1${login}:00:00Z` })),
+      logins: Array.from({ length: 1 + (index % 5) }, (_unused, login) => ({
+        ip: farm === undefined ? '[<ip>]' : `203.0.113.${farm}`,
+        country: odd && login === 0 ? pick(['CN', 'RU']) : country,
+        at: `2026-11-0${1 + (login % 9)}T1${login}:00:00Z`,
+      })),
       payment: { method: pick(['bank', 'payment_platform'] as const), accountHolderName: odd ? `${pick(FIRST)} ${pick(LAST)}` : name, bankCountry: odd ? pick(['CN', 'PH', 'US']) : country },
       engagement: { via: pick(['direct', 'vendor'] as const) },
     };
@@ -87,10 +101,20 @@ function profiles(listNames: string[]): object[] {
   });
 }
 
+/** A phone number and a public IPv4 address of request `n`'s own, for the placeholders above. */
+const phoneOf = (n: number) => `+1 ${212 + (n % 700)} 555 ${String(Math.floor(n / 700) % 10_000).padStart(4, '0')}`;
+const ipOf = (n: number) => `${11 + (n % 180)}.${Math.floor(n / 180) % 250}.${Math.floor(n / 45_000) % 250}.${1 + (n % 250)}`;
+
+function personalise(body: string, n: number): string {
+  return body.replaceAll('[<id>]', String(n)).replaceAll('[<phone>]', phoneOf(n)).replaceAll('[<ip>]', ipOf(n));
+}
+
 // ---- one run ----
 
 interface RunResult {
   rps: number;
+  /** CPU per request in this process (service and load generator) and in the rest of the machine (PostgreSQL). */
+  cpuMs: { node: number; others: number };
   p50: number;
   p99: number;
   errors: number;
@@ -99,7 +123,20 @@ interface RunResult {
 
 let sequence = 0;
 
+/** Busy CPU time of the whole machine so far, in ms (Linux /proc/stat; 0 elsewhere). */
+function machineBusyMs(): number {
+  try {
+    const fields = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
+    const [user = 0, nice = 0, system = 0, , , irq = 0, softirq = 0, steal = 0] = fields;
+    return ((user + nice + system + irq + softirq + steal) * 1000) / 100;
+  } catch {
+    return 0;
+  }
+}
+
 async function drive(url: string, key: string, bodies: string[], connections: number): Promise<RunResult> {
+  const machineBefore = machineBusyMs();
+  const nodeBefore = process.cpuUsage();
   const { pathname } = new URL(url);
   const result = await autocannon({
     url,
@@ -114,12 +151,22 @@ async function drive(url: string, key: string, bodies: string[], connections: nu
         headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
         setupRequest: (request) => {
           sequence += 1;
-          return { ...request, body: bodies[sequence % bodies.length]!.replace('[<id>]', String(sequence)) };
+          return { ...request, body: personalise(bodies[sequence % bodies.length]!, sequence) };
         },
       },
     ],
   });
-  return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, errors: result.errors + result.timeouts, non2xx: result.non2xx };
+  const nodeUsage = process.cpuUsage(nodeBefore);
+  const nodeMs = (nodeUsage.user + nodeUsage.system) / 1000;
+  const requests = Math.max(1, result.requests.total);
+  return {
+    rps: result.requests.average,
+    cpuMs: { node: nodeMs / requests, others: Math.max(0, machineBusyMs() - machineBefore - nodeMs) / requests },
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    errors: result.errors + result.timeouts,
+    non2xx: result.non2xx,
+  };
 }
 
 // ---- set-up ----
@@ -159,9 +206,10 @@ try {
   const lines = [
     `bench:http (PostgreSQL, fresh database; ${seeded.map((outcome) => `${outcome.version.source} ${outcome.version.counts.entries ?? 0} entries`).join(', ')}; default ruleset)`,
     `  ${PROFILES} varied profiles, mean body ${fmt(meanBytes)} B, ${SECONDS} s per run, autocannon in the same process; pool ${process.env.BENCH_POOL ?? 'default (10)'}`,
-    '  connections │ screening req/s   p50    p99 │ baseline req/s   p50    p99 │ ratio',
+    '  connections │ screening req/s   p50    p99  cpu/req │ baseline req/s   p50    p99  cpu/req │ ratio',
   ];
-  const goals: string[] = [];
+  const goals: string[] = ['  cpu/req: CPU ms per request in this process (service + autocannon) + in the rest of the machine (PostgreSQL)'];
+  const cpu = (run: RunResult) => `${run.cpuMs.node.toFixed(1)}+${run.cpuMs.others.toFixed(1)}`.padStart(8);
   for (const connections of CONNECTIONS) {
     const profiler = process.env.BENCH_CPU_PROFILE && connections === Math.max(...CONNECTIONS) ? new Session() : undefined;
     if (profiler) {
@@ -183,7 +231,7 @@ try {
     const ratio = screening.rps / baseline.rps;
     const bad = screening.errors + screening.non2xx + baseline.errors + baseline.non2xx;
     lines.push(
-      `  ${String(connections).padStart(11)} │ ${fmt(screening.rps).padStart(14)} ${fmt(screening.p50).padStart(5)} ms ${fmt(screening.p99).padStart(4)} ms │ ${fmt(baseline.rps).padStart(13)} ${fmt(baseline.p50).padStart(5)} ms ${fmt(baseline.p99).padStart(4)} ms │ ${fmt(ratio * 100)}%${bad > 0 ? `  (errors/non-2xx: ${bad})` : ''}`,
+      `  ${String(connections).padStart(11)} │ ${fmt(screening.rps).padStart(14)} ${fmt(screening.p50).padStart(5)} ms ${fmt(screening.p99).padStart(4)} ms ${cpu(screening)} │ ${fmt(baseline.rps).padStart(13)} ${fmt(baseline.p50).padStart(5)} ms ${fmt(baseline.p99).padStart(4)} ms ${cpu(baseline)} │ ${fmt(ratio * 100)}%${bad > 0 ? `  (errors/non-2xx: ${bad})` : ''}`,
     );
     if (connections === 64) {
       goals.push(`  goal: screening ≥ 70% of baseline at 64 connections: ${ratio >= 0.7 ? 'met' : 'MISSED'} (${fmt(ratio * 100)}%)`);

@@ -23,3 +23,12 @@ export function isUniqueViolation(error: unknown, constraint?: string): boolean 
   const found = driverError(error);
   return found?.code === '23505' && (constraint === undefined || found.constraint === constraint);
 }
+
+/**
+ * SQLSTATE 40P01 (deadlock_detected) or 40001 (serialization_failure): PostgreSQL rolled the
+ * transaction back because of another one, and running it again is expected to succeed.
+ */
+export function isTransientConflict(error: unknown): boolean {
+  const code = driverError(error)?.code;
+  return code === '40P01' || code === '40001';
+}

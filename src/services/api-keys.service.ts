@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { LRUCache } from 'lru-cache';
 import type { Db } from '../db/client.js';
 import { recordAuditEvent } from '../db/repositories/audit.repository.js';
 import { findActiveApiKeyByHash, findTenantBySlug, insertApiKey } from '../db/repositories/tenancy.repository.js';
@@ -53,7 +54,33 @@ export async function createApiKey(
   return { id: row.id, key, roles: input.roles as Role[], tenantSlug: tenant.slug };
 }
 
+/**
+ * How long an instance trusts a key it has checked. Revoking a key (in the database; there is no
+ * revoke route yet) reaches every instance within this time. Unknown keys are never remembered,
+ * so a wrong key costs a query each time and the rate limit answers floods.
+ */
+export const API_KEY_CACHE_MS = 5_000;
+
+/** Per database: tests and tools may open several, and the same key may exist in more than one. */
+const checkedKeysOf = new WeakMap<Db, LRUCache<string, Principal>>();
+
+function checkedKeys(db: Db): LRUCache<string, Principal> {
+  let cache = checkedKeysOf.get(db);
+  if (!cache) {
+    // Keyed by the key's SHA-256, never the key itself, so a heap dump holds no usable secrets.
+    cache = new LRUCache<string, Principal>({
+      max: 10_000,
+      ttl: API_KEY_CACHE_MS,
+      fetchMethod: async (keyHash) => {
+        const row = await findActiveApiKeyByHash(db, keyHash);
+        return row ? { keyId: row.id, tenantId: row.tenantId, tenantSlug: row.tenantSlug, roles: row.roles } : undefined;
+      },
+    });
+    checkedKeysOf.set(db, cache);
+  }
+  return cache;
+}
+
 export async function authenticateApiKey(db: Db, key: string): Promise<Principal | undefined> {
-  const row = await findActiveApiKeyByHash(db, hashApiKey(key));
-  return row ? { keyId: row.id, tenantId: row.tenantId, tenantSlug: row.tenantSlug, roles: row.roles } : undefined;
+  return checkedKeys(db).fetch(hashApiKey(key));
 }

@@ -314,7 +314,7 @@ async function planItem(
   const previousDecisionId = await profileBaseline(deps.db, subject.decisionId, subject.externalRef);
   const answers = await answerLookupsFor(
     deps,
-    { tenantId: plan.item.tenantId, subject: restored.subject, keyedHash: restored.hash, subjectId: subject.subjectId, previousDecisionId },
+    { tenantId: plan.item.tenantId, subject: restored.subject, keyedHash: restored.hash, stored: { id: subject.subjectId, previousDecisionId } },
     checkedAgainst.listVersionIds,
   );
   const evaluation = evaluateRuleset(restored.subject, ruleset, { searchNames: (query, options) => snapshot.searchNames(query, options), ...answers });
@@ -378,6 +378,7 @@ async function writeChunk(deps: MonitoringDeps, owner: string, plans: readonly P
             inputDigest: subject.inputDigest!,
             idempotencyKey: null,
             createdAt: deps.now().toISOString(),
+            lockChainHead: true,
             keep: (screened) => hasChanged({ outcome: subject.outcome ?? '', score: subject.score ?? -1, hits: (subject.hits ?? []) as Hit[] }, screened),
           }),
         );

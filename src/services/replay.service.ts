@@ -13,7 +13,6 @@ import type { Db } from '../db/client.js';
 import { findContentHashes, findFalsePositivesOfSubject } from '../db/repositories/cases.repository.js';
 import { findDecision, type DecisionRow } from '../db/repositories/decisions.repository.js';
 import { findRulesetById } from '../db/repositories/rulesets.repository.js';
-import { findLinkedSubjects } from '../db/repositories/lookups.repository.js';
 import { findDecisionBefore, findListedDocumentNumbers, findRescreenSource } from '../db/repositories/monitoring.repository.js';
 import type { ListVersionRef } from '../db/schema/index.js';
 import { canonicalTimestamp } from '../domain/audit/chain-record.js';
@@ -109,14 +108,19 @@ async function evaluateAsRecorded(deps: ReplayDeps, decision: DecisionRow, rules
   for (const number of await findListedDocumentNumbers(deps.db, versionIds, DOCUMENT_IDENTIFIER_KINDS)) listed.set(linkKeyOf(deps.keyedHash, 'document', number), number);
   const restored = restoreStoredSubject((decision.input as { subject: StoredSubject }).subject, { hash: deps.keyedHash, listedDocumentNumber: (hash) => listed.get(hash) });
   const subjectId = decision.subjectId ?? undefined;
+  // Other applicants screened later must not count: only keys recorded earlier in the chain.
   const answers = await answerLookupsFor(
     deps,
-    { tenantId: decision.tenantId, subject: restored.subject, keyedHash: restored.hash, subjectId, previousDecisionId: await previousScreening(deps.db, decision.id) },
+    {
+      tenantId: decision.tenantId,
+      subject: restored.subject,
+      keyedHash: restored.hash,
+      stored: { id: subjectId, previousDecisionId: await previousScreening(deps.db, decision.id) },
+      beforeSequence: decision.sequence,
+    },
     versionIds,
   );
-  // Other applicants screened later must not count: only keys recorded earlier in the chain.
-  const linkedSubjects = await findLinkedSubjects(deps.db, decision.tenantId, answers.lookups.links, subjectId, decision.sequence);
-  const evaluation = evaluateRuleset(restored.subject, ruleset, { searchNames: (query, options) => snapshot.searchNames(query, options), ...answers, linkedSubjects });
+  const evaluation = evaluateRuleset(restored.subject, ruleset, { searchNames: (query, options) => snapshot.searchNames(query, options), ...answers });
   return applyMemoryAsOf(deps.db, decision, { outcome: evaluation.outcome, score: evaluation.score, hits: evaluation.hits }, ruleset);
 }
 

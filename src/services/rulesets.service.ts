@@ -16,6 +16,7 @@ import { validateRule, validateRuleset } from '../domain/rules/rule.schema.js';
 import type { Rule, Ruleset, Severity, Thresholds } from '../domain/rules/ruleset.js';
 import type { ScreeningSubject } from '../domain/rules/screening-subject.js';
 import { AppError, conflict, notFound } from '../errors.js';
+import { forgetActiveRuleset } from './active-ruleset.service.js';
 import { answerLookups, type ScreeningDeps } from './screening.service.js';
 
 export type RulesetDeps = Pick<ScreeningDeps, 'db' | 'lists' | 'now' | 'keyedHash'>;
@@ -122,6 +123,7 @@ export async function publishDraft(db: Db, tenantId: string, version: number, ac
     await markPublished(tx, draft.id, at);
     await recordAuditEvent(tx, { tenantId, actor, action: 'ruleset.published', targetType: 'ruleset', targetId: String(version), details: { rules: draft.rules.length } });
   });
+  forgetActiveRuleset(tenantId);
   return getRuleset(db, tenantId, version);
 }
 

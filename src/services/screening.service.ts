@@ -1,20 +1,22 @@
 import { uuidv7 } from 'uuidv7';
 import type { Db, DbOrTx } from '../db/client.js';
-import { appendDecision, findDecision, findDecisionByIdempotencyKey, type DecisionRow } from '../db/repositories/decisions.repository.js';
-import { isUniqueViolation } from '../db/errors.js';
+import { appendDecision, appendScreening } from '../db/decision-chain.js';
+import { findDecision, findDecisionByIdempotencyKey, type DecisionRow, type UnchainedDecision } from '../db/repositories/decisions.repository.js';
+import { isTransientConflict, isUniqueViolation } from '../db/errors.js';
 import { setLastDecision, upsertSubject } from '../db/repositories/subjects.repository.js';
-import { findActiveRuleset } from '../db/repositories/rulesets.repository.js';
 import { evaluateRuleset } from '../domain/rules/evaluate.js';
 import { nameKeyOf } from '../domain/rules/name-similarity.js';
 import { collectLookups, type KeyedHash, type LinkKey } from '../domain/rules/subject-lookups.js';
 import { redactForStorage } from '../domain/rules/subject-redaction.js';
-import { findIdentifierMatches, findLinkedSubjects, findLinkKeysOfDecision, findSubjectByExternalRef, insertLinkKeys } from '../db/repositories/lookups.repository.js';
+import { findScreeningLookups, insertLinkKeys, type LookupSubject } from '../db/repositories/lookups.repository.js';
 import type { Hit, Outcome, Ruleset } from '../domain/rules/ruleset.js';
 import type { ScreeningSubject } from '../domain/rules/screening-subject.js';
 import { AppError, notFound } from '../errors.js';
 import { canonicalDigest } from '../shared/hashing.js';
-import { sealDecision } from '../domain/audit/chain-record.js';
+import { sealDecision, type ChainHead } from '../domain/audit/chain-record.js';
+import { isCaseOutcome } from '../domain/cases/case-state.js';
 import { nodeSha256 } from '../audit/node-sha256.js';
+import { activeRuleset } from './active-ruleset.service.js';
 import { applyFalsePositiveMemory, caseRefOfDecision, NO_CASE, openOrJoinCase, type DecisionCaseRef } from './cases.service.js';
 import type { ListIndexHolder } from './list-index.service.js';
 import type { ListVersionRef } from '../db/schema/index.js';
@@ -79,9 +81,9 @@ async function earlierDecision(deps: ScreeningDeps, tenantId: string, idempotenc
  * identifiers equal to the subject's, other subjects sharing a link key (the laptop-farm
  * pattern), and the keys recorded at this subject's previous screening.
  */
-export async function answerLookups(deps: ScreeningDeps, request: ScreenRequest, versionIds: string[]) {
-  const previous = request.subject.externalRef ? await findSubjectByExternalRef(deps.db, request.tenantId, request.subject.externalRef) : undefined;
-  return answerLookupsFor(deps, { tenantId: request.tenantId, subject: request.subject, subjectId: previous?.id, previousDecisionId: previous?.lastDecisionId }, versionIds);
+export async function answerLookups(deps: Pick<ScreeningDeps, 'db' | 'keyedHash'>, request: Pick<ScreenRequest, 'tenantId' | 'subject'>, versionIds: string[]) {
+  const { externalRef } = request.subject;
+  return answerLookupsFor(deps, { tenantId: request.tenantId, subject: request.subject, ...(externalRef === undefined ? {} : { stored: { externalRef } }) }, versionIds);
 }
 
 /** Whose lookups to answer: a new screening finds its subject by externalRef, a re-screen knows it. */
@@ -90,20 +92,26 @@ export interface LookupScope {
   subject: ScreeningSubject;
   /** The keyed hash for link keys; a re-screen passes one that maps stored hashes back (domain/monitoring). */
   keyedHash?: KeyedHash;
-  /** The subject's own row, whose keys are not another applicant's. */
-  subjectId?: string | undefined;
-  /** The decision whose link keys are "the previous screening" for the profile-change rules. */
-  previousDecisionId?: string | null | undefined;
+  /**
+   * The subject as stored, whose own keys are not another applicant's and whose previous
+   * screening the profile-change rules compare with. Absent: a subject never seen before.
+   */
+  stored?: LookupSubject;
+  /** Only other applicants' keys recorded before this place in the chain (a replay). */
+  beforeSequence?: number;
 }
 
 export async function answerLookupsFor(deps: Pick<ScreeningDeps, 'db' | 'keyedHash'>, scope: LookupScope, versionIds: string[]) {
   const lookups = collectLookups(scope.subject, scope.keyedHash ?? deps.keyedHash);
-  const [identifierMatches, linkedSubjects, previousLinkKeys] = await Promise.all([
-    findIdentifierMatches(deps.db, versionIds, lookups.identifiers),
-    findLinkedSubjects(deps.db, scope.tenantId, lookups.links, scope.subjectId),
-    scope.previousDecisionId ? findLinkKeysOfDecision(deps.db, scope.previousDecisionId) : Promise.resolve(undefined),
-  ]);
-  return { lookups, identifierMatches, linkedSubjects, ...(previousLinkKeys ? { previousLinkKeys } : {}) };
+  const answers = await findScreeningLookups(deps.db, {
+    tenantId: scope.tenantId,
+    versionIds,
+    identifiers: lookups.identifiers,
+    links: lookups.links,
+    subject: scope.stored,
+    beforeSequence: scope.beforeSequence,
+  });
+  return { lookups, ...answers };
 }
 
 /** Everything one screening writes; built by `screenSubject` and by monitoring's re-screens. */
@@ -124,46 +132,97 @@ export interface ScreeningRecord {
   createdAt: string;
   /**
    * Decides, once the false-positive memory has been applied, whether to write at all: a
-   * re-screen that found nothing new writes no decision. Absent means always.
+   * re-screen that found nothing new writes no decision. Absent means always. Only with a
+   * known subject (`{ id }`): a new screening points its subject at the decision as it upserts it.
    */
   keep?: (screened: { hits: Hit[]; score: number; outcome: Outcome }) => boolean;
+  /** Lock the chain head outright: for a transaction that appends many decisions (re-screens). */
+  lockChainHead?: boolean;
+}
+
+/** The decision a screening record makes, before its subject and its place in the chain are known. */
+function draftOf(record: ScreeningRecord, id: string, screened: { hits: Hit[]; score: number; outcome: Outcome }) {
+  return {
+    id,
+    tenantId: record.tenantId,
+    externalRef: record.externalRef,
+    outcome: screened.outcome,
+    score: screened.score,
+    hits: screened.hits,
+    rulesetId: record.ruleset.id,
+    rulesetVersion: record.ruleset.version,
+    listVersions: record.listVersions,
+    input: record.input,
+    inputDigest: record.inputDigest,
+    idempotencyKey: record.idempotencyKey,
+    createdAt: record.createdAt,
+  };
+}
+
+const sealWithNodeCrypto = (decision: UnchainedDecision, head: ChainHead | null) => sealDecision({ ...decision, externalRef: decision.externalRef ?? null }, head, nodeSha256);
+
+/**
+ * A new screening that opens no case and names no list entry (so no false-positive memory
+ * applies): it writes only its subject, link keys and decision, which fit in one statement.
+ */
+function isSelfContained(record: ScreeningRecord): record is ScreeningRecord & { subject: { externalRef: string | undefined; monitored: boolean } } {
+  return !('id' in record.subject) && record.keep === undefined && !isCaseOutcome(record.evaluation.outcome) && !record.evaluation.hits.some((hit) => hit.entry);
+}
+
+/** Writes a self-contained screening with others in one statement (the common case: most applicants screen clear). */
+async function recordScreeningAtOnce(db: Db, record: ScreeningRecord & { subject: { externalRef: string | undefined; monitored: boolean } }) {
+  const row = await appendScreening(db, draftOf(record, uuidv7(), record.evaluation), sealWithNodeCrypto, {
+    newId: uuidv7(),
+    externalRef: record.subject.externalRef ?? null,
+    monitored: record.subject.monitored,
+    nameKey: nameKeyOf(record.name),
+    links: record.links,
+  });
+  return { row, caseRef: NO_CASE };
 }
 
 /**
- * Writes one screening inside the caller's transaction: the subject, the decision appended to
- * the tenant's hash chain, the case it opens or joins, and the link keys it recorded.
+ * Writes one screening inside the caller's transaction: the subject, the case it opens or joins,
+ * the link keys it recorded, and last the decision appended to the tenant's hash chain.
  */
 export async function recordScreening(tx: DbOrTx, record: ScreeningRecord): Promise<{ row: DecisionRow; caseRef: DecisionCaseRef } | undefined> {
+  if (record.keep && !('id' in record.subject)) throw new Error('`keep` needs a known subject');
+  const decisionId = uuidv7();
   const subject =
     'id' in record.subject
-      ? record.subject
-      : await upsertSubject(tx, { tenantId: record.tenantId, externalRef: record.subject.externalRef, monitored: record.subject.monitored, at: record.createdAt });
-  const screened = await applyFalsePositiveMemory(tx, { tenantId: record.tenantId, subjectId: subject.id, evaluation: record.evaluation, thresholds: record.ruleset.thresholds });
+      ? { id: record.subject.id, created: false }
+      : await upsertSubject(tx, { tenantId: record.tenantId, externalRef: record.subject.externalRef, monitored: record.subject.monitored, lastDecisionId: decisionId, at: record.createdAt });
+  // A subject seen for the first time has no hit a reviewer cleared before.
+  const screened = subject.created
+    ? record.evaluation
+    : await applyFalsePositiveMemory(tx, { tenantId: record.tenantId, subjectId: subject.id, evaluation: record.evaluation, thresholds: record.ruleset.thresholds });
   if (record.keep && !record.keep(screened)) return undefined;
-  const decision = await appendDecision(
-    tx,
-    {
-      id: uuidv7(),
-      tenantId: record.tenantId,
-      subjectId: subject.id,
-      externalRef: record.externalRef,
-      outcome: screened.outcome,
-      score: screened.score,
-      hits: screened.hits,
-      rulesetId: record.ruleset.id,
-      rulesetVersion: record.ruleset.version,
-      listVersions: record.listVersions,
-      input: record.input,
-      inputDigest: record.inputDigest,
-      idempotencyKey: record.idempotencyKey,
-      createdAt: record.createdAt,
-    },
-    (draft, head) => sealDecision({ ...draft, externalRef: draft.externalRef ?? null }, head, nodeSha256),
-  );
-  const caseRef = await openOrJoinCase(tx, { tenantId: record.tenantId, subjectId: subject.id, decision, now: record.createdAt });
-  await insertLinkKeys(tx, { tenantId: record.tenantId, subjectId: subject.id, decisionId: decision.id, nameKey: nameKeyOf(record.name), keys: record.links, at: record.createdAt });
-  await setLastDecision(tx, subject.id, decision.id);
+  const draft = { ...draftOf(record, decisionId, screened), subjectId: subject.id };
+  const caseRef = await openOrJoinCase(tx, { tenantId: record.tenantId, subjectId: subject.id, decision: draft, now: record.createdAt });
+  await insertLinkKeys(tx, { tenantId: record.tenantId, subjectId: subject.id, decisionId: draft.id, nameKey: nameKeyOf(record.name), keys: record.links, at: record.createdAt });
+  if ('id' in record.subject) await setLastDecision(tx, subject.id, draft.id);
+  // Last: from here to commit the tenant's chain head is locked (see appendDecision).
+  const decision = await appendDecision(tx, draft, sealWithNodeCrypto, { lockHead: record.lockChainHead ?? false });
   return { row: decision, caseRef };
+}
+
+/** Attempts at a screening's write when PostgreSQL rolls it back for a conflict. */
+const WRITE_ATTEMPTS = 3;
+
+/**
+ * A screening written in one statement fails, having written nothing, when another got to the
+ * chain head first (serialization_failure); it is written again in a transaction, which waits
+ * for the head instead. Deadlocks (40P01) are retried too: every write takes the subject's row
+ * before the chain head, but a case also locks its own rows.
+ */
+async function withConflictRetries<T>(write: (inOneStatement: boolean) => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await write(attempt === 1);
+    } catch (error) {
+      if (attempt >= WRITE_ATTEMPTS || !isTransientConflict(error)) throw error;
+    }
+  }
 }
 
 export async function screenSubject(deps: ScreeningDeps, request: ScreenRequest): Promise<{ decision: DecisionView; replayed: boolean }> {
@@ -174,31 +233,31 @@ export async function screenSubject(deps: ScreeningDeps, request: ScreenRequest)
     const earlier = await earlierDecision(deps, request.tenantId, request.idempotencyKey, inputDigest);
     if (earlier) return earlier;
   }
-  const ruleset = await findActiveRuleset(deps.db, request.tenantId);
+  const ruleset = await activeRuleset(deps.db, request.tenantId);
   if (!ruleset) throw new AppError('conflict', 'The tenant has no published ruleset');
   const snapshot = deps.lists.current();
   const context = await answerLookups(deps, request, snapshot.versions.map((version) => version.versionId));
   const evaluation = evaluateRuleset(request.subject, ruleset, { searchNames: (query, options) => snapshot.searchNames(query, options), ...context });
   const createdAt = deps.now().toISOString();
-  const committed = deps.db.transaction((tx) =>
-    recordScreening(tx, {
-      tenantId: request.tenantId,
-      subject: { externalRef: request.subject.externalRef, monitored: request.monitor ?? false },
-      externalRef: request.subject.externalRef ?? null,
-      name: request.subject.name,
-      links: context.lookups.links,
-      evaluation,
-      ruleset,
-      listVersions: snapshot.versions,
-      input,
-      inputDigest,
-      idempotencyKey: request.idempotencyKey ?? null,
-      createdAt,
-    }),
-  );
-  let outcome: NonNullable<Awaited<typeof committed>>;
+  const record: ScreeningRecord = {
+    tenantId: request.tenantId,
+    subject: { externalRef: request.subject.externalRef, monitored: request.monitor ?? false },
+    externalRef: request.subject.externalRef ?? null,
+    name: request.subject.name,
+    links: context.lookups.links,
+    evaluation,
+    ruleset,
+    listVersions: snapshot.versions,
+    input,
+    inputDigest,
+    idempotencyKey: request.idempotencyKey ?? null,
+    createdAt,
+  };
+  const write = (inOneStatement: boolean) =>
+    inOneStatement && isSelfContained(record) ? recordScreeningAtOnce(deps.db, record) : deps.db.transaction((tx) => recordScreening(tx, record));
+  let outcome: NonNullable<Awaited<ReturnType<typeof write>>>;
   try {
-    const recorded = await committed;
+    const recorded = await withConflictRetries(write);
     if (!recorded) throw new Error('a screening without `keep` always records');
     outcome = recorded;
   } catch (error) {

@@ -8,6 +8,7 @@ import { ListIndexHolder } from '../../src/services/list-index.service.js';
 import { tamper, tenantIdOf } from '../helpers/audit-decisions.js';
 import { listEntry, loadTestList } from '../helpers/list-fixtures.js';
 import { bearer, createTestApp, type TestApp } from '../helpers/test-app.js';
+import { forgetActiveRuleset } from '../../src/services/active-ruleset.service.js';
 
 let t: TestApp;
 let reviewId: string;
@@ -79,13 +80,10 @@ describe('POST /v1/decisions/{id}/replay', () => {
     // KIM is delisted in version 2, and ruleset 2 makes every name hit a block.
     await loadTestList(t.database.db, 'test-watchlist', [listEntry({ sourceId: '1002', name: 'PAK, Jin Hyok' })]);
     expect(await lists.refresh(t.database.db)).toBe(true);
-    await insertPublishedRuleset(t.database.db, {
-      tenantId: await tenantIdOf(t.database.db, 'default'),
-      version: 2,
-      thresholds: { review: 1, block: 2 },
-      rules: DEFAULT_RULES,
-      createdBy: 'test',
-    });
+    const tenantId = await tenantIdOf(t.database.db, 'default');
+    await insertPublishedRuleset(t.database.db, { tenantId, version: 2, thresholds: { review: 1, block: 2 }, rules: DEFAULT_RULES, createdBy: 'test' });
+    // Published behind the service's back: tell this instance, as publishing through the API does.
+    forgetActiveRuleset(tenantId);
     const response = await replay(reviewId);
     expect(response.body, JSON.stringify(response.body)).toMatchObject({ identical: true, rulesetVersion: 1, listVersions: [expect.objectContaining({ source: 'test-watchlist', version: 1 })] });
     // While a screening now is clear: KIM is no longer listed.

@@ -1,8 +1,14 @@
 import { sql } from 'drizzle-orm';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { uuidv7 } from 'uuidv7';
+import { nodeSha256 } from '../../src/audit/node-sha256.js';
 import { queryRows } from '../../src/db/client.js';
-import { bearer, createTestApp, type TestApp } from '../helpers/test-app.js';
+import { decisions } from '../../src/db/schema/index.js';
+import { sealDecision } from '../../src/domain/audit/chain-record.js';
+import { canonicalDigest } from '../../src/shared/hashing.js';
+import { tenantIdOf } from '../helpers/audit-decisions.js';
+import { bearer, createTestApp, FIXED_NOW, type TestApp } from '../helpers/test-app.js';
 
 let t: TestApp;
 
@@ -31,6 +37,72 @@ describe('concurrent screenings', () => {
     rows.slice(1).forEach((row, index) => expect(row.prev_hash).toBe(rows[index]!.hash));
     const verify = await request(t.app.server).get('/v1/audit/verify').set(bearer(t.keys.auditor));
     expect(verify.body, JSON.stringify(verify.body)).toMatchObject({ ok: true, checked: 200, anchor: 'genesis', headMatches: true });
+  });
+
+  /**
+   * Another replica appending to the same chain, as it does: under the head's row lock, with its
+   * own clock (here later than this instance's), so a request of this instance that sealed
+   * against a head the replica has moved must seal again, and every request that sealed after it
+   * must notice that the head it expected was never stored.
+   */
+  async function appendAsAnotherReplica(tenantId: string, offsetMs: number) {
+    await t.database.db.transaction(async (tx) => {
+      const [head] = await queryRows<{ sequence: string | number; hash: string }>({ db: tx }, sql`select sequence, hash from audit_chain_heads where tenant_id = ${tenantId} for update`);
+      const [ruleset] = await queryRows<{ id: string; version: number }>({ db: tx }, sql`select id, version from rulesets where tenant_id = ${tenantId} and status = 'published' order by version desc limit 1`);
+      const createdAt = new Date(FIXED_NOW.getTime() + offsetMs).toISOString();
+      const subject = { name: `Replica Person ${offsetMs}` };
+      const draft = {
+        id: uuidv7(),
+        tenantId,
+        externalRef: null,
+        outcome: 'clear',
+        score: 0,
+        hits: [],
+        rulesetId: ruleset!.id,
+        rulesetVersion: ruleset!.version,
+        listVersions: [],
+        input: { subject },
+        inputDigest: canonicalDigest({ subject }),
+        createdAt,
+      };
+      const previous = head && Number(head.sequence) > 0 ? { sequence: Number(head.sequence), hash: head.hash } : null;
+      const sealed = sealDecision(draft, previous, nodeSha256);
+      await tx.insert(decisions).values({ ...draft, sequence: sealed.sequence, prevHash: sealed.prevHash, hash: sealed.hash });
+      await tx.execute(sql`update audit_chain_heads set sequence = ${sealed.sequence}, hash = ${sealed.hash}, last_created_at = ${createdAt} where tenant_id = ${tenantId}`);
+    });
+  }
+
+  test.skipIf(!process.env.DATABASE_URL)('screenings racing another replica on the same chain still form one chain that verifies', { timeout: 120_000 }, async () => {
+    const tenantId = await tenantIdOf(t.database.db, 'default');
+    const before = await queryRows<{ n: number }>(t.database, sql`select count(*)::int as n from decisions where tenant_id = ${tenantId}`);
+    const screenings = Array.from({ length: 120 }, (_, index) => screen({ subject: { externalRef: `race-replica-${index}`, name: `Racing Person ${index}` } }));
+    const replica = (async () => {
+      for (let step = 1; step <= 12; step += 1) {
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        await appendAsAnotherReplica(tenantId, step * 1000);
+      }
+    })();
+    const [responses] = await Promise.all([Promise.all(screenings), replica]);
+    expect(responses.map((response) => response.status)).toEqual(responses.map(() => 201));
+    const rows = await queryRows<{ sequence: string | number; prev_hash: string; hash: string; created_at: string }>(
+      t.database,
+      sql`select sequence, prev_hash, hash, created_at::text from decisions where tenant_id = ${tenantId} order by sequence`,
+    );
+    expect(rows.length).toBe(before[0]!.n + 120 + 12);
+    rows.slice(1).forEach((row, index) => expect(row.prev_hash).toBe(rows[index]!.hash));
+    const verify = await request(t.app.server).get('/v1/audit/verify').set(bearer(t.keys.auditor));
+    expect(verify.body, JSON.stringify(verify.body)).toMatchObject({ ok: true, headMatches: true });
+  });
+
+  test.skipIf(!process.env.DATABASE_URL)('one applicant screened many times at once, some clear and some opening a case: every request succeeds', { timeout: 120_000 }, async () => {
+    // Clear screenings write in one statement (chain head, then subject); case-opening ones in a
+    // transaction (subject, then head). Any deadlock between them must be retried, never a 500.
+    const bodies = Array.from({ length: 40 }, (_, index) => ({ subject: { externalRef: 'same-applicant', name: 'Same Applicant', ...(index % 2 === 0 ? { nationality: 'KP' } : {}) } }));
+    const responses = await Promise.all(bodies.map((body) => screen(body)));
+    expect(responses.map((response) => response.status)).toEqual(bodies.map(() => 201));
+    expect(new Set(responses.map((response) => response.body.outcome))).toEqual(new Set(['clear', 'block']));
+    const verify = await request(t.app.server).get('/v1/audit/verify').set(bearer(t.keys.auditor));
+    expect(verify.body, JSON.stringify(verify.body)).toMatchObject({ ok: true, headMatches: true });
   });
 
   test('the same Idempotency-Key sent several times at once makes one decision; all get it back', async () => {

@@ -1,6 +1,6 @@
 import { and, desc, eq, isNotNull } from 'drizzle-orm';
 import type { DbOrTx } from '../client.js';
-import { auditChainHeads, decisions } from '../schema/index.js';
+import { decisions } from '../schema/index.js';
 
 export type DecisionRow = typeof decisions.$inferSelect;
 export type NewDecision = typeof decisions.$inferInsert;
@@ -12,32 +12,6 @@ export interface ChainSeal {
   sequence: number;
   prevHash: string;
   hash: string;
-}
-
-/**
- * Appends a decision to its tenant's hash chain. Must run inside a transaction: the chain head
- * row is locked until commit, so concurrent appends queue up and the chain never forks. The
- * decision's time is never earlier than the head's, so time ranges follow chain order.
- */
-export async function appendDecision(
-  tx: DbOrTx,
-  decision: UnchainedDecision,
-  seal: (decision: UnchainedDecision, head: { sequence: number; hash: string } | null) => ChainSeal,
-): Promise<DecisionRow> {
-  await tx.insert(auditChainHeads).values({ tenantId: decision.tenantId, sequence: 0, hash: GENESIS_HASH }).onConflictDoNothing();
-  const [head] = await tx.select().from(auditChainHeads).where(eq(auditChainHeads.tenantId, decision.tenantId)).for('update');
-  if (!head) throw new Error('chain head missing after upsert');
-  const lastCreatedAt = head.lastCreatedAt ? new Date(head.lastCreatedAt).toISOString() : undefined;
-  const createdAt = lastCreatedAt && lastCreatedAt > decision.createdAt ? lastCreatedAt : decision.createdAt;
-  const timed = { ...decision, createdAt };
-  const sealed = seal(timed, head.sequence === 0 ? null : { sequence: head.sequence, hash: head.hash });
-  const [row] = await tx.insert(decisions).values({ ...timed, ...sealed }).returning();
-  if (!row) throw new Error('decision insert returned nothing');
-  await tx
-    .update(auditChainHeads)
-    .set({ sequence: sealed.sequence, hash: sealed.hash, lastCreatedAt: createdAt })
-    .where(eq(auditChainHeads.tenantId, decision.tenantId));
-  return row;
 }
 
 /** Scoped by tenant: another tenant's decision is indistinguishable from a missing one. */

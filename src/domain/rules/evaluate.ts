@@ -47,18 +47,41 @@ function finitePoints(points: number): number {
   return Number.isFinite(points) ? Math.max(0, Math.round(points)) : 0;
 }
 
-export function evaluateRuleset(subject: ScreeningSubject, ruleset: Ruleset, context: EvaluationContext): Evaluation {
-  const hits: Hit[] = [];
-  const skippedRules: SkippedRule[] = [];
+type RunnableRule = CheckedRule & { version: number };
+
+interface CheckedRules {
+  runnable: RunnableRule[];
+  skippedRules: SkippedRule[];
+}
+
+/**
+ * Rules validated once per ruleset object, not once per screening: a ruleset is immutable once
+ * published, and services hand the same object to every screening until a new version is active.
+ */
+const checkedRulesOf = new WeakMap<Ruleset, CheckedRules>();
+
+function checkRules(ruleset: Ruleset): CheckedRules {
+  const known = checkedRulesOf.get(ruleset);
+  if (known) return known;
+  const checked: CheckedRules = { runnable: [], skippedRules: [] };
   for (const stored of ruleset.rules) {
     if (!stored.enabled) continue;
     const parsed = ruleSchema.safeParse(stored);
     if (!parsed.success) {
       // Refused at publish time; skipping keeps screening up, and the service can log it.
-      skippedRules.push({ key: stored.key, reason: parsed.error.issues.map((issue) => `${issue.path.join('/')}: ${issue.message}`).join('; ') });
+      checked.skippedRules.push({ key: stored.key, reason: parsed.error.issues.map((issue) => `${issue.path.join('/')}: ${issue.message}`).join('; ') });
       continue;
     }
-    const rule = { ...parsed.data, version: stored.version } as CheckedRule & { version: number };
+    checked.runnable.push({ ...parsed.data, version: stored.version } as RunnableRule);
+  }
+  checkedRulesOf.set(ruleset, checked);
+  return checked;
+}
+
+export function evaluateRuleset(subject: ScreeningSubject, ruleset: Ruleset, context: EvaluationContext): Evaluation {
+  const hits: Hit[] = [];
+  const { runnable, skippedRules } = checkRules(ruleset);
+  for (const rule of runnable) {
     const evaluator = EVALUATORS[rule.kind] as Evaluator<typeof rule>;
     let remaining = rule.weight;
     for (const hit of evaluator(subject, rule, context)) {
@@ -71,5 +94,5 @@ export function evaluateRuleset(subject: ScreeningSubject, ruleset: Ruleset, con
     }
   }
   const counted = applyCorroboration(hits);
-  return { hits: counted, ...scoreHits(counted, ruleset.thresholds), skippedRules };
+  return { hits: counted, ...scoreHits(counted, ruleset.thresholds), skippedRules: [...skippedRules] };
 }

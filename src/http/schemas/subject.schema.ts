@@ -7,6 +7,7 @@
  */
 import { z } from 'zod';
 import { isCountryCode } from '../../domain/geo/countries.js';
+import { isTimeZone } from '../../domain/geo/time-zones.js';
 import {
   ADDRESS_KINDS,
   DOCUMENT_TYPES,
@@ -65,15 +66,6 @@ const periodDate = z
   .refine((value) => value.length === 7 || isoDate.safeParse(value).success, 'is not a real date');
 
 const dateTime = z.iso.datetime({ offset: true });
-
-function isTimeZone(zone: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: zone });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 const HOSTNAME = /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,62}$/i;
 

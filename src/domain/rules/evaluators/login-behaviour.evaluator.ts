@@ -1,6 +1,7 @@
 import type { Hit } from '../ruleset.js';
 import type { LoginEvent, ScreeningSubject } from '../screening-subject.js';
 import { hitOf, type Evaluator, type RuleOfKind } from '../evaluation-context.js';
+import { hourInZone } from '../../geo/time-zones.js';
 
 type LoginRule = RuleOfKind<'login_behaviour'>;
 type Check<C extends LoginRule['params']['check']> = (subject: ScreeningSubject, rule: LoginRule & { params: { check: C } }) => Hit[];
@@ -100,21 +101,11 @@ const dailyHours: Check<'daily_hours'> = (subject, rule) => {
 };
 
 /** Local hour in an IANA zone; `undefined` when the zone is unknown to the runtime. */
-function hourFormatter(zone: string): ((time: number) => number) | undefined {
-  let format: Intl.DateTimeFormat;
-  try {
-    format = new Intl.DateTimeFormat('en-US', { timeZone: zone, hour: 'numeric', hourCycle: 'h23' });
-  } catch {
-    return undefined;
-  }
-  return (time) => Number(format.formatToParts(time).find((part) => part.type === 'hour')?.value ?? Number.NaN) % 24;
-}
-
 /** Mostly active at night in the claimed time zone: working someone else's business hours. */
 const offHours: Check<'off_hours'> = (subject, rule) => {
   const zone = subject.claimedLocation?.timezone;
   if (zone === undefined) return [];
-  const hourOf = hourFormatter(zone);
+  const hourOf = hourInZone(zone);
   if (hourOf === undefined) return [];
   const logins = timedLogins(subject);
   if (logins.length < rule.params.minLogins) return [];

@@ -1,0 +1,329 @@
+/**
+ * Appending decisions to a tenant's hash chain (issue #6) without making every screening of the
+ * tenant wait for the one before it to commit.
+ *
+ * The chain has one head row per tenant; a decision is sealed against the head (its hash covers
+ * the previous one) and moves it. Two ways in:
+ *
+ * - `appendScreenings`: screenings that write only their subject, link keys and decision (most:
+ *   no case, no list entry) are queued and written by one statement per batch, group-commit
+ *   style. While one batch is being written the next one gathers, so under load many decisions
+ *   share one statement, one head update and one commit.
+ * - `appendDecision`: inside a transaction that wrote more (a case, a re-screen), last, so the
+ *   head is locked only from here to commit.
+ *
+ * Both seal against the head this process last wrote (`known`), serialised per tenant by `gate`
+ * so they seal in the order their statements reach PostgreSQL. Each statement moves the head only
+ * if it is still the expected one (sequence and hash); when another replica, or a transaction
+ * that rolled back, moved it first, a batch fails with serialization_failure having written
+ * nothing and a transaction's append falls back to locking the head. The chain never forks.
+ */
+import { E_TIMEOUT, Mutex, withTimeout, type MutexInterface } from 'async-mutex';
+import { eq, sql } from 'drizzle-orm';
+import type { ChainHead } from '../domain/audit/chain-record.js';
+import type { LinkKey } from '../domain/rules/subject-lookups.js';
+import type { Db, DbOrTx } from './client.js';
+import { isTransientConflict } from './errors.js';
+import { GENESIS_HASH, type ChainSeal, type DecisionRow, type UnchainedDecision } from './repositories/decisions.repository.js';
+import { auditChainHeads } from './schema/index.js';
+
+export type Seal = (decision: UnchainedDecision, head: ChainHead | null) => ChainSeal;
+
+/**
+ * A screening's subject row and link keys, written with its decision: the subject found by
+ * externalRef or created, pointed at the decision, and the keys recorded with it.
+ */
+export interface SubjectWrite {
+  /** The id a new subject gets; an existing one keeps its own. */
+  newId: string;
+  externalRef: string | null;
+  monitored: boolean;
+  nameKey: string;
+  links: readonly LinkKey[];
+}
+
+interface KnownHead {
+  sequence: number;
+  hash: string;
+  lastCreatedAt: string | undefined;
+}
+
+interface QueuedScreening {
+  db: Db;
+  decision: UnchainedDecision;
+  subject: SubjectWrite;
+  seal: Seal;
+  resolve: (row: DecisionRow) => void;
+  reject: (error: unknown) => void;
+}
+
+class TenantChain {
+  /** The head as this process last wrote it (committed, or in a transaction about to commit). */
+  known: KnownHead | undefined;
+  /** One statement that moves the head at a time, in the order they sealed. */
+  readonly gate = new Mutex();
+  readonly queue: QueuedScreening[] = [];
+  draining = false;
+}
+
+// Keyed by tenant id (UUIDs: tenants of different databases in one process never collide).
+const chains = new Map<string, TenantChain>();
+
+function chainOf(tenantId: string): TenantChain {
+  let chain = chains.get(tenantId);
+  if (!chain) {
+    chain = new TenantChain();
+    chains.set(tenantId, chain);
+  }
+  return chain;
+}
+
+/** Decisions per batch statement at most: bounded statement size, still far fewer commits. */
+const MAX_BATCH = 100;
+
+/**
+ * How long a transaction's append waits for the gate before locking the head in PostgreSQL
+ * instead. Bounded, because the batch holding the gate may itself be waiting in PostgreSQL for
+ * a subject row that transaction holds; PostgreSQL can see and break a cycle of row locks, not
+ * one through this process's gate.
+ */
+const GATE_WAIT_MS = 50;
+
+async function readHead(db: DbOrTx, tenantId: string, lock: boolean): Promise<KnownHead> {
+  await db.insert(auditChainHeads).values({ tenantId, sequence: 0, hash: GENESIS_HASH }).onConflictDoNothing();
+  const query = db.select().from(auditChainHeads).where(eq(auditChainHeads.tenantId, tenantId));
+  const [head] = await (lock ? query.for('update') : query);
+  if (!head) throw new Error('chain head missing after upsert');
+  return { sequence: head.sequence, hash: head.hash, lastCreatedAt: head.lastCreatedAt ? new Date(head.lastCreatedAt).toISOString() : undefined };
+}
+
+/** Seals `decision` after `head`; its time is never earlier than the head's, so time ranges follow chain order. */
+function sealAfter(decision: UnchainedDecision, head: KnownHead, seal: Seal): DecisionRow {
+  const timed = head.lastCreatedAt && head.lastCreatedAt > decision.createdAt ? { ...decision, createdAt: head.lastCreatedAt } : decision;
+  const sealed = seal(timed, head.sequence === 0 ? null : { sequence: head.sequence, hash: head.hash });
+  return {
+    ...timed,
+    externalRef: timed.externalRef ?? null,
+    input: timed.input ?? null,
+    idempotencyKey: timed.idempotencyKey ?? null,
+    subjectId: timed.subjectId ?? null,
+    inputErasedAt: null,
+    ...sealed,
+  };
+}
+
+const headOf = (row: DecisionRow): KnownHead => ({ sequence: row.sequence, hash: row.hash, lastCreatedAt: row.createdAt });
+
+const json = (value: unknown) => (value === null || value === undefined ? null : JSON.stringify(value));
+
+/**
+ * Moves the head from `expected` to `row` and inserts the decision, in one statement: the update
+ * matches only while the stored head is still `expected` (sequence and hash: a decision sealed
+ * again after a conflict takes the same sequence with another hash), and the insert happens only
+ * if it matched. The head row stays locked until the transaction ends.
+ */
+async function insertIfHeadIs(tx: DbOrTx, row: DecisionRow, expected: KnownHead): Promise<boolean> {
+  const result = (await tx.execute(sql`
+    with moved as (
+      update audit_chain_heads set sequence = ${row.sequence}, hash = ${row.hash}, last_created_at = ${row.createdAt}
+      where tenant_id = ${row.tenantId} and sequence = ${expected.sequence} and hash = ${expected.hash}
+      returning tenant_id
+    )
+    insert into decisions (id, tenant_id, external_ref, outcome, score, hits, ruleset_id, ruleset_version, list_versions,
+      input, input_digest, idempotency_key, subject_id, sequence, prev_hash, hash, created_at)
+    select ${row.id}, ${row.tenantId}, ${row.externalRef}, ${row.outcome}, ${row.score}, ${json(row.hits)}::jsonb, ${row.rulesetId},
+      ${row.rulesetVersion}, ${json(row.listVersions)}::jsonb, ${json(row.input)}::jsonb, ${row.inputDigest}, ${row.idempotencyKey},
+      ${row.subjectId}::uuid, ${row.sequence}, ${row.prevHash}, ${row.hash}, ${row.createdAt}
+    from moved
+    returning id`)) as unknown as { rows: unknown[] };
+  return result.rows.length === 1;
+}
+
+/**
+ * Appends a decision inside the caller's transaction; call it last, since the head stays locked
+ * from here to commit. `lockHead`: lock the head outright (a re-screen appending many decisions
+ * in one transaction, which must not wait for the gate while it holds the head).
+ */
+export async function appendDecision(tx: DbOrTx, decision: UnchainedDecision, seal: Seal, options: { lockHead?: boolean } = {}): Promise<DecisionRow> {
+  const chain = chainOf(decision.tenantId);
+  if (!options.lockHead) {
+    let release: MutexInterface.Releaser | undefined;
+    try {
+      release = await withTimeout(chain.gate, GATE_WAIT_MS).acquire();
+    } catch (error) {
+      if (error !== E_TIMEOUT) throw error;
+    }
+    if (release) {
+      try {
+        const expected = chain.known ?? (await readHead(tx, decision.tenantId, false));
+        const row = sealAfter(decision, expected, seal);
+        if (await insertIfHeadIs(tx, row, expected)) {
+          chain.known = headOf(row);
+          return row;
+        }
+        chain.known = undefined;
+      } finally {
+        release();
+      }
+    }
+  }
+  // The head moved (another replica, a rolled-back transaction), or the gate is busy: lock it.
+  const head = await readHead(tx, decision.tenantId, true);
+  const row = sealAfter(decision, head, seal);
+  if (!(await insertIfHeadIs(tx, row, head))) throw new Error('chain head moved while locked');
+  chain.known = headOf(row);
+  return row;
+}
+
+/**
+ * Writes a batch of screenings in one statement, without a transaction around it (a statement
+ * is atomic): every subject upserted first (the order a screening's transaction locks them in),
+ * then the head moved past all their decisions, then their link keys and decisions. If the head
+ * was not `expected`, redflag_require_chain_head (migration 0008) fails the statement and nothing
+ * is written. Returns each decision's subject id.
+ */
+async function insertScreenings(db: DbOrTx, tenantId: string, rows: readonly DecisionRow[], subjects: readonly SubjectWrite[], expected: KnownHead): Promise<Map<string, string>> {
+  const last = rows[rows.length - 1]!;
+  const items = rows.map((row, index) => {
+    const subject = subjects[index]!;
+    return {
+      n: index,
+      decision_id: row.id,
+      subject_new_id: subject.newId,
+      external_ref: subject.externalRef,
+      monitored: subject.monitored,
+      name_key: subject.nameKey,
+      links: subject.links.map(({ kind, key, field, display }) => ({ kind, key, field, display })),
+      outcome: row.outcome,
+      score: row.score,
+      hits: row.hits,
+      ruleset_id: row.rulesetId,
+      ruleset_version: row.rulesetVersion,
+      list_versions: row.listVersions,
+      input: row.input,
+      input_digest: row.inputDigest,
+      idempotency_key: row.idempotencyKey,
+      sequence: row.sequence,
+      prev_hash: row.prevHash,
+      hash: row.hash,
+      created_at: row.createdAt,
+    };
+  });
+  const result = (await db.execute(sql`
+    with item as (
+      select * from json_to_recordset(${JSON.stringify(items)}::json) as i(
+        n int, decision_id uuid, subject_new_id uuid, external_ref text, monitored boolean, name_key text, links json,
+        outcome text, score int, hits jsonb, ruleset_id uuid, ruleset_version int, list_versions jsonb, input jsonb,
+        input_digest text, idempotency_key text, sequence bigint, prev_hash text, hash text, created_at timestamptz)
+    ), subject as (
+      insert into subjects (id, tenant_id, external_ref, monitored, last_decision_id, created_at, updated_at)
+      select subject_new_id, ${tenantId}, external_ref, monitored, decision_id, created_at, created_at from item order by n
+      on conflict (tenant_id, external_ref) do update
+        set updated_at = excluded.updated_at, last_decision_id = excluded.last_decision_id, monitored = subjects.monitored or excluded.monitored
+      returning id, last_decision_id
+    ), moved as (
+      update audit_chain_heads set sequence = ${last.sequence}, hash = ${last.hash}, last_created_at = ${last.createdAt}
+      where tenant_id = ${tenantId} and sequence = ${expected.sequence} and hash = ${expected.hash}
+        and (select count(*) from subject) = ${rows.length}
+      returning tenant_id
+    ), placed as (
+      select item.*, subject.id as subject_id from item join subject on subject.last_decision_id = item.decision_id, moved
+    ), keys as (
+      insert into subject_link_keys (tenant_id, subject_id, decision_id, kind, key, field, display, name_key, created_at)
+      select ${tenantId}, p.subject_id, p.decision_id, k.kind, k.key, k.field, k.display, p.name_key, p.created_at
+      from placed p, json_to_recordset(p.links) as k(kind text, key text, field text, display text)
+    ), decision as (
+      insert into decisions (id, tenant_id, external_ref, outcome, score, hits, ruleset_id, ruleset_version, list_versions,
+        input, input_digest, idempotency_key, subject_id, sequence, prev_hash, hash, created_at)
+      select decision_id, ${tenantId}, external_ref, outcome, score, hits, ruleset_id, ruleset_version, list_versions,
+        input, input_digest, idempotency_key, subject_id, sequence, prev_hash, hash, created_at
+      from placed order by n
+      returning id, subject_id
+    )
+    select redflag_require_chain_head((select count(*) from decision) = ${rows.length}) as ok,
+      (select json_agg(json_build_object('id', id, 'subjectId', subject_id)) from decision) as placed`)) as unknown as {
+    rows: { placed: string | { id: string; subjectId: string }[] }[];
+  };
+  const placed = result.rows[0]?.placed;
+  const list = typeof placed === 'string' ? (JSON.parse(placed) as { id: string; subjectId: string }[]) : (placed ?? []);
+  return new Map(list.map((entry) => [entry.id, entry.subjectId]));
+}
+
+/** The next batch: queued screenings of one database, one per subject (a statement may upsert a row once). */
+function takeBatch(queue: QueuedScreening[]): QueuedScreening[] {
+  const batch: QueuedScreening[] = [];
+  const refs = new Set<string>();
+  const db = queue[0]?.db;
+  for (let index = 0; index < queue.length && batch.length < MAX_BATCH; ) {
+    const item = queue[index]!;
+    const ref = item.subject.externalRef;
+    if (item.db !== db || (ref !== null && refs.has(ref))) {
+      index += 1;
+      continue;
+    }
+    if (ref !== null) refs.add(ref);
+    batch.push(item);
+    queue.splice(index, 1);
+  }
+  return batch;
+}
+
+async function writeBatch(chain: TenantChain, tenantId: string, batch: readonly QueuedScreening[]): Promise<void> {
+  const db = batch[0]!.db;
+  try {
+    const expected = chain.known ?? (await readHead(db, tenantId, false));
+    let head = expected;
+    const rows = batch.map((item) => {
+      const row = sealAfter(item.decision, head, item.seal);
+      head = headOf(row);
+      return row;
+    });
+    const subjectIds = await insertScreenings(
+      db,
+      tenantId,
+      rows,
+      batch.map((item) => item.subject),
+      expected,
+    );
+    chain.known = head;
+    batch.forEach((item, index) => item.resolve({ ...rows[index]!, subjectId: subjectIds.get(rows[index]!.id) ?? null }));
+  } catch (error) {
+    chain.known = undefined;
+    if (batch.length > 1 && !isTransientConflict(error)) {
+      // One screening's own fault (an Idempotency-Key used before): the others must not share it.
+      for (const item of batch) await writeBatch(chain, tenantId, [item]);
+      return;
+    }
+    for (const item of batch) item.reject(error);
+  }
+}
+
+async function drain(chain: TenantChain, tenantId: string): Promise<void> {
+  chain.draining = true;
+  try {
+    while (chain.queue.length > 0) {
+      const release = await chain.gate.acquire();
+      try {
+        await writeBatch(chain, tenantId, takeBatch(chain.queue));
+      } finally {
+        release();
+      }
+    }
+  } finally {
+    chain.draining = false;
+  }
+}
+
+/**
+ * Appends a screening that writes only its subject, link keys and decision (no case, no
+ * false-positive memory): queued, and written with the others queued at the same time in one
+ * statement. Rejects with serialization_failure, having written nothing, when the head had moved
+ * under the batch; the caller then writes the screening in a transaction (`appendDecision`).
+ */
+export function appendScreening(db: Db, decision: Omit<UnchainedDecision, 'subjectId'>, seal: Seal, subject: SubjectWrite): Promise<DecisionRow> {
+  const chain = chainOf(decision.tenantId);
+  return new Promise<DecisionRow>((resolve, reject) => {
+    chain.queue.push({ db, decision: { ...decision, subjectId: null }, subject, seal, resolve, reject });
+    if (!chain.draining) void drain(chain, decision.tenantId);
+  });
+}
