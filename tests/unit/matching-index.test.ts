@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest';
-import { buildMatchIndex, searchIndex } from '../../src/domain/screening/index.js';
+import { buildMatchIndex, compareNames, searchIndex } from '../../src/domain/screening/index.js';
+import { NAME_FREQUENCY_MIN_PARTIES, NAME_WORD_FREQUENCY } from '../../src/domain/screening/name-frequency.table.js';
 import { entry, ENTRIES } from './matching-fixtures.js';
 
 const index = buildMatchIndex(ENTRIES);
@@ -72,4 +73,48 @@ describe('searchIndex finds listed entries from how people actually write the na
     ]);
     expect(searchIndex(odd, { name: 'Alone' }).map((r) => r.entry.sourceId)).toEqual(['1']);
   });
+});
+
+describe("a search result accounts for the listed name's rarest word", () => {
+  // Word frequencies come from the name-frequency table (all SDN and UN parties), not from
+  // this small index: a result does not depend on which other entries are loaded.
+  const people = buildMatchIndex([
+    entry({ sourceId: '1', name: 'GAXIOLA GARCIA, Maria Elena', programs: ['SDNTK'] }),
+    entry({ sourceId: '2', name: 'KULYGINA, Olga Ivanovna', programs: ['RUSSIA-EO14024'] }),
+    entry({ sourceId: '3', name: 'LAVROV, Sergey Viktorovich', programs: ['RUSSIA-EO14024'] }),
+  ]);
+  const found = (name: string) => searchIndex(people, { name, type: 'individual' }).map((r) => r.entry.sourceId);
+
+  test.each([
+    ['a common given name and surname', 'Maria Garcia'],
+    ['a given name and patronymic without the surname', 'Olga Ivanovna'],
+  ])('%s shared with a listed name is not a match: %s', (_label, name) => {
+    expect(found(name)).toEqual([]);
+  });
+
+  test('leaving out a commoner word (a patronymic) still matches', () => {
+    expect(found('Sergey Lavrov')).toEqual(['3']);
+    expect(found('Maria Elena Gaxiola')).toEqual(['1']);
+  });
+
+  test('the explanation names the missing word', () => {
+    const [result] = searchIndex(people, { name: 'Olga Ivanovna', type: 'individual', threshold: 0 });
+    expect(result!.explanation.unmatchedListed).toEqual(['kulygina']);
+    expect(result!.explanation.components[0]!.detail).toContain('"kulygina", the listed name\'s rarest word');
+  });
+
+  test('a bare pair comparison has no listed side and stays symmetric', () => {
+    const ab = compareNames({ name: 'Olga Ivanovna' }, { name: 'KULYGINA, Olga Ivanovna' }).score;
+    const ba = compareNames({ name: 'KULYGINA, Olga Ivanovna' }, { name: 'Olga Ivanovna' }).score;
+    expect(ab).toBe(ba);
+  });
+});
+
+test('the name-frequency table is well-formed data: each word once, lower-case letters, counts at the floor or above', () => {
+  const words = NAME_WORD_FREQUENCY.flatMap(([parties, list]) => {
+    expect(parties).toBeGreaterThanOrEqual(NAME_FREQUENCY_MIN_PARTIES);
+    return list.split(' ');
+  });
+  for (const word of words) expect(word).toMatch(/^[a-z]+$/);
+  expect(new Set(words).size).toBe(words.length);
 });

@@ -41,6 +41,7 @@ describe('romanisations of one syllable share one canonical key', () => {
     ['Chol / Cheol / Chul / 철', ['chol', 'cheol', 'chul'], ['철']],
     ['Yong / Young / Yeong / 영', ['yong', 'young', 'yeong'], ['영']],
     ['Thae / Tae / 태 (DPRK th)', ['thae', 'tae'], ['태']],
+    ['Kyok / Kyeok / Gyeok / 격', ['kyok', 'kyeok', 'gyeok'], ['격']],
   ])('%s', (_label, spellings, hangul) => {
     const keys = new Set([...spellings.map((s) => koreanKeyOfSpelling(s)), ...hangul.map(koreanKeyOfHangul)]);
     expect(keys.size).toBe(1);
@@ -95,6 +96,8 @@ describe('DPRK names match their listed romanised forms', () => {
     ['Gwang for Kwang', 'Hyon Gwang Il', 'HYON, Kwang Il'],
     ['McCune–Reischauer apostrophes', "Kim Myo'ng-ch'o'l", 'KIM, Myong Chol'],
     ['DPRK Thae for Tae', 'Ri Tae Chol', 'RI, Thae Chol'],
+    ['Gyeok for Kyok', 'Gim Gyeok-sik', 'KIM, Kyok Sik'],
+    ['Hangul 격', '김격식', 'KIM, Kyok Sik'],
   ])('%s: %s = %s', (_label, query, listed) => {
     const result = compareNames(person(query), person(listed));
     expect(result.score, JSON.stringify(result.explanation.tokens)).toBeGreaterThanOrEqual(DEFAULT_MATCH_THRESHOLD);

@@ -534,7 +534,7 @@ export function searchIndex(index: MatchIndex, query: MatchQuery, options: Match
   const bestByEntry = new Map<number, EntryBest>();
   for (const nameId of candidates) {
     const name = index.names[nameId]!;
-    const alignment = alignNames(normalised, name.normalised);
+    const alignment = alignNames(normalised, name.normalised, { listedSide: true });
     const weakPenalty = name.strength === 'weak' ? DISCRIMINATOR_WEIGHTS.weakAlias : 0;
     if (alignment.tokenScore + weakPenalty + headroom < threshold) continue;
     const evidence = nameEvidence(normalised, name.normalised, resolved, alignment);

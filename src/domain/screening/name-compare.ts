@@ -16,6 +16,7 @@ import {
   type MatchOptions,
   type ResolvedMatchOptions,
 } from './match-options.js';
+import { NAME_FREQUENCY_MIN_PARTIES, NAME_WORD_FREQUENCY } from './name-frequency.table.js';
 import { normaliseName, type NameToken, type NormalisedName } from './name-normalise.js';
 import { boundedSimilarity, editBudget, maskedSimilarity } from './text-similarity.js';
 
@@ -92,6 +93,12 @@ export interface Alignment {
    */
   singleWord: boolean;
   korean: boolean;
+  /**
+   * Index of the listed name's rarest word when it found no counterpart although the query
+   * matched only far commoner words of it (with AlignOptions.listedSide): counted as a
+   * conflicting word rather than an omitted one.
+   */
+  missingRarest?: number;
 }
 
 interface TokenSimilarity {
@@ -316,7 +323,16 @@ function mergeAgainst(ctx: AlignContext, runIsQuery: boolean): void {
   }
 }
 
-export function alignNames(query: NormalisedName, listed: NormalisedName): Alignment {
+export interface AlignOptions {
+  /**
+   * The second name is a listed name, the claim a search result makes: its rarest word must be
+   * accounted for (see `missingRarest`). A bare pair comparison has no listed side and leaves
+   * this off, so that it stays symmetric.
+   */
+  listedSide?: boolean;
+}
+
+export function alignNames(query: NormalisedName, listed: NormalisedName, options: AlignOptions = {}): Alignment {
   const q = query.tokens;
   const l = listed.tokens;
   const korean = query.korean && listed.korean;
@@ -408,8 +424,23 @@ export function alignNames(query: NormalisedName, listed: NormalisedName): Align
   // a syllable either side lacks makes it another name ("Choi Yu-jin" is not "Yu Jin", nor
   // "Jang Ye-jin" "Zhang Jian"). It is enough that one of the two names is Korean.
   const koreanShape = query.korean || listed.korean;
-  const substituted = koreanShape ? Math.max(unitsQ, unitsL) : Math.min(unitsQ, unitsL);
-  const extra = koreanShape ? 0 : Math.abs(restQ - restL);
+  let substituted = koreanShape ? Math.max(unitsQ, unitsL) : Math.min(unitsQ, unitsL);
+  let extra = koreanShape ? 0 : Math.abs(restQ - restL);
+  // A word the query omits is usually a middle name or patronymic, which dilutes a little. But
+  // when the listed words left over include the listed name's rarest one, and the names agree
+  // only on far commoner words ("Maria Garcia" in "GAXIOLA GARCIA, Maria Elena", "Olga Ivanova"
+  // in "KULYGINA, Olga Ivanovna"), the shared words are the part many people have in common and
+  // the missing word is what identifies the listed person: it counts as a conflict. (Korean
+  // names already count every missing syllable as one.)
+  let missingRarest: number | undefined;
+  if (options.listedSide && !koreanShape && unitsL > unitsQ) {
+    missingRarest = rarestUnexplained(l, usedL);
+    if (missingRarest !== undefined) {
+      // The listed name's excess over the query's leftovers is what was an omission.
+      substituted += Math.min(1, unitsL - unitsQ);
+      extra = Math.max(0, extra - l[missingRarest]!.weight);
+    }
+  }
   const tokenScore =
     matched > 0
       ? (matched / (matched + ALIGNMENT_WEIGHTS.partial * partial + ALIGNMENT_WEIGHTS.extra * extra)) *
@@ -426,7 +457,40 @@ export function alignNames(query: NormalisedName, listed: NormalisedName): Align
     genericOnly: distinctivePairs === 0 && !everythingMatched,
     singleWord: distinctivePairs === 1 && leftoverDistinctive,
     korean,
+    ...(missingRarest !== undefined ? { missingRarest } : {}),
   };
+}
+
+/** Listed parties using each common name word (name-frequency.table.ts). */
+const PARTIES_USING = new Map<string, number>();
+for (const [parties, words] of NAME_WORD_FREQUENCY) for (const word of words.split(' ')) PARTIES_USING.set(word, parties);
+
+/**
+ * The unmatched word of one name that is used by at most half as many listed parties as its
+ * rarest matched word (the rarest such), if there is one. Words the frequency table leaves out
+ * are used by fewer than NAME_FREQUENCY_MIN_PARTIES parties: counted as that many when
+ * missing and as one when matched, so two rare words ("Zarkari" and "Mohammadhasni"), each of
+ * which identifies the person, never trigger this. Undefined when no word matched: the
+ * generic-only cap speaks for that case.
+ */
+function rarestUnexplained(tokens: readonly NameToken[], used: readonly boolean[]): number | undefined {
+  let matched = Number.POSITIVE_INFINITY;
+  let missing = Number.POSITIVE_INFINITY;
+  let missingAt: number | undefined;
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i]!;
+    // Words only: generic organisation words stay out (a place qualifier rare in the lists,
+    // "Rosneft Nordic", usually names a subsidiary, which screening should still see), and so
+    // do numbers ("Victory 3").
+    if (t.kind !== 'word') continue;
+    const parties = PARTIES_USING.get(t.text);
+    if (used[i]) matched = Math.min(matched, parties ?? 1);
+    else if ((parties ?? NAME_FREQUENCY_MIN_PARTIES - 1) < missing) {
+      missing = parties ?? NAME_FREQUENCY_MIN_PARTIES - 1;
+      missingAt = i;
+    }
+  }
+  return matched < Number.POSITIVE_INFINITY && 2 * missing <= matched ? missingAt : undefined;
 }
 
 /** Best first: higher similarity, then more tokens covered, heavier, earlier (deterministic). */
@@ -503,7 +567,7 @@ export function nameEvidence(
       effect: tokensDelta > 0 ? '+' : '=',
       value: round4(alignment.tokenScore),
       delta: tokensDelta,
-      detail: `token alignment score ${round4(alignment.tokenScore)}`,
+      detail: `token alignment score ${round4(alignment.tokenScore)}${missingRarestNote(listed, alignment)}`,
     },
     {
       component: 'fuse',
@@ -539,6 +603,12 @@ export function nameEvidence(
     nameScore = SINGLE_WORD_CAP;
   }
   return { alignment, fuse, nameScore, components };
+}
+
+function missingRarestNote(listed: NormalisedName, alignment: Alignment): string {
+  if (alignment.missingRarest === undefined) return '';
+  const word = listed.tokens[alignment.missingRarest]!.original;
+  return `; "${word}", the listed name's rarest word, has no counterpart while only far commoner words agree: counted as a conflicting word`;
 }
 
 export function describeTokens(query: NormalisedName, listed: NormalisedName, alignment: Alignment): {
