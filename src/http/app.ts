@@ -59,6 +59,22 @@ export const API_VERSION = '0.1.0';
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
 /** Builds the whole application. Tests and production use this same function. */
+/**
+ * Multipart routes read their parts themselves (no body schema to validate), so the document
+ * would show no request body; describe it for clients: one or more files, one per part.
+ */
+const documentMultipartUploads: typeof jsonSchemaTransform = (input) => {
+  const transformed = jsonSchemaTransform(input);
+  const consumes = (input.schema as { consumes?: readonly string[] } | undefined)?.consumes;
+  if (!consumes?.includes('multipart/form-data') || (transformed.schema as { body?: unknown }).body !== undefined) return transformed;
+  const body = {
+    type: 'object',
+    description: 'One part per list file; the part\'s file name says which file it is (sdn.csv, alt.csv, ...)',
+    properties: { files: { type: 'array', items: { type: 'string', format: 'binary' } } },
+  };
+  return { ...transformed, schema: { ...transformed.schema, body } };
+};
+
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const logger = pino(loggerOptions(deps.logLevel ?? 'info'), deps.logStream ?? pino.destination(1));
   const app = Fastify({
@@ -121,7 +137,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       },
       components: { securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', description: 'API key' } } },
     },
-    transform: jsonSchemaTransform,
+    transform: documentMultipartUploads,
     transformObject: jsonSchemaTransformObject,
   });
   await app.register(fastifySwaggerUi, { routePrefix: '/docs', staticCSP: DOCS_CSP });

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import type { Database } from '../../db/client.js';
 import { migrationsAreCurrent } from '../../db/migrate.js';
 import { sendProblem, problemFor } from '../plugins/errors.plugin.js';
+import { problemSchema } from '../schemas/common.schemas.js';
 
 export function healthRoutes(database: Database) {
   return async (app: FastifyInstance) => {
@@ -20,7 +21,7 @@ export function healthRoutes(database: Database) {
           operationId: 'getReadiness',
           tags: ['health'],
           summary: 'Readiness: database reachable and migrations applied',
-          response: { 200: z.object({ status: z.literal('ready'), database: z.enum(['postgres', 'pglite']) }) },
+          response: { 200: z.object({ status: z.literal('ready'), database: z.enum(['postgres', 'pglite']) }), 503: problemSchema.describe('Database unreachable or migrations not applied') },
         },
       },
       async (request, reply) => {

@@ -19,6 +19,8 @@ export const problemSchema = z
 export const authErrorResponses = {
   401: problemSchema.describe('Missing or invalid API key'),
   403: problemSchema.describe('The key lacks the required role'),
+  429: problemSchema.describe('Rate limit of the API key reached; retry after `Retry-After` seconds'),
+  503: problemSchema.describe('Database unreachable, instance shutting down or request deadline passed; retry after `Retry-After` seconds'),
 } as const;
 
 export const uuidParam = z.object({ id: z.uuid().describe('Resource id (UUIDv7)') });
