@@ -67,6 +67,10 @@ export const configSchema = z.object({
     .max(3600)
     .default(25)
     .describe('On SIGTERM, how long in-flight requests may take to finish before the process exits anyway'),
+  WEBHOOK_ALLOW_PRIVATE_NETWORKS: z
+    .enum(['true', 'false'])
+    .default('false')
+    .describe('Let webhooks target private, loopback and link-local addresses (an HR system on the internal network); off, only public addresses'),
   MONITORING_WORKER: z
     .enum(['on', 'off'])
     .default('on')

@@ -18,6 +18,7 @@ async function main() {
     retentionCheckMs: config.RETENTION_CHECK_MINUTES * 60_000,
     rateLimitPerMinute: config.RATE_LIMIT_PER_MINUTE,
     requestTimeoutMs: config.REQUEST_TIMEOUT_MS,
+    webhooks: { allowPrivateNetworks: config.WEBHOOK_ALLOW_PRIVATE_NETWORKS === 'true' },
     monitoring: config.MONITORING_WORKER === 'off' ? false : { batchSize: config.MONITORING_BATCH_SIZE, leaseMs: config.MONITORING_LEASE_SECONDS * 1000 },
     ...(config.PERSONAL_DATA_KEY ? { personalDataKey: config.PERSONAL_DATA_KEY } : {}),
   });

@@ -167,7 +167,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   // Sends the webhook deliveries that case changes queue in their own transactions.
   const dispatcher = createWebhookDispatcher({ ...deps.webhooks, db: deps.database.db, log: app.log });
   await app.register(caseRoutes({ db: deps.database.db, now, onWebhooksQueued: () => dispatcher.kick() }));
-  await app.register(webhookRoutes({ db: deps.database.db, now }));
+  await app.register(webhookRoutes({ db: deps.database.db, now, allowPrivateNetworks: deps.webhooks?.allowPrivateNetworks ?? false }));
   await app.register(consoleRoutes());
   app.addHook('onReady', async () => dispatcher.start());
   app.addHook('onClose', async () => dispatcher.stop());

@@ -16,6 +16,7 @@ import {
   type WebhookRow,
 } from '../db/repositories/webhooks.repository.js';
 import { AppError, notFound } from '../errors.js';
+import { refusedAtDelivery, refusedAtRegistration, type ResolveHost } from './webhook-targets.js';
 
 export const WEBHOOK_EVENTS = ['case.opened', 'case.disposed'] as const;
 export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];
@@ -66,8 +67,11 @@ function toDeliveryView(row: DeliveryRow): DeliveryView {
   };
 }
 
-/** Only plain http(s) URLs without credentials: the secret signs the body, not the URL. */
-export function checkWebhookUrl(raw: string): string {
+/**
+ * Only plain http(s) URLs without credentials (the secret signs the body, not the URL) and, unless
+ * private networks are allowed, not a private address or local name (webhook-targets.ts).
+ */
+export function checkWebhookUrl(raw: string, options: { allowPrivateNetworks?: boolean } = {}): string {
   let url: URL;
   try {
     url = new URL(raw);
@@ -80,11 +84,20 @@ export function checkWebhookUrl(raw: string): string {
   if (url.username || url.password) {
     throw new AppError('validation_failed', 'The webhook URL must not carry credentials', [{ field: '/url', message: 'remove the user name and password' }]);
   }
+  const refused = options.allowPrivateNetworks ? undefined : refusedAtRegistration(url);
+  if (refused) {
+    throw new AppError('validation_failed', 'The webhook URL must point to a public address', [
+      { field: '/url', message: `${refused} (set WEBHOOK_ALLOW_PRIVATE_NETWORKS=true to allow internal targets)` },
+    ]);
+  }
   return url.toString();
 }
 
-export async function createWebhook(db: Db, input: { tenantId: string; url: string; events: WebhookEvent[]; now: Date }): Promise<WebhookView & { secret: string }> {
-  const url = checkWebhookUrl(input.url);
+export async function createWebhook(
+  db: Db,
+  input: { tenantId: string; url: string; events: WebhookEvent[]; now: Date; allowPrivateNetworks?: boolean },
+): Promise<WebhookView & { secret: string }> {
+  const url = checkWebhookUrl(input.url, { allowPrivateNetworks: input.allowPrivateNetworks ?? false });
   // Shown once; stored because signing needs it (a hash could not sign).
   const secret = `whsec_${randomBytes(32).toString('base64url')}`;
   const row = await insertWebhook(db, { id: uuidv7(), tenantId: input.tenantId, url, secret, events: [...new Set(input.events)], createdAt: input.now.toISOString() });
@@ -165,6 +178,10 @@ export interface WebhookDispatcherOptions {
   pollMs?: number;
   batchSize?: number;
   fetch?: typeof fetch;
+  /** Send to private and loopback addresses too (default: public addresses only; webhook-targets.ts). */
+  allowPrivateNetworks?: boolean;
+  /** How host names are resolved for that check (tests). */
+  resolveHost?: ResolveHost;
   /** Wall clock for signature timestamps and the attempt log. */
   clock?: () => Date;
 }
@@ -201,8 +218,12 @@ export function createWebhookDispatcher(options: WebhookDispatcherOptions): Webh
     const started = performance.now();
     let attempt: AttemptRecord;
     let delivered = false;
+    // Checked before every delivery: a name may resolve elsewhere than when it was registered.
+    const refused = claimed.disabled || options.allowPrivateNetworks ? undefined : await refusedAtDelivery(claimed.url, options.resolveHost).catch((error: unknown) => `cannot resolve the host: ${(error as Error).message}`);
     if (claimed.disabled) {
       attempt = { at: at.toISOString(), error: 'webhook disabled', ms: 0 };
+    } else if (refused) {
+      attempt = { at: at.toISOString(), error: `not sent: ${refused}`, ms: Math.round(performance.now() - started) };
     } else {
       const body = JSON.stringify(delivery.payload);
       try {

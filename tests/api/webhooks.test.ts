@@ -196,7 +196,7 @@ describe('several dispatchers on one database', () => {
       const hook = await admin().post('/v1/webhooks', { url: counting.url, events: ['case.opened'] });
       const [row] = await queryRows<{ tenant_id: string }>(t.database, sql`select tenant_id from webhooks where id = ${hook.body.id}`);
       const tenantId = row!.tenant_id;
-      const workers = [1, 2, 3].map(() => createWebhookDispatcher({ db: t.database.db, pollMs: 5, backoffBaseMs: BACKOFF_MS, batchSize: 3 }));
+      const workers = [1, 2, 3].map(() => createWebhookDispatcher({ db: t.database.db, pollMs: 5, backoffBaseMs: BACKOFF_MS, batchSize: 3, allowPrivateNetworks: true }));
       await t.database.db.transaction(async (tx) => {
         for (let index = 0; index < 30; index += 1) {
           await enqueueWebhookEvent(tx, { tenantId, event: 'case.opened', data: { index }, now: new Date().toISOString() });

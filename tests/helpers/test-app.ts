@@ -64,7 +64,9 @@ export async function createTestApp(
   };
   await options.beforeBuild?.(database);
   const { stream, logs } = captureLogs();
-  const app = await buildApp({ now: () => FIXED_NOW, ...options.appDeps, database, logStream: stream });
+  // Tests deliver webhooks to receivers on 127.0.0.1; webhook-targets.test.ts covers the default (public only).
+  const webhooks = { allowPrivateNetworks: true, ...options.appDeps?.webhooks };
+  const app = await buildApp({ now: () => FIXED_NOW, ...options.appDeps, webhooks, database, logStream: stream });
   await app.ready();
   return {
     app,

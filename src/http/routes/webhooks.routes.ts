@@ -8,7 +8,7 @@ import { createdWebhookSchema, deliveryPageQuery, deliveryPageSchema, webhookBod
 
 const security = [{ bearerAuth: [] }];
 
-export function webhookRoutes(deps: { db: Db; now: () => Date }) {
+export function webhookRoutes(deps: { db: Db; now: () => Date; allowPrivateNetworks: boolean }) {
   return async (app: FastifyInstance) => {
     const routes = app.withTypeProvider<ZodTypeProvider>();
 
@@ -21,14 +21,20 @@ export function webhookRoutes(deps: { db: Db; now: () => Date }) {
           tags: ['webhooks'],
           summary: 'Subscribe a URL to case events; the signing secret is returned only in this response',
           description:
-            'Events: case.opened (a review or block decision opened a case) and case.disposed (a case was closed). Deliveries are retried with exponential backoff; GET /v1/webhooks/{id}/deliveries lists each attempt.',
+            'Events: case.opened (a review or block decision opened a case) and case.disposed (a case was closed). Deliveries are retried with exponential backoff; GET /v1/webhooks/{id}/deliveries lists each attempt. The URL must reach a public address (no loopback, private, link-local or local host names; checked here and again at every delivery) unless the deployment sets WEBHOOK_ALLOW_PRIVATE_NETWORKS=true.',
           security,
           body: webhookBody,
           response: { 201: createdWebhookSchema, 400: problemSchema, ...authErrorResponses },
         },
       },
       async (request, reply) => {
-        const created = await createWebhook(deps.db, { tenantId: principalOf(request).tenantId, url: request.body.url, events: request.body.events, now: deps.now() });
+        const created = await createWebhook(deps.db, {
+          tenantId: principalOf(request).tenantId,
+          url: request.body.url,
+          events: request.body.events,
+          now: deps.now(),
+          allowPrivateNetworks: deps.allowPrivateNetworks,
+        });
         return reply.code(201).header('location', `/v1/webhooks/${created.id}`).send(created);
       },
     );
