@@ -18,7 +18,7 @@
  * that rolled back, moved it first, a batch fails with serialization_failure having written
  * nothing and a transaction's append falls back to locking the head. The chain never forks.
  */
-import { E_TIMEOUT, Mutex, withTimeout, type MutexInterface } from 'async-mutex';
+import { E_ALREADY_LOCKED, Mutex, tryAcquire, type MutexInterface } from 'async-mutex';
 import { eq, sql } from 'drizzle-orm';
 import type { ChainHead } from '../domain/audit/chain-record.js';
 import type { LinkKey } from '../domain/rules/subject-lookups.js';
@@ -82,18 +82,24 @@ function chainOf(tenantId: string): TenantChain {
 const MAX_BATCH = 100;
 
 /**
- * How long a transaction's append waits for the gate before locking the head in PostgreSQL
- * instead. Bounded, because the batch holding the gate may itself be waiting in PostgreSQL for
- * a subject row that transaction holds; PostgreSQL can see and break a cycle of row locks, not
- * one through this process's gate.
+ * A transaction's append takes the gate only if it is free, and otherwise locks the head in
+ * PostgreSQL. It must not wait for the gate: it holds a database connection (and row locks) while
+ * it waits, and the batch holding the gate may need a connection from the same pool, or a row
+ * that transaction holds, to finish: a cycle PostgreSQL cannot see because half of it is here.
  */
-const GATE_WAIT_MS = 50;
 
 async function readHead(db: DbOrTx, tenantId: string, lock: boolean): Promise<KnownHead> {
-  await db.insert(auditChainHeads).values({ tenantId, sequence: 0, hash: GENESIS_HASH }).onConflictDoNothing();
-  const query = db.select().from(auditChainHeads).where(eq(auditChainHeads.tenantId, tenantId));
-  const [head] = await (lock ? query.for('update') : query);
-  if (!head) throw new Error('chain head missing after upsert');
+  const select = () => {
+    const query = db.select().from(auditChainHeads).where(eq(auditChainHeads.tenantId, tenantId));
+    return lock ? query.for('update') : query;
+  };
+  let [head] = await select();
+  if (!head) {
+    // The tenant's first decision: create the head (concurrent first decisions agree on one row).
+    await db.insert(auditChainHeads).values({ tenantId, sequence: 0, hash: GENESIS_HASH }).onConflictDoNothing();
+    [head] = await select();
+  }
+  if (!head) throw new Error('chain head missing after insert');
   return { sequence: head.sequence, hash: head.hash, lastCreatedAt: head.lastCreatedAt ? new Date(head.lastCreatedAt).toISOString() : undefined };
 }
 
@@ -149,9 +155,9 @@ export async function appendDecision(tx: DbOrTx, decision: UnchainedDecision, se
   if (!options.lockHead) {
     let release: MutexInterface.Releaser | undefined;
     try {
-      release = await withTimeout(chain.gate, GATE_WAIT_MS).acquire();
+      release = await tryAcquire(chain.gate).acquire();
     } catch (error) {
-      if (error !== E_TIMEOUT) throw error;
+      if (error !== E_ALREADY_LOCKED) throw error;
     }
     if (release) {
       try {
@@ -167,7 +173,7 @@ export async function appendDecision(tx: DbOrTx, decision: UnchainedDecision, se
       }
     }
   }
-  // The head moved (another replica, a rolled-back transaction), or the gate is busy: lock it.
+  // The gate is busy, or the head moved (another replica, a rolled-back transaction): lock it.
   const head = await readHead(tx, decision.tenantId, true);
   const row = sealAfter(decision, head, seal);
   if (!(await insertIfHeadIs(tx, row, head))) throw new Error('chain head moved while locked');
@@ -268,10 +274,12 @@ function takeBatch(queue: QueuedScreening[]): QueuedScreening[] {
   return batch;
 }
 
-async function writeBatch(chain: TenantChain, tenantId: string, batch: readonly QueuedScreening[]): Promise<void> {
+async function writeBatch(chain: TenantChain, tenantId: string, batch: readonly QueuedScreening[], retried = false): Promise<void> {
   const db = batch[0]!.db;
   try {
-    const expected = chain.known ?? (await readHead(db, tenantId, false));
+    // Retrying, read the head with FOR UPDATE: that waits for a transaction appending right now
+    // to commit, so the batch seals after it (the lock ends with this one statement).
+    const expected = retried ? await readHead(db, tenantId, true) : (chain.known ?? (await readHead(db, tenantId, false)));
     let head = expected;
     const rows = batch.map((item) => {
       const row = sealAfter(item.decision, head, item.seal);
@@ -289,9 +297,12 @@ async function writeBatch(chain: TenantChain, tenantId: string, batch: readonly 
     batch.forEach((item, index) => item.resolve({ ...rows[index]!, subjectId: subjectIds.get(rows[index]!.id) ?? null }));
   } catch (error) {
     chain.known = undefined;
+    // A transaction appended between sealing and the statement (it does not wait for the gate):
+    // seal the batch again against the head as it is now, once.
+    if (!retried && isTransientConflict(error)) return writeBatch(chain, tenantId, batch, true);
     if (batch.length > 1 && !isTransientConflict(error)) {
       // One screening's own fault (an Idempotency-Key used before): the others must not share it.
-      for (const item of batch) await writeBatch(chain, tenantId, [item]);
+      for (const item of batch) await writeBatch(chain, tenantId, [item], retried);
       return;
     }
     for (const item of batch) item.reject(error);
