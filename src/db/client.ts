@@ -86,3 +86,15 @@ export async function queryRows<Row>(database: Pick<Database, 'db'> | { db: DbOr
   const result = (await database.db.execute(query)) as unknown as { rows: Row[] };
   return result.rows;
 }
+
+/**
+ * A statement whose text never changes, run by name: node-postgres prepares it once per
+ * connection, so PostgreSQL parses it once and may keep a generic plan. For the few statements
+ * every screening runs. PGlite (one connection, in process) runs it as a plain query. Not for
+ * use inside a transaction: it runs on the pool.
+ */
+export async function queryPrepared<Row>(db: Db, name: string, text: string, values: unknown[]): Promise<Row[]> {
+  const client = (db as unknown as { $client: pg.Pool | PGlite }).$client;
+  if (client instanceof pg.Pool) return (await client.query<Row & pg.QueryResultRow>({ name, text, values })).rows;
+  return (await client.query<Row>(text, values)).rows;
+}

@@ -22,7 +22,7 @@ import { E_ALREADY_LOCKED, Mutex, tryAcquire, type MutexInterface } from 'async-
 import { eq, sql } from 'drizzle-orm';
 import type { ChainHead } from '../domain/audit/chain-record.js';
 import type { LinkKey } from '../domain/rules/subject-lookups.js';
-import type { Db, DbOrTx } from './client.js';
+import { queryPrepared, type Db, type DbOrTx } from './client.js';
 import { isTransientConflict } from './errors.js';
 import { GENESIS_HASH, type ChainSeal, type DecisionRow, type UnchainedDecision } from './repositories/decisions.repository.js';
 import { auditChainHeads } from './schema/index.js';
@@ -182,13 +182,52 @@ export async function appendDecision(tx: DbOrTx, decision: UnchainedDecision, se
 }
 
 /**
+ * The batch statement (fixed text, prepared once per connection). $1 the screenings as a JSON
+ * array, $2 tenant, $3-$5 the last decision's sequence, hash and time (the new head), $6-$7 the
+ * head the batch was sealed against, $8 how many screenings.
+ */
+const APPEND_SCREENINGS = `
+  with item as (
+    select * from json_to_recordset($1::json) as i(
+      n int, decision_id uuid, subject_new_id uuid, external_ref text, monitored boolean, name_key text, links json,
+      outcome text, score int, hits jsonb, ruleset_id uuid, ruleset_version int, list_versions jsonb, input jsonb,
+      input_digest text, idempotency_key text, sequence bigint, prev_hash text, hash text, created_at timestamptz)
+  ), subject as (
+    insert into subjects (id, tenant_id, external_ref, monitored, last_decision_id, created_at, updated_at)
+    select subject_new_id, $2::uuid, external_ref, monitored, decision_id, created_at, created_at from item order by n
+    on conflict (tenant_id, external_ref) do update
+      set updated_at = excluded.updated_at, last_decision_id = excluded.last_decision_id, monitored = subjects.monitored or excluded.monitored
+    returning id, last_decision_id
+  ), moved as (
+    update audit_chain_heads set sequence = $3::bigint, hash = $4::text, last_created_at = $5::timestamptz
+    where tenant_id = $2::uuid and sequence = $6::bigint and hash = $7::text
+      and (select count(*) from subject) = $8::int
+    returning tenant_id
+  ), placed as (
+    select item.*, subject.id as subject_id from item join subject on subject.last_decision_id = item.decision_id, moved
+  ), keys as (
+    insert into subject_link_keys (tenant_id, subject_id, decision_id, kind, key, field, display, name_key, created_at)
+    select $2::uuid, p.subject_id, p.decision_id, k.kind, k.key, k.field, k.display, p.name_key, p.created_at
+    from placed p, json_to_recordset(p.links) as k(kind text, key text, field text, display text)
+  ), decision as (
+    insert into decisions (id, tenant_id, external_ref, outcome, score, hits, ruleset_id, ruleset_version, list_versions,
+      input, input_digest, idempotency_key, subject_id, sequence, prev_hash, hash, created_at)
+    select decision_id, $2::uuid, external_ref, outcome, score, hits, ruleset_id, ruleset_version, list_versions,
+      input, input_digest, idempotency_key, subject_id, sequence, prev_hash, hash, created_at
+    from placed order by n
+    returning id, subject_id
+  )
+  select redflag_require_chain_head((select count(*) from decision) = $8::int) as ok,
+    (select json_agg(json_build_object('id', id, 'subjectId', subject_id)) from decision) as placed`;
+
+/**
  * Writes a batch of screenings in one statement, without a transaction around it (a statement
  * is atomic): every subject upserted first (the order a screening's transaction locks them in),
  * then the head moved past all their decisions, then their link keys and decisions. If the head
  * was not `expected`, redflag_require_chain_head (migration 0008) fails the statement and nothing
  * is written. Returns each decision's subject id.
  */
-async function insertScreenings(db: DbOrTx, tenantId: string, rows: readonly DecisionRow[], subjects: readonly SubjectWrite[], expected: KnownHead): Promise<Map<string, string>> {
+async function insertScreenings(db: Db, tenantId: string, rows: readonly DecisionRow[], subjects: readonly SubjectWrite[], expected: KnownHead): Promise<Map<string, string>> {
   const last = rows[rows.length - 1]!;
   const items = rows.map((row, index) => {
     const subject = subjects[index]!;
@@ -215,42 +254,17 @@ async function insertScreenings(db: DbOrTx, tenantId: string, rows: readonly Dec
       created_at: row.createdAt,
     };
   });
-  const result = (await db.execute(sql`
-    with item as (
-      select * from json_to_recordset(${JSON.stringify(items)}::json) as i(
-        n int, decision_id uuid, subject_new_id uuid, external_ref text, monitored boolean, name_key text, links json,
-        outcome text, score int, hits jsonb, ruleset_id uuid, ruleset_version int, list_versions jsonb, input jsonb,
-        input_digest text, idempotency_key text, sequence bigint, prev_hash text, hash text, created_at timestamptz)
-    ), subject as (
-      insert into subjects (id, tenant_id, external_ref, monitored, last_decision_id, created_at, updated_at)
-      select subject_new_id, ${tenantId}, external_ref, monitored, decision_id, created_at, created_at from item order by n
-      on conflict (tenant_id, external_ref) do update
-        set updated_at = excluded.updated_at, last_decision_id = excluded.last_decision_id, monitored = subjects.monitored or excluded.monitored
-      returning id, last_decision_id
-    ), moved as (
-      update audit_chain_heads set sequence = ${last.sequence}, hash = ${last.hash}, last_created_at = ${last.createdAt}
-      where tenant_id = ${tenantId} and sequence = ${expected.sequence} and hash = ${expected.hash}
-        and (select count(*) from subject) = ${rows.length}
-      returning tenant_id
-    ), placed as (
-      select item.*, subject.id as subject_id from item join subject on subject.last_decision_id = item.decision_id, moved
-    ), keys as (
-      insert into subject_link_keys (tenant_id, subject_id, decision_id, kind, key, field, display, name_key, created_at)
-      select ${tenantId}, p.subject_id, p.decision_id, k.kind, k.key, k.field, k.display, p.name_key, p.created_at
-      from placed p, json_to_recordset(p.links) as k(kind text, key text, field text, display text)
-    ), decision as (
-      insert into decisions (id, tenant_id, external_ref, outcome, score, hits, ruleset_id, ruleset_version, list_versions,
-        input, input_digest, idempotency_key, subject_id, sequence, prev_hash, hash, created_at)
-      select decision_id, ${tenantId}, external_ref, outcome, score, hits, ruleset_id, ruleset_version, list_versions,
-        input, input_digest, idempotency_key, subject_id, sequence, prev_hash, hash, created_at
-      from placed order by n
-      returning id, subject_id
-    )
-    select redflag_require_chain_head((select count(*) from decision) = ${rows.length}) as ok,
-      (select json_agg(json_build_object('id', id, 'subjectId', subject_id)) from decision) as placed`)) as unknown as {
-    rows: { placed: string | { id: string; subjectId: string }[] }[];
-  };
-  const placed = result.rows[0]?.placed;
+  const rowsOut = await queryPrepared<{ placed: string | { id: string; subjectId: string }[] }>(db, 'append_screenings', APPEND_SCREENINGS, [
+    JSON.stringify(items),
+    tenantId,
+    last.sequence,
+    last.hash,
+    last.createdAt,
+    expected.sequence,
+    expected.hash,
+    rows.length,
+  ]);
+  const placed = rowsOut[0]?.placed;
   const list = typeof placed === 'string' ? (JSON.parse(placed) as { id: string; subjectId: string }[]) : (placed ?? []);
   return new Map(list.map((entry) => [entry.id, entry.subjectId]));
 }

@@ -1,7 +1,7 @@
 import { eq, sql } from 'drizzle-orm';
 import type { IdentifierMatch, LinkedSubject } from '../../domain/rules/evaluation-context.js';
 import type { IdentifierLookup, LinkKey, LinkKind } from '../../domain/rules/subject-lookups.js';
-import type { DbOrTx } from '../client.js';
+import { queryPrepared, type Db, type DbOrTx } from '../client.js';
 import { serviceSecrets, subjectLinkKeys } from '../schema/index.js';
 
 /** Other subjects returned per screening at most: enough to show a farm, bounded for speed. */
@@ -31,55 +31,36 @@ export interface LookupAnswers {
   previousLinkKeys?: LinkKey[];
 }
 
-const EMPTY = sql`'[]'::json`;
-
-/** The subject's row as a one-row relation `me(id, last_decision_id)`, possibly empty. */
-function subjectRelation(tenantId: string, subject: LookupSubject | undefined) {
-  if (subject === undefined) return sql`select null::uuid as id, null::uuid as last_decision_id where false`;
-  if ('externalRef' in subject) return sql`select id, last_decision_id from subjects where tenant_id = ${tenantId} and external_ref = ${subject.externalRef}`;
-  return sql`select ${subject.id ?? null}::uuid as id, ${subject.previousDecisionId ?? null}::uuid as last_decision_id`;
-}
-
-/** List identifiers of the given versions equal to any of the lookups. */
-function identifierMatchesJson(query: LookupQuery) {
-  if (query.versionIds.length === 0 || query.identifiers.length === 0) return EMPTY;
-  const pairs = sql.join(
-    query.identifiers.map((lookup) => sql`(${lookup.kind}, ${lookup.normalized})`),
-    sql`, `,
-  );
-  const versions = sql.join(
-    query.versionIds.map((id) => sql`${id}::uuid`),
-    sql`, `,
-  );
-  return sql`(select coalesce(json_agg(m), '[]'::json) from (
-    select li.kind, li.normalized, e.id as "entryId", e.source, e.source_id as "sourceId", e.name, e.type, e.data
-    from list_identifiers li join list_entries e on e.id = li.entry_id
-    where li.list_version_id in (${versions}) and (li.kind, li.normalized) in (${pairs})) m)`;
-}
-
-/** Other subjects of the tenant holding any of the keys, one row per subject and key, at most MAX_LINKED. */
-function linkedSubjectsJson(query: LookupQuery) {
-  if (query.links.length === 0) return EMPTY;
-  const keys = sql.join(
-    [...new Set(query.links.map((link) => link.key))].map((key) => sql`${key}`),
-    sql`, `,
-  );
-  // Chain order, not time: decisions may share a millisecond.
-  const earlier =
-    query.beforeSequence === undefined
-      ? sql``
-      : sql`and exists (select 1 from decisions d where d.id = k.decision_id and d.tenant_id = ${query.tenantId} and d.sequence < ${query.beforeSequence})`;
-  return sql`(select coalesce(json_agg(l), '[]'::json) from (
-    select distinct on (k.subject_id, k.key) k.key, k.kind, k.subject_id as "subjectId", s.external_ref as "externalRef", k.name_key as "nameKey", k.created_at as "createdAt"
-    from subject_link_keys k join subjects s on s.id = k.subject_id
-    where k.tenant_id = ${query.tenantId} and k.key in (${keys}) and k.subject_id is distinct from (select id from me) ${earlier}
-    order by k.subject_id, k.key, k.created_at
-    limit ${MAX_LINKED}) l)`;
-}
-
-/** The keys recorded with the subject's previous screening; null when there was none. */
-const previousKeysJson = sql`(select case when (select last_decision_id from me) is null then null else coalesce(json_agg(p), '[]'::json) end from (
-    select kind, key, field, display from subject_link_keys where decision_id = (select last_decision_id from me)) p)`;
+/**
+ * One fixed text (arrays, not lists of parameters), so PostgreSQL can keep it prepared per
+ * connection: it is the one statement every screening runs, and planning it cost more than
+ * running it. Parameters: $1 tenant, $2 externalRef, $3 subject id, $4 previous decision id
+ * (the subject by $2 when $2 is set, else by $3/$4), $5 list version ids, $6/$7 identifier kinds
+ * and values, $8 link keys, $9 the chain position before which other applicants' keys count (a
+ * replay; null: all), $10 at most this many linked rows.
+ */
+const SCREENING_LOOKUPS = `
+  with me as (
+    select id, last_decision_id from subjects where $2::text is not null and tenant_id = $1::uuid and external_ref = $2::text
+    union all
+    select $3::uuid, $4::uuid where $2::text is null and ($3::uuid is not null or $4::uuid is not null)
+  )
+  select
+    (select coalesce(json_agg(m), '[]'::json) from (
+      select li.kind, li.normalized, e.id as "entryId", e.source, e.source_id as "sourceId", e.name, e.type, e.data
+      from list_identifiers li join list_entries e on e.id = li.entry_id
+      where li.list_version_id = any($5::uuid[])
+        and (li.kind, li.normalized) in (select * from unnest($6::text[], $7::text[]))) m) as identifiers,
+    (select coalesce(json_agg(l), '[]'::json) from (
+      select distinct on (k.subject_id, k.key) k.key, k.kind, k.subject_id as "subjectId", s.external_ref as "externalRef", k.name_key as "nameKey", k.created_at as "createdAt"
+      from subject_link_keys k join subjects s on s.id = k.subject_id
+      where k.tenant_id = $1::uuid and k.key = any($8::text[]) and k.subject_id is distinct from (select id from me)
+        -- Chain order, not time: decisions may share a millisecond.
+        and ($9::bigint is null or exists (select 1 from decisions d where d.id = k.decision_id and d.tenant_id = $1::uuid and d.sequence < $9::bigint))
+      order by k.subject_id, k.key, k.created_at
+      limit $10::int) l) as linked,
+    (select case when (select last_decision_id from me) is null then null else coalesce(json_agg(p), '[]'::json) end from (
+      select kind, key, field, display from subject_link_keys where decision_id = (select last_decision_id from me)) p) as previous`;
 
 interface StoredIdentifierMatch {
   kind: string;
@@ -109,13 +90,23 @@ const parsed = <T>(value: unknown): T => (typeof value === 'string' ? (JSON.pars
  * list identifiers equal to the subject's, other subjects sharing a link key (the laptop-farm
  * pattern, earliest first) and the keys of the subject's previous screening.
  */
-export async function findScreeningLookups(db: DbOrTx, query: LookupQuery): Promise<LookupAnswers> {
-  const result = (await db.execute(sql`
-    with me as (${subjectRelation(query.tenantId, query.subject)})
-    select ${identifierMatchesJson(query)} as identifiers, ${linkedSubjectsJson(query)} as linked, ${previousKeysJson} as previous`)) as unknown as {
-    rows: { identifiers: unknown; linked: unknown; previous: unknown }[];
-  };
-  const row = result.rows[0];
+export async function findScreeningLookups(db: Db, query: LookupQuery): Promise<LookupAnswers> {
+  const subject = query.subject;
+  const byRef = subject !== undefined && 'externalRef' in subject ? subject.externalRef : null;
+  const known = subject !== undefined && !('externalRef' in subject) ? subject : undefined;
+  const rows = await queryPrepared<{ identifiers: unknown; linked: unknown; previous: unknown }>(db, 'screening_lookups', SCREENING_LOOKUPS, [
+    query.tenantId,
+    byRef,
+    known?.id ?? null,
+    known?.previousDecisionId ?? null,
+    [...query.versionIds],
+    query.identifiers.map((lookup) => lookup.kind),
+    query.identifiers.map((lookup) => lookup.normalized),
+    [...new Set(query.links.map((link) => link.key))],
+    query.beforeSequence ?? null,
+    MAX_LINKED,
+  ]);
+  const row = rows[0];
   if (!row) throw new Error('lookup query returned no row');
   const identifierMatches = parsed<StoredIdentifierMatch[]>(row.identifiers).map((match): IdentifierMatch => {
     const identifier = match.data.identifiers.find((candidate) => candidate.kind === match.kind && candidate.normalized === match.normalized);
