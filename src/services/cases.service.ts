@@ -125,14 +125,24 @@ export async function applyFalsePositiveMemory(
  */
 export async function openOrJoinCase(
   tx: DbOrTx,
-  input: { tenantId: string; subjectId: string; decision: { id: string; outcome: string; score: number; externalRef: string | null }; now: string | Date },
+  input: {
+    tenantId: string;
+    subjectId: string;
+    /** Created by this transaction: it has no case yet, and no one else can see it to open one. */
+    newSubject?: boolean;
+    decision: { id: string; outcome: string; score: number; externalRef: string | null };
+    now: string | Date;
+  },
 ): Promise<DecisionCaseRef> {
   const { decision } = input;
   const now = typeof input.now === 'string' ? input.now : input.now.toISOString();
   if (!isCaseOutcome(decision.outcome)) return NO_CASE;
-  await lockSubject(tx, input.subjectId);
   const by = { label: 'screening', roles: [] };
-  const existing = await findActiveCaseOfSubject(tx, input.tenantId, input.subjectId);
+  let existing: Awaited<ReturnType<typeof findActiveCaseOfSubject>>;
+  if (!input.newSubject) {
+    await lockSubject(tx, input.subjectId);
+    existing = await findActiveCaseOfSubject(tx, input.tenantId, input.subjectId);
+  }
   if (existing) {
     const result = transition(stateOf(existing), { type: 'add_decision', decisionId: decision.id, outcome: decision.outcome, score: decision.score }, { actor: SYSTEM_ACTOR, now });
     if (!result.ok) throw new Error(`joining an active case was refused: ${result.detail}`);

@@ -198,7 +198,7 @@ export async function recordScreening(tx: DbOrTx, record: ScreeningRecord): Prom
     : await applyFalsePositiveMemory(tx, { tenantId: record.tenantId, subjectId: subject.id, evaluation: record.evaluation, thresholds: record.ruleset.thresholds });
   if (record.keep && !record.keep(screened)) return undefined;
   const draft = { ...draftOf(record, decisionId, screened), subjectId: subject.id };
-  const caseRef = await openOrJoinCase(tx, { tenantId: record.tenantId, subjectId: subject.id, decision: draft, now: record.createdAt });
+  const caseRef = await openOrJoinCase(tx, { tenantId: record.tenantId, subjectId: subject.id, newSubject: subject.created, decision: draft, now: record.createdAt });
   await insertLinkKeys(tx, { tenantId: record.tenantId, subjectId: subject.id, decisionId: draft.id, nameKey: nameKeyOf(record.name), keys: record.links, at: record.createdAt });
   if ('id' in record.subject) await setLastDecision(tx, subject.id, draft.id);
   // Last: from here to commit the tenant's chain head is locked (see appendDecision).
