@@ -87,14 +87,23 @@ export async function queryRows<Row>(database: Pick<Database, 'db'> | { db: DbOr
   return result.rows;
 }
 
+/** A statement written with `$1, $2 ...` placeholders, as drizzle SQL with those values bound. */
+function boundSql(text: string, values: readonly unknown[]): SQL {
+  const parts = text.split(/\$(\d+)/);
+  const chunks: SQL[] = [];
+  parts.forEach((part, index) => chunks.push(index % 2 === 0 ? sql.raw(part) : sql`${values[Number(part) - 1]}`));
+  return sql.join(chunks);
+}
+
 /**
- * A statement whose text never changes, run by name: node-postgres prepares it once per
- * connection, so PostgreSQL parses it once and may keep a generic plan. For the few statements
- * every screening runs. PGlite (one connection, in process) runs it as a plain query. Not for
- * use inside a transaction: it runs on the pool.
+ * A statement whose text never changes, run by name: on the pool, node-postgres prepares it once
+ * per connection, so PostgreSQL parses it once and may keep a generic plan. For the few
+ * statements every screening runs. PGlite (one connection, in process) runs it as a plain query,
+ * and so does a transaction (drizzle holds its connection).
  */
-export async function queryPrepared<Row>(db: Db, name: string, text: string, values: unknown[]): Promise<Row[]> {
-  const client = (db as unknown as { $client: pg.Pool | PGlite }).$client;
+export async function queryPrepared<Row>(db: DbOrTx, name: string, text: string, values: unknown[]): Promise<Row[]> {
+  const client = (db as { $client?: unknown }).$client;
   if (client instanceof pg.Pool) return (await client.query<Row & pg.QueryResultRow>({ name, text, values })).rows;
-  return (await client.query<Row>(text, values)).rows;
+  if (client instanceof PGlite) return (await client.query<Row>(text, values)).rows;
+  return queryRows<Row>({ db }, boundSql(text, values));
 }

@@ -227,7 +227,7 @@ const APPEND_SCREENINGS = `
  * was not `expected`, redflag_require_chain_head (migration 0008) fails the statement and nothing
  * is written. Returns each decision's subject id.
  */
-async function insertScreenings(db: Db, tenantId: string, rows: readonly DecisionRow[], subjects: readonly SubjectWrite[], expected: KnownHead): Promise<Map<string, string>> {
+async function insertScreenings(db: DbOrTx, tenantId: string, rows: readonly DecisionRow[], subjects: readonly SubjectWrite[], expected: KnownHead): Promise<Map<string, string>> {
   const last = rows[rows.length - 1]!;
   const items = rows.map((row, index) => {
     const subject = subjects[index]!;
@@ -288,35 +288,49 @@ function takeBatch(queue: QueuedScreening[]): QueuedScreening[] {
   return batch;
 }
 
-async function writeBatch(chain: TenantChain, tenantId: string, batch: readonly QueuedScreening[], retried = false): Promise<void> {
+/** Seals the batch's decisions one after another, after `head`. */
+function sealBatch(batch: readonly QueuedScreening[], after: KnownHead): { rows: DecisionRow[]; last: KnownHead } {
+  let head = after;
+  const rows = batch.map((item) => {
+    const row = sealAfter(item.decision, head, item.seal);
+    head = headOf(row);
+    return row;
+  });
+  return { rows, last: head };
+}
+
+function settle(batch: readonly QueuedScreening[], rows: readonly DecisionRow[], subjectIds: ReadonlyMap<string, string>) {
+  batch.forEach((item, index) => item.resolve({ ...rows[index]!, subjectId: subjectIds.get(rows[index]!.id) ?? null }));
+}
+
+async function writeBatch(chain: TenantChain, tenantId: string, batch: readonly QueuedScreening[]): Promise<void> {
   const db = batch[0]!.db;
   try {
-    // Retrying, read the head with FOR UPDATE: that waits for a transaction appending right now
-    // to commit, so the batch seals after it (the lock ends with this one statement).
-    const expected = retried ? await readHead(db, tenantId, true) : (chain.known ?? (await readHead(db, tenantId, false)));
-    let head = expected;
-    const rows = batch.map((item) => {
-      const row = sealAfter(item.decision, head, item.seal);
-      head = headOf(row);
-      return row;
-    });
-    const subjectIds = await insertScreenings(
-      db,
-      tenantId,
-      rows,
-      batch.map((item) => item.subject),
-      expected,
-    );
-    chain.known = head;
-    batch.forEach((item, index) => item.resolve({ ...rows[index]!, subjectId: subjectIds.get(rows[index]!.id) ?? null }));
+    try {
+      // One statement, no transaction: the common case, when no one else moved the head.
+      const expected = chain.known ?? (await readHead(db, tenantId, false));
+      const { rows, last } = sealBatch(batch, expected);
+      const subjectIds = await insertScreenings(db, tenantId, rows, batch.map((item) => item.subject), expected);
+      chain.known = last;
+      settle(batch, rows, subjectIds);
+    } catch (error) {
+      chain.known = undefined;
+      if (!isTransientConflict(error)) throw error;
+      // A transaction appended in between (it does not wait for the gate), or another replica:
+      // seal again holding the head, which cannot move until this commits.
+      const { rows, last, subjectIds } = await db.transaction(async (tx) => {
+        const head = await readHead(tx, tenantId, true);
+        const sealed = sealBatch(batch, head);
+        return { ...sealed, subjectIds: await insertScreenings(tx, tenantId, sealed.rows, batch.map((item) => item.subject), head) };
+      });
+      chain.known = last;
+      settle(batch, rows, subjectIds);
+    }
   } catch (error) {
     chain.known = undefined;
-    // A transaction appended between sealing and the statement (it does not wait for the gate):
-    // seal the batch again against the head as it is now, once.
-    if (!retried && isTransientConflict(error)) return writeBatch(chain, tenantId, batch, true);
     if (batch.length > 1 && !isTransientConflict(error)) {
       // One screening's own fault (an Idempotency-Key used before): the others must not share it.
-      for (const item of batch) await writeBatch(chain, tenantId, [item], retried);
+      for (const item of batch) await writeBatch(chain, tenantId, [item]);
       return;
     }
     for (const item of batch) item.reject(error);
