@@ -1,4 +1,4 @@
-import { eq, sql } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import type { IdentifierMatch, LinkedSubject } from '../../domain/rules/evaluation-context.js';
 import type { IdentifierLookup, LinkKey, LinkKind } from '../../domain/rules/subject-lookups.js';
 import { queryPrepared, type Db, type DbOrTx } from '../client.js';
