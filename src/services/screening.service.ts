@@ -210,10 +210,10 @@ export async function recordScreening(tx: DbOrTx, record: ScreeningRecord): Prom
 const WRITE_ATTEMPTS = 3;
 
 /**
- * A screening written in one statement fails, having written nothing, when another got to the
- * chain head first (serialization_failure); it is written again in a transaction, which waits
- * for the head instead. Deadlocks (40P01) are retried too: every write takes the subject's row
- * before the chain head, but a case also locks its own rows.
+ * A write PostgreSQL rolled back because of another one (deadlock_detected, serialization_failure)
+ * is made again, as a transaction. Two screenings of one applicant at the same time can deadlock:
+ * a batch that had to seal again holds the chain head and waits for the applicant's row, which a
+ * case-opening transaction holds while it waits for the head. Nothing was written by the loser.
  */
 async function withConflictRetries<T>(write: (inOneStatement: boolean) => Promise<T>): Promise<T> {
   for (let attempt = 1; ; attempt += 1) {
