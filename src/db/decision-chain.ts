@@ -5,18 +5,20 @@
  * The chain has one head row per tenant; a decision is sealed against the head (its hash covers
  * the previous one) and moves it. Two ways in:
  *
- * - `appendScreenings`: screenings that write only their subject, link keys and decision (most:
+ * - `appendScreening`: screenings that write only their subject, link keys and decision (most:
  *   no case, no list entry) are queued and written by one statement per batch, group-commit
  *   style. While one batch is being written the next one gathers, so under load many decisions
  *   share one statement, one head update and one commit.
  * - `appendDecision`: inside a transaction that wrote more (a case, a re-screen), last, so the
  *   head is locked only from here to commit.
  *
- * Both seal against the head this process last wrote (`known`), serialised per tenant by `gate`
- * so they seal in the order their statements reach PostgreSQL. Each statement moves the head only
- * if it is still the expected one (sequence and hash); when another replica, or a transaction
- * that rolled back, moved it first, a batch fails with serialization_failure having written
- * nothing and a transaction's append falls back to locking the head. The chain never forks.
+ * Both seal against the head this process last wrote (`known`); batches, and transactions that
+ * find it free, take `gate` so that they seal in the order their statements reach PostgreSQL.
+ * Each statement moves the head only if it is still the expected one (sequence and hash). When
+ * something else moved it first (another replica, a transaction that did not find the gate free,
+ * one that rolled back), a batch's statement fails with serialization_failure having written
+ * nothing (migration 0008) and the batch is sealed again in a transaction holding the head; a
+ * transaction's append locks the head and seals again. The chain never forks.
  */
 import { E_ALREADY_LOCKED, Mutex, tryAcquire, type MutexInterface } from 'async-mutex';
 import { eq, sql } from 'drizzle-orm';
