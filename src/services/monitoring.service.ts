@@ -19,17 +19,16 @@ import { uuidv7 } from 'uuidv7';
 import type { Db, DbOrTx } from '../db/client.js';
 import { findActiveListVersions } from '../db/repositories/lists.repository.js';
 import {
+  type ClaimedItem,
   claimItems,
   completeFinishedRuns,
   createRunWithItems,
   databaseNow,
-  extendLeases,
   findActiveRulesetsOfTenants,
   findChangedEntries,
-  findDecisionBefore,
   findListedDocumentNumbers,
   findListVersionSources,
-  findRescreenSource,
+  findPreviousScreening,
   findRun,
   findRunKeys,
   findRunProgress,
@@ -38,14 +37,14 @@ import {
   findRunsByIds,
   findSubjectStates,
   finishItems,
+  type ItemOutcome,
   lockOwnedItems,
   lockSubjects,
+  type MonitoringRunRow,
   releaseAllLeases,
   releaseLeasesOf,
-  type ClaimedItem,
-  type ItemOutcome,
-  type MonitoringRunRow,
   type SubjectState,
+  extendLeases,
 } from '../db/repositories/monitoring.repository.js';
 import { findActiveRuleset } from '../db/repositories/rulesets.repository.js';
 import type { ListVersionRef } from '../db/schema/index.js';
@@ -254,19 +253,6 @@ async function listChangesFor(deps: MonitoringDeps, state: WorkerState, changes:
   return delta;
 }
 
-/** The decision whose link keys were "the previous screening" when this decision's input was first screened. */
-async function profileBaseline(db: DbOrTx, decisionId: string, externalRef: string | null): Promise<string | undefined> {
-  if (externalRef === null) return undefined;
-  let origin = decisionId;
-  // A re-screen reuses its source's input: follow the chain back to the screening that received it.
-  for (let depth = 0; depth < 1000; depth += 1) {
-    const source = await findRescreenSource(db, origin);
-    if (!source) break;
-    origin = source;
-  }
-  return findDecisionBefore(db, origin);
-}
-
 async function planItem(
   deps: MonitoringDeps,
   state: WorkerState,
@@ -311,7 +297,8 @@ async function planItem(
     }
   }
 
-  const previousDecisionId = await profileBaseline(deps.db, subject.decisionId, subject.externalRef);
+  // Without an externalRef no screening of the same subject came before (each is its own subject).
+  const previousDecisionId = subject.externalRef === null ? undefined : await findPreviousScreening(deps.db, subject.decisionId);
   const answers = await answerLookupsFor(
     deps,
     { tenantId: plan.item.tenantId, subject: restored.subject, keyedHash: restored.hash, stored: { id: subject.subjectId, previousDecisionId } },

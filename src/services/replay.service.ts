@@ -13,7 +13,7 @@ import type { Db } from '../db/client.js';
 import { findContentHashes, findFalsePositivesOfSubject } from '../db/repositories/cases.repository.js';
 import { findDecision, type DecisionRow } from '../db/repositories/decisions.repository.js';
 import { findRulesetById } from '../db/repositories/rulesets.repository.js';
-import { findDecisionBefore, findListedDocumentNumbers, findRescreenSource } from '../db/repositories/monitoring.repository.js';
+import { findListedDocumentNumbers, findPreviousScreening } from '../db/repositories/monitoring.repository.js';
 import type { ListVersionRef } from '../db/schema/index.js';
 import { canonicalTimestamp } from '../domain/audit/chain-record.js';
 import { clearedEntryKey, markPreviouslyCleared } from '../domain/cases/false-positive-memory.js';
@@ -85,20 +85,6 @@ async function applyMemoryAsOf(db: Db, decision: DecisionRow, evaluation: Replay
   return { hits, ...scoreHits(hits, ruleset.thresholds) };
 }
 
-/**
- * The decision whose link keys were "the previous screening" when this decision's input was
- * first screened: a monitoring re-screen reuses its source's input, so follow it back first.
- */
-async function previousScreening(db: Db, decisionId: string): Promise<string | undefined> {
-  let origin = decisionId;
-  for (let depth = 0; depth < 1000; depth += 1) {
-    const source = await findRescreenSource(db, origin);
-    if (!source) break;
-    origin = source;
-  }
-  return findDecisionBefore(db, origin);
-}
-
 /** The evaluation a screening made at the decision's time, from its stored input. */
 async function evaluateAsRecorded(deps: ReplayDeps, decision: DecisionRow, ruleset: Ruleset) {
   const versionIds = decision.listVersions.map((ref) => ref.versionId);
@@ -115,7 +101,7 @@ async function evaluateAsRecorded(deps: ReplayDeps, decision: DecisionRow, rules
       tenantId: decision.tenantId,
       subject: restored.subject,
       keyedHash: restored.hash,
-      stored: { id: subjectId, previousDecisionId: await previousScreening(deps.db, decision.id) },
+      stored: { id: subjectId, previousDecisionId: await findPreviousScreening(deps.db, decision.id) },
       beforeSequence: decision.sequence,
     },
     versionIds,

@@ -253,7 +253,7 @@ export async function findListVersionSources(db: DbOrTx): Promise<{ id: string; 
 }
 
 /** The decision a monitoring re-screen took its input from, when `decisionId` is one. */
-export async function findRescreenSource(db: DbOrTx, decisionId: string): Promise<string | undefined> {
+async function findRescreenSource(db: DbOrTx, decisionId: string): Promise<string | undefined> {
   const rows = await queryRows<{ previous: string }>(
     { db },
     sql`select previous_decision_id as previous from monitoring_work_items where new_decision_id = ${decisionId} limit 1`,
@@ -262,13 +262,28 @@ export async function findRescreenSource(db: DbOrTx, decisionId: string): Promis
 }
 
 /** The subject's decision just before this one in its tenant's chain. */
-export async function findDecisionBefore(db: DbOrTx, decisionId: string): Promise<string | undefined> {
+async function findDecisionBefore(db: DbOrTx, decisionId: string): Promise<string | undefined> {
   const rows = await queryRows<{ id: string }>(
     { db },
     sql`select p.id from decisions d join decisions p on p.subject_id = d.subject_id and p.tenant_id = d.tenant_id and p.sequence < d.sequence
         where d.id = ${decisionId} order by p.sequence desc limit 1`,
   );
   return rows[0]?.id;
+}
+
+/**
+ * The decision whose link keys were "the previous screening" when this decision's input was first
+ * screened: a monitoring re-screen reuses its source's input, so follow re-screens back to the
+ * screening that received it, then take the subject's decision before that one.
+ */
+export async function findPreviousScreening(db: DbOrTx, decisionId: string): Promise<string | undefined> {
+  let origin = decisionId;
+  for (let depth = 0; depth < 1000; depth += 1) {
+    const source = await findRescreenSource(db, origin);
+    if (!source) break;
+    origin = source;
+  }
+  return findDecisionBefore(db, origin);
 }
 
 export interface RunProgress {
