@@ -38,9 +38,9 @@ export function runEntry(entry: string, args: string[], env: Record<string, stri
   return { child, stdout: () => out, stderr: () => err, exited };
 }
 
-export async function waitFor(predicate: () => boolean, what: string, timeoutMs = 30_000): Promise<void> {
+export async function waitFor(predicate: () => boolean | Promise<boolean>, what: string, timeoutMs = 30_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  while (!predicate()) {
+  while (!(await predicate())) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
