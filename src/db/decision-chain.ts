@@ -5,12 +5,14 @@
  * The chain has one head row per tenant; a decision is sealed against the head (its hash covers
  * the previous one) and moves it. Two ways in:
  *
- * - `appendScreening`: screenings that write only their subject, link keys and decision (most:
- *   no case, no list entry) are queued and written by one statement per batch, group-commit
- *   style. While one batch is being written the next one gathers, so under load many decisions
- *   share one statement, one head update and one commit.
- * - `appendDecision`: inside a transaction that wrote more (a case, a re-screen), last, so the
- *   head is locked only from here to commit.
+ * - `appendScreening`: new screenings that need nothing read inside a transaction (most: clear
+ *   with no list entry; and every first screening of an applicant, whose case, if it opens one,
+ *   is new too) are queued and written by one statement per batch, group-commit style: subject,
+ *   link keys, decision, and a new case with its first event and webhook deliveries. While one
+ *   batch is being written the next one gathers, so under load many decisions share one
+ *   statement, one head update and one commit.
+ * - `appendDecision`: inside a transaction that wrote more (joining an open case, false-positive
+ *   memory, a re-screen), last, so the head is locked only from here to commit.
  *
  * Both seal against the head this process last wrote (`known`); batches, and transactions that
  * find it free, take `gate` so that they seal in the order their statements reach PostgreSQL.
@@ -21,13 +23,13 @@
  * transaction's append locks the head and seals again. The chain never forks.
  */
 import { E_ALREADY_LOCKED, Mutex, tryAcquire, type MutexInterface } from 'async-mutex';
-import { eq, sql } from 'drizzle-orm';
+import { eq, getTableColumns, sql } from 'drizzle-orm';
 import type { ChainHead } from '../domain/audit/chain-record.js';
 import type { LinkKey } from '../domain/rules/subject-lookups.js';
 import { queryPrepared, type Db, type DbOrTx } from './client.js';
 import { isTransientConflict } from './errors.js';
 import { GENESIS_HASH, type ChainSeal, type DecisionRow, type UnchainedDecision } from './repositories/decisions.repository.js';
-import { auditChainHeads } from './schema/index.js';
+import { auditChainHeads, caseEvents, cases } from './schema/index.js';
 
 export type Seal = (decision: UnchainedDecision, head: ChainHead | null) => ChainSeal;
 
@@ -42,6 +44,28 @@ export interface SubjectWrite {
   monitored: boolean;
   nameKey: string;
   links: readonly LinkKey[];
+  /**
+   * The subject must be created by this write (its screening skipped what only a known subject
+   * needs: false-positive memory, joining an open case). If it exists after all, the statement
+   * fails with RF001 having written nothing (migration 0009).
+   */
+  mustBeNew: boolean;
+  /** The case the decision opens for the new subject, its first event and the notification. */
+  opensCase?: CaseOpeningWrite;
+}
+
+/** Rows as the service builds them (see caseOpening in services/cases.service.ts). */
+export interface CaseOpeningWrite {
+  caseRow: typeof cases.$inferInsert;
+  event: typeof caseEvents.$inferInsert;
+  /** The `case.opened` body, queued for every webhook of the tenant subscribed to it. */
+  webhookPayload: { event: string; createdAt: string } & Record<string, unknown>;
+}
+
+/** A row keyed by column name, for json_populate_record: the table's own mapping, not a copy of it. */
+function byColumnName(table: typeof cases | typeof caseEvents, row: Record<string, unknown>): Record<string, unknown> {
+  const columns = getTableColumns(table) as Record<string, { name: string }>;
+  return Object.fromEntries(Object.entries(row).map(([key, value]) => [columns[key]!.name, value]));
 }
 
 interface KnownHead {
@@ -192,6 +216,7 @@ const APPEND_SCREENINGS = `
   with item as (
     select * from json_to_recordset($1::json) as i(
       n int, decision_id uuid, subject_new_id uuid, external_ref text, monitored boolean, name_key text, links json,
+      must_be_new boolean, case_row json, case_event json, webhook_payload jsonb,
       outcome text, score int, hits jsonb, ruleset_id uuid, ruleset_version int, list_versions jsonb, input jsonb,
       input_digest text, idempotency_key text, sequence bigint, prev_hash text, hash text, created_at timestamptz)
   ), subject as (
@@ -199,7 +224,7 @@ const APPEND_SCREENINGS = `
     select subject_new_id, $2::uuid, external_ref, monitored, decision_id, created_at, created_at from item order by n
     on conflict (tenant_id, external_ref) do update
       set updated_at = excluded.updated_at, last_decision_id = excluded.last_decision_id, monitored = subjects.monitored or excluded.monitored
-    returning id, last_decision_id
+    returning id, last_decision_id, xmax = 0 as created
   ), moved as (
     update audit_chain_heads set sequence = $3::bigint, hash = $4::text, last_created_at = $5::timestamptz
     where tenant_id = $2::uuid and sequence = $6::bigint and hash = $7::text
@@ -218,8 +243,23 @@ const APPEND_SCREENINGS = `
       input, input_digest, idempotency_key, subject_id, sequence, prev_hash, hash, created_at
     from placed order by n
     returning id, subject_id
+  ), opened as (
+    insert into cases select c.* from placed, json_populate_record(null::cases, placed.case_row) c where placed.case_row is not null
+  ), opened_with as (
+    insert into case_decisions (case_id, decision_id, added_at)
+    select (case_row->>'id')::uuid, decision_id, (case_row->>'opened_at')::timestamptz from placed where case_row is not null
+  ), opened_event as (
+    insert into case_events select e.* from placed, json_populate_record(null::case_events, placed.case_event) e where placed.case_event is not null
+  ), notified as (
+    insert into webhook_deliveries (id, webhook_id, tenant_id, event, payload, status, attempts, next_attempt_at, attempt_log, created_at)
+    select redflag_uuidv7(), w.id, $2::uuid, p.webhook_payload->>'event', p.webhook_payload, 'pending', 0, now(), '[]'::jsonb,
+      (p.webhook_payload->>'createdAt')::timestamptz
+    from placed p join webhooks w on w.tenant_id = $2::uuid and w.disabled_at is null and w.events @> array[p.webhook_payload->>'event']
+    where p.webhook_payload is not null
   )
   select redflag_require_chain_head((select count(*) from decision) = $8::int) as ok,
+    redflag_require_new_subjects(not exists (
+      select 1 from item join subject on subject.last_decision_id = item.decision_id where item.must_be_new and not subject.created)) as new,
     (select json_agg(json_build_object('id', id, 'subjectId', subject_id)) from decision) as placed`;
 
 /**
@@ -241,6 +281,10 @@ async function insertScreenings(db: DbOrTx, tenantId: string, rows: readonly Dec
       monitored: subject.monitored,
       name_key: subject.nameKey,
       links: subject.links.map(({ kind, key, field, display }) => ({ kind, key, field, display })),
+      must_be_new: subject.mustBeNew,
+      case_row: subject.opensCase ? byColumnName(cases, subject.opensCase.caseRow) : null,
+      case_event: subject.opensCase ? byColumnName(caseEvents, subject.opensCase.event) : null,
+      webhook_payload: subject.opensCase?.webhookPayload ?? null,
       outcome: row.outcome,
       score: row.score,
       hits: row.hits,
@@ -356,10 +400,11 @@ async function drain(chain: TenantChain, tenantId: string): Promise<void> {
 }
 
 /**
- * Appends a screening that writes only its subject, link keys and decision (no case, no
- * false-positive memory): queued, and written with the others queued at the same time in one
- * statement. Rejects with serialization_failure, having written nothing, when the head had moved
- * under the batch; the caller then writes the screening in a transaction (`appendDecision`).
+ * Appends a screening that needs no transaction (see the top of this file): queued, and written
+ * with the others queued at the same time in one statement. Rejects, having written nothing, with
+ * serialization_failure when the head moved under the batch and it could not be sealed again, or
+ * with RF001 when a subject that `mustBeNew` already existed; the caller then writes the
+ * screening in a transaction (`appendDecision`).
  */
 export function appendScreening(db: Db, decision: Omit<UnchainedDecision, 'subjectId'>, seal: Seal, subject: SubjectWrite): Promise<DecisionRow> {
   const chain = chainOf(decision.tenantId);

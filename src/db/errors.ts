@@ -32,3 +32,11 @@ export function isTransientConflict(error: unknown): boolean {
   const code = driverError(error)?.code;
   return code === '40P01' || code === '40001';
 }
+
+/**
+ * SQLSTATE RF001 (migration 0009): a screening written as a new applicant's found the subject
+ * already there. Nothing was written; the screening is written again in a transaction.
+ */
+export function isSubjectNotNew(error: unknown): boolean {
+  return driverError(error)?.code === 'RF001';
+}

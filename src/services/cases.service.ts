@@ -21,6 +21,8 @@ import {
   updateCaseState,
   type CaseEventRow,
   type CaseRow,
+  type NewCase,
+  type NewCaseEvent,
 } from '../db/repositories/cases.repository.js';
 import {
   isCaseOutcome,
@@ -64,6 +66,7 @@ export interface DecisionCaseRef {
 export const NO_CASE: DecisionCaseRef = Object.freeze({ caseId: null, caseStatus: null, disposition: null });
 
 const SYSTEM_ACTOR = 'system:screening';
+const SCREENING_BY = { label: 'screening', roles: [] as string[] };
 const actorId = (keyId: string) => `api-key:${keyId}`;
 const iso = (value: string) => new Date(value).toISOString();
 
@@ -80,8 +83,16 @@ function stateOf(row: CaseRow): CaseState {
   };
 }
 
-async function appendEvent(tx: DbOrTx, input: { caseRow: Pick<CaseRow, 'id' | 'tenantId'>; event: CaseEventDraft; actor: string; by: { label: string | null; roles: string[] }; now: string }) {
-  return insertCaseEvent(tx, {
+interface EventInput {
+  caseRow: Pick<CaseRow, 'id' | 'tenantId'>;
+  event: CaseEventDraft;
+  actor: string;
+  by: { label: string | null; roles: string[] };
+  now: string;
+}
+
+function eventRow(input: EventInput) {
+  return {
     id: uuidv7(),
     caseId: input.caseRow.id,
     tenantId: input.caseRow.tenantId,
@@ -89,10 +100,14 @@ async function appendEvent(tx: DbOrTx, input: { caseRow: Pick<CaseRow, 'id' | 't
     actor: input.actor,
     data: { ...input.event.data, by: input.by },
     createdAt: input.now,
-  });
+  } satisfies NewCaseEvent;
 }
 
-function webhookData(row: CaseRow, externalRef: string | null, extra: Record<string, unknown> = {}) {
+async function appendEvent(tx: DbOrTx, input: EventInput) {
+  return insertCaseEvent(tx, eventRow(input));
+}
+
+function webhookData(row: Pick<CaseRow, 'id' | 'subjectId' | 'status' | 'outcome' | 'score' | 'disposition'>, externalRef: string | null, extra: Record<string, unknown> = {}) {
   return { caseId: row.id, subjectId: row.subjectId, externalRef, status: row.status, outcome: row.outcome, score: row.score, disposition: row.disposition, ...extra };
 }
 
@@ -137,7 +152,7 @@ export async function openOrJoinCase(
   const { decision } = input;
   const now = typeof input.now === 'string' ? input.now : input.now.toISOString();
   if (!isCaseOutcome(decision.outcome)) return NO_CASE;
-  const by = { label: 'screening', roles: [] };
+  const by = SCREENING_BY;
   let existing: Awaited<ReturnType<typeof findActiveCaseOfSubject>>;
   if (!input.newSubject) {
     await lockSubject(tx, input.subjectId);
@@ -151,12 +166,28 @@ export async function openOrJoinCase(
     await appendEvent(tx, { caseRow: updated, event: result.event, actor: SYSTEM_ACTOR, by, now });
     return { caseId: updated.id, caseStatus: updated.status as CaseStatus, disposition: updated.disposition as Disposition | null };
   }
+  const opening = caseOpening({ tenantId: input.tenantId, subjectId: input.subjectId, decision: { ...decision, outcome: decision.outcome }, now });
+  await insertCase(tx, opening.caseRow);
+  await insertCaseDecision(tx, { caseId: opening.caseRow.id, decisionId: decision.id, addedAt: now });
+  await insertCaseEvent(tx, opening.event);
+  await enqueueWebhookEvent(tx, { tenantId: input.tenantId, ...opening.webhook, now });
+  return opening.ref;
+}
+
+/**
+ * The rows a review or block decision writes when it opens a new case: the case, its first
+ * event and the `case.opened` notification. Built here for the screening transaction
+ * (openOrJoinCase) and for the batch statement that writes new applicants' screenings
+ * (db/decision-chain.ts), so both record the same thing.
+ */
+export function caseOpening(input: { tenantId: string; subjectId: string; decision: { id: string; outcome: CaseOutcome; score: number; externalRef: string | null }; now: string }) {
+  const { decision, now } = input;
   const opened = openCase({ decisionId: decision.id, outcome: decision.outcome, score: decision.score });
-  const row = await insertCase(tx, { id: uuidv7(), tenantId: input.tenantId, subjectId: input.subjectId, ...opened.state, openedAt: now, updatedAt: now });
-  await insertCaseDecision(tx, { caseId: row.id, decisionId: decision.id, addedAt: now });
-  await appendEvent(tx, { caseRow: row, event: opened.event, actor: SYSTEM_ACTOR, by, now });
-  await enqueueWebhookEvent(tx, { tenantId: input.tenantId, event: 'case.opened', data: webhookData(row, decision.externalRef, { decisionId: decision.id }), now });
-  return { caseId: row.id, caseStatus: 'open', disposition: null };
+  const caseRow = { id: uuidv7(), tenantId: input.tenantId, subjectId: input.subjectId, ...opened.state, openedAt: now, updatedAt: now } satisfies NewCase;
+  const event = eventRow({ caseRow, event: opened.event, actor: SYSTEM_ACTOR, by: SCREENING_BY, now });
+  const webhook = { event: 'case.opened' as const, data: webhookData(caseRow, decision.externalRef, { decisionId: decision.id }) };
+  const ref: DecisionCaseRef = { caseId: caseRow.id, caseStatus: 'open', disposition: null };
+  return { caseRow, event, webhook, ref };
 }
 
 /** The case a stored decision opened or joined, as it stands now. */

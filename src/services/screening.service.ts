@@ -2,7 +2,7 @@ import { uuidv7 } from 'uuidv7';
 import type { Db, DbOrTx } from '../db/client.js';
 import { appendDecision, appendScreening } from '../db/decision-chain.js';
 import { findDecision, findDecisionByIdempotencyKey, type DecisionRow, type UnchainedDecision } from '../db/repositories/decisions.repository.js';
-import { isTransientConflict, isUniqueViolation } from '../db/errors.js';
+import { isSubjectNotNew, isTransientConflict, isUniqueViolation } from '../db/errors.js';
 import { setLastDecision, upsertSubject } from '../db/repositories/subjects.repository.js';
 import { evaluateRuleset } from '../domain/rules/evaluate.js';
 import { nameKeyOf } from '../domain/rules/name-similarity.js';
@@ -17,7 +17,8 @@ import { sealDecision, type ChainHead } from '../domain/audit/chain-record.js';
 import { isCaseOutcome } from '../domain/cases/case-state.js';
 import { nodeSha256 } from '../audit/node-sha256.js';
 import { activeRuleset } from './active-ruleset.service.js';
-import { applyFalsePositiveMemory, caseRefOfDecision, NO_CASE, openOrJoinCase, type DecisionCaseRef } from './cases.service.js';
+import { applyFalsePositiveMemory, caseOpening, caseRefOfDecision, NO_CASE, openOrJoinCase, type DecisionCaseRef } from './cases.service.js';
+import { webhookPayload } from './webhooks.service.js';
 import type { ListIndexHolder } from './list-index.service.js';
 import type { ListVersionRef } from '../db/schema/index.js';
 
@@ -138,6 +139,11 @@ export interface ScreeningRecord {
   keep?: (screened: { hits: Hit[]; score: number; outcome: Outcome }) => boolean;
   /** Lock the chain head outright: for a transaction that appends many decisions (re-screens). */
   lockChainHead?: boolean;
+  /**
+   * The lookups found no stored subject with this externalRef (or there is none): an applicant
+   * never screened before, whose screening needs no false-positive memory and joins no case.
+   */
+  subjectWasNew?: boolean;
 }
 
 /** The decision a screening record makes, before its subject and its place in the chain are known. */
@@ -162,23 +168,36 @@ function draftOf(record: ScreeningRecord, id: string, screened: { hits: Hit[]; s
 const sealWithNodeCrypto = (decision: UnchainedDecision, head: ChainHead | null) => sealDecision({ ...decision, externalRef: decision.externalRef ?? null }, head, nodeSha256);
 
 /**
- * A new screening that opens no case and names no list entry (so no false-positive memory
- * applies): it writes only its subject, link keys and decision, which fit in one statement.
+ * A new screening written with others in one statement (decision-chain.ts): one that writes only
+ * its subject, link keys and decision (no case, no list entry, so no false-positive memory; most
+ * applicants screen clear), and any screening of an applicant never seen before, whose case, if
+ * it opens one, is new too. Everything else needs a transaction (recordScreening).
  */
-function isSelfContained(record: ScreeningRecord): record is ScreeningRecord & { subject: { externalRef: string | undefined; monitored: boolean } } {
-  return !('id' in record.subject) && record.keep === undefined && !isCaseOutcome(record.evaluation.outcome) && !record.evaluation.hits.some((hit) => hit.entry);
+function isBatchable(record: ScreeningRecord): record is ScreeningRecord & { subject: { externalRef: string | undefined; monitored: boolean } } {
+  if ('id' in record.subject || record.keep !== undefined) return false;
+  return record.subjectWasNew === true || !needsKnownSubject(record);
 }
 
-/** Writes a self-contained screening with others in one statement (the common case: most applicants screen clear). */
+/** What only a stored subject can change: hits a reviewer cleared before, a case still open. */
+const needsKnownSubject = (record: ScreeningRecord) => isCaseOutcome(record.evaluation.outcome) || record.evaluation.hits.some((hit) => hit.entry);
+
 async function recordScreeningAtOnce(db: Db, record: ScreeningRecord & { subject: { externalRef: string | undefined; monitored: boolean } }) {
-  const row = await appendScreening(db, draftOf(record, uuidv7(), record.evaluation), sealWithNodeCrypto, {
-    newId: uuidv7(),
+  const decision = draftOf(record, uuidv7(), record.evaluation);
+  const subjectId = uuidv7();
+  const { outcome } = decision;
+  const opening = isCaseOutcome(outcome)
+    ? caseOpening({ tenantId: record.tenantId, subjectId, decision: { id: decision.id, outcome, score: decision.score, externalRef: decision.externalRef }, now: record.createdAt })
+    : undefined;
+  const row = await appendScreening(db, decision, sealWithNodeCrypto, {
+    newId: subjectId,
     externalRef: record.subject.externalRef ?? null,
     monitored: record.subject.monitored,
     nameKey: nameKeyOf(record.name),
     links: record.links,
+    mustBeNew: needsKnownSubject(record),
+    ...(opening ? { opensCase: { caseRow: opening.caseRow, event: opening.event, webhookPayload: webhookPayload({ ...opening.webhook, now: record.createdAt }) } } : {}),
   });
-  return { row, caseRef: NO_CASE };
+  return { row, caseRef: opening?.ref ?? NO_CASE };
 }
 
 /**
@@ -213,14 +232,16 @@ const WRITE_ATTEMPTS = 3;
  * A write PostgreSQL rolled back because of another one (deadlock_detected, serialization_failure)
  * is made again, as a transaction. Two screenings of one applicant at the same time can deadlock:
  * a batch that had to seal again holds the chain head and waits for the applicant's row, which a
- * case-opening transaction holds while it waits for the head. Nothing was written by the loser.
+ * case-opening transaction holds while it waits for the head. And the second of two first
+ * screenings of one applicant finds, as it writes, that the subject is no longer new (RF001).
+ * Nothing was written by the loser.
  */
 async function withConflictRetries<T>(write: (inOneStatement: boolean) => Promise<T>): Promise<T> {
   for (let attempt = 1; ; attempt += 1) {
     try {
       return await write(attempt === 1);
     } catch (error) {
-      if (attempt >= WRITE_ATTEMPTS || !isTransientConflict(error)) throw error;
+      if (attempt >= WRITE_ATTEMPTS || !(isTransientConflict(error) || isSubjectNotNew(error))) throw error;
     }
   }
 }
@@ -252,9 +273,10 @@ export async function screenSubject(deps: ScreeningDeps, request: ScreenRequest)
     inputDigest,
     idempotencyKey: request.idempotencyKey ?? null,
     createdAt,
+    subjectWasNew: !context.subjectKnown,
   };
   const write = (inOneStatement: boolean) =>
-    inOneStatement && isSelfContained(record) ? recordScreeningAtOnce(deps.db, record) : deps.db.transaction((tx) => recordScreening(tx, record));
+    inOneStatement && isBatchable(record) ? recordScreeningAtOnce(deps.db, record) : deps.db.transaction((tx) => recordScreening(tx, record));
   let outcome: NonNullable<Awaited<ReturnType<typeof write>>>;
   try {
     const recorded = await withConflictRetries(write);

@@ -115,6 +115,11 @@ export async function listDeliveries(db: Db, tenantId: string, webhookId: string
   return { total, limit: page.limit, offset: page.offset, items: rows.map(toDeliveryView) };
 }
 
+/** What a receiver gets for one event: the same body for every webhook it is delivered to. */
+export function webhookPayload(input: { event: WebhookEvent; data: Record<string, unknown>; now: string }) {
+  return { id: uuidv7(), event: input.event, createdAt: input.now, data: input.data };
+}
+
 /**
  * Queues one delivery per subscribed webhook, in the caller's transaction: the notification
  * exists exactly when the case change it reports was committed.
@@ -122,7 +127,7 @@ export async function listDeliveries(db: Db, tenantId: string, webhookId: string
 export async function enqueueWebhookEvent(tx: DbOrTx, input: { tenantId: string; event: WebhookEvent; data: Record<string, unknown>; now: string }): Promise<number> {
   const hooks = await findSubscribedWebhooks(tx, input.tenantId, input.event);
   if (hooks.length === 0) return 0;
-  const payload = { id: uuidv7(), event: input.event, createdAt: input.now, data: input.data };
+  const payload = webhookPayload(input);
   await insertDeliveries(
     tx,
     hooks.map((hook) => ({

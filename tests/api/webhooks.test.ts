@@ -141,6 +141,9 @@ describe('signed deliveries with retries', () => {
       return page.body.items?.[0]?.status === 'delivered' ? page.body : undefined;
     }, 'the delivery to be recorded as delivered');
     expect(deliveries.total).toBe(1);
+    // Queued by the statement that wrote the screening: a UUIDv7 made by PostgreSQL (migration 0009).
+    expect(deliveries.items[0].id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(Math.abs(parseInt(deliveries.items[0].id.replaceAll('-', '').slice(0, 12), 16) - Date.now())).toBeLessThan(60_000);
     expect(deliveries.items[0]).toMatchObject({ id: succeeded.headers['x-redflag-delivery'], event: 'case.opened', status: 'delivered', attempts: 2, lastStatusCode: 204, lastError: null, nextAttemptAt: null });
     expect(deliveries.items[0].attemptLog).toEqual([
       { at: expect.any(String), statusCode: 500, ms: expect.any(Number) },

@@ -105,6 +105,27 @@ describe('concurrent screenings', () => {
     expect(verify.body, JSON.stringify(verify.body)).toMatchObject({ ok: true, headMatches: true });
   });
 
+  test('a new applicant screened many times at once, every screening opening a case: one case holds every decision', { timeout: 120_000 }, async () => {
+    // Each request finds no subject and is written as a new applicant's; all but the first find
+    // the subject there as they write (RF001) and are written again, in a transaction that joins
+    // the case the first one opened.
+    const bodies = Array.from({ length: 12 }, () => ({ subject: { externalRef: 'new-and-flagged', name: 'New Flagged', nationality: 'KP' } }));
+    const responses = await Promise.all(bodies.map((body) => screen(body)));
+    expect(responses.map((response) => response.status), JSON.stringify(responses.map((response) => response.body))).toEqual(bodies.map(() => 201));
+    const caseIds = new Set(responses.map((response) => response.body.caseId));
+    expect(caseIds.size).toBe(1);
+    const [caseId] = [...caseIds];
+    const cases = await queryRows<{ id: string; decisions: number; opened: number }>(
+      t.database,
+      sql`select c.id, (select count(*)::int from case_decisions cd where cd.case_id = c.id) as decisions,
+            (select count(*)::int from case_events e where e.case_id = c.id and e.type = 'opened') as opened
+          from cases c join subjects s on s.id = c.subject_id where s.external_ref = 'new-and-flagged'`,
+    );
+    expect(cases).toEqual([{ id: caseId, decisions: 12, opened: 1 }]);
+    const verify = await request(t.app.server).get('/v1/audit/verify').set(bearer(t.keys.auditor));
+    expect(verify.body, JSON.stringify(verify.body)).toMatchObject({ ok: true, headMatches: true });
+  });
+
   test('the same Idempotency-Key sent several times at once makes one decision; all get it back', async () => {
     const body = { subject: { externalRef: 'idem-race', name: 'Idem Race' } };
     const responses = await Promise.all(Array.from({ length: 8 }, () => screen(body, 'race-1')));

@@ -29,6 +29,8 @@ export interface LookupAnswers {
   linkedSubjects: LinkedSubject[];
   /** The keys of the subject's previous screening; absent when it has none. */
   previousLinkKeys?: LinkKey[];
+  /** Whether the subject was stored when this was read: false for an applicant never screened before. */
+  subjectKnown: boolean;
 }
 
 /**
@@ -53,14 +55,22 @@ const SCREENING_LOOKUPS = `
         and (li.kind, li.normalized) in (select * from unnest($6::text[], $7::text[]))) m) as identifiers,
     (select coalesce(json_agg(l), '[]'::json) from (
       select distinct on (k.subject_id, k.key) k.key, k.kind, k.subject_id as "subjectId", s.external_ref as "externalRef", k.name_key as "nameKey", k.created_at as "createdAt"
-      from subject_link_keys k join subjects s on s.id = k.subject_id
-      where k.tenant_id = $1::uuid and k.key = any($8::text[]) and k.subject_id is distinct from (select id from me)
-        -- Chain order, not time: decisions may share a millisecond.
-        and ($9::bigint is null or exists (select 1 from decisions d where d.id = k.decision_id and d.tenant_id = $1::uuid and d.sequence < $9::bigint))
+      from unnest($8::text[]) as wanted(key)
+      -- Key by key through the (tenant, key) index, whatever the statistics said when the plan
+      -- was cached: the limit keeps PostgreSQL from turning this into one scan of every key.
+      cross join lateral (
+        select * from subject_link_keys k
+        where k.tenant_id = $1::uuid and k.key = wanted.key and k.subject_id is distinct from (select id from me)
+          -- Chain order, not time: decisions may share a millisecond.
+          and ($9::bigint is null or exists (select 1 from decisions d where d.id = k.decision_id and d.tenant_id = $1::uuid and d.sequence < $9::bigint))
+        order by k.created_at
+        limit $10::int) k
+      join subjects s on s.id = k.subject_id
       order by k.subject_id, k.key, k.created_at
       limit $10::int) l) as linked,
     (select case when (select last_decision_id from me) is null then null else coalesce(json_agg(p), '[]'::json) end from (
-      select kind, key, field, display from subject_link_keys where decision_id = (select last_decision_id from me)) p) as previous`;
+      select kind, key, field, display from subject_link_keys where decision_id = (select last_decision_id from me)) p) as previous,
+    exists (select 1 from me) as known`;
 
 interface StoredIdentifierMatch {
   kind: string;
@@ -94,7 +104,7 @@ export async function findScreeningLookups(db: Db, query: LookupQuery): Promise<
   const subject = query.subject;
   const byRef = subject !== undefined && 'externalRef' in subject ? subject.externalRef : null;
   const known = subject !== undefined && !('externalRef' in subject) ? subject : undefined;
-  const rows = await queryPrepared<{ identifiers: unknown; linked: unknown; previous: unknown }>(db, 'screening_lookups', SCREENING_LOOKUPS, [
+  const rows = await queryPrepared<{ identifiers: unknown; linked: unknown; previous: unknown; known: boolean }>(db, 'screening_lookups', SCREENING_LOOKUPS, [
     query.tenantId,
     byRef,
     known?.id ?? null,
@@ -122,7 +132,7 @@ export async function findScreeningLookups(db: Db, query: LookupQuery): Promise<
     .sort((a, b) => a.at - b.at)
     .map((link): LinkedSubject => ({ key: link.key, kind: link.kind as LinkKind, externalRef: link.externalRef ?? `subject:${link.subjectId}`, name: link.nameKey }));
   const previous = parsed<LinkKey[] | null>(row.previous);
-  return { identifierMatches, linkedSubjects, ...(previous ? { previousLinkKeys: previous.map((key) => ({ kind: key.kind, key: key.key, field: key.field, display: key.display })) } : {}) };
+  return { identifierMatches, linkedSubjects, subjectKnown: row.known, ...(previous ? { previousLinkKeys: previous.map((key) => ({ kind: key.kind, key: key.key, field: key.field, display: key.display })) } : {}) };
 }
 
 export async function insertLinkKeys(
