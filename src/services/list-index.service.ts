@@ -1,3 +1,4 @@
+import { LRUCache } from 'lru-cache';
 import type { Db, DbOrTx } from '../db/client.js';
 import { findActiveListVersions, findEntriesOfVersions } from '../db/repositories/lists.repository.js';
 import type { ListVersionRef } from '../db/schema/index.js';
@@ -8,7 +9,8 @@ import { buildMatchIndex, searchIndex, type MatchOptions } from '../domain/scree
 export interface ListSnapshot {
   /** Versions the in-memory index was built from; decisions cite exactly these. */
   versions: ListVersionRef[];
-  searchNames(query: NameQuery, options: { threshold: number; limit: number; match?: MatchOptions }): NameCandidate[];
+  /** Candidates best first; shared between callers that ask the same, so never changed by them. */
+  searchNames(query: NameQuery, options: { threshold: number; limit: number; match?: MatchOptions }): readonly NameCandidate[];
 }
 
 /** Also used on its own by monitoring, over just the entries that changed between two versions. */
@@ -26,13 +28,26 @@ export function buildSnapshot(versions: ListVersionRef[], entries: { id: string;
       nationalities: entry.data.nationalities,
     })),
   );
+  // The same names come back again and again (employers, vendors, common names, a batch that
+  // repeats an applicant), and a search is the dearest step of a screening. A snapshot never
+  // changes, so its answers can be kept; a new list version brings a new snapshot and cache.
+  const answers = new LRUCache<string, readonly NameCandidate[]>({ max: SEARCHES_KEPT });
   return {
     versions,
     searchNames(query, options) {
-      return searchIndex(index, { ...query, threshold: options.threshold, limit: options.limit }, options.match ?? {});
+      const key = JSON.stringify([query.name, query.birthDate, query.nationality, options.threshold, options.limit, options.match]);
+      let found = answers.get(key);
+      if (!found) {
+        found = Object.freeze(searchIndex(index, { ...query, threshold: options.threshold, limit: options.limit }, options.match ?? {}));
+        answers.set(key, found);
+      }
+      return found;
     },
   };
 }
+
+/** Searches remembered per snapshot: a few MB at most. */
+const SEARCHES_KEPT = 10_000;
 
 /**
  * The matching index of exactly these list versions, active or not: what the screening index is

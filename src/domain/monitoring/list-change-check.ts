@@ -16,7 +16,7 @@ const LIST_INDEPENDENT_KINDS = new Set(['country_set', 'field_value', 'field_con
 
 export interface ListChanges {
   /** A name search over the changed entries only (old and new content). */
-  searchNames(query: NameQuery, options: { threshold: number; limit: number }): NameCandidate[];
+  searchNames(query: NameQuery, options: { threshold: number; limit: number }): readonly NameCandidate[];
   /** `identifierKey`s of every identifier of the changed entries. */
   identifierKeys: ReadonlySet<string>;
 }

@@ -57,7 +57,7 @@ export interface LinkedSubject {
 }
 
 export interface EvaluationContext {
-  searchNames(query: NameQuery, options: { threshold: number; limit: number }): NameCandidate[];
+  searchNames(query: NameQuery, options: { threshold: number; limit: number }): readonly NameCandidate[];
   /** Exactly what `collectLookups(subject, hash)` returned: the answers below refer to it. */
   lookups: Lookups;
   /** List identifiers equal to `lookups.identifiers` (any order, duplicates allowed). */
