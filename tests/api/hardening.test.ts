@@ -5,6 +5,7 @@ import { drizzle } from 'drizzle-orm/node-postgres';
 import pg from 'pg';
 import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { queryRows } from '../../src/db/client.js';
 import { isDatabaseUnavailable } from '../../src/http/plugins/errors.plugin.js';
 import { DOCS_CSP } from '../../src/http/plugins/security.plugin.js';
 import { createApiKey } from '../../src/services/api-keys.service.js';
@@ -102,6 +103,41 @@ describe('rate limits per API key', () => {
     // Missing or wrong keys are refused by authentication, not counted against anyone.
     expectProblem(await get('/v1/lists'), 401);
     expectProblem(await get('/v1/lists', 'rf_not-a-real-key'), 401);
+  });
+});
+
+describe('rate limits count batch items', () => {
+  const batch = (key: string, count: number, prefix: string) =>
+    t.app.inject({
+      method: 'POST',
+      url: '/v1/screenings/batch',
+      headers: bearer(key),
+      payload: { items: Array.from({ length: count }, (_, index) => ({ subject: { externalRef: `${prefix}-${index}`, name: `Batch Person ${index}` } })) },
+    });
+  const screened = async (prefix: string) =>
+    (await queryRows<{ n: number }>(t.database, sql`select count(*)::int as n from decisions where external_ref like ${`${prefix}-%`}`))[0]!.n;
+
+  test(`a batch of n items counts as n requests; one that does not fit is 429 and screens nothing`, async () => {
+    const key = (await createApiKey(t.database.db, { tenantSlug: 'default', roles: ['screener'] })).key;
+    const fits = await batch(key, RATE_LIMIT - 1, 'fits');
+    expect(fits.statusCode, fits.body).toBe(200);
+    expect(await screened('fits')).toBe(RATE_LIMIT - 1);
+    // One request left: a batch of two does not fit, and nothing of it is screened or charged.
+    const tooMany = await batch(key, 2, 'too-many');
+    expectProblem(tooMany, 429);
+    expect(tooMany.json().detail).toMatch(/counts as 2 requests/);
+    expect(Number(tooMany.headers['retry-after'])).toBeGreaterThan(0);
+    expect(await screened('too-many')).toBe(0);
+    // The refused batch itself used the last request.
+    expectProblem(await batch(key, 1, 'after'), 429);
+  });
+
+  test('a batch larger than the whole allowance says it can never fit', async () => {
+    const key = (await createApiKey(t.database.db, { tenantSlug: 'default', roles: ['screener'] })).key;
+    const huge = await batch(key, RATE_LIMIT + 1, 'huge');
+    expectProblem(huge, 429);
+    expect(huge.json().detail).toMatch(new RegExp(`at most ${RATE_LIMIT} items`));
+    expect(await screened('huge')).toBe(0);
   });
 });
 

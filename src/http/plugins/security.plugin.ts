@@ -1,6 +1,6 @@
 import fastifyHelmet from '@fastify/helmet';
 import fastifyRateLimit from '@fastify/rate-limit';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '../../errors.js';
 import { problemFor, sendProblem } from './errors.plugin.js';
 
@@ -8,6 +8,13 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** This route's handler deadline in ms, overriding the app-wide one; 0 means none. */
     handlerTimeoutMs?: number;
+  }
+  interface FastifyInstance {
+    /**
+     * Counts `count` more requests against the caller's rate limit (a batch: one per item beyond
+     * the request itself), or refuses with 429 and charges nothing if they do not fit.
+     */
+    chargeRequests(request: FastifyRequest, reply: FastifyReply, count: number): Promise<void>;
   }
 }
 
@@ -68,6 +75,27 @@ export async function registerSecurity(app: FastifyInstance, options: SecurityOp
       errorResponseBuilder: (_request, context) =>
         new AppError('rate_limited', `This API key may make ${context.max} requests per minute; retry in ${context.after}`),
     });
+  }
+
+  if (options.rateLimitPerMinute > 0) {
+    // Counted against the same allowance as the requests (same store, same key).
+    const checkRateLimit = app.createRateLimit();
+    app.decorate('chargeRequests', async (request: FastifyRequest, reply: FastifyReply, count: number) => {
+      if (count <= 0) return;
+      const now = await checkRateLimit(request, { increment: false });
+      if (now.isAllowed) return;
+      if (count > now.remaining) {
+        reply.header('retry-after', String(Math.max(1, now.ttlInSeconds)));
+        const fits = count + 1 > now.max ? ` It can never fit: split it into requests of at most ${now.max} items.` : '';
+        throw new AppError(
+          'rate_limited',
+          `This request counts as ${count + 1} requests (one per item) and this API key has ${now.remaining} of its ${now.max} per minute left; retry in ${now.ttlInSeconds} s.${fits}`,
+        );
+      }
+      for (let charged = 0; charged < count; charged += 1) await checkRateLimit(request);
+    });
+  } else {
+    app.decorate('chargeRequests', async () => {});
   }
 
   if (options.handlerTimeoutMs > 0) {

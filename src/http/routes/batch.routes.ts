@@ -59,16 +59,19 @@ export function batchScreeningRoutes(deps: ScreeningDeps) {
             'blank lines are ignored and results carry the line number. Items are screened in order, each exactly like POST /v1/screenings ' +
             '(own decision, own case). The response is 200 with one result per item: 201 with the decision, or the problem of that item ' +
             '(400 invalid profile or a line that is not JSON, 422 an externalRef repeated in the batch: later items are refused). ' +
-            `More than ${MAX_BATCH_ITEMS} items, or a body that is not a batch, is a 400 for the whole request.`,
+            `More than ${MAX_BATCH_ITEMS} items, or a body that is not a batch, is a 400 for the whole request. ` +
+            'Each item counts as one request against the API key\'s rate limit; a batch that does not fit in what is left of it is a 429 (nothing screened).',
           consumes: ['application/json', NDJSON_CONTENT_TYPE],
           security: [{ bearerAuth: [] }],
           body: batchRequestSchema,
           response: { 200: batchResponseSchema, 400: problemSchema, ...authErrorResponses, 413: problemSchema, 415: problemSchema },
         },
       },
-      async (request) => {
+      async (request, reply) => {
         const { tenantId } = principalOf(request);
         const items = batchItemsOf(request.body as unknown);
+        // Each item is a screening: the batch counts as that many requests against the key's limit.
+        await app.chargeRequests(request, reply, items.length - 1);
         const results = [];
         for await (const result of screenBatch(deps, tenantId, items, { onUnexpectedError: (error, index) => logUnexpected(request, error, index) })) {
           const position = { index: result.index, ...(result.line !== undefined ? { line: result.line } : {}) };
