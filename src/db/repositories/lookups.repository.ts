@@ -62,7 +62,8 @@ const SCREENING_LOOKUPS = `
         select * from subject_link_keys k
         where k.tenant_id = $1::uuid and k.key = wanted.key and k.subject_id is distinct from (select id from me)
           -- Chain order, not time: decisions may share a millisecond.
-          and ($9::bigint is null or exists (select 1 from decisions d where d.id = k.decision_id and d.tenant_id = $1::uuid and d.sequence < $9::bigint))
+          -- (A lookup by the decision's key per row: an EXISTS here became a hash of every earlier decision.)
+          and ($9::bigint is null or (select d.sequence from decisions d where d.id = k.decision_id) < $9::bigint)
         order by k.created_at
         limit $10::int) k
       join subjects s on s.id = k.subject_id
