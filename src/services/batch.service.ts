@@ -16,13 +16,21 @@ export type BatchItem =
   | { error: AppError; line?: number | undefined };
 
 export type BatchItemResult =
-  | { index: number; line?: number; status: 201; decision: DecisionView }
+  | { index: number; line?: number; status: 201 | 200; decision: DecisionView }
   | { index: number; line?: number; status: number; error: AppError };
 
 export interface BatchOptions {
   /** Told about errors that are not the caller's fault (logged by the caller; the item gets a 500). */
   onUnexpectedError?: (error: unknown, index: number) => void;
+  /**
+   * The batch's Idempotency-Key: item i is screened with the key `batch:<key>:<i>`, so a retried
+   * batch gets each decision already made back (200) instead of a second one.
+   */
+  idempotencyKey?: string;
 }
+
+/** The key an item of a batch is screened with; not one a single request is likely to send. */
+export const batchItemIdempotencyKey = (batchKey: string, index: number) => `batch:${batchKey}:${index}`;
 
 /**
  * Screens items one after another and reports each result as it is made. A repeated
@@ -60,8 +68,13 @@ export async function* screenBatch(
       firstIndexOf.set(ref, position.index);
     }
     try {
-      const { decision } = await screenSubject(deps, { tenantId, subject: item.subject, ...(item.monitor !== undefined ? { monitor: item.monitor } : {}) });
-      yield { ...position, status: 201, decision };
+      const { decision, replayed } = await screenSubject(deps, {
+        tenantId,
+        subject: item.subject,
+        ...(item.monitor !== undefined ? { monitor: item.monitor } : {}),
+        ...(options.idempotencyKey !== undefined ? { idempotencyKey: batchItemIdempotencyKey(options.idempotencyKey, position.index) } : {}),
+      });
+      yield { ...position, status: replayed ? 200 : 201, decision };
     } catch (error) {
       if (error instanceof AppError) {
         yield { ...position, status: error.status, error };

@@ -49,6 +49,34 @@ describe('POST /v1/screenings/batch with a JSON body', () => {
     expect(await monitoredFlag('batch-3')).toBe(true);
   });
 
+  test('a batch retried with the same Idempotency-Key gets the decisions already made back (200), no second ones', async () => {
+    const items = [
+      { subject: { externalRef: 'idem-batch-1', name: 'Maria Kowalska' } },
+      { subject: { externalRef: 'idem-batch-2', name: 'Sang Man Kim' } },
+      { subject: { externalRef: 'idem-batch-3' } },
+    ];
+    const first = await batch().set('Idempotency-Key', 'nightly-feed-7').send({ items });
+    expect(first.body.results.map((result: { status: number }) => result.status)).toEqual([201, 201, 400]);
+    const retried = await batch().set('Idempotency-Key', 'nightly-feed-7').send({ items });
+    expect(retried.status, JSON.stringify(retried.body)).toBe(200);
+    expect(retried.body.results.map((result: { status: number }) => result.status)).toEqual([200, 200, 400]);
+    expect(retried.body.results[0].decision).toEqual(first.body.results[0].decision);
+    expect(retried.body.results[1].decision.id).toBe(first.body.results[1].decision.id);
+    const stored = await queryRows<{ n: number }>(t.database, sql`select count(*)::int as n from decisions where external_ref like 'idem-batch-%'`);
+    expect(stored[0]?.n).toBe(2);
+
+    // The same key with a changed item: that item is 422 (as a single request would be); the others replay.
+    const changed = await batch()
+      .set('Idempotency-Key', 'nightly-feed-7')
+      .send({ items: [items[0], { subject: { externalRef: 'idem-batch-2', name: 'Someone Else' } }] });
+    expect(changed.body.results.map((result: { status: number }) => result.status)).toEqual([200, 422]);
+    expect(changed.body.results[1].error.errors).toContainEqual({ field: 'Idempotency-Key', message: 'reused with a different body' });
+    // Another key screens afresh.
+    const fresh = await batch().set('Idempotency-Key', 'nightly-feed-8').send({ items: items.slice(0, 1) });
+    expect(fresh.body.results[0]).toMatchObject({ status: 201 });
+    expect(fresh.body.results[0].decision.id).not.toBe(first.body.results[0].decision.id);
+  });
+
   test('a repeated externalRef is refused on the later item with 422 naming the first', async () => {
     const response = await batch().send({
       items: [{ subject: { externalRef: 'dup-1', name: 'Ann Lee' } }, { subject: { externalRef: 'dup-1', name: 'Ann Lee' } }, { subject: { name: 'No Ref' } }, { subject: { name: 'No Ref' } }],

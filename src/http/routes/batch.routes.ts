@@ -6,7 +6,7 @@ import type { ScreeningDeps } from '../../services/screening.service.js';
 import { principalOf } from '../plugins/auth.plugin.js';
 import { problemFor } from '../plugins/errors.plugin.js';
 import { batchRequestSchema, batchResponseSchema, invalidLine, toBatchItem } from '../schemas/batch.schemas.js';
-import { authErrorResponses, problemSchema } from '../schemas/common.schemas.js';
+import { authErrorResponses, idempotencyHeaders, problemSchema } from '../schemas/common.schemas.js';
 
 /** 1,000 full profiles with logins and work history stay well under this. */
 export const BATCH_BODY_LIMIT_BYTES = 10 * 1024 * 1024;
@@ -63,6 +63,9 @@ export function batchScreeningRoutes(deps: ScreeningDeps) {
             'Each item counts as one request against the API key\'s rate limit; a batch that does not fit in what is left of it is a 429 (nothing screened).',
           consumes: ['application/json', NDJSON_CONTENT_TYPE],
           security: [{ bearerAuth: [] }],
+          headers: idempotencyHeaders(
+            'Send the same key again with the same body (a retry after a lost answer) and every item already screened gets its earlier decision back (status 200) instead of a new one; an item whose body differs from the first time is 422',
+          ),
           body: batchRequestSchema,
           response: { 200: batchResponseSchema, 400: problemSchema, ...authErrorResponses, 413: problemSchema, 415: problemSchema },
         },
@@ -73,7 +76,9 @@ export function batchScreeningRoutes(deps: ScreeningDeps) {
         // Each item is a screening: the batch counts as that many requests against the key's limit.
         await app.chargeRequests(request, reply, items.length - 1);
         const results = [];
-        for await (const result of screenBatch(deps, tenantId, items, { onUnexpectedError: (error, index) => logUnexpected(request, error, index) })) {
+        const idempotencyKey = request.headers['idempotency-key'];
+        const options = { onUnexpectedError: (error: unknown, index: number) => logUnexpected(request, error, index), ...(idempotencyKey ? { idempotencyKey } : {}) };
+        for await (const result of screenBatch(deps, tenantId, items, options)) {
           const position = { index: result.index, ...(result.line !== undefined ? { line: result.line } : {}) };
           results.push(
             'decision' in result

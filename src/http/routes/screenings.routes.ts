@@ -1,19 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { z } from 'zod';
 import { getDecision, screenSubject, type ScreeningDeps } from '../../services/screening.service.js';
 import { principalOf } from '../plugins/auth.plugin.js';
-import { authErrorResponses, problemSchema, uuidParam } from '../schemas/common.schemas.js';
+import { authErrorResponses, idempotencyHeaders, problemSchema, uuidParam } from '../schemas/common.schemas.js';
 import { decisionSchema, screeningRequestSchema } from '../schemas/screening.schemas.js';
-
-const idempotencyHeaders = z.object({
-  'idempotency-key': z
-    .string()
-    .min(1)
-    .max(200)
-    .optional()
-    .describe('Same key and body return the same decision; the same key with another body is 422'),
-});
 
 export function screeningRoutes(deps: ScreeningDeps) {
   return async (app: FastifyInstance) => {
@@ -27,7 +17,7 @@ export function screeningRoutes(deps: ScreeningDeps) {
           tags: ['screenings'],
           summary: 'Screen a contractor profile and record the decision',
           security: [{ bearerAuth: [] }],
-          headers: idempotencyHeaders,
+          headers: idempotencyHeaders('Same key and body return the same decision; the same key with another body is 422'),
           body: screeningRequestSchema,
           response: {
             200: decisionSchema.describe('Replay of an earlier request with the same Idempotency-Key'),

@@ -21,8 +21,8 @@ export const batchResultSchema = z
   .object({
     index: z.number().int().describe('Position of the item in the request, from 0'),
     line: z.number().int().optional().describe('NDJSON requests: the line the item was on, from 1'),
-    status: z.number().int().describe('201 screened; 400 invalid item; 422 refused (duplicate externalRef); 409 or 500 as for a single screening'),
-    decision: decisionSchema.optional().describe('The decision, for status 201'),
+    status: z.number().int().describe('201 screened; 200 screened before by a request with the same Idempotency-Key (its decision); 400 invalid item; 422 refused (duplicate externalRef, or the same Idempotency-Key with another body for this item); 409 or 500 as for a single screening'),
+    decision: decisionSchema.optional().describe('The decision, for status 201 or 200'),
     error: problemSchema.optional().describe("The item's problem, for any other status"),
   })
   .meta({ id: 'BatchScreeningResult' });

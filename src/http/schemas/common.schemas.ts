@@ -24,3 +24,9 @@ export const authErrorResponses = {
 } as const;
 
 export const uuidParam = z.object({ id: z.uuid().describe('Resource id (UUIDv7)') });
+
+/** An Idempotency-Key header: a retried request with the same key and body makes nothing new. */
+export const idempotencyHeaders = (what: string) =>
+  z.object({
+    'idempotency-key': z.string().min(1).max(200).optional().describe(what),
+  });
