@@ -9,9 +9,11 @@
  * baseline's throughput, p99 < 50 ms at 64 connections.
  *
  * Options (environment): BENCH_SECONDS per run (default 8), BENCH_CONNECTIONS (default 1,16,64),
- * BENCH_POOL (pool size, default the production default), BENCH_CPU_PROFILE=1 writes a .cpuprofile
+ * BENCH_POOL (pool size per process, default the production default), BENCH_INSTANCES (service
+ * processes sharing one port, default 1), BENCH_CPU_PROFILE=1 (one instance) writes a .cpuprofile
  * of the 64-connection screening run to bench/.profiles/ (open it in Chrome DevTools).
  */
+import cluster from 'node:cluster';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import path from 'node:path';
@@ -28,6 +30,7 @@ import { screeningRequestSchema } from '../src/http/schemas/screening.schemas.js
 import { createApiKey } from '../src/services/api-keys.service.js';
 import { bootstrapIfEmpty } from '../src/services/bootstrap.service.js';
 import { BUNDLED_LISTS, importListFromPaths } from '../src/services/list-import.service.js';
+import { freePort } from '../tests/helpers/server-process.js';
 import { createBenchDatabase, fmt, REPO_ROOT } from './support.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
@@ -189,22 +192,14 @@ async function drive(url: string, key: string, bodies: string[], listNames: read
   };
 }
 
-// ---- set-up ----
+// ---- the service under test ----
 
-const target = await createBenchDatabase();
-const database = await openDatabase({ kind: 'postgres', url: target.url, ...(process.env.BENCH_POOL ? { poolSize: Number(process.env.BENCH_POOL) } : {}) });
-try {
-  await runMigrations(database);
-  await bootstrapIfEmpty(database.db, {});
-  // The full lists, as a deployment that screens against all of OFAC SDN and UN would load them:
-  // the bundled files without the DPRK selection a new installation starts with.
-  const seeded = [];
-  for (const { selection: _dprkOnly, ...list } of BUNDLED_LISTS) seeded.push(await importListFromPaths(database.db, { ...list, importedBy: 'bench' }));
-  const key = (await createApiKey(database.db, { tenantSlug: 'default', roles: ['screener'] })).key;
-  await database.db.execute(sql`create table bench_baseline (id uuid primary key, tenant_id uuid not null, body jsonb not null, created_at timestamptz not null default now())`);
-  const listNames = (await queryRows<{ name: string }>(database, sql`select data->>'name' as name from list_entries where data->>'type' = 'individual' order by id limit 5000`)).map((row) => row.name);
-
-  // Production settings: info logs (to /dev/null, still formatted), the rate limit on (never reached).
+/**
+ * The service as deployed, plus the bench-only baseline route. Production settings: info logs
+ * (to /dev/null, still formatted), the rate limit on (never reached).
+ */
+async function startService(url: string) {
+  const database = await openDatabase({ kind: 'postgres', url, ...(process.env.BENCH_POOL ? { poolSize: Number(process.env.BENCH_POOL) } : {}) });
   const app = await buildApp({ database, logStream: pino.destination('/dev/null'), rateLimitPerMinute: 10_000_000, listRefreshMs: 5000, retentionCheckMs: 0 });
   app.withTypeProvider<ZodTypeProvider>().post(
     '/bench/baseline',
@@ -218,54 +213,127 @@ try {
       return reply.code(201).send({ id });
     },
   );
-  const address = await app.listen({ port: 0, host: '127.0.0.1' });
-  const bodies = profiles(listNames).map((body) => JSON.stringify(body));
-  const meanBytes = bodies.reduce((sum, body, index) => sum + Buffer.byteLength(personalise(body, index, listNames)), 0) / bodies.length;
+  return {
+    app,
+    close: async () => {
+      await app.close();
+      await database.close();
+    },
+  };
+}
 
-  // Warm-up: JIT, pool connections, the ruleset and list index caches.
-  await drive(`${address}/v1/screenings`, key, bodies, listNames, 16);
-  await drive(`${address}/bench/baseline`, key, bodies, listNames, 16);
+/**
+ * BENCH_INSTANCES > 1: that many service processes (node:cluster) share one port and one
+ * database, as replicas behind a proxy would; this process only drives the load.
+ */
+async function startInstances(url: string, count: number): Promise<{ address: string; close: () => Promise<void> }> {
+  const port = await freePort();
+  const workers = Array.from({ length: count }, () => cluster.fork({ BENCH_INSTANCE_URL: url, BENCH_INSTANCE_PORT: String(port) }));
+  await Promise.all(workers.map((worker) => new Promise<void>((resolve, reject) => {
+    worker.once('message', (message) => (message === 'listening' ? resolve() : reject(new Error(String(message)))));
+    worker.once('exit', (code) => reject(new Error(`instance exited with ${code}`)));
+  })));
+  return {
+    address: `http://127.0.0.1:${port}`,
+    close: async () => {
+      await Promise.all(workers.map((worker) => new Promise<void>((resolve) => {
+        worker.removeAllListeners('exit');
+        worker.once('exit', () => resolve());
+        worker.send('close');
+      })));
+    },
+  };
+}
 
-  const lines = [
-    `bench:http (PostgreSQL, fresh database; ${seeded.map((outcome) => `${outcome.version.source} ${outcome.version.counts.entries ?? 0} entries`).join(', ')}; default ruleset)`,
-    `  ${PROFILES} varied profiles, mean body ${fmt(meanBytes)} B, ${SECONDS} s per run, autocannon in the same process; pool ${process.env.BENCH_POOL ?? 'default (10)'}`,
-    '  connections │ screening req/s   p50    p99  cpu/req │ baseline req/s   p50    p99  cpu/req │ ratio',
-  ];
-  const goals: string[] = ['  cpu/req: CPU ms per request in this process (service + autocannon) + in the rest of the machine (PostgreSQL)'];
-  const cpu = (run: RunResult) => `${run.cpuMs.node.toFixed(1)}+${run.cpuMs.others.toFixed(1)}`.padStart(8);
-  for (const connections of CONNECTIONS) {
-    const profiler = process.env.BENCH_CPU_PROFILE && connections === Math.max(...CONNECTIONS) ? new Session() : undefined;
-    if (profiler) {
-      profiler.connect();
-      await profiler.post('Profiler.enable');
-      await profiler.post('Profiler.start');
+if (cluster.isWorker) {
+  const service = await startService(process.env.BENCH_INSTANCE_URL!);
+  await service.app.listen({ port: Number(process.env.BENCH_INSTANCE_PORT), host: '127.0.0.1' });
+  process.on('message', (message) => {
+    if (message === 'close') void service.close().then(() => process.exit(0));
+  });
+  process.send!('listening');
+} else {
+  await runBench();
+}
+
+// ---- set-up and runs ----
+
+async function runBench() {
+  const INSTANCES = Number(process.env.BENCH_INSTANCES ?? 1);
+  const target = await createBenchDatabase();
+  const database = await openDatabase({ kind: 'postgres', url: target.url });
+  try {
+    await runMigrations(database);
+    await bootstrapIfEmpty(database.db, {});
+    // The full lists, as a deployment that screens against all of OFAC SDN and UN would load them:
+    // the bundled files without the DPRK selection a new installation starts with.
+    const seeded = [];
+    for (const { selection: _dprkOnly, ...list } of BUNDLED_LISTS) seeded.push(await importListFromPaths(database.db, { ...list, importedBy: 'bench' }));
+    const key = (await createApiKey(database.db, { tenantSlug: 'default', roles: ['screener'] })).key;
+    await database.db.execute(sql`create table bench_baseline (id uuid primary key, tenant_id uuid not null, body jsonb not null, created_at timestamptz not null default now())`);
+    const listNames = (await queryRows<{ name: string }>(database, sql`select data->>'name' as name from list_entries where data->>'type' = 'individual' order by id limit 5000`)).map((row) => row.name);
+
+    let address: string;
+    let stopService: () => Promise<void>;
+    if (INSTANCES > 1) {
+      ({ address, close: stopService } = await startInstances(target.url, INSTANCES));
+    } else {
+      const service = await startService(target.url);
+      address = await service.app.listen({ port: 0, host: '127.0.0.1' });
+      stopService = service.close;
     }
-    const screening = await drive(`${address}/v1/screenings`, key, bodies, listNames, connections);
-    if (profiler) {
-      const { profile } = await profiler.post('Profiler.stop');
-      const folder = path.join(REPO_ROOT, 'bench', '.profiles');
-      mkdirSync(folder, { recursive: true });
-      const file = path.join(folder, `screening-${connections}c-${Date.now()}.cpuprofile`);
-      writeFileSync(file, JSON.stringify(profile));
-      profiler.disconnect();
-      goals.push(`  CPU profile: ${path.relative(REPO_ROOT, file)}`);
+    const bodies = profiles(listNames).map((body) => JSON.stringify(body));
+    const meanBytes = bodies.reduce((sum, body, index) => sum + Buffer.byteLength(personalise(body, index, listNames)), 0) / bodies.length;
+
+    // Warm-up: JIT, pool connections, the ruleset and list index caches.
+    await drive(`${address}/v1/screenings`, key, bodies, listNames, 16);
+    await drive(`${address}/bench/baseline`, key, bodies, listNames, 16);
+
+    const lines = [
+      `bench:http (PostgreSQL, fresh database; ${seeded.map((outcome) => `${outcome.version.source} ${outcome.version.counts.entries ?? 0} entries`).join(', ')}; default ruleset)`,
+      `  ${PROFILES} varied profiles, mean body ${fmt(meanBytes)} B, ${SECONDS} s per run; ${INSTANCES > 1 ? `${INSTANCES} service processes (node:cluster, one port), autocannon in this one` : 'one service process, autocannon in the same process'}; pool ${process.env.BENCH_POOL ?? 'default (10)'} per process`,
+      '  connections │ screening req/s   p50    p99  cpu/req │ baseline req/s   p50    p99  cpu/req │ ratio',
+    ];
+    const goals: string[] = [
+      INSTANCES > 1
+        ? '  cpu/req: CPU ms per request in this process (autocannon) + in the rest of the machine (the service processes and PostgreSQL)'
+        : '  cpu/req: CPU ms per request in this process (service + autocannon) + in the rest of the machine (PostgreSQL)',
+    ];
+    const cpu = (run: RunResult) => `${run.cpuMs.node.toFixed(1)}+${run.cpuMs.others.toFixed(1)}`.padStart(8);
+    for (const connections of CONNECTIONS) {
+      const profiler = process.env.BENCH_CPU_PROFILE && INSTANCES === 1 && connections === Math.max(...CONNECTIONS) ? new Session() : undefined;
+      if (profiler) {
+        profiler.connect();
+        await profiler.post('Profiler.enable');
+        await profiler.post('Profiler.start');
+      }
+      const screening = await drive(`${address}/v1/screenings`, key, bodies, listNames, connections);
+      if (profiler) {
+        const { profile } = await profiler.post('Profiler.stop');
+        const folder = path.join(REPO_ROOT, 'bench', '.profiles');
+        mkdirSync(folder, { recursive: true });
+        const file = path.join(folder, `screening-${connections}c-${Date.now()}.cpuprofile`);
+        writeFileSync(file, JSON.stringify(profile));
+        profiler.disconnect();
+        goals.push(`  CPU profile: ${path.relative(REPO_ROOT, file)}`);
+      }
+      const baseline = await drive(`${address}/bench/baseline`, key, bodies, listNames, connections);
+      const ratio = screening.rps / baseline.rps;
+      const bad = screening.errors + screening.non2xx + baseline.errors + baseline.non2xx;
+      lines.push(
+        `  ${String(connections).padStart(11)} │ ${fmt(screening.rps).padStart(14)} ${fmt(screening.p50).padStart(5)} ms ${fmt(screening.p99).padStart(4)} ms ${cpu(screening)} │ ${fmt(baseline.rps).padStart(13)} ${fmt(baseline.p50).padStart(5)} ms ${fmt(baseline.p99).padStart(4)} ms ${cpu(baseline)} │ ${fmt(ratio * 100)}%${bad > 0 ? `  (errors/non-2xx: ${bad})` : ''}`,
+      );
+      if (connections === 64) {
+        goals.push(`  goal: screening ≥ 70% of baseline at 64 connections: ${ratio >= 0.7 ? 'met' : 'MISSED'} (${fmt(ratio * 100)}%)`);
+        goals.push(`  goal: screening p99 < 50 ms at 64 connections: ${screening.p99 < 50 ? 'met' : 'MISSED'} (${fmt(screening.p99)} ms)`);
+      }
     }
-    const baseline = await drive(`${address}/bench/baseline`, key, bodies, listNames, connections);
-    const ratio = screening.rps / baseline.rps;
-    const bad = screening.errors + screening.non2xx + baseline.errors + baseline.non2xx;
-    lines.push(
-      `  ${String(connections).padStart(11)} │ ${fmt(screening.rps).padStart(14)} ${fmt(screening.p50).padStart(5)} ms ${fmt(screening.p99).padStart(4)} ms ${cpu(screening)} │ ${fmt(baseline.rps).padStart(13)} ${fmt(baseline.p50).padStart(5)} ms ${fmt(baseline.p99).padStart(4)} ms ${cpu(baseline)} │ ${fmt(ratio * 100)}%${bad > 0 ? `  (errors/non-2xx: ${bad})` : ''}`,
-    );
-    if (connections === 64) {
-      goals.push(`  goal: screening ≥ 70% of baseline at 64 connections: ${ratio >= 0.7 ? 'met' : 'MISSED'} (${fmt(ratio * 100)}%)`);
-      goals.push(`  goal: screening p99 < 50 ms at 64 connections: ${screening.p99 < 50 ? 'met' : 'MISSED'} (${fmt(screening.p99)} ms)`);
-    }
+    const outcomes = await queryRows<{ outcome: string; n: number }>(database, sql`select outcome, count(*)::int as n from decisions group by outcome order by outcome`);
+    lines.push(...goals, `  decisions stored by outcome: ${outcomes.map((row) => `${row.outcome} ${fmt(row.n)}`).join(', ')}`);
+    process.stdout.write(`${lines.join('\n')}\n`);
+    await stopService();
+  } finally {
+    await database.close();
+    await target.drop();
   }
-  const outcomes = await queryRows<{ outcome: string; n: number }>(database, sql`select outcome, count(*)::int as n from decisions group by outcome order by outcome`);
-  lines.push(...goals, `  decisions stored by outcome: ${outcomes.map((row) => `${row.outcome} ${fmt(row.n)}`).join(', ')}`);
-  process.stdout.write(`${lines.join('\n')}\n`);
-  await app.close();
-} finally {
-  await database.close();
-  await target.drop();
 }

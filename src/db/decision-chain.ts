@@ -90,7 +90,18 @@ class TenantChain {
   readonly gate = new Mutex();
   readonly queue: QueuedScreening[] = [];
   draining = false;
+  /**
+   * Until this time (ms), batches take the writers' lock and read the head before sealing instead
+   * of sealing against `known`: another instance is appending too, and a batch that finds the
+   * head moved has done all its work for nothing.
+   */
+  contendedUntil = 0;
+  /** Appends by this instance's transactions, which move the head under a batch without being another instance. */
+  localAppends = 0;
 }
+
+/** How long batches take the writers' lock after one found the head moved by another instance. */
+const CONTENDED_MS = 5000;
 
 // Keyed by tenant id (UUIDs: tenants of different databases in one process never collide).
 const chains = new Map<string, TenantChain>();
@@ -200,6 +211,7 @@ export async function appendDecision(tx: DbOrTx, decision: UnchainedDecision, se
     }
   }
   // The gate is busy, or the head moved (another replica, a rolled-back transaction): lock it.
+  chain.localAppends += 1;
   const head = await readHead(tx, decision.tenantId, true);
   const row = sealAfter(decision, head, seal);
   if (!(await insertIfHeadIs(tx, row, head))) throw new Error('chain head moved while locked');
@@ -349,29 +361,45 @@ function settle(batch: readonly QueuedScreening[], rows: readonly DecisionRow[],
   batch.forEach((item, index) => item.resolve({ ...rows[index]!, subjectId: subjectIds.get(rows[index]!.id) ?? null }));
 }
 
+/** Seals the batch after the head as it stands and writes it, in the caller's transaction or not. */
+async function sealAndInsert(db: DbOrTx, tenantId: string, batch: readonly QueuedScreening[], head: KnownHead) {
+  const sealed = sealBatch(batch, head);
+  return { ...sealed, subjectIds: await insertScreenings(db, tenantId, sealed.rows, batch.map((item) => item.subject), head) };
+}
+
+/**
+ * The batch writers of every instance take this lock (per tenant, held to commit) while another
+ * instance is appending too. It orders them without touching the head row, so a batch still
+ * locks subject rows before the head, in the order screening transactions do (no deadlock).
+ */
+const takeWritersLock = (tx: DbOrTx, tenantId: string) => tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`redflag-chain:${tenantId}`}))`);
+
 async function writeBatch(chain: TenantChain, tenantId: string, batch: readonly QueuedScreening[]): Promise<void> {
   const db = batch[0]!.db;
+  const localAppendsBefore = chain.localAppends;
   try {
+    let written: { rows: DecisionRow[]; last: KnownHead; subjectIds: Map<string, string> };
     try {
-      // One statement, no transaction: the common case, when no one else moved the head.
-      const expected = chain.known ?? (await readHead(db, tenantId, false));
-      const { rows, last } = sealBatch(batch, expected);
-      const subjectIds = await insertScreenings(db, tenantId, rows, batch.map((item) => item.subject), expected);
-      chain.known = last;
-      settle(batch, rows, subjectIds);
+      if (Date.now() < chain.contendedUntil) {
+        // Another instance appends too: wait for its batch, then seal after what it wrote.
+        written = await db.transaction(async (tx) => {
+          await takeWritersLock(tx, tenantId);
+          return sealAndInsert(tx, tenantId, batch, await readHead(tx, tenantId, false));
+        });
+      } else {
+        // One statement, no transaction: the common case, when no one else moved the head.
+        written = await sealAndInsert(db, tenantId, batch, chain.known ?? (await readHead(db, tenantId, false)));
+      }
     } catch (error) {
       chain.known = undefined;
       if (!isTransientConflict(error)) throw error;
-      // A transaction appended in between (it does not wait for the gate), or another replica:
-      // seal again holding the head, which cannot move until this commits.
-      const { rows, last, subjectIds } = await db.transaction(async (tx) => {
-        const head = await readHead(tx, tenantId, true);
-        const sealed = sealBatch(batch, head);
-        return { ...sealed, subjectIds: await insertScreenings(tx, tenantId, sealed.rows, batch.map((item) => item.subject), head) };
-      });
-      chain.known = last;
-      settle(batch, rows, subjectIds);
+      // Moved by neither this batch writer nor this instance's transactions: another instance.
+      if (chain.localAppends === localAppendsBefore) chain.contendedUntil = Date.now() + CONTENDED_MS;
+      // Seal again holding the head, which cannot move until this commits.
+      written = await db.transaction(async (tx) => sealAndInsert(tx, tenantId, batch, await readHead(tx, tenantId, true)));
     }
+    chain.known = written.last;
+    settle(batch, written.rows, written.subjectIds);
   } catch (error) {
     chain.known = undefined;
     if (batch.length > 1 && !isTransientConflict(error)) {
