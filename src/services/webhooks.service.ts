@@ -1,4 +1,7 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import http from 'node:http';
+import https from 'node:https';
+import type { LookupFunction } from 'node:net';
 import { uuidv7 } from 'uuidv7';
 import type { Db, DbOrTx } from '../db/client.js';
 import {
@@ -16,7 +19,7 @@ import {
   type WebhookRow,
 } from '../db/repositories/webhooks.repository.js';
 import { AppError, notFound } from '../errors.js';
-import { refusedAtDelivery, refusedAtRegistration, type ResolveHost } from './webhook-targets.js';
+import { connectLookup, refusedAtRegistration, type ResolveHost } from './webhook-targets.js';
 
 export const WEBHOOK_EVENTS = ['case.opened', 'case.disposed'] as const;
 export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];
@@ -182,10 +185,11 @@ export interface WebhookDispatcherOptions {
   /** How often to look for due deliveries. */
   pollMs?: number;
   batchSize?: number;
-  fetch?: typeof fetch;
+  /** How a delivery is sent (tests); by default an HTTP(S) POST through `connectLookup`. */
+  send?: WebhookSend;
   /** Send to private and loopback addresses too (default: public addresses only; webhook-targets.ts). */
   allowPrivateNetworks?: boolean;
-  /** How host names are resolved for that check (tests). */
+  /** How host names are resolved as a delivery connects (tests). */
   resolveHost?: ResolveHost;
   /** Wall clock for signature timestamps and the attempt log. */
   clock?: () => Date;
@@ -201,13 +205,35 @@ export interface WebhookDispatcher {
   runOnce(): Promise<number>;
 }
 
+/** One POST of a delivery; resolves with the receiver's status once its answer has been read. */
+export type WebhookSend = (url: string, init: { body: string; headers: Record<string, string>; signal: AbortSignal }) => Promise<{ status: number }>;
+
+/**
+ * node:http(s) rather than fetch, because it lets the connection resolve its host through
+ * `lookup`: the address checked is the address connected to. No redirects are followed.
+ */
+function postThrough(lookup: LookupFunction): WebhookSend {
+  return (url, init) =>
+    new Promise((resolve, reject) => {
+      const target = new URL(url);
+      const client = target.protocol === 'https:' ? https : http;
+      const request = client.request(target, { method: 'POST', headers: { ...init.headers, 'content-length': Buffer.byteLength(init.body) }, signal: init.signal, lookup }, (response) => {
+        response.resume();
+        response.once('end', () => resolve({ status: response.statusCode ?? 0 }));
+        response.once('error', reject);
+      });
+      request.once('error', reject);
+      request.end(init.body);
+    });
+}
+
 export function createWebhookDispatcher(options: WebhookDispatcherOptions): WebhookDispatcher {
   const backoffBaseMs = options.backoffBaseMs ?? 1000;
   const maxAttempts = options.maxAttempts ?? 10;
   const timeoutMs = options.timeoutMs ?? 10_000;
   const pollMs = options.pollMs ?? 1000;
   const batchSize = options.batchSize ?? 20;
-  const send = options.fetch ?? fetch;
+  const send = options.send ?? postThrough(connectLookup({ allowPrivate: options.allowPrivateNetworks ?? false, ...(options.resolveHost ? { resolve: options.resolveHost } : {}) }));
   const clock = options.clock ?? (() => new Date());
   // Longer than any request can take, so a live worker always records before its lease ends.
   const leaseMs = timeoutMs * 2 + 5000;
@@ -223,8 +249,9 @@ export function createWebhookDispatcher(options: WebhookDispatcherOptions): Webh
     const started = performance.now();
     let attempt: AttemptRecord;
     let delivered = false;
-    // Checked before every delivery: a name may resolve elsewhere than when it was registered.
-    const refused = claimed.disabled || options.allowPrivateNetworks ? undefined : await refusedAtDelivery(claimed.url, options.resolveHost).catch((error: unknown) => `cannot resolve the host: ${(error as Error).message}`);
+    // A literal address or local name stored before this check existed; names are checked as
+    // the delivery connects (connectLookup), since they may resolve elsewhere than at registration.
+    const refused = claimed.disabled || options.allowPrivateNetworks ? undefined : refusedAtRegistration(new URL(claimed.url));
     if (claimed.disabled) {
       attempt = { at: at.toISOString(), error: 'webhook disabled', ms: 0 };
     } else if (refused) {
@@ -233,9 +260,7 @@ export function createWebhookDispatcher(options: WebhookDispatcherOptions): Webh
       const body = JSON.stringify(delivery.payload);
       try {
         const response = await send(claimed.url, {
-          method: 'POST',
           body,
-          redirect: 'manual',
           headers: {
             'content-type': 'application/json',
             'user-agent': 'redflag-webhooks/1',
@@ -245,7 +270,6 @@ export function createWebhookDispatcher(options: WebhookDispatcherOptions): Webh
           },
           signal: AbortSignal.any([AbortSignal.timeout(timeoutMs), stopController.signal]),
         });
-        await response.body?.cancel().catch(() => undefined);
         delivered = response.status >= 200 && response.status < 300;
         attempt = { at: at.toISOString(), statusCode: response.status, ms: Math.round(performance.now() - started) };
       } catch (error) {

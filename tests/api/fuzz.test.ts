@@ -76,7 +76,7 @@ beforeAll(async () => {
       await loadTestList(database.db, 'test-watchlist', WATCHLIST);
     },
     // Thousands of requests from one key; the dispatcher must not reach any network either.
-    appDeps: { rateLimitPerMinute: 0, webhooks: { pollMs: 0, fetch: async () => new Response('ok') } },
+    appDeps: { rateLimitPerMinute: 0, webhooks: { pollMs: 0, send: async () => ({ status: 200 }) } },
   });
   ids.decision = (await screen(t, { externalRef: 'fuzz-1', name: 'Jane Roe' })).id;
   ids.case = (await screen(t, { externalRef: 'fuzz-2', name: 'Sang Man Kim' })).caseId!;

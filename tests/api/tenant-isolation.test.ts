@@ -67,7 +67,7 @@ beforeAll(async () => {
     beforeBuild: async (database) => {
       await loadTestList(database.db, 'test-watchlist', WATCHLIST);
     },
-    appDeps: { rateLimitPerMinute: 0, webhooks: { pollMs: 0, fetch: async () => new Response('ok') } },
+    appDeps: { rateLimitPerMinute: 0, webhooks: { pollMs: 0, send: async () => ({ status: 200 }) } },
   });
   const admin = t.keys.otherTenantAdmin;
   const post = (url: string, payload?: object) => t.app.inject({ method: 'POST', url, headers: bearer(admin), ...(payload ? { payload } : {}) });

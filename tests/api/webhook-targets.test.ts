@@ -6,7 +6,7 @@ import { uuidv7 } from 'uuidv7';
 import { queryRows } from '../../src/db/client.js';
 import { insertWebhook } from '../../src/db/repositories/webhooks.repository.js';
 import { createWebhookDispatcher, enqueueWebhookEvent } from '../../src/services/webhooks.service.js';
-import { isPublicAddress, refusedAtDelivery } from '../../src/services/webhook-targets.js';
+import { connectLookup, isPublicAddress } from '../../src/services/webhook-targets.js';
 import { api, eventually } from '../helpers/cases-fixtures.js';
 import { tenantIdOf } from '../helpers/audit-decisions.js';
 import { createTestApp, type TestApp } from '../helpers/test-app.js';
@@ -66,10 +66,60 @@ describe('registering a webhook', () => {
 });
 
 describe('delivering', () => {
-  test('a name that resolves to a private address is refused at delivery time', async () => {
-    const resolveTo = (address: string) => async () => [address];
-    expect(await refusedAtDelivery('https://hooks.example.com/a', resolveTo('10.0.0.7'))).toMatch(/resolves to 10\.0\.0\.7/);
-    expect(await refusedAtDelivery('https://hooks.example.com/a', resolveTo('93.184.216.34'))).toBeUndefined();
+  test('a connection resolves the host through the check: a private address fails it, a public one is used', async () => {
+    const lookupWith = (address: string, allowPrivate = false) => {
+      const lookup = connectLookup({ allowPrivate, resolve: async () => [address] });
+      return new Promise<{ error: NodeJS.ErrnoException | null; address: unknown }>((resolve) =>
+        lookup('hooks.example.com', { all: true }, (error, found) => resolve({ error, address: found })),
+      );
+    };
+    const refused = await lookupWith('10.0.0.7');
+    expect(refused.error?.message).toMatch(/hooks\.example\.com resolves to 10\.0\.0\.7, which is not a public address/);
+    expect(refused.error?.code).toBe('EADDRNOTPUBLIC');
+    expect((await lookupWith('93.184.216.34')).address).toEqual([{ address: '93.184.216.34', family: 4 }]);
+    expect((await lookupWith('10.0.0.7', true)).address).toEqual([{ address: '10.0.0.7', family: 4 }]);
+  });
+
+  test('a public name that resolves inside the network when the delivery connects (DNS rebinding) gets nowhere', async () => {
+    let calls = 0;
+    const server = createServer((_request, response) => {
+      calls += 1;
+      response.writeHead(204).end();
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const port = (server.address() as AddressInfo).port;
+    const tenantId = await tenantIdOf(t.database.db, 'default');
+    // Registered as a public name; by the time the delivery connects, it answers 127.0.0.1.
+    const hook = await insertWebhook(t.database.db, { id: uuidv7(), tenantId, url: `http://rebind.example.com:${port}/hook`, secret: 'whsec_test', events: ['case.opened'], createdAt: new Date().toISOString() });
+    const deliveryOf = async () => {
+      const rows = await queryRows<{ status: string; last_error: string | null; last_status_code: number | null }>(
+        t.database,
+        sql`select status, last_error, last_status_code from webhook_deliveries where webhook_id = ${hook.id} order by created_at desc limit 1`,
+      );
+      return rows[0];
+    };
+    const rebinding = async () => ['127.0.0.1'];
+    try {
+      await t.database.db.transaction((tx) => enqueueWebhookEvent(tx, { tenantId, event: 'case.opened', data: { probe: 'rebind' }, now: new Date().toISOString() }));
+      const refusing = createWebhookDispatcher({ db: t.database.db, pollMs: 10, backoffBaseMs: 10_000, maxAttempts: 1, resolveHost: rebinding });
+      refusing.start();
+      const failed = await eventually(async () => ((await deliveryOf())?.status === 'failed' ? deliveryOf() : undefined), 'the delivery to be given up');
+      await refusing.stop();
+      expect(failed?.last_error).toMatch(/rebind\.example\.com resolves to 127\.0\.0\.1, which is not a public address/);
+      expect(calls).toBe(0);
+
+      // The same resolver with private networks allowed reaches the receiver: the connection
+      // really is made to the address the check saw.
+      await t.database.db.transaction((tx) => enqueueWebhookEvent(tx, { tenantId, event: 'case.opened', data: { probe: 'allowed' }, now: new Date().toISOString() }));
+      const allowing = createWebhookDispatcher({ db: t.database.db, pollMs: 10, backoffBaseMs: 10_000, maxAttempts: 1, resolveHost: rebinding, allowPrivateNetworks: true });
+      allowing.start();
+      const delivered = await eventually(async () => ((await deliveryOf())?.status === 'delivered' ? deliveryOf() : undefined), 'the allowed delivery');
+      await allowing.stop();
+      expect(delivered?.last_status_code).toBe(204);
+      expect(calls).toBe(1);
+    } finally {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
   });
 
   test('a stored webhook pointing inside the network is never called: the attempt records why', async () => {
