@@ -227,11 +227,11 @@ export function linkKeysOf(subject: ScreeningSubject, hash: KeyedHash): LinkKey[
   const seen = new Set<string>();
   const add = (kind: LinkKind, canonical: string | undefined, field: string, display: string) => {
     if (canonical === undefined || canonical.length === 0) return;
-    const key = linkKeyOf(hash, kind, canonical);
-    const id = `${kind}\u0000${key}`;
+    // Same kind and canonical value, same key: no need to hash it again (logins repeat an IP).
+    const id = `${kind}\u0000${canonical}`;
     if (seen.has(id)) return;
     seen.add(id);
-    keys.push({ kind, key, field, display });
+    keys.push({ kind, key: linkKeyOf(hash, kind, canonical), field, display });
   };
   subject.emails?.forEach((email, index) => add('email', emailLinkForm(email), `/subject/emails/${index}`, maskEmail(email)));
   subject.phones?.forEach((phone, index) => {
