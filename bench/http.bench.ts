@@ -200,7 +200,7 @@ async function drive(url: string, key: string, bodies: string[], listNames: read
  */
 async function startService(url: string) {
   const database = await openDatabase({ kind: 'postgres', url, ...(process.env.BENCH_POOL ? { poolSize: Number(process.env.BENCH_POOL) } : {}) });
-  const app = await buildApp({ database, logStream: pino.destination('/dev/null'), rateLimitPerMinute: 10_000_000, listRefreshMs: 5000, retentionCheckMs: 0 });
+  const app = await buildApp({ database, logStream: pino.destination('/dev/null'), rateLimitPerMinute: 10_000_000, listRefreshMs: 5000, retentionCheckMs: 0, evaluationThread: process.env.BENCH_EVALUATION_THREAD !== 'off' });
   app.withTypeProvider<ZodTypeProvider>().post(
     '/bench/baseline',
     { config: { roles: ['screener'] }, schema: { hide: true, body: screeningRequestSchema } },

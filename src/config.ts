@@ -71,6 +71,10 @@ export const configSchema = z.object({
     .enum(['true', 'false'])
     .default('false')
     .describe('Let webhooks target private, loopback and link-local addresses (an HR system on the internal network); off, only public addresses'),
+  EVALUATION_THREAD: z
+    .enum(['on', 'off'])
+    .default('on')
+    .describe("Run screenings' rules and name searches on a worker thread (another copy of the matching index in memory); off: on the event loop"),
   MONITORING_WORKER: z
     .enum(['on', 'off'])
     .default('on')

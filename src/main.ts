@@ -19,6 +19,7 @@ async function main() {
     rateLimitPerMinute: config.RATE_LIMIT_PER_MINUTE,
     requestTimeoutMs: config.REQUEST_TIMEOUT_MS,
     webhooks: { allowPrivateNetworks: config.WEBHOOK_ALLOW_PRIVATE_NETWORKS === 'true' },
+    evaluationThread: config.EVALUATION_THREAD === 'on',
     monitoring: config.MONITORING_WORKER === 'off' ? false : { batchSize: config.MONITORING_BATCH_SIZE, leaseMs: config.MONITORING_LEASE_SECONDS * 1000 },
     ...(config.PERSONAL_DATA_KEY ? { personalDataKey: config.PERSONAL_DATA_KEY } : {}),
   });

@@ -8,6 +8,7 @@ import { uuidv7 } from 'uuidv7';
 import type { Database } from '../db/client.js';
 import { loggerOptions } from '../logging.js';
 import { startRetentionJob } from '../services/erasure.service.js';
+import { EvaluationThread, type EvaluateScreening } from '../services/evaluation-offload.js';
 import { ListIndexHolder } from '../services/list-index.service.js';
 import { createKeyedHash } from '../services/keyed-hash.service.js';
 import { createMonitoringWorker, type MonitoringWorkerOptions } from '../services/monitoring.service.js';
@@ -34,6 +35,8 @@ export interface AppDeps {
   database: Database;
   /** Matching index; built from the database when omitted. */
   lists?: ListIndexHolder;
+  /** Evaluate screenings on a worker thread (evaluation-offload.ts); default off (tests). */
+  evaluationThread?: boolean;
   logLevel?: string;
   /** Where log lines go (stdout by default); tests capture them here. */
   logStream?: DestinationStream;
@@ -146,8 +149,15 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerAuth(app, deps.database.db);
   await app.register(healthRoutes(deps.database));
   const keyedHash = await createKeyedHash(deps.database.db, deps.personalDataKey);
-  await app.register(screeningRoutes({ db: deps.database.db, lists, now, keyedHash }));
-  await app.register(batchScreeningRoutes({ db: deps.database.db, lists, now, keyedHash }));
+  let evaluate: EvaluateScreening | undefined;
+  if (deps.evaluationThread) {
+    const thread = new EvaluationThread(app.log);
+    await lists.mirrorTo(deps.database.db, thread);
+    evaluate = thread.evaluate;
+    app.addHook('onClose', async () => thread.close());
+  }
+  await app.register(screeningRoutes({ db: deps.database.db, lists, now, keyedHash, ...(evaluate ? { evaluate } : {}) }));
+  await app.register(batchScreeningRoutes({ db: deps.database.db, lists, now, keyedHash, ...(evaluate ? { evaluate } : {}) }));
   await app.register(monitoringRoutes({ db: deps.database.db }));
   if (deps.monitoring !== false) {
     // Re-screens monitored subjects when a list or ruleset version becomes active. Any number of

@@ -55,18 +55,34 @@ const SEARCHES_KEPT = 10_000;
  * in id order so the same versions always give the same index (ties in a search come out the same).
  */
 export async function loadListSnapshot(db: DbOrTx, versions: ListVersionRef[]): Promise<ListSnapshot> {
+  return buildSnapshot(versions, await entriesOf(db, versions));
+}
+
+async function entriesOf(db: DbOrTx, versions: readonly ListVersionRef[]) {
   const entries = await findEntriesOfVersions(db, versions.map((version) => version.versionId));
-  entries.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-  return buildSnapshot(versions, entries);
+  return entries.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }
 
 /**
  * Holds the matching index built from the active list versions. Rebuilt only when the set of
  * active versions changes, so a refresh that finds nothing new costs one small query.
  */
+/** Something that builds its own copy of each snapshot the holder builds (evaluation-offload.ts). */
+export interface SnapshotMirror {
+  load(versions: ListVersionRef[], entries: { id: string; source: string; data: ListEntry }[]): void;
+}
+
 export class ListIndexHolder {
   private snapshot: ListSnapshot = buildSnapshot([], []);
   private key = '';
+  private mirror: SnapshotMirror | undefined;
+
+  /** From now on, every snapshot built is also sent to `mirror`, starting with the current one's. */
+  async mirrorTo(db: Db, mirror: SnapshotMirror): Promise<void> {
+    this.mirror = mirror;
+    const versions = this.snapshot.versions;
+    if (versions.length > 0) mirror.load(versions, await entriesOf(db, versions));
+  }
 
   current(): ListSnapshot {
     return this.snapshot;
@@ -82,8 +98,10 @@ export class ListIndexHolder {
       version: version.version,
       contentDigest: version.contentDigest,
     }));
-    this.snapshot = await loadListSnapshot(db, versions);
+    const entries = await entriesOf(db, versions);
+    this.snapshot = buildSnapshot(versions, entries);
     this.key = key;
+    this.mirror?.load(versions, entries);
     return true;
   }
 }

@@ -4,7 +4,6 @@ import { appendDecision, appendScreening } from '../db/decision-chain.js';
 import { findDecision, findDecisionByIdempotencyKey, type DecisionRow, type UnchainedDecision } from '../db/repositories/decisions.repository.js';
 import { isSubjectNotNew, isTransientConflict, isUniqueViolation } from '../db/errors.js';
 import { setLastDecision, upsertSubject } from '../db/repositories/subjects.repository.js';
-import { evaluateRuleset } from '../domain/rules/evaluate.js';
 import { nameKeyOf } from '../domain/rules/name-similarity.js';
 import { collectLookups, type KeyedHash, type LinkKey } from '../domain/rules/subject-lookups.js';
 import { redactForStorage } from '../domain/rules/subject-redaction.js';
@@ -17,6 +16,7 @@ import { sealDecision, type ChainHead } from '../domain/audit/chain-record.js';
 import { isCaseOutcome } from '../domain/cases/case-state.js';
 import { nodeSha256 } from '../audit/node-sha256.js';
 import { activeRuleset } from './active-ruleset.service.js';
+import { evaluateHere, type EvaluateScreening } from './evaluation-offload.js';
 import { applyFalsePositiveMemory, caseOpening, caseRefOfDecision, NO_CASE, openOrJoinCase, type DecisionCaseRef } from './cases.service.js';
 import { webhookPayload } from './webhooks.service.js';
 import type { ListIndexHolder } from './list-index.service.js';
@@ -28,6 +28,8 @@ export interface ScreeningDeps {
   now: () => Date;
   /** HMAC for personal identifiers; see keyed-hash.service.ts. */
   keyedHash: KeyedHash;
+  /** Where the rules run: the evaluation thread, or (absent) the calling thread. */
+  evaluate?: EvaluateScreening;
 }
 
 export interface DecisionView extends DecisionCaseRef {
@@ -246,7 +248,19 @@ async function withConflictRetries<T>(write: (inOneStatement: boolean) => Promis
   }
 }
 
+/** Screenings of this process between their start and their answer. */
+let screeningsInFlight = 0;
+
 export async function screenSubject(deps: ScreeningDeps, request: ScreenRequest): Promise<{ decision: DecisionView; replayed: boolean }> {
+  screeningsInFlight += 1;
+  try {
+    return await screen(deps, request);
+  } finally {
+    screeningsInFlight -= 1;
+  }
+}
+
+async function screen(deps: ScreeningDeps, request: ScreenRequest): Promise<{ decision: DecisionView; replayed: boolean }> {
   // Stored (and digested) with document numbers and bank accounts as keyed hashes only.
   const input = { subject: redactForStorage(request.subject, deps.keyedHash) };
   const inputDigest = canonicalDigest(input);
@@ -258,7 +272,10 @@ export async function screenSubject(deps: ScreeningDeps, request: ScreenRequest)
   if (!ruleset) throw new AppError('conflict', 'The tenant has no published ruleset');
   const snapshot = deps.lists.current();
   const context = await answerLookups(deps, request, snapshot.versions.map((version) => version.versionId));
-  const evaluation = evaluateRuleset(request.subject, ruleset, { searchNames: (query, options) => snapshot.searchNames(query, options), ...context });
+  // The thread hop costs more than it saves when nothing else is waiting for the event loop: a
+  // lone screening is evaluated here, concurrent ones on the evaluation thread.
+  const evaluate = deps.evaluate && screeningsInFlight > 1 ? deps.evaluate : evaluateHere;
+  const evaluation = await evaluate(snapshot, request.subject, ruleset, context);
   const createdAt = deps.now().toISOString();
   const record: ScreeningRecord = {
     tenantId: request.tenantId,
