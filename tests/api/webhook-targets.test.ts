@@ -65,6 +65,18 @@ describe('registering a webhook', () => {
   });
 });
 
+/** A receiver on 127.0.0.1 that answers 204 and counts what reaches it. */
+async function countingReceiver() {
+  const receiver = { calls: 0, port: 0, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+  const server = createServer((_request, response) => {
+    receiver.calls += 1;
+    response.writeHead(204).end();
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  receiver.port = (server.address() as AddressInfo).port;
+  return receiver;
+}
+
 describe('delivering', () => {
   test('a connection resolves the host through the check: a private address fails it, a public one is used', async () => {
     const lookupWith = (address: string, allowPrivate = false) => {
@@ -81,13 +93,8 @@ describe('delivering', () => {
   });
 
   test('a public name that resolves inside the network when the delivery connects (DNS rebinding) gets nowhere', async () => {
-    let calls = 0;
-    const server = createServer((_request, response) => {
-      calls += 1;
-      response.writeHead(204).end();
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const port = (server.address() as AddressInfo).port;
+    const receiver = await countingReceiver();
+    const { port } = receiver;
     const tenantId = await tenantIdOf(t.database.db, 'default');
     // Registered as a public name; by the time the delivery connects, it answers 127.0.0.1.
     const hook = await insertWebhook(t.database.db, { id: uuidv7(), tenantId, url: `http://rebind.example.com:${port}/hook`, secret: 'whsec_test', events: ['case.opened'], createdAt: new Date().toISOString() });
@@ -106,7 +113,7 @@ describe('delivering', () => {
       const failed = await eventually(async () => ((await deliveryOf())?.status === 'failed' ? deliveryOf() : undefined), 'the delivery to be given up');
       await refusing.stop();
       expect(failed?.last_error).toMatch(/rebind\.example\.com resolves to 127\.0\.0\.1, which is not a public address/);
-      expect(calls).toBe(0);
+      expect(receiver.calls).toBe(0);
 
       // The same resolver with private networks allowed reaches the receiver: the connection
       // really is made to the address the check saw.
@@ -116,20 +123,15 @@ describe('delivering', () => {
       const delivered = await eventually(async () => ((await deliveryOf())?.status === 'delivered' ? deliveryOf() : undefined), 'the allowed delivery');
       await allowing.stop();
       expect(delivered?.last_status_code).toBe(204);
-      expect(calls).toBe(1);
+      expect(receiver.calls).toBe(1);
     } finally {
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await receiver.close();
     }
   });
 
   test('a stored webhook pointing inside the network is never called: the attempt records why', async () => {
-    let calls = 0;
-    const server = createServer((_request, response) => {
-      calls += 1;
-      response.writeHead(204).end();
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const port = (server.address() as AddressInfo).port;
+    const receiver = await countingReceiver();
+    const { port } = receiver;
     const tenantId = await tenantIdOf(t.database.db, 'default');
     // Stored directly, as if registered while private networks were allowed (or by an older version).
     const hook = await insertWebhook(t.database.db, { id: uuidv7(), tenantId, url: `http://127.0.0.1:${port}/hook`, secret: 'whsec_test', events: ['case.opened'], createdAt: new Date().toISOString() });
@@ -142,10 +144,10 @@ describe('delivering', () => {
         return rows[0]?.status === 'failed' ? rows[0] : undefined;
       }, 'the delivery to be given up');
       expect(delivery.last_error).toMatch(/not sent: 127\.0\.0\.1 is not a public address/);
-      expect(calls).toBe(0);
+      expect(receiver.calls).toBe(0);
     } finally {
       await dispatcher.stop();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await receiver.close();
     }
   });
 });
