@@ -7,7 +7,7 @@ import { DataDirLockedError } from './db/data-dir-lock.js';
 import { openMigratedDatabase } from './db/open-configured.js';
 import { runVerifyExportCli } from './audit/verify-export.js';
 import { AppError } from './errors.js';
-import { createApiKey } from './services/api-keys.service.js';
+import { createApiKey, revokeApiKey } from './services/api-keys.service.js';
 import { bootstrapIfEmpty } from './services/bootstrap.service.js';
 import { ListImportError } from './lists/list-import.errors.js';
 import { LIST_FORMATS, type ListFormat } from './lists/parse-list.js';
@@ -25,6 +25,9 @@ const USAGE = `Usage: npm run cli -- <command> [options]
 Commands:
   keys create --tenant <slug> --role <role> [--role <role> ...] [--label <text>]
       Creates an API key and prints it once. Roles: screener, reviewer, rules_admin, auditor, admin.
+
+  keys revoke --tenant <slug> --id <key id>
+      Revokes an API key (a running server stops accepting it within 5 s). Also: DELETE /v1/api-keys/{id}.
 
   audit verify-export [--json] <file>
       Checks a decision-log export (CSV or NDJSON from GET /v1/audit/decisions/export) offline, no
@@ -65,6 +68,22 @@ async function keysCreate(args: string[]) {
       actor: `cli:${process.env.USER ?? 'unknown'}`,
     });
     process.stdout.write(`${JSON.stringify({ id: created.id, tenant: created.tenantSlug, roles: created.roles, key: created.key })}\n`);
+  } finally {
+    await database.close();
+  }
+}
+
+async function keysRevoke(args: string[]) {
+  const { values } = parseArgs({ args, options: { tenant: { type: 'string' }, id: { type: 'string' } }, strict: true });
+  if (!values.tenant || !values.id) throw new UsageError('keys revoke needs --tenant and --id (the key id from keys create or GET /v1/api-keys)');
+  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(values.id)) throw new UsageError('--id must be a key id (a UUID)');
+  const config = loadConfig();
+  const database = await openMigratedDatabase(config);
+  try {
+    const tenant = await findTenantBySlug(database.db, values.tenant);
+    if (!tenant) throw new UsageError(`no tenant "${values.tenant}"`);
+    const revoked = await revokeApiKey(database.db, { tenantId: tenant.id, id: values.id, actor: `cli:${process.env.USER ?? 'unknown'}` });
+    process.stdout.write(`${JSON.stringify(revoked)}\n`);
   } finally {
     await database.close();
   }
@@ -183,6 +202,7 @@ class UsageError extends Error {}
 async function run(argv: string[]) {
   const [group, command, ...rest] = argv;
   if (group === 'keys' && command === 'create') return keysCreate(rest);
+  if (group === 'keys' && command === 'revoke') return keysRevoke(rest);
   if (group === 'lists' && command === 'import') return listsImport(rest);
   if (group === 'screen') return screenFile([command, ...rest].filter((arg): arg is string => arg !== undefined));
   if (group === 'audit' && command === 'verify-export') {

@@ -27,6 +27,7 @@ import { monitoringRoutes } from './routes/monitoring.routes.js';
 import { matchingRoutes } from './routes/matching.routes.js';
 import { rulesetRoutes } from './routes/rulesets.routes.js';
 import { screeningRoutes } from './routes/screenings.routes.js';
+import { apiKeyRoutes } from './routes/api-keys.routes.js';
 import { webhookRoutes } from './routes/webhooks.routes.js';
 
 export interface AppDeps {
@@ -177,6 +178,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   // Sends the webhook deliveries that case changes queue in their own transactions.
   const dispatcher = createWebhookDispatcher({ ...deps.webhooks, db: deps.database.db, log: app.log });
   await app.register(caseRoutes({ db: deps.database.db, now, onWebhooksQueued: () => dispatcher.kick() }));
+  await app.register(apiKeyRoutes({ db: deps.database.db }));
   await app.register(webhookRoutes({ db: deps.database.db, now, allowPrivateNetworks: deps.webhooks?.allowPrivateNetworks ?? false }));
   await app.register(consoleRoutes());
   app.addHook('onReady', async () => dispatcher.start());

@@ -2,9 +2,9 @@ import { randomBytes } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
 import type { Db } from '../db/client.js';
 import { recordAuditEvent } from '../db/repositories/audit.repository.js';
-import { findActiveApiKeyByHash, findTenantBySlug, insertApiKey } from '../db/repositories/tenancy.repository.js';
+import { findActiveApiKeyByHash, findApiKeyOfTenant, findApiKeysOfTenant, findTenantBySlug, insertApiKey, markApiKeyRevoked } from '../db/repositories/tenancy.repository.js';
 import { isRole, type Role } from '../domain/auth/roles.js';
-import { AppError } from '../errors.js';
+import { AppError, notFound } from '../errors.js';
 import { sha256Hex } from '../shared/hashing.js';
 
 export interface Principal {
@@ -25,7 +25,7 @@ export async function createApiKey(
   db: Db,
   /** `actor` is who asks (`cli:<user>`, `api-key:<id>`), for the audit event. */
   input: { tenantSlug: string; roles: string[]; label?: string; key?: string; actor?: string },
-): Promise<{ id: string; key: string; roles: Role[]; tenantSlug: string }> {
+): Promise<{ id: string; key: string; roles: Role[]; tenantSlug: string; view: ApiKeyView }> {
   const badRole = input.roles.find((role) => !isRole(role));
   if (badRole !== undefined || input.roles.length === 0) {
     throw new AppError('validation_failed', `Unknown role "${badRole ?? ''}"`, [{ field: '/roles', message: 'unknown role' }]);
@@ -51,12 +51,65 @@ export async function createApiKey(
     });
     return inserted;
   });
-  return { id: row.id, key, roles: input.roles as Role[], tenantSlug: tenant.slug };
+  const view = toView({ id: row.id, label: input.label ?? null, roles: row.roles, keyPrefix: row.keyPrefix, createdAt: row.createdAt, revokedAt: null });
+  return { id: row.id, key, roles: input.roles as Role[], tenantSlug: tenant.slug, view };
+}
+
+/** A key as listed: never its secret or hash. */
+export interface ApiKeyView {
+  id: string;
+  label: string | null;
+  roles: string[];
+  keyPrefix: string;
+  createdAt: string;
+  revokedAt: string | null;
+}
+
+function toView(row: { id: string; label: string | null; roles: string[]; keyPrefix: string; createdAt: string; revokedAt: string | null }): ApiKeyView {
+  return {
+    id: row.id,
+    label: row.label,
+    roles: row.roles,
+    keyPrefix: row.keyPrefix,
+    createdAt: new Date(row.createdAt).toISOString(),
+    revokedAt: row.revokedAt ? new Date(row.revokedAt).toISOString() : null,
+  };
+}
+
+export async function listApiKeys(db: Db, tenantId: string): Promise<ApiKeyView[]> {
+  return (await findApiKeysOfTenant(db, tenantId)).map(toView);
 }
 
 /**
- * How long an instance trusts a key it has checked. Revoking a key (in the database; there is no
- * revoke route yet) reaches every instance within this time. Unknown keys are never remembered,
+ * Revokes one of the tenant's keys: refused from this instance at once, from every other within
+ * API_KEY_CACHE_MS. Revoking a revoked key changes nothing. A key cannot revoke itself, so an
+ * admin cannot lock the tenant out by mistake with the key in hand.
+ */
+export async function revokeApiKey(db: Db, input: { tenantId: string; id: string; actor: string; actorKeyId?: string }): Promise<ApiKeyView> {
+  if (input.actorKeyId === input.id) throw new AppError('conflict', 'An API key cannot revoke itself; revoke it with another admin key');
+  const outcome = await db.transaction(async (tx) => {
+    const existing = await findApiKeyOfTenant(tx, input.tenantId, input.id);
+    if (!existing) throw notFound('API key');
+    const revoked = existing.revokedAt === null ? await markApiKeyRevoked(tx, input.id) : undefined;
+    if (!revoked) return { view: toView((await findApiKeyOfTenant(tx, input.tenantId, input.id)) ?? existing), keyHash: undefined };
+    await recordAuditEvent(tx, {
+      tenantId: input.tenantId,
+      actor: input.actor,
+      action: 'api_key.revoked',
+      targetType: 'api_key',
+      targetId: input.id,
+      details: { keyPrefix: revoked.keyPrefix, label: revoked.label },
+    });
+    return { view: toView(revoked), keyHash: revoked.keyHash };
+  });
+  // After the commit: evicted earlier, the next request could cache the key as still active.
+  if (outcome.keyHash) checkedKeys(db).delete(outcome.keyHash);
+  return outcome.view;
+}
+
+/**
+ * How long an instance trusts a key it has checked. Revoking a key reaches the instance that
+ * revoked it at once and every other instance within this time. Unknown keys are never remembered,
  * so a wrong key costs a query each time and the rate limit answers floods.
  */
 export const API_KEY_CACHE_MS = 5_000;

@@ -7,10 +7,11 @@ let t: TestApp;
 let otherTenantDecisionId: string;
 let otherTenantCaseId: string;
 let otherTenantWebhookId: string;
+let otherTenantApiKeyId: string;
 
 type KeyName = keyof TestApp['keys'];
 interface ProtectedRoute {
-  method: 'get' | 'post' | 'patch' | 'put';
+  method: 'get' | 'post' | 'patch' | 'put' | 'delete';
   path: () => string;
   body?: unknown;
   /** Keys of tenant `default` that must get through (admin always does). */
@@ -59,6 +60,10 @@ const ROUTES: ProtectedRoute[] = [
   { method: 'post', path: () => `/v1/cases/${otherTenantCaseId}/approve`, body: { note: 'ok' }, allowed: ['reviewer', 'admin'] },
   { method: 'post', path: () => '/v1/webhooks', body: { url: 'https://hooks.example.com/redflag', events: ['case.opened'] }, allowed: ['admin'] },
   { method: 'get', path: () => '/v1/webhooks', allowed: ['admin'] },
+  { method: 'post', path: () => '/v1/api-keys', body: { roles: ['auditor'], label: 'security test' }, allowed: ['admin'] },
+  { method: 'get', path: () => '/v1/api-keys', allowed: ['admin'] },
+  // Another tenant's key: it must look missing, and stay working.
+  { method: 'delete', path: () => `/v1/api-keys/${otherTenantApiKeyId}`, allowed: ['admin'], otherTenantPath: () => `/v1/api-keys/${otherTenantApiKeyId}` },
   {
     method: 'get',
     path: () => `/v1/webhooks/${otherTenantWebhookId}/deliveries`,
@@ -93,7 +98,8 @@ beforeAll(async () => {
   otherTenantCaseId = flagged.body.caseId;
   const hook = await request(t.app.server).post('/v1/webhooks').set(bearer(t.keys.otherTenantAdmin)).send({ url: 'https://hooks.example.com/other', events: ['case.opened'] });
   otherTenantWebhookId = hook.body.id;
-  if (!otherTenantCaseId || !otherTenantWebhookId) throw new Error(`fixture setup failed: ${JSON.stringify([flagged.body, hook.body])}`);
+  otherTenantApiKeyId = (await request(t.app.server).post('/v1/api-keys').set(bearer(t.keys.otherTenantAdmin)).send({ roles: ['screener'] })).body.id;
+  if (!otherTenantCaseId || !otherTenantWebhookId || !otherTenantApiKeyId) throw new Error(`fixture setup failed: ${JSON.stringify([flagged.body, hook.body])}`);
 });
 afterAll(() => t.close());
 

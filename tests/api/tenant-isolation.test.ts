@@ -16,10 +16,10 @@ import { bearer, createTestApp, type TestApp } from '../helpers/test-app.js';
 
 let t: TestApp;
 /** Objects of tenant `other`. */
-const other = { decision: '', case: '', webhook: '', run: '', draftVersion: 0 };
+const other = { decision: '', case: '', webhook: '', run: '', draftVersion: 0, apiKey: '' };
 
 interface IsolatedRoute {
-  method: 'GET' | 'POST' | 'PUT' | 'PATCH';
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   /** The OpenAPI path, as documented. */
   path: string;
   /** The same route naming tenant `other`'s object. */
@@ -45,6 +45,7 @@ const ISOLATED: IsolatedRoute[] = [
   { method: 'POST', path: '/v1/cases/{id}/disposition', url: () => `/v1/cases/${other.case}/disposition`, body: { disposition: 'false_positive', note: 'intruder' } },
   { method: 'POST', path: '/v1/cases/{id}/approve', url: () => `/v1/cases/${other.case}/approve`, body: { note: 'intruder' } },
   { method: 'GET', path: '/v1/webhooks/{id}/deliveries', url: () => `/v1/webhooks/${other.webhook}/deliveries` },
+  { method: 'DELETE', path: '/v1/api-keys/{id}', url: () => `/v1/api-keys/${other.apiKey}` },
   { method: 'GET', path: '/v1/monitoring/runs/{id}', url: () => `/v1/monitoring/runs/${other.run}` },
   { method: 'GET', path: '/v1/rulesets/{version}', url: () => `/v1/rulesets/${other.draftVersion}` },
   { method: 'PATCH', path: '/v1/rulesets/{version}/rules/{ruleKey}', url: () => `/v1/rulesets/${other.draftVersion}/rules/list-name-match`, body: { weight: 1 } },
@@ -59,7 +60,7 @@ const call = (route: IsolatedRoute, key: string) =>
 /** What tenant `other` sees of all its objects: must not change when `default` pokes at them. */
 async function otherTenantState() {
   const read = async (url: string) => (await t.app.inject({ method: 'GET', url, headers: bearer(t.keys.otherTenantAdmin) })).body;
-  return Promise.all([read(`/v1/cases/${other.case}`), read(`/v1/cases/${other.case}/events`), read(`/v1/rulesets/${other.draftVersion}`), read('/v1/rulesets')]);
+  return Promise.all([read(`/v1/cases/${other.case}`), read(`/v1/cases/${other.case}/events`), read(`/v1/rulesets/${other.draftVersion}`), read('/v1/rulesets'), read('/v1/api-keys')]);
 }
 
 beforeAll(async () => {
@@ -76,6 +77,7 @@ beforeAll(async () => {
   const flagged = await post('/v1/screenings', { subject: { externalRef: 'iso-2', name: 'Sang Man Kim' }, monitor: true });
   other.case = flagged.json<{ caseId: string }>().caseId;
   other.webhook = (await post('/v1/webhooks', { url: 'http://127.0.0.1:9/iso', events: ['case.opened'] })).json<{ id: string }>().id;
+  other.apiKey = (await post('/v1/api-keys', { roles: ['screener'], label: 'iso' })).json<{ id: string }>().id;
   const published = (await post('/v1/rulesets/drafts')).json<{ version: number }>().version;
   await post(`/v1/rulesets/${published}/publish`);
   // The draft after it stays a draft: tenant `default` has no ruleset with this version number.
@@ -84,7 +86,7 @@ beforeAll(async () => {
   const lists = new ListIndexHolder();
   await lists.refresh(t.database.db);
   other.run = (await createDueRuns({ db: t.database.db, lists }, { listSettleMs: 0 })).find((run) => run.tenantId === otherTenant?.id)?.id ?? '';
-  if (!other.case || !other.webhook || !other.run || !(other.draftVersion > 1)) throw new Error(`fixture setup failed: ${JSON.stringify(other)}`);
+  if (!other.case || !other.webhook || !other.run || !other.apiKey || !(other.draftVersion > 1)) throw new Error(`fixture setup failed: ${JSON.stringify(other)}`);
 }, 120_000);
 afterAll(() => t?.close());
 

@@ -69,6 +69,15 @@ describe('starting the service as a process', () => {
     await screenAndReadBack(restarted.base, created.key);
     restarted.server.child.kill('SIGTERM');
     expect(await restarted.server.exited).toBe(0);
+
+    // Revoked from the CLI too (the API route is tested in tests/api/api-keys.test.ts).
+    const createdId = (JSON.parse(cliAgain.stdout()) as { id: string }).id;
+    const revoke = runEntry('src/cli.ts', ['keys', 'revoke', '--tenant', 'default', '--id', createdId], { DATA_DIR: dataDir });
+    expect(await revoke.exited, revoke.stderr()).toBe(0);
+    expect(JSON.parse(revoke.stdout())).toMatchObject({ id: createdId, revokedAt: expect.any(String) });
+    const noId = runEntry('src/cli.ts', ['keys', 'revoke', '--tenant', 'default'], { DATA_DIR: dataDir });
+    expect(await noId.exited).toBe(1);
+    expect(noId.stderr()).toContain('--id');
   }, 120_000); // five real processes in a row: generous for a loaded CI machine
 
   // Runs in the PostgreSQL pass of the suite (DATABASE_URL set); the embedded path is above.

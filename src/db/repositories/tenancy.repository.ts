@@ -1,4 +1,4 @@
-import { and, count, eq, isNull } from 'drizzle-orm';
+import { and, count, desc, eq, isNull, sql } from 'drizzle-orm';
 import { uuidv7 } from 'uuidv7';
 import type { DbOrTx } from '../client.js';
 import { apiKeys, tenants } from '../schema/index.js';
@@ -26,7 +26,7 @@ export async function insertApiKey(
   const [row] = await db
     .insert(apiKeys)
     .values({ id: uuidv7(), ...input, label: input.label ?? null })
-    .returning({ id: apiKeys.id, tenantId: apiKeys.tenantId, roles: apiKeys.roles, keyPrefix: apiKeys.keyPrefix });
+    .returning({ id: apiKeys.id, tenantId: apiKeys.tenantId, roles: apiKeys.roles, keyPrefix: apiKeys.keyPrefix, createdAt: apiKeys.createdAt });
   if (!row) throw new Error('api key insert returned nothing');
   return row;
 }
@@ -37,5 +37,30 @@ export async function findActiveApiKeyByHash(db: DbOrTx, keyHash: string) {
     .from(apiKeys)
     .innerJoin(tenants, eq(tenants.id, apiKeys.tenantId))
     .where(and(eq(apiKeys.keyHash, keyHash), isNull(apiKeys.revokedAt)));
+  return row;
+}
+
+const apiKeyColumns = { id: apiKeys.id, label: apiKeys.label, roles: apiKeys.roles, keyPrefix: apiKeys.keyPrefix, createdAt: apiKeys.createdAt, revokedAt: apiKeys.revokedAt };
+
+/** A tenant's keys, newest first; never their hashes. */
+export async function findApiKeysOfTenant(db: DbOrTx, tenantId: string) {
+  return db.select(apiKeyColumns).from(apiKeys).where(eq(apiKeys.tenantId, tenantId)).orderBy(desc(apiKeys.createdAt), desc(apiKeys.id));
+}
+
+export async function findApiKeyOfTenant(db: DbOrTx, tenantId: string, id: string) {
+  const [row] = await db
+    .select({ ...apiKeyColumns, keyHash: apiKeys.keyHash })
+    .from(apiKeys)
+    .where(and(eq(apiKeys.tenantId, tenantId), eq(apiKeys.id, id)));
+  return row;
+}
+
+/** Revokes a key that is not revoked yet; returns it, or nothing if it already was. */
+export async function markApiKeyRevoked(db: DbOrTx, id: string) {
+  const [row] = await db
+    .update(apiKeys)
+    .set({ revokedAt: sql`now()` })
+    .where(and(eq(apiKeys.id, id), isNull(apiKeys.revokedAt)))
+    .returning({ ...apiKeyColumns, keyHash: apiKeys.keyHash });
   return row;
 }

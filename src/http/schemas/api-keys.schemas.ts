@@ -1,0 +1,30 @@
+import { z } from 'zod';
+import { ROLES } from '../../domain/auth/roles.js';
+
+export const apiKeyBody = z
+  .strictObject({
+    roles: z
+      .array(z.enum(ROLES))
+      .min(1)
+      .max(ROLES.length)
+      .describe('What the key may do: screener, reviewer, rules_admin, auditor, admin (admin may do everything)'),
+    label: z.string().trim().min(1).max(100).optional().describe('Who or what uses the key, for listings and the audit log'),
+  })
+  .meta({ id: 'ApiKeyRequest', example: { roles: ['screener'], label: 'HR system (Workday connector)' } });
+
+export const apiKeySchema = z
+  .object({
+    id: z.uuid(),
+    label: z.string().nullable(),
+    roles: z.array(z.string()),
+    keyPrefix: z.string().describe('The first characters of the key, to tell keys apart'),
+    createdAt: z.string(),
+    revokedAt: z.string().nullable().describe('When the key stopped working; null while it works'),
+  })
+  .meta({ id: 'ApiKey' });
+
+export const createdApiKeySchema = apiKeySchema
+  .extend({ key: z.string().describe('The secret, shown only in this response: send it as `Authorization: Bearer <key>`. Only its SHA-256 is stored.') })
+  .meta({ id: 'CreatedApiKey' });
+
+export const apiKeyListSchema = z.object({ items: z.array(apiKeySchema).describe("The tenant's keys, newest first, revoked ones included") }).meta({ id: 'ApiKeyList' });
