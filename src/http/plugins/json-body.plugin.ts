@@ -4,6 +4,15 @@ import { findUnstorableText } from '../../shared/storable-text.js';
 
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
 
+/** The body as text, or a 400 problem if it is not valid UTF-8 (never silently U+FFFD). */
+export function decodeUtf8Body(body: Buffer): string {
+  try {
+    return strictUtf8.decode(body);
+  } catch {
+    throw new AppError('invalid_encoding', 'The request body is not valid UTF-8');
+  }
+}
+
 /**
  * Replaces Fastify's JSON parser with one that refuses invalid UTF-8 instead of silently
  * turning it into U+FFFD: a mangled name would be screened as a different name.
@@ -15,9 +24,9 @@ export function registerJsonBodyParser(app: FastifyInstance) {
   app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (request, body, done) => {
     let text: string;
     try {
-      text = strictUtf8.decode(body as Buffer);
-    } catch {
-      done(new AppError('invalid_encoding', 'The request body is not valid UTF-8'), undefined);
+      text = decodeUtf8Body(body as Buffer);
+    } catch (error) {
+      done(error as AppError, undefined);
       return;
     }
     if (text.trim() === '') {

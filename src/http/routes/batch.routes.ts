@@ -4,6 +4,7 @@ import { AppError } from '../../errors.js';
 import { MAX_BATCH_ITEMS, screenBatch, type BatchItem } from '../../services/batch.service.js';
 import type { ScreeningDeps } from '../../services/screening.service.js';
 import { principalOf } from '../plugins/auth.plugin.js';
+import { decodeUtf8Body } from '../plugins/json-body.plugin.js';
 import { problemFor } from '../plugins/errors.plugin.js';
 import { batchRequestSchema, batchResponseSchema, invalidLine, toBatchItem } from '../schemas/batch.schemas.js';
 import { authErrorResponses, idempotencyHeaders, problemSchema } from '../schemas/common.schemas.js';
@@ -11,8 +12,6 @@ import { authErrorResponses, idempotencyHeaders, problemSchema } from '../schema
 /** 1,000 full profiles with logins and work history stay well under this. */
 export const BATCH_BODY_LIMIT_BYTES = 10 * 1024 * 1024;
 export const NDJSON_CONTENT_TYPE = 'application/x-ndjson';
-
-const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
 
 /** What the NDJSON parser hands the handler: every non-blank line with its number. */
 class NdjsonBody {
@@ -26,9 +25,9 @@ export function batchScreeningRoutes(deps: ScreeningDeps) {
     app.addContentTypeParser(NDJSON_CONTENT_TYPE, { parseAs: 'buffer' }, (request, body, done) => {
       let text: string;
       try {
-        text = strictUtf8.decode(body as Buffer);
-      } catch {
-        done(new AppError('invalid_encoding', 'The request body is not valid UTF-8'), undefined);
+        text = decodeUtf8Body(body as Buffer);
+      } catch (error) {
+        done(error as AppError, undefined);
         return;
       }
       const lines: { line: number; value?: unknown; error?: string }[] = [];
