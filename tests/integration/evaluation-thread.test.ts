@@ -61,7 +61,7 @@ async function evaluateBothWays() {
 
 describe('the evaluation thread', () => {
   test('builds its own index of the active lists and decides every screening as the event loop does', async () => {
-    await eventually(async () => (thread.hasSnapshot(lists.current().versions) ? true : undefined), 'the thread to build its index');
+    await eventually(async () => (thread.hasSnapshot(lists.current().versions) ? true : undefined), 'the thread to build its index', 30_000);
     const before = { ...thread.counts };
     const results = await evaluateBothWays();
     expect(thread.counts.onThread - before.onThread).toBe(SUBJECTS.length);
@@ -80,7 +80,7 @@ describe('the evaluation thread', () => {
     // Whatever was built by the time each call came: every answer is the same, and the calls
     // that came before the thread had the new snapshot were answered here.
     expect(thread.counts.here - before.here + (thread.counts.onThread - before.onThread)).toBe(SUBJECTS.length);
-    await eventually(async () => (thread.hasSnapshot(lists.current().versions) ? true : undefined), 'the thread to build the new index');
+    await eventually(async () => (thread.hasSnapshot(lists.current().versions) ? true : undefined), 'the thread to build the new index', 30_000);
     const onThread = thread.counts.onThread;
     await evaluateBothWays();
     expect(thread.counts.onThread - onThread).toBe(SUBJECTS.length);
