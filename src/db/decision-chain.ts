@@ -20,7 +20,9 @@
  * something else moved it first (another replica, a transaction that did not find the gate free,
  * one that rolled back), a batch's statement fails with serialization_failure having written
  * nothing (migration 0008) and the batch is sealed again in a transaction holding the head; a
- * transaction's append locks the head and seals again. The chain never forks.
+ * transaction's append locks the head and seals again. When the head keeps being moved by
+ * another instance, batches take a per-tenant writers' lock first for a while (`contendedUntil`).
+ * The chain never forks.
  */
 import { E_ALREADY_LOCKED, Mutex, tryAcquire, type MutexInterface } from 'async-mutex';
 import { eq, getTableColumns, sql } from 'drizzle-orm';
@@ -256,6 +258,8 @@ const APPEND_SCREENINGS = `
     from placed order by n
     returning id, subject_id
   ), opened as (
+    -- Whole rows as caseOpening() builds them: a column it does not set is null here, not its
+    -- default (a NOT NULL column added later fails this insert in the tests until it is set).
     insert into cases select c.* from placed, json_populate_record(null::cases, placed.case_row) c where placed.case_row is not null
   ), opened_with as (
     insert into case_decisions (case_id, decision_id, added_at)
