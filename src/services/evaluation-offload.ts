@@ -31,10 +31,14 @@ export const evaluateHere: EvaluateScreening = async (snapshot, subject, ruleset
 
 const snapshotKey = (versions: readonly ListVersionRef[]) => versions.map((version) => version.versionId).join(',') || 'none';
 
-/** As evaluation.worker.ts keeps them: the most recent ones, oldest dropped first. */
-function remember(keys: Map<string, true>, key: string, most: number) {
-  keys.set(key, true);
-  while (keys.size > most) keys.delete(keys.keys().next().value!);
+/** Snapshots the thread keeps: the active one and the one before, for screenings that started before a switch. */
+export const SNAPSHOTS_KEPT = 2;
+export const RULESETS_KEPT = 16;
+
+/** What the thread keeps, as it keeps it (the most recent, oldest dropped first); it and this side do the same. */
+export function keepRecent<T>(map: Map<string, T>, key: string, value: T, most: number) {
+  map.set(key, value);
+  while (map.size > most) map.delete(map.keys().next().value!);
 }
 
 /**
@@ -45,7 +49,7 @@ function startWorker(): Worker {
   const source = import.meta.url.endsWith('.ts');
   const entry = new URL(source ? './evaluation.worker.ts' : './evaluation.worker.js', import.meta.url);
   if (!source) return new Worker(entry);
-  const load = `(async () => { const { register } = await import('tsx/esm/api'); register(); await import(${JSON.stringify(entry.href)}); })().catch((error) => { throw error; });`;
+  const load = `(async () => { const { register } = await import('tsx/esm/api'); register(); await import(${JSON.stringify(entry.href)}); })();`;
   return new Worker(load, { eval: true });
 }
 
@@ -84,7 +88,7 @@ export class EvaluationThread implements SnapshotMirror {
     const rulesetKey = `${ruleset.id}:${ruleset.version}`;
     if (!this.rulesetsSent.has(rulesetKey)) {
       worker.postMessage({ type: 'ruleset', key: rulesetKey, ruleset } satisfies ToWorker);
-      remember(this.rulesetsSent, rulesetKey, 16);
+      keepRecent(this.rulesetsSent, rulesetKey, true, RULESETS_KEPT);
     }
     const id = this.nextId++;
     try {
@@ -114,7 +118,7 @@ export class EvaluationThread implements SnapshotMirror {
 
   private receive(message: FromWorker) {
     if (message.type === 'ready') {
-      remember(this.listsReady, message.key, 2);
+      keepRecent(this.listsReady, message.key, true, SNAPSHOTS_KEPT);
       return;
     }
     const waiting = this.pending.get(message.id);

@@ -11,6 +11,7 @@ import { evaluateRuleset } from '../domain/rules/evaluate.js';
 import type { EvaluationContext } from '../domain/rules/evaluation-context.js';
 import type { Ruleset } from '../domain/rules/ruleset.js';
 import type { ScreeningSubject } from '../domain/rules/screening-subject.js';
+import { keepRecent, RULESETS_KEPT, SNAPSHOTS_KEPT } from './evaluation-offload.js';
 import { buildSnapshot, type ListSnapshot } from './list-index.service.js';
 
 export type ToWorker =
@@ -23,17 +24,8 @@ export type FromWorker =
   | { type: 'result'; id: number; evaluation: ReturnType<typeof evaluateRuleset> }
   | { type: 'failed'; id: number; message: string };
 
-/** Snapshots kept: the active one and the one before, for screenings that started before a switch. */
-const SNAPSHOTS_KEPT = 2;
-const RULESETS_KEPT = 16;
-
 const snapshots = new Map<string, ListSnapshot>();
 const rulesets = new Map<string, Ruleset>();
-
-function keep<T>(map: Map<string, T>, key: string, value: T, most: number) {
-  map.set(key, value);
-  while (map.size > most) map.delete(map.keys().next().value!);
-}
 
 const port = parentPort;
 if (!port) throw new Error('evaluation.worker runs as a worker thread');
@@ -41,11 +33,11 @@ if (!port) throw new Error('evaluation.worker runs as a worker thread');
 port.on('message', (message: ToWorker) => {
   switch (message.type) {
     case 'lists':
-      keep(snapshots, message.key, buildSnapshot(message.versions, message.entries), SNAPSHOTS_KEPT);
+      keepRecent(snapshots, message.key, buildSnapshot(message.versions, message.entries), SNAPSHOTS_KEPT);
       port.postMessage({ type: 'ready', key: message.key } satisfies FromWorker);
       break;
     case 'ruleset':
-      keep(rulesets, message.key, message.ruleset, RULESETS_KEPT);
+      keepRecent(rulesets, message.key, message.ruleset, RULESETS_KEPT);
       break;
     case 'evaluate': {
       const snapshot = snapshots.get(message.listsKey);
