@@ -110,6 +110,14 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
 
   const lists = deps.lists ?? new ListIndexHolder();
+  // Mirrored before the first load, so that load serves both indexes (one read of the entries).
+  let evaluate: EvaluateScreening | undefined;
+  if (deps.evaluationThread) {
+    const thread = new EvaluationThread(app.log);
+    await lists.mirrorTo(deps.database.db, thread);
+    evaluate = thread.evaluate;
+    app.addHook('onClose', async () => thread.close());
+  }
   if (!deps.lists) await lists.refresh(deps.database.db);
   const now = deps.now ?? (() => new Date());
 
@@ -150,13 +158,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerAuth(app, deps.database.db);
   await app.register(healthRoutes(deps.database));
   const keyedHash = await createKeyedHash(deps.database.db, deps.personalDataKey);
-  let evaluate: EvaluateScreening | undefined;
-  if (deps.evaluationThread) {
-    const thread = new EvaluationThread(app.log);
-    await lists.mirrorTo(deps.database.db, thread);
-    evaluate = thread.evaluate;
-    app.addHook('onClose', async () => thread.close());
-  }
   await app.register(screeningRoutes({ db: deps.database.db, lists, now, keyedHash, ...(evaluate ? { evaluate } : {}) }));
   await app.register(batchScreeningRoutes({ db: deps.database.db, lists, now, keyedHash, ...(evaluate ? { evaluate } : {}) }));
   await app.register(monitoringRoutes({ db: deps.database.db }));

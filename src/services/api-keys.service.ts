@@ -90,7 +90,9 @@ export async function revokeApiKey(db: Db, input: { tenantId: string; id: string
   const outcome = await db.transaction(async (tx) => {
     const existing = await findApiKeyOfTenant(tx, input.tenantId, input.id);
     if (!existing) throw notFound('API key');
-    const revoked = existing.revokedAt === null ? await markApiKeyRevoked(tx, input.id) : undefined;
+    if (existing.revokedAt !== null) return { view: toView(existing), keyHash: undefined };
+    const revoked = await markApiKeyRevoked(tx, input.id);
+    // Revoked by a concurrent request in between: as it stands now, with that one's time.
     if (!revoked) return { view: toView((await findApiKeyOfTenant(tx, input.tenantId, input.id)) ?? existing), keyHash: undefined };
     await recordAuditEvent(tx, {
       tenantId: input.tenantId,

@@ -77,7 +77,10 @@ export class ListIndexHolder {
   private key = '';
   private mirror: SnapshotMirror | undefined;
 
-  /** From now on, every snapshot built is also sent to `mirror`, starting with the current one's. */
+  /**
+   * From now on, every snapshot built is also sent to `mirror`, starting with the current one's
+   * (read again only if this holder has already loaded lists).
+   */
   async mirrorTo(db: Db, mirror: SnapshotMirror): Promise<void> {
     this.mirror = mirror;
     const versions = this.snapshot.versions;
