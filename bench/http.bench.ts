@@ -8,10 +8,15 @@
  * own transaction — the floor cost of any durable request. Goals: screening ≥ 70% of the
  * baseline's throughput, p99 < 50 ms at 64 connections.
  *
+ * Beside them, the same screening route for a tenant whose ruleset has every rule disabled: the
+ * screening's own path without the rules and name searches (lookup statement, input digest,
+ * chain hash, the batched write of subject, link keys and decision). It splits the gap to the
+ * baseline into what the rules cost and what a screening's durable record costs.
+ *
  * Options (environment): BENCH_SECONDS per run (default 8), BENCH_CONNECTIONS (default 1,16,64),
  * BENCH_POOL (pool size per process, default the production default), BENCH_INSTANCES (service
  * processes sharing one port, default 1), BENCH_CPU_PROFILE=1 (one instance) writes a .cpuprofile
- * of the 64-connection screening run to bench/.profiles/ (open it in Chrome DevTools).
+ * of the main thread for the screening runs (rules on and off) at the most connections to bench/.profiles/ (open it in Chrome DevTools).
  */
 import cluster from 'node:cluster';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -28,7 +33,8 @@ import { buildApp } from '../src/http/app.js';
 import { principalOf } from '../src/http/plugins/auth.plugin.js';
 import { screeningRequestSchema } from '../src/http/schemas/screening.schemas.js';
 import { createApiKey } from '../src/services/api-keys.service.js';
-import { bootstrapIfEmpty } from '../src/services/bootstrap.service.js';
+import { bootstrapIfEmpty, createTenant } from '../src/services/bootstrap.service.js';
+import { changeDraftRule, createDraft, getRuleset, publishDraft } from '../src/services/rulesets.service.js';
 import { BUNDLED_LISTS, importListFromPaths } from '../src/services/list-import.service.js';
 import { freePort } from '../tests/helpers/server-process.js';
 import { createBenchDatabase, fmt, REPO_ROOT } from './support.js';
@@ -192,6 +198,23 @@ async function drive(url: string, key: string, bodies: string[], listNames: read
   };
 }
 
+/** drive(), with a CPU profile of this process's main thread written to bench/.profiles/. */
+async function driveProfiled(name: string, url: string, key: string, bodies: string[], listNames: readonly string[], connections: number, notes: string[]): Promise<RunResult> {
+  const profiler = new Session();
+  profiler.connect();
+  await profiler.post('Profiler.enable');
+  await profiler.post('Profiler.start');
+  const result = await drive(url, key, bodies, listNames, connections);
+  const { profile } = await profiler.post('Profiler.stop');
+  profiler.disconnect();
+  const folder = path.join(REPO_ROOT, 'bench', '.profiles');
+  mkdirSync(folder, { recursive: true });
+  const file = path.join(folder, `${name}-${connections}c-${Date.now()}.cpuprofile`);
+  writeFileSync(file, JSON.stringify(profile));
+  notes.push(`  CPU profile (${name}): ${path.relative(REPO_ROOT, file)}`);
+  return result;
+}
+
 // ---- the service under test ----
 
 /**
@@ -258,6 +281,20 @@ if (cluster.isWorker) {
 
 // ---- set-up and runs ----
 
+/**
+ * A second tenant whose active ruleset has every rule disabled, made through the product's own
+ * ruleset workflow (draft, change, publish); returns a screener key of that tenant.
+ */
+async function tenantWithEveryRuleOff(database: Awaited<ReturnType<typeof openDatabase>>): Promise<string> {
+  const tenant = await createTenant(database.db, { slug: 'bench-rules-off', name: 'bench: every rule disabled', createdBy: 'bench' });
+  const version = await createDraft(database.db, tenant.id, 'bench');
+  for (const rule of (await getRuleset(database.db, tenant.id, version)).rules) {
+    await changeDraftRule(database.db, tenant.id, version, rule.key, { enabled: false }, 'bench');
+  }
+  await publishDraft(database.db, tenant.id, version, 'bench', new Date().toISOString());
+  return (await createApiKey(database.db, { tenantSlug: 'bench-rules-off', roles: ['screener'] })).key;
+}
+
 async function runBench() {
   const INSTANCES = Number(process.env.BENCH_INSTANCES ?? 1);
   const target = await createBenchDatabase();
@@ -270,6 +307,7 @@ async function runBench() {
     const seeded = [];
     for (const { selection: _dprkOnly, ...list } of BUNDLED_LISTS) seeded.push(await importListFromPaths(database.db, { ...list, importedBy: 'bench' }));
     const key = (await createApiKey(database.db, { tenantSlug: 'default', roles: ['screener'] })).key;
+    const rulesOffKey = await tenantWithEveryRuleOff(database);
     await database.db.execute(sql`create table bench_baseline (id uuid primary key, tenant_id uuid not null, body jsonb not null, created_at timestamptz not null default now())`);
     const listNames = (await queryRows<{ name: string }>(database, sql`select data->>'name' as name from list_entries where data->>'type' = 'individual' order by id limit 5000`)).map((row) => row.name);
 
@@ -287,12 +325,13 @@ async function runBench() {
 
     // Warm-up: JIT, pool connections, the ruleset and list index caches.
     await drive(`${address}/v1/screenings`, key, bodies, listNames, 16);
+    await drive(`${address}/v1/screenings`, rulesOffKey, bodies, listNames, 16);
     await drive(`${address}/bench/baseline`, key, bodies, listNames, 16);
 
     const lines = [
       `bench:http (PostgreSQL, fresh database; ${seeded.map((outcome) => `${outcome.version.source} ${outcome.version.counts.entries ?? 0} entries`).join(', ')}; default ruleset)`,
       `  ${PROFILES} varied profiles, mean body ${fmt(meanBytes)} B, ${SECONDS} s per run; ${INSTANCES > 1 ? `${INSTANCES} service processes (node:cluster, one port), autocannon in this one` : 'one service process, autocannon in the same process'}; pool ${process.env.BENCH_POOL ?? 'default (10)'} per process`,
-      '  connections │ screening req/s   p50    p99  cpu/req │ baseline req/s   p50    p99  cpu/req │ ratio',
+      '  connections │ screening req/s   p50    p99  cpu/req │ rules off req/s   p99  cpu/req │ baseline req/s   p50    p99  cpu/req │ ratio (rules off)',
     ];
     const goals: string[] = [
       INSTANCES > 1
@@ -301,27 +340,15 @@ async function runBench() {
     ];
     const cpu = (run: RunResult) => `${run.cpuMs.node.toFixed(1)}+${run.cpuMs.others.toFixed(1)}`.padStart(8);
     for (const connections of CONNECTIONS) {
-      const profiler = process.env.BENCH_CPU_PROFILE && INSTANCES === 1 && connections === Math.max(...CONNECTIONS) ? new Session() : undefined;
-      if (profiler) {
-        profiler.connect();
-        await profiler.post('Profiler.enable');
-        await profiler.post('Profiler.start');
-      }
-      const screening = await drive(`${address}/v1/screenings`, key, bodies, listNames, connections);
-      if (profiler) {
-        const { profile } = await profiler.post('Profiler.stop');
-        const folder = path.join(REPO_ROOT, 'bench', '.profiles');
-        mkdirSync(folder, { recursive: true });
-        const file = path.join(folder, `screening-${connections}c-${Date.now()}.cpuprofile`);
-        writeFileSync(file, JSON.stringify(profile));
-        profiler.disconnect();
-        goals.push(`  CPU profile: ${path.relative(REPO_ROOT, file)}`);
-      }
+      const profiled = process.env.BENCH_CPU_PROFILE && INSTANCES === 1 && connections === Math.max(...CONNECTIONS);
+      const run = (name: string, apiKey: string) => (profiled ? driveProfiled(name, `${address}/v1/screenings`, apiKey, bodies, listNames, connections, goals) : drive(`${address}/v1/screenings`, apiKey, bodies, listNames, connections));
+      const screening = await run('screening', key);
+      const rulesOff = await run('rules-off', rulesOffKey);
       const baseline = await drive(`${address}/bench/baseline`, key, bodies, listNames, connections);
       const ratio = screening.rps / baseline.rps;
-      const bad = screening.errors + screening.non2xx + baseline.errors + baseline.non2xx;
+      const bad = [screening, rulesOff, baseline].reduce((sum, run) => sum + run.errors + run.non2xx, 0);
       lines.push(
-        `  ${String(connections).padStart(11)} │ ${fmt(screening.rps).padStart(14)} ${fmt(screening.p50).padStart(5)} ms ${fmt(screening.p99).padStart(4)} ms ${cpu(screening)} │ ${fmt(baseline.rps).padStart(13)} ${fmt(baseline.p50).padStart(5)} ms ${fmt(baseline.p99).padStart(4)} ms ${cpu(baseline)} │ ${fmt(ratio * 100)}%${bad > 0 ? `  (errors/non-2xx: ${bad})` : ''}`,
+        `  ${String(connections).padStart(11)} │ ${fmt(screening.rps).padStart(14)} ${fmt(screening.p50).padStart(5)} ms ${fmt(screening.p99).padStart(4)} ms ${cpu(screening)} │ ${fmt(rulesOff.rps).padStart(15)} ${fmt(rulesOff.p99).padStart(3)} ms ${cpu(rulesOff)} │ ${fmt(baseline.rps).padStart(13)} ${fmt(baseline.p50).padStart(5)} ms ${fmt(baseline.p99).padStart(4)} ms ${cpu(baseline)} │ ${fmt(ratio * 100)}% (${fmt((rulesOff.rps / baseline.rps) * 100)}%)${bad > 0 ? `  (errors/non-2xx: ${bad})` : ''}`,
       );
       if (connections === 64) {
         goals.push(`  goal: screening ≥ 70% of baseline at 64 connections: ${ratio >= 0.7 ? 'met' : 'MISSED'} (${fmt(ratio * 100)}%)`);

@@ -97,11 +97,18 @@ export function phoneCallingCode(value: string): string | undefined {
   return undefined;
 }
 
+/** Calling code → the countries using it, built on first use (every screened phone asks). */
+let countriesByCallingCode: Map<string, readonly string[]> | undefined;
+
 /** Countries using a calling code ("1" → US, CA and the Caribbean; "7" → RU, KZ). */
 export function countriesOfCallingCode(code: string): string[] {
-  return Object.entries(callingCodes)
-    .filter(([, calling]) => calling === code)
-    .map(([country]) => country);
+  if (!countriesByCallingCode) {
+    countriesByCallingCode = new Map();
+    for (const [country, calling] of Object.entries(callingCodes)) {
+      countriesByCallingCode.set(calling, [...(countriesByCallingCode.get(calling) ?? []), country]);
+    }
+  }
+  return [...(countriesByCallingCode.get(code) ?? [])];
 }
 
 /**
