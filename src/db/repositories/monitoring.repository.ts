@@ -125,17 +125,21 @@ export async function lockOwnedItems(tx: DbOrTx, input: { owner: string; keys: r
   );
 }
 
-export interface ItemOutcome {
-  runId: string;
-  subjectId: string;
-  status: 'changed' | 'unchanged' | 'skipped' | 'failed';
-  method: 'delta' | 'full' | null;
+/** The decision a work item started from and the one its re-screen made (null where none). */
+export interface ItemDecisions {
   previousDecisionId: string | null;
   previousOutcome: string | null;
   previousScore: number | null;
   newDecisionId: string | null;
   newOutcome: string | null;
   newScore: number | null;
+}
+
+export interface ItemOutcome extends ItemDecisions {
+  runId: string;
+  subjectId: string;
+  status: 'changed' | 'unchanged' | 'skipped' | 'failed';
+  method: 'delta' | 'full' | null;
   rulesetId: string | null;
   listVersionIds: string[] | null;
   error: string | null;
@@ -329,17 +333,11 @@ export async function findRun(db: DbOrTx, tenantId: string, id: string): Promise
   return row;
 }
 
-export interface RunResultRow {
+export interface RunResultRow extends ItemDecisions {
   subjectId: string;
   externalRef: string | null;
   status: string;
   method: string | null;
-  previousDecisionId: string | null;
-  previousOutcome: string | null;
-  previousScore: number | null;
-  newDecisionId: string | null;
-  newOutcome: string | null;
-  newScore: number | null;
   error: string | null;
   processedAt: string | null;
 }
