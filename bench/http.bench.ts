@@ -13,10 +13,14 @@
  * chain hash, the batched write of subject, link keys and decision). It splits the gap to the
  * baseline into what the rules cost and what a screening's durable record costs.
  *
+ * The service runs in a process of its own (node:cluster), autocannon in this one, so the load
+ * generator does not share the service's event loop; CPU is counted per process.
+ *
  * Options (environment): BENCH_SECONDS per run (default 8), BENCH_CONNECTIONS (default 1,16,64),
  * BENCH_POOL (pool size per process, default the production default), BENCH_INSTANCES (service
- * processes sharing one port, default 1), BENCH_CPU_PROFILE=1 (one instance) writes a .cpuprofile
- * of the main thread for the screening runs (rules on and off) at the most connections to bench/.profiles/ (open it in Chrome DevTools).
+ * processes sharing one port, default 1), BENCH_CPU_PROFILE=1 (one instance) runs the service in
+ * this process instead and writes a .cpuprofile of its main thread for the screening runs (rules
+ * on and off) at the most connections to bench/.profiles/ (open it in Chrome DevTools).
  */
 import cluster from 'node:cluster';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -142,8 +146,11 @@ function personalise(body: string, n: number, listNames: readonly string[]): str
 
 interface RunResult {
   rps: number;
-  /** CPU per request in this process (service and load generator) and in the rest of the machine (PostgreSQL). */
-  cpuMs: { node: number; others: number };
+  /**
+   * CPU ms per request: in the service process(es) (with the evaluation thread), in the rest of
+   * the machine less the load generator (PostgreSQL, mostly), and in the load generator.
+   */
+  cpuMs: { service: number; database: number; loadGenerator: number };
   p50: number;
   p99: number;
   errors: number;
@@ -151,6 +158,19 @@ interface RunResult {
 }
 
 let sequence = 0;
+
+/** CPU time of these processes so far, in ms (Linux /proc/<pid>/stat: utime + stime, all threads). */
+function processesCpuMs(pids: readonly number[]): number {
+  return pids.reduce((sum, pid) => {
+    try {
+      // Fields after the parenthesised command name: state is the 3rd field, utime the 14th, stime the 15th.
+      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+      return sum + ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+    } catch {
+      return sum;
+    }
+  }, 0);
+}
 
 /** Busy CPU time of the whole machine so far, in ms (Linux /proc/stat; 0 elsewhere). */
 function machineBusyMs(): number {
@@ -163,8 +183,15 @@ function machineBusyMs(): number {
   }
 }
 
+/**
+ * The service's process ids; empty when it runs in this process (BENCH_CPU_PROFILE), whose CPU
+ * is then counted as the service's, load generator included.
+ */
+let servicePids: number[] = [];
+
 async function drive(url: string, key: string, bodies: string[], listNames: readonly string[], connections: number): Promise<RunResult> {
   const machineBefore = machineBusyMs();
+  const serviceBefore = processesCpuMs(servicePids);
   const nodeBefore = process.cpuUsage();
   const { pathname } = new URL(url);
   const result = await autocannon({
@@ -186,11 +213,18 @@ async function drive(url: string, key: string, bodies: string[], listNames: read
     ],
   });
   const nodeUsage = process.cpuUsage(nodeBefore);
-  const nodeMs = (nodeUsage.user + nodeUsage.system) / 1000;
+  const thisProcessMs = (nodeUsage.user + nodeUsage.system) / 1000;
+  const inProcess = servicePids.length === 0;
+  const serviceMs = inProcess ? thisProcessMs : processesCpuMs(servicePids) - serviceBefore;
+  const loadGeneratorMs = inProcess ? 0 : thisProcessMs;
   const requests = Math.max(1, result.requests.total);
   return {
     rps: result.requests.average,
-    cpuMs: { node: nodeMs / requests, others: Math.max(0, machineBusyMs() - machineBefore - nodeMs) / requests },
+    cpuMs: {
+      service: serviceMs / requests,
+      database: Math.max(0, machineBusyMs() - machineBefore - serviceMs - loadGeneratorMs) / requests,
+      loadGenerator: loadGeneratorMs / requests,
+    },
     p50: result.latency.p50,
     p99: result.latency.p99,
     errors: result.errors + result.timeouts,
@@ -246,10 +280,11 @@ async function startService(url: string) {
 }
 
 /**
- * BENCH_INSTANCES > 1: that many service processes (node:cluster) share one port and one
- * database, as replicas behind a proxy would; this process only drives the load.
+ * The service in processes of its own (node:cluster), so that the load generator does not share
+ * its event loop: BENCH_INSTANCES of them share one port and one database, as replicas behind a
+ * proxy would; this process only drives the load.
  */
-async function startInstances(url: string, count: number): Promise<{ address: string; close: () => Promise<void> }> {
+async function startInstances(url: string, count: number): Promise<{ address: string; pids: number[]; close: () => Promise<void> }> {
   const port = await freePort();
   const workers = Array.from({ length: count }, () => cluster.fork({ BENCH_INSTANCE_URL: url, BENCH_INSTANCE_PORT: String(port) }));
   await Promise.all(workers.map((worker) => new Promise<void>((resolve, reject) => {
@@ -258,6 +293,7 @@ async function startInstances(url: string, count: number): Promise<{ address: st
   })));
   return {
     address: `http://127.0.0.1:${port}`,
+    pids: workers.map((worker) => worker.process.pid!),
     close: async () => {
       await Promise.all(workers.map((worker) => new Promise<void>((resolve) => {
         worker.removeAllListeners('exit');
@@ -313,8 +349,10 @@ async function runBench() {
 
     let address: string;
     let stopService: () => Promise<void>;
-    if (INSTANCES > 1) {
-      ({ address, close: stopService } = await startInstances(target.url, INSTANCES));
+    // Profiling needs the service in this process (the inspector session is this process's).
+    const inProcess = Boolean(process.env.BENCH_CPU_PROFILE) && INSTANCES === 1;
+    if (!inProcess) {
+      ({ address, pids: servicePids, close: stopService } = await startInstances(target.url, INSTANCES));
     } else {
       const service = await startService(target.url);
       address = await service.app.listen({ port: 0, host: '127.0.0.1' });
@@ -330,17 +368,17 @@ async function runBench() {
 
     const lines = [
       `bench:http (PostgreSQL, fresh database; ${seeded.map((outcome) => `${outcome.version.source} ${outcome.version.counts.entries ?? 0} entries`).join(', ')}; default ruleset)`,
-      `  ${PROFILES} varied profiles, mean body ${fmt(meanBytes)} B, ${SECONDS} s per run; ${INSTANCES > 1 ? `${INSTANCES} service processes (node:cluster, one port), autocannon in this one` : 'one service process, autocannon in the same process'}; pool ${process.env.BENCH_POOL ?? 'default (10)'} per process`,
+      `  ${PROFILES} varied profiles, mean body ${fmt(meanBytes)} B, ${SECONDS} s per run; ${inProcess ? 'the service in this process with autocannon (BENCH_CPU_PROFILE)' : `${INSTANCES} service process${INSTANCES > 1 ? 'es (node:cluster, one port)' : ''}, autocannon in another`}; pool ${process.env.BENCH_POOL ?? 'default (10)'} per process`,
       '  connections │ screening req/s   p50    p99  cpu/req │ rules off req/s   p99  cpu/req │ baseline req/s   p50    p99  cpu/req │ ratio (rules off)',
     ];
-    const goals: string[] = [
-      INSTANCES > 1
-        ? '  cpu/req: CPU ms per request in this process (autocannon) + in the rest of the machine (the service processes and PostgreSQL)'
-        : '  cpu/req: CPU ms per request in this process (service + autocannon) + in the rest of the machine (PostgreSQL)',
-    ];
-    const cpu = (run: RunResult) => `${run.cpuMs.node.toFixed(1)}+${run.cpuMs.others.toFixed(1)}`.padStart(8);
+    const goals: string[] = [];
+    let loadGeneratorMs = 0;
+    const cpu = (run: RunResult) => {
+      loadGeneratorMs = Math.max(loadGeneratorMs, run.cpuMs.loadGenerator);
+      return `${run.cpuMs.service.toFixed(1)}+${run.cpuMs.database.toFixed(1)}`.padStart(8);
+    };
     for (const connections of CONNECTIONS) {
-      const profiled = process.env.BENCH_CPU_PROFILE && INSTANCES === 1 && connections === Math.max(...CONNECTIONS);
+      const profiled = inProcess && connections === Math.max(...CONNECTIONS);
       const run = (name: string, apiKey: string) => (profiled ? driveProfiled(name, `${address}/v1/screenings`, apiKey, bodies, listNames, connections, goals) : drive(`${address}/v1/screenings`, apiKey, bodies, listNames, connections));
       const screening = await run('screening', key);
       const rulesOff = await run('rules-off', rulesOffKey);
@@ -356,6 +394,11 @@ async function runBench() {
       }
     }
     const outcomes = await queryRows<{ outcome: string; n: number }>(database, sql`select outcome, count(*)::int as n from decisions group by outcome order by outcome`);
+    lines.push(
+      inProcess
+        ? '  cpu/req: CPU ms per request in this process (service, its evaluation thread and autocannon) + in the rest of the machine (PostgreSQL)'
+        : `  cpu/req: CPU ms per request in the service (with its evaluation thread) + in the rest of the machine but autocannon (PostgreSQL); autocannon took up to ${loadGeneratorMs.toFixed(2)} ms per request besides`,
+    );
     lines.push(...goals, `  decisions stored by outcome: ${outcomes.map((row) => `${row.outcome} ${fmt(row.n)}`).join(', ')}`);
     process.stdout.write(`${lines.join('\n')}\n`);
     await stopService();
