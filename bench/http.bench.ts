@@ -372,17 +372,15 @@ async function runBench() {
       '  connections │ screening req/s   p50    p99  cpu/req │ rules off req/s   p99  cpu/req │ baseline req/s   p50    p99  cpu/req │ ratio (rules off)',
     ];
     const goals: string[] = [];
-    let loadGeneratorMs = 0;
-    const cpu = (run: RunResult) => {
-      loadGeneratorMs = Math.max(loadGeneratorMs, run.cpuMs.loadGenerator);
-      return `${run.cpuMs.service.toFixed(1)}+${run.cpuMs.database.toFixed(1)}`.padStart(8);
-    };
+    const runs: RunResult[] = [];
+    const cpu = (run: RunResult) => `${run.cpuMs.service.toFixed(1)}+${run.cpuMs.database.toFixed(1)}`.padStart(8);
     for (const connections of CONNECTIONS) {
       const profiled = inProcess && connections === Math.max(...CONNECTIONS);
       const run = (name: string, apiKey: string) => (profiled ? driveProfiled(name, `${address}/v1/screenings`, apiKey, bodies, listNames, connections, goals) : drive(`${address}/v1/screenings`, apiKey, bodies, listNames, connections));
       const screening = await run('screening', key);
       const rulesOff = await run('rules-off', rulesOffKey);
       const baseline = await drive(`${address}/bench/baseline`, key, bodies, listNames, connections);
+      runs.push(screening, rulesOff, baseline);
       const ratio = screening.rps / baseline.rps;
       const bad = [screening, rulesOff, baseline].reduce((sum, run) => sum + run.errors + run.non2xx, 0);
       lines.push(
@@ -397,7 +395,7 @@ async function runBench() {
     lines.push(
       inProcess
         ? '  cpu/req: CPU ms per request in this process (service, its evaluation thread and autocannon) + in the rest of the machine (PostgreSQL)'
-        : `  cpu/req: CPU ms per request in the service (with its evaluation thread) + in the rest of the machine but autocannon (PostgreSQL); autocannon took up to ${loadGeneratorMs.toFixed(2)} ms per request besides`,
+        : `  cpu/req: CPU ms per request in the service (with its evaluation thread) + in the rest of the machine but autocannon (PostgreSQL); autocannon took up to ${Math.max(...runs.map((run) => run.cpuMs.loadGenerator)).toFixed(2)} ms per request besides`,
     );
     lines.push(...goals, `  decisions stored by outcome: ${outcomes.map((row) => `${row.outcome} ${fmt(row.n)}`).join(', ')}`);
     process.stdout.write(`${lines.join('\n')}\n`);
