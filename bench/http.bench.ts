@@ -37,9 +37,10 @@ import { buildApp } from '../src/http/app.js';
 import { principalOf } from '../src/http/plugins/auth.plugin.js';
 import { screeningRequestSchema } from '../src/http/schemas/screening.schemas.js';
 import { createApiKey } from '../src/services/api-keys.service.js';
-import { bootstrapIfEmpty, createTenant } from '../src/services/bootstrap.service.js';
+import { bootstrapIfEmpty } from '../src/services/bootstrap.service.js';
+import { createTenant } from '../src/services/tenants.service.js';
 import { changeDraftRule, createDraft, getRuleset, publishDraft } from '../src/services/rulesets.service.js';
-import { BUNDLED_LISTS, importListFromPaths } from '../src/services/list-import.service.js';
+import { seedBundledListsIfEmpty } from '../src/services/list-import.service.js';
 import { freePort } from '../tests/helpers/server-process.js';
 import { createBenchDatabase, fmt, REPO_ROOT } from './support.js';
 
@@ -338,10 +339,8 @@ async function runBench() {
   try {
     await runMigrations(database);
     await bootstrapIfEmpty(database.db, {});
-    // The full lists, as a deployment that screens against all of OFAC SDN and UN would load them:
-    // the bundled files without the DPRK selection a new installation starts with.
-    const seeded = [];
-    for (const { selection: _dprkOnly, ...list } of BUNDLED_LISTS) seeded.push(await importListFromPaths(database.db, { ...list, importedBy: 'bench' }));
+    // The full lists, as a new installation loads them: all of OFAC SDN and UN.
+    const seeded = await seedBundledListsIfEmpty(database.db, 'full');
     const key = (await createApiKey(database.db, { tenantSlug: 'default', roles: ['screener'] })).key;
     const rulesOffKey = await tenantWithEveryRuleOff(database);
     await database.db.execute(sql`create table bench_baseline (id uuid primary key, tenant_id uuid not null, body jsonb not null, created_at timestamptz not null default now())`);

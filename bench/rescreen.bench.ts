@@ -77,7 +77,7 @@ try {
   await runMigrations(database);
   const bootstrap = await bootstrapIfEmpty(database.db, {});
   if (!bootstrap.created) throw new Error('expected a fresh database');
-  const seeded = await seedBundledListsIfEmpty(database.db);
+  const seeded = await seedBundledListsIfEmpty(database.db, 'dprk');
   const listEntries = seeded.reduce((sum, outcome) => sum + (outcome.version.counts.entries ?? 0), 0);
   const tenantId = (await queryRows<{ id: string }>(database, sql`select id from tenants where slug = 'default'`))[0]!.id;
 

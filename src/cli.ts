@@ -7,8 +7,10 @@ import { DataDirLockedError } from './db/data-dir-lock.js';
 import { openMigratedDatabase } from './db/open-configured.js';
 import { runVerifyExportCli } from './audit/verify-export.js';
 import { AppError } from './errors.js';
-import { createApiKey, revokeApiKey } from './services/api-keys.service.js';
-import { bootstrapIfEmpty } from './services/bootstrap.service.js';
+import { createApiKey, createOperatorKey, revokeApiKey } from './services/api-keys.service.js';
+import { createTenant, disableTenant, listTenants } from './services/tenants.service.js';
+import type { Db } from './db/client.js';
+import { bootstrapIfEmpty, bootstrapKeysOf } from './services/bootstrap.service.js';
 import { ListImportError } from './lists/list-import.errors.js';
 import { LIST_FORMATS, type ListFormat } from './lists/parse-list.js';
 import { importListFromPaths } from './services/list-import.service.js';
@@ -23,8 +25,17 @@ import { ListIndexHolder } from './services/list-index.service.js';
 const USAGE = `Usage: npm run cli -- <command> [options]
 
 Commands:
+  tenants create --slug <slug> --name <name>
+      Creates a tenant with the default ruleset. Then give it an admin key with keys create.
+  tenants list
+  tenants disable --slug <slug>
+      Its keys are refused (401) from now on (a running server: within 5 s); its data stays.
+
   keys create --tenant <slug> --role <role> [--role <role> ...] [--label <text>]
-      Creates an API key and prints it once. Roles: screener, reviewer, rules_admin, auditor, admin.
+      Creates an API key of a tenant and prints it once. Roles: screener, reviewer, rules_admin,
+      auditor, admin. Fails for an unknown or disabled tenant.
+  keys create --operator [--label <text>]
+      Creates an operator key (tenants and global lists; it reads no tenant's data) and prints it once.
 
   keys revoke --tenant <slug> --id <key id>
       Revokes an API key (a running server stops accepting it within 5 s). Also: DELETE /v1/api-keys/{id}.
@@ -41,8 +52,10 @@ Commands:
       Exit code 0: every line screened; 1: some lines have an error (each is in the output).
       e.g. screen profiles.ndjson > decisions.ndjson
 
-  lists import --source <slug> [--format ofac-csv|un-xml|redflag-json] [--dprk-only] <files or folder>...
-      Imports list files as a new version (or finds the identical one) and prints it.
+  lists import --source <slug> [--format ofac-csv|un-xml|redflag-json] [--dprk-only] [--allow-shrink] <files or folder>...
+      Imports list files as a new version of a global list (or finds the identical one) and prints it.
+      A version that would remove more than 20% of the active version's entries is refused unless
+      --allow-shrink says the list really shrank.
       e.g. lists import --source ofac-sdn --format ofac-csv ./sdn-files/
            lists import --source un --format un-xml ./consolidated.xml
 
@@ -50,26 +63,50 @@ The CLI opens the same database as the server (DATABASE_URL, or the embedded one
 The embedded database allows one process at a time: stop the server first, or use its HTTP API.
 `;
 
-async function keysCreate(args: string[]) {
-  const { values } = parseArgs({
-    args,
-    options: { tenant: { type: 'string' }, role: { type: 'string', multiple: true }, label: { type: 'string' } },
-    strict: true,
-  });
-  if (!values.tenant || !values.role?.length) throw new UsageError('keys create needs --tenant and at least one --role');
+const cliActor = () => `cli:${process.env.USER ?? 'unknown'}`;
+
+/** Opens the configured database (bootstrapped, as the server would find it), runs `work`, closes. */
+async function withDatabase<T>(work: (db: Db) => Promise<T>): Promise<T> {
   const config = loadConfig();
   const database = await openMigratedDatabase(config);
   try {
-    await bootstrapIfEmpty(database.db, config.BOOTSTRAP_API_KEY ? { bootstrapApiKey: config.BOOTSTRAP_API_KEY } : {});
-    const created = await createApiKey(database.db, {
-      tenantSlug: values.tenant,
-      roles: values.role,
-      ...(values.label ? { label: values.label } : {}),
-      actor: `cli:${process.env.USER ?? 'unknown'}`,
-    });
-    process.stdout.write(`${JSON.stringify({ id: created.id, tenant: created.tenantSlug, roles: created.roles, key: created.key })}\n`);
+    await bootstrapIfEmpty(database.db, bootstrapKeysOf(config));
+    return await work(database.db);
   } finally {
     await database.close();
+  }
+}
+
+async function keysCreate(args: string[]) {
+  const { values } = parseArgs({
+    args,
+    options: { tenant: { type: 'string' }, role: { type: 'string', multiple: true }, label: { type: 'string' }, operator: { type: 'boolean' } },
+    strict: true,
+  });
+  if (values.operator && (values.tenant || values.role?.length)) throw new UsageError('an operator key belongs to no tenant and has no other role: use --operator alone (with --label)');
+  if (!values.operator && (!values.tenant || !values.role?.length)) throw new UsageError('keys create needs --tenant and at least one --role, or --operator');
+  const label = values.label ? { label: values.label } : {};
+  const created = await withDatabase((db) =>
+    values.operator
+      ? createOperatorKey(db, { ...label, actor: cliActor() })
+      : createApiKey(db, { tenantSlug: values.tenant!, roles: values.role!, ...label, actor: cliActor() }),
+  );
+  process.stdout.write(`${JSON.stringify({ id: created.id, tenant: created.tenantSlug, roles: created.roles, key: created.key })}\n`);
+}
+
+async function tenantsCommand(command: string | undefined, args: string[]) {
+  const { values } = parseArgs({ args, options: { slug: { type: 'string' }, name: { type: 'string' } }, strict: true });
+  if (command === 'create') {
+    if (!values.slug || !values.name) throw new UsageError('tenants create needs --slug and --name');
+    const created = await withDatabase((db) => createTenant(db, { slug: values.slug!, name: values.name!, createdBy: cliActor() }));
+    process.stdout.write(`${JSON.stringify({ slug: created.slug, name: created.name, createdAt: created.createdAt })}\n`);
+  } else if (command === 'list') {
+    for (const tenant of await withDatabase((db) => listTenants(db))) process.stdout.write(`${JSON.stringify(tenant)}\n`);
+  } else if (command === 'disable') {
+    if (!values.slug) throw new UsageError('tenants disable needs --slug');
+    process.stdout.write(`${JSON.stringify(await withDatabase((db) => disableTenant(db, { slug: values.slug!, actor: cliActor() })))}\n`);
+  } else {
+    throw new UsageError(`Unknown command: tenants ${command ?? ''}`);
   }
 }
 
@@ -82,7 +119,7 @@ async function keysRevoke(args: string[]) {
   try {
     const tenant = await findTenantBySlug(database.db, values.tenant);
     if (!tenant) throw new UsageError(`no tenant "${values.tenant}"`);
-    const revoked = await revokeApiKey(database.db, { tenantId: tenant.id, id: values.id, actor: `cli:${process.env.USER ?? 'unknown'}` });
+    const revoked = await revokeApiKey(database.db, { tenantId: tenant.id, id: values.id, actor: cliActor() });
     process.stdout.write(`${JSON.stringify(revoked)}\n`);
   } finally {
     await database.close();
@@ -92,7 +129,7 @@ async function keysRevoke(args: string[]) {
 async function listsImport(args: string[]) {
   const { values, positionals } = parseArgs({
     args,
-    options: { source: { type: 'string' }, format: { type: 'string' }, 'dprk-only': { type: 'boolean' } },
+    options: { source: { type: 'string' }, format: { type: 'string' }, 'dprk-only': { type: 'boolean' }, 'allow-shrink': { type: 'boolean' } },
     allowPositionals: true,
     strict: true,
   });
@@ -109,8 +146,9 @@ async function listsImport(args: string[]) {
       source: values.source,
       format,
       paths: positionals,
-      importedBy: `cli:${process.env.USER ?? 'unknown'}`,
+      importedBy: cliActor(),
       ...(values['dprk-only'] ? { selection: 'dprk' as const } : {}),
+      ...(values['allow-shrink'] ? { allowShrink: true } : {}),
     });
     const seconds = ((performance.now() - started) / 1000).toFixed(1);
     const { version } = outcome;
@@ -156,7 +194,7 @@ async function screenFile(args: string[]) {
   const config = loadConfig();
   const database = await openMigratedDatabase(config);
   try {
-    await bootstrapIfEmpty(database.db, config.BOOTSTRAP_API_KEY ? { bootstrapApiKey: config.BOOTSTRAP_API_KEY } : {});
+    await bootstrapIfEmpty(database.db, bootstrapKeysOf(config));
     const tenant = await findTenantBySlug(database.db, values.tenant ?? 'default');
     if (!tenant) throw new UsageError(`no tenant "${values.tenant ?? 'default'}"`);
     const lists = new ListIndexHolder();
@@ -202,6 +240,7 @@ class UsageError extends Error {}
 async function run(argv: string[]) {
   const [group, command, ...rest] = argv;
   if (group === 'keys' && command === 'create') return keysCreate(rest);
+  if (group === 'tenants') return tenantsCommand(command, rest);
   if (group === 'keys' && command === 'revoke') return keysRevoke(rest);
   if (group === 'lists' && command === 'import') return listsImport(rest);
   if (group === 'screen') return screenFile([command, ...rest].filter((arg): arg is string => arg !== undefined));

@@ -18,15 +18,21 @@ export const configSchema = z.object({
     .min(24, 'must be at least 24 characters')
     .optional()
     .describe('Admin key for tenant "default", created on first start with an empty database; random when unset'),
+  BOOTSTRAP_OPERATOR_KEY: z
+    .string()
+    .min(24, 'must be at least 24 characters')
+    .optional()
+    .describe('Operator key (tenants and global lists), created on a start that finds no operator key; random when unset'),
   PERSONAL_DATA_KEY: z
     .string()
     .min(32, 'must be at least 32 characters')
     .optional()
     .describe('HMAC key for stored identifier hashes (documents, bank accounts, link keys); generated and kept in the database when unset'),
   SEED_LISTS: z
-    .enum(['bundled', 'none'])
-    .default('bundled')
-    .describe('On an empty database, load the bundled list data (bundled) or start with no lists (none)'),
+    .enum(['full', 'dprk', 'none', 'bundled'])
+    .default('full')
+    .transform((value) => (value === 'bundled' ? 'full' : value))
+    .describe('On a database without lists, load the whole bundled OFAC SDN, UN and curated lists (full), only their DPRK-related entries (dprk: fast demos and tests), or nothing (none); bundled is the old name of full'),
   LIST_REFRESH_SECONDS: z.coerce
     .number()
     .min(0)

@@ -11,6 +11,7 @@ export const ERROR_CATALOGUE = {
   not_found: { status: 404, title: 'Resource not found' },
   method_not_allowed: { status: 405, title: 'Method not allowed' },
   conflict: { status: 409, title: 'Conflict with the current state' },
+  list_would_shrink: { status: 409, title: 'The import would remove too many entries of the active version' },
   payload_too_large: { status: 413, title: 'Request body too large' },
   unsupported_media_type: { status: 415, title: 'Unsupported media type' },
   unprocessable: { status: 422, title: 'Request cannot be processed' },

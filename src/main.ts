@@ -2,14 +2,15 @@ import { ConfigError, loadConfig } from './config.js';
 import { DataDirLockedError } from './db/data-dir-lock.js';
 import { openMigratedDatabase } from './db/open-configured.js';
 import { buildApp } from './http/app.js';
-import { bootstrapIfEmpty } from './services/bootstrap.service.js';
+import { bootstrapIfEmpty, bootstrapKeysOf } from './services/bootstrap.service.js';
 import { seedBundledListsIfEmpty } from './services/list-import.service.js';
 
 async function main() {
   const config = loadConfig();
   const database = await openMigratedDatabase(config);
-  const bootstrap = await bootstrapIfEmpty(database.db, config.BOOTSTRAP_API_KEY ? { bootstrapApiKey: config.BOOTSTRAP_API_KEY } : {});
-  const seeded = config.SEED_LISTS === 'bundled' ? await seedBundledListsIfEmpty(database.db) : [];
+  const bootstrap = await bootstrapIfEmpty(database.db, bootstrapKeysOf(config));
+  // A first start imports the whole bundled lists (some seconds): say what it is doing meanwhile.
+  const seeded = config.SEED_LISTS === 'none' ? [] : await seedBundledListsIfEmpty(database.db, config.SEED_LISTS, (source) => process.stdout.write(`Loading the bundled list ${source} (first start)...\n`));
   const app = await buildApp({
     database,
     logLevel: config.LOG_LEVEL,
@@ -55,6 +56,11 @@ async function main() {
       ? ['', 'Created tenant "default" with an admin API key. It is shown only this once; keep it:', `  ${bootstrap.apiKey}`]
       : bootstrap.created
         ? ['', 'Created tenant "default" with the admin key from BOOTSTRAP_API_KEY.']
+        : []),
+    ...(bootstrap.operatorKey && bootstrap.operatorKeyGenerated
+      ? ['', 'Created an operator key (tenants and global lists; it reads no tenant data). Shown only this once; keep it:', `  ${bootstrap.operatorKey}`]
+      : bootstrap.operatorKey
+        ? ['', 'Created the operator key from BOOTSTRAP_OPERATOR_KEY.']
         : []),
     ...(seeded.length > 0
       ? ['', 'Loaded the bundled lists:', ...seeded.map((outcome) => `  ${outcome.version.source} v${outcome.version.version}: ${outcome.version.counts.entries} entries`)]

@@ -28,6 +28,7 @@ import { matchingRoutes } from './routes/matching.routes.js';
 import { rulesetRoutes } from './routes/rulesets.routes.js';
 import { screeningRoutes } from './routes/screenings.routes.js';
 import { apiKeyRoutes } from './routes/api-keys.routes.js';
+import { tenantRoutes } from './routes/tenants.routes.js';
 import { webhookRoutes } from './routes/webhooks.routes.js';
 
 export interface AppDeps {
@@ -128,7 +129,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.addHook('onResponse', async (request, reply) => {
     request.log.info(
       {
-        tenant: request.principal?.tenantSlug,
+        tenant: request.principal?.scope === 'tenant' ? request.principal.tenantSlug : request.principal?.scope,
         method: request.method,
         route: request.routeOptions.url ?? 'unmatched',
         status: reply.statusCode,
@@ -180,6 +181,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const dispatcher = createWebhookDispatcher({ ...deps.webhooks, db: deps.database.db, log: app.log });
   await app.register(caseRoutes({ db: deps.database.db, now, onWebhooksQueued: () => dispatcher.kick() }));
   await app.register(apiKeyRoutes({ db: deps.database.db }));
+  await app.register(tenantRoutes({ db: deps.database.db }));
   await app.register(webhookRoutes({ db: deps.database.db, now, allowPrivateNetworks: deps.webhooks?.allowPrivateNetworks ?? false }));
   await app.register(consoleRoutes());
   app.addHook('onReady', async () => dispatcher.start());

@@ -1,16 +1,26 @@
 import { randomBytes } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
-import type { Db } from '../db/client.js';
+import type { Db, DbOrTx } from '../db/client.js';
 import { recordAuditEvent } from '../db/repositories/audit.repository.js';
 import { findActiveApiKeyByHash, findApiKeyOfTenant, findApiKeysOfTenant, findTenantBySlug, insertApiKey, markApiKeyRevoked } from '../db/repositories/tenancy.repository.js';
-import { isRole, type Role } from '../domain/auth/roles.js';
+import { isTenantRole, OPERATOR_ROLE, type Role } from '../domain/auth/roles.js';
 import { AppError, notFound } from '../errors.js';
 import { sha256Hex } from '../shared/hashing.js';
 
-export interface Principal {
+/** Who a request acts for: a tenant's key, or the operator's (which belongs to no tenant). */
+export type Principal = TenantPrincipal | OperatorPrincipal;
+
+export interface TenantPrincipal {
+  scope: 'tenant';
   keyId: string;
   tenantId: string;
   tenantSlug: string;
+  roles: string[];
+}
+
+export interface OperatorPrincipal {
+  scope: 'operator';
+  keyId: string;
   roles: string[];
 }
 
@@ -21,28 +31,56 @@ export function generateApiKey(): string {
 
 export const hashApiKey = (key: string) => sha256Hex(key);
 
-export async function createApiKey(
-  db: Db,
-  /** `actor` is who asks (`cli:<user>`, `api-key:<id>`), for the audit event. */
-  input: { tenantSlug: string; roles: string[]; label?: string; key?: string; actor?: string },
-): Promise<{ id: string; key: string; roles: Role[]; tenantSlug: string; view: ApiKeyView }> {
-  const badRole = input.roles.find((role) => !isRole(role));
+interface NewKey {
+  label?: string;
+  /** Given (BOOTSTRAP_*_KEY, tests) or generated. */
+  key?: string;
+  /** Who asks (`cli:<user>`, `api-key:<id>`), for the audit event. */
+  actor?: string;
+}
+
+export interface CreatedApiKey {
+  id: string;
+  key: string;
+  roles: Role[];
+  /** Null for an operator key. */
+  tenantSlug: string | null;
+  view: ApiKeyView;
+}
+
+/** A key of one tenant, with tenant roles only; the tenant must exist and not be disabled. */
+export async function createApiKey(db: DbOrTx, input: NewKey & { tenantSlug: string; roles: string[] }): Promise<CreatedApiKey> {
+  if (input.roles.includes(OPERATOR_ROLE)) {
+    throw new AppError('validation_failed', 'Operator keys belong to no tenant: create one with `npm run cli -- keys create --operator`', [{ field: '/roles', message: 'operator is not a tenant role' }]);
+  }
+  const badRole = input.roles.find((role) => !isTenantRole(role));
   if (badRole !== undefined || input.roles.length === 0) {
     throw new AppError('validation_failed', `Unknown role "${badRole ?? ''}"`, [{ field: '/roles', message: 'unknown role' }]);
   }
   const tenant = await findTenantBySlug(db, input.tenantSlug);
   if (!tenant) throw new AppError('not_found', `Tenant "${input.tenantSlug}" not found`);
+  if (tenant.disabledAt !== null) throw new AppError('conflict', `Tenant "${input.tenantSlug}" is disabled: it gets no new keys`);
+  return insertKey(db, { ...input, tenantId: tenant.id, tenantSlug: tenant.slug });
+}
+
+/** A key of the operator: role `operator` alone, no tenant. */
+export async function createOperatorKey(db: DbOrTx, input: NewKey): Promise<CreatedApiKey> {
+  return insertKey(db, { ...input, roles: [OPERATOR_ROLE], tenantId: null, tenantSlug: null });
+}
+
+async function insertKey(db: DbOrTx, input: NewKey & { roles: string[]; tenantId: string | null; tenantSlug: string | null }): Promise<CreatedApiKey> {
   const key = input.key ?? generateApiKey();
   const row = await db.transaction(async (tx) => {
     const inserted = await insertApiKey(tx, {
-      tenantId: tenant.id,
+      tenantId: input.tenantId,
       keyHash: hashApiKey(key),
       keyPrefix: key.slice(0, 8),
       roles: input.roles,
       ...(input.label ? { label: input.label } : {}),
     });
     await recordAuditEvent(tx, {
-      tenantId: tenant.id,
+      // An operator key's event has no tenant, and no tenant reads it (findAuditEventsPage).
+      tenantId: input.tenantId,
       actor: input.actor ?? 'system',
       action: 'api_key.created',
       targetType: 'api_key',
@@ -52,7 +90,7 @@ export async function createApiKey(
     return inserted;
   });
   const view = toView({ id: row.id, label: input.label ?? null, roles: row.roles, keyPrefix: row.keyPrefix, createdAt: row.createdAt, revokedAt: null });
-  return { id: row.id, key, roles: input.roles as Role[], tenantSlug: tenant.slug, view };
+  return { id: row.id, key, roles: input.roles as Role[], tenantSlug: input.tenantSlug, view };
 }
 
 /** A key as listed: never its secret or hash. */
@@ -128,12 +166,23 @@ function checkedKeys(db: Db): LRUCache<string, Principal> {
       ttl: API_KEY_CACHE_MS,
       fetchMethod: async (keyHash) => {
         const row = await findActiveApiKeyByHash(db, keyHash);
-        return row ? { keyId: row.id, tenantId: row.tenantId, tenantSlug: row.tenantSlug, roles: row.roles } : undefined;
+        if (!row) return undefined;
+        return row.tenantId === null
+          ? { scope: 'operator', keyId: row.id, roles: row.roles }
+          : { scope: 'tenant', keyId: row.id, tenantId: row.tenantId, tenantSlug: row.tenantSlug ?? '', roles: row.roles };
       },
     });
     checkedKeysOf.set(db, cache);
   }
   return cache;
+}
+
+/** A disabled tenant's keys stop working here at once (elsewhere within API_KEY_CACHE_MS). */
+export function forgetKeysOfTenant(db: Db, tenantId: string): void {
+  const cache = checkedKeys(db);
+  for (const [keyHash, principal] of cache.entries()) {
+    if (principal.scope === 'tenant' && principal.tenantId === tenantId) cache.delete(keyHash);
+  }
 }
 
 export async function authenticateApiKey(db: Db, key: string): Promise<Principal | undefined> {

@@ -1,53 +1,58 @@
 import { sql } from 'drizzle-orm';
-import type { Db, DbOrTx } from '../db/client.js';
+import type { Db } from '../db/client.js';
 import { recordAuditEvent } from '../db/repositories/audit.repository.js';
-import { countTenants, insertApiKey, insertTenant } from '../db/repositories/tenancy.repository.js';
-import { insertPublishedRuleset } from '../db/repositories/rulesets.repository.js';
-import { DEFAULT_RULES, DEFAULT_THRESHOLDS } from '../domain/rules/default-ruleset.js';
-import { generateApiKey, hashApiKey } from './api-keys.service.js';
+import { countTenants, hasOperatorKey, insertApiKey } from '../db/repositories/tenancy.repository.js';
+import { createOperatorKey, generateApiKey, hashApiKey } from './api-keys.service.js';
+import { insertTenantWithDefaults } from './tenants.service.js';
 
 export const DEFAULT_TENANT = 'default';
 
-async function insertTenantWithDefaults(tx: DbOrTx, input: { slug: string; name: string; createdBy: string }) {
-  const tenant = await insertTenant(tx, { slug: input.slug, name: input.name });
-  await insertPublishedRuleset(tx, {
-    tenantId: tenant.id,
-    version: 1,
-    thresholds: DEFAULT_THRESHOLDS,
-    rules: DEFAULT_RULES,
-    createdBy: input.createdBy,
-  });
-  return tenant;
-}
-
-/** Creates a tenant with the default ruleset (version 1, published). */
-export async function createTenant(db: Db, input: { slug: string; name: string; createdBy: string }) {
-  return db.transaction((tx) => insertTenantWithDefaults(tx, input));
-}
+/**
+ * What a start-up made: tenant `default` with its admin key (`generated`: made here, to print
+ * once, not taken from BOOTSTRAP_API_KEY), and an operator key when the database had none (a new
+ * one, or one from before operators existed).
+ */
+export type Bootstrap = ({ created: true; apiKey: string; generated: boolean } | { created: false }) & { operatorKey?: string; operatorKeyGenerated?: boolean };
 
 /**
- * On first start with an empty database: tenant `default` and one admin key. Returns the key
- * only when it was generated here, so the caller prints it exactly once.
+ * On first start with an empty database: tenant `default` with one admin key, and an operator
+ * key whenever the database has none. Returns the keys only when they were made here, so the
+ * caller prints each exactly once.
  */
-export async function bootstrapIfEmpty(db: Db, options: { bootstrapApiKey?: string }) {
+export async function bootstrapIfEmpty(db: Db, options: { bootstrapApiKey?: string; bootstrapOperatorKey?: string }): Promise<Bootstrap> {
   // One transaction, serialised by an advisory lock: two instances starting together on an
-  // empty database create one tenant and one key, and a crash leaves no half-made tenant.
+  // empty database create one tenant and one key of each kind, and a crash leaves no half-made tenant.
   return db.transaction(async (tx) => {
     await tx.execute(sql`select pg_advisory_xact_lock(${BOOTSTRAP_LOCK})`);
-    if ((await countTenants(tx)) > 0) return { created: false as const };
-    const tenant = await insertTenantWithDefaults(tx, { slug: DEFAULT_TENANT, name: 'Default tenant', createdBy: 'bootstrap' });
-    const key = options.bootstrapApiKey ?? generateApiKey();
-    const created = await insertApiKey(tx, { tenantId: tenant.id, keyHash: hashApiKey(key), keyPrefix: key.slice(0, 8), roles: ['admin'], label: 'bootstrap admin key' });
-    await recordAuditEvent(tx, {
-      tenantId: tenant.id,
-      actor: 'system:bootstrap',
-      action: 'api_key.created',
-      targetType: 'api_key',
-      targetId: created.id,
-      details: { roles: ['admin'], label: 'bootstrap admin key', keyPrefix: created.keyPrefix },
-    });
-    return { created: true as const, apiKey: key, generated: !options.bootstrapApiKey };
+    let outcome: Bootstrap = { created: false };
+    if ((await countTenants(tx)) === 0) {
+      const tenant = await insertTenantWithDefaults(tx, { slug: DEFAULT_TENANT, name: 'Default tenant', createdBy: 'bootstrap' });
+      const key = options.bootstrapApiKey ?? generateApiKey();
+      const created = await insertApiKey(tx, { tenantId: tenant.id, keyHash: hashApiKey(key), keyPrefix: key.slice(0, 8), roles: ['admin'], label: 'bootstrap admin key' });
+      await recordAuditEvent(tx, {
+        tenantId: tenant.id,
+        actor: 'system:bootstrap',
+        action: 'api_key.created',
+        targetType: 'api_key',
+        targetId: created.id,
+        details: { roles: ['admin'], label: 'bootstrap admin key', keyPrefix: created.keyPrefix },
+      });
+      outcome = { created: true, apiKey: key, generated: !options.bootstrapApiKey };
+    }
+    if (!(await hasOperatorKey(tx))) {
+      const operator = await createOperatorKey(tx, { label: 'bootstrap operator key', actor: 'system:bootstrap', ...(options.bootstrapOperatorKey ? { key: options.bootstrapOperatorKey } : {}) });
+      outcome = { ...outcome, operatorKey: operator.key, operatorKeyGenerated: !options.bootstrapOperatorKey };
+    }
+    return outcome;
   });
+}
+
+/** The bootstrap keys the configuration gives, if any. */
+export function bootstrapKeysOf(config: { BOOTSTRAP_API_KEY?: string | undefined; BOOTSTRAP_OPERATOR_KEY?: string | undefined }) {
+  return {
+    ...(config.BOOTSTRAP_API_KEY ? { bootstrapApiKey: config.BOOTSTRAP_API_KEY } : {}),
+    ...(config.BOOTSTRAP_OPERATOR_KEY ? { bootstrapOperatorKey: config.BOOTSTRAP_OPERATOR_KEY } : {}),
+  };
 }
 
 /** Arbitrary constant naming the bootstrap advisory lock. */

@@ -1,7 +1,7 @@
-import type { Db } from '../db/client.js';
+import type { Db, DbOrTx } from '../db/client.js';
 import { recordAuditEvent } from '../db/repositories/audit.repository.js';
 import { diffVersions, findEntry, findListSource, findListSources, findVersion, findVersionsOfSource, searchActiveEntries, type EntrySearch } from '../db/repositories/list-queries.repository.js';
-import { findListVersionByDigest, insertActiveListVersion, type ListVersionRow } from '../db/repositories/lists.repository.js';
+import { findListVersionByDigest, insertActiveListVersion, lockListSource, measureRemoval, type ListVersionRow } from '../db/repositories/lists.repository.js';
 import { SELECTIONS, type SelectionName } from '../domain/lists/dprk-selection.js';
 import type { ListEntry } from '../domain/lists/list-entry.js';
 import { AppError, notFound } from '../errors.js';
@@ -77,12 +77,33 @@ export interface ImportOutcome {
 }
 
 /**
+ * Share of the active version's entries a new version may drop without being told to: a list
+ * loses a few delistings at a time, while a truncated or wrong file loses most of it (a one-row
+ * sdn.csv would clear every tenant's block on 14,964 entries).
+ */
+export const MAX_SILENT_REMOVAL = 0.2;
+
+/** Refuses (409) a version that would remove more than MAX_SILENT_REMOVAL of the active one's entries. */
+async function guardAgainstShrinking(db: DbOrTx, source: string, entries: readonly ListEntry[]) {
+  const active = await measureRemoval(db, source, entries.map((entry) => entry.sourceId));
+  if (!active || active.removed <= active.entries * MAX_SILENT_REMOVAL) return;
+  const share = Math.round((active.removed / active.entries) * 100);
+  throw new AppError(
+    'list_would_shrink',
+    `This import would remove ${active.removed} of the ${active.entries} entries of ${source} version ${active.version} (${share}%, more than ${MAX_SILENT_REMOVAL * 100}%), keeping ${entries.length} entries in all. ` +
+      'Nothing was imported. If the list really shrank, import it again with allowShrink=true (CLI: --allow-shrink).',
+    [{ field: 'allowShrink', message: `${active.removed} of ${active.entries} active entries would be removed` }],
+  );
+}
+
+/**
  * Stores a parsed list as a new active version, atomically. Identical content (the same file
- * digests and the same selection) returns the existing version instead of a duplicate.
+ * digests and the same selection) returns the existing version instead of a duplicate. A version
+ * that drops more than a fifth of the active one's entries needs `allowShrink`.
  */
 export async function storeParsedList(
   db: Db,
-  input: { source: string; parsed: ParsedList; importedBy: string; selection?: SelectionName },
+  input: { source: string; parsed: ParsedList; importedBy: string; selection?: SelectionName; allowShrink?: boolean },
 ): Promise<ImportOutcome> {
   if (!SOURCE_SLUG.test(input.source)) {
     throw new AppError('validation_failed', 'A list source is 2–40 lower-case letters, digits or hyphens', [{ field: 'source', message: 'invalid slug' }]);
@@ -105,6 +126,9 @@ export async function storeParsedList(
   const counts = { ...countEntries(entries), ...(input.selection ? { parsedEntries: input.parsed.entries.length } : {}) };
   try {
     const row = await db.transaction(async (tx) => {
+      // Under the source's lock, so the version checked against is the one this import replaces.
+      await lockListSource(tx, input.source);
+      if (!input.allowShrink) await guardAgainstShrinking(tx, input.source, entries);
       const version = await insertActiveListVersion(tx, {
         source: input.source,
         sourceName: known?.name ?? input.source,

@@ -10,6 +10,7 @@ import type { AuditEventView } from '../../src/services/audit.service.js';
 
 let t: TestApp;
 let adminKeyId: string;
+let operatorKeyId: string;
 const tiny = (name: string) => listsData('ofac-sdn', '2025-05_watchman-tiny', name);
 
 type EventBody = AuditEventView;
@@ -18,6 +19,8 @@ beforeAll(async () => {
   t = await createTestApp();
   const [admin] = await queryRows<{ id: string }>(t.database, sql`select id from api_keys where label = 'bootstrap admin key'`);
   adminKeyId = admin!.id;
+  const [operator] = await queryRows<{ id: string }>(t.database, sql`select id from api_keys where tenant_id is null`);
+  operatorKeyId = operator!.id;
 });
 afterAll(() => t.close());
 
@@ -42,15 +45,20 @@ describe('administrative changes write audit events in the same transaction', ()
     expect(JSON.stringify(after)).not.toContain(created.key);
   });
 
+  test("the operator's own keys are no tenant's to read", async () => {
+    expect((await allEvents()).some((event) => event.targetId === operatorKeyId)).toBe(false);
+    expect((await allEvents(t.keys.otherTenantAdmin)).some((event) => event.targetId === operatorKeyId)).toBe(false);
+  });
+
   test('a list import over HTTP is recorded once, for every tenant, naming the API key', async () => {
-    let upload = request(t.app.server).post('/v1/lists/ofac-sdn/imports').set(bearer(t.keys.admin));
+    let upload = request(t.app.server).post('/v1/lists/ofac-sdn/imports').set(bearer(t.keys.operator));
     for (const name of ['sdn.csv', 'alt.csv', 'add.csv', 'sdn_comments.csv']) upload = upload.attach('files', readFileSync(tiny(name)), name);
     const imported = await upload;
     expect(imported.status, JSON.stringify(imported.body)).toBe(201);
     const event = (await allEvents()).find((item) => item.action === 'list.imported');
     expect(event).toMatchObject({
       tenantId: null,
-      actor: `api-key:${adminKeyId}`,
+      actor: `api-key:${operatorKeyId}`,
       targetType: 'list_version',
       targetId: imported.body.version.id,
       details: { source: 'ofac-sdn', version: 1, format: 'ofac-csv', contentDigest: imported.body.version.contentDigest },
@@ -64,7 +72,7 @@ describe('administrative changes write audit events in the same transaction', ()
     const before = (await allEvents()).length;
     const refused = await request(t.app.server)
       .post('/v1/lists/ofac-sdn/imports')
-      .set(bearer(t.keys.admin))
+      .set(bearer(t.keys.operator))
       .attach('files', Buffer.from('not,a,valid\nsdn,file\n'), 'sdn.csv');
     expect(refused.status).toBe(422);
     expect((await allEvents()).length).toBe(before);

@@ -13,7 +13,8 @@ import { bearer, createTestApp, type TestApp } from '../helpers/test-app.js';
  * Property-based abuse of every operation in the OpenAPI document: valid bodies, queries and
  * path parameters mutated into wrong types, missing and unknown fields, huge and deep values,
  * control characters, lone surrogates, invalid UTF-8 and wrong media types, sent with a valid
- * admin key (admin holds every role, so requests reach validation and the handlers). The service
+ * admin key (admin holds every tenant role, so requests reach validation and the handlers), or the
+ * operator's key for the operator's operations (tenants, global list imports). The service
  * must answer every one without a 5xx, and every error as RFC 9457 problem+json.
  *
  * Operations come from the live document, so a new route is fuzzed without touching this file.
@@ -451,6 +452,9 @@ function encodeQueryValue(value: string, encoding: (typeof QUERY_ENCODINGS)[numb
   return value.replace(/[\ud800-\udbff][\udc00-\udfff]|[\u0000-\u0020\u007f-\uffff#&]/g, pct);
 }
 
+/** Operations only the operator's key reaches (tenants and global lists). */
+const OPERATOR_OPERATIONS = new Set(['importList', 'createTenant', 'listTenants', 'disableTenant']);
+
 function buildRequest(operation: Operation, shape: RequestShape): InjectOptions {
   let pathIndex = 0;
   const url = operation.path.replace(/\{([^}]+)\}/g, (_match, name: string) => {
@@ -472,7 +476,7 @@ function buildRequest(operation: Operation, shape: RequestShape): InjectOptions 
   const options: InjectOptions = {
     method: operation.method,
     url: pairs.length > 0 ? `${url}?${pairs.join('&')}` : url,
-    headers: { ...bearer(t.keys.admin), ...shape.headers },
+    headers: { ...bearer(OPERATOR_OPERATIONS.has(operation.operationId) ? t.keys.operator : t.keys.admin), ...shape.headers },
   };
   if (operation.method !== 'GET' && operation.bodyType !== 'multipart/form-data' && !shape.noBody) {
     const { value, deep } = mutate(sample(operation.bodySchema), shape.mutations);

@@ -23,7 +23,7 @@ async function tableCounts() {
 }
 
 function upload(source: string, files: [string, Buffer | string][], query = '') {
-  let pending = request(t.app.server).post(`/v1/lists/${source}/imports${query}`).set(bearer(t.keys.admin));
+  let pending = request(t.app.server).post(`/v1/lists/${source}/imports${query}`).set(bearer(t.keys.operator));
   for (const [name, content] of files) {
     pending = pending.attach('files', typeof content === 'string' ? readFileSync(content) : content, name);
   }
@@ -149,7 +149,7 @@ describe('refused imports change nothing', () => {
   test('a wrong format for a known source is 400; an upload with no files is 400; JSON instead of multipart is 415', async () => {
     expect((await upload('ofac-sdn', [['sdn.csv', tiny('sdn.csv')]], '?format=un-xml')).status).toBe(400);
     expect((await upload('ofac-sdn', [])).status).toBe(415);
-    const json = await request(t.app.server).post('/v1/lists/ofac-sdn/imports').set(bearer(t.keys.admin)).send({ files: [] });
+    const json = await request(t.app.server).post('/v1/lists/ofac-sdn/imports').set(bearer(t.keys.operator)).send({ files: [] });
     expect(json.status).toBe(415);
   });
 

@@ -6,7 +6,7 @@ import { bearer, createTestApp, type TestApp } from '../helpers/test-app.js';
 /** POST /v1/match and /v1/names/compare over the bundled DPRK data (real OFAC SDN and UN entries). */
 let t: TestApp;
 beforeAll(async () => {
-  t = await createTestApp({ beforeBuild: async (database) => void (await seedBundledListsIfEmpty(database.db)) });
+  t = await createTestApp({ beforeBuild: async (database) => void (await seedBundledListsIfEmpty(database.db, 'dprk')) });
 }, 120_000);
 afterAll(() => t.close());
 

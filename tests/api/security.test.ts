@@ -2,6 +2,7 @@ import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { listEntry, loadTestList } from '../helpers/list-fixtures.js';
 import { bearer, createTestApp, type TestApp } from '../helpers/test-app.js';
+import { ROLES } from '../../src/domain/auth/roles.js';
 
 let t: TestApp;
 let otherTenantDecisionId: string;
@@ -14,7 +15,7 @@ interface ProtectedRoute {
   method: 'get' | 'post' | 'patch' | 'put' | 'delete';
   path: () => string;
   body?: unknown;
-  /** Keys of tenant `default` that must get through (admin always does). */
+  /** Keys that must get through: of tenant `default` (admin gets every tenant route), or the operator's. */
   allowed: KeyName[];
   /** An object of another tenant: must look missing (404). */
   otherTenantPath?: () => string;
@@ -44,10 +45,14 @@ const ROUTES: ProtectedRoute[] = [
   { method: 'get', path: () => '/v1/audit/events', allowed: ['auditor', 'admin'] },
   { method: 'get', path: () => '/v1/audit/events/export', allowed: ['auditor', 'admin'] },
   { method: 'post', path: () => '/v1/subjects/erasure', body: { externalRef: 'nobody-screened' }, allowed: ['admin'] },
-  { method: 'post', path: () => '/v1/lists/ofac-sdn/imports', allowed: ['admin'] },
-  { method: 'get', path: () => '/v1/lists', allowed: ['reviewer', 'auditor', 'admin'] },
-  { method: 'get', path: () => '/v1/lists/ofac-sdn/versions', allowed: ['reviewer', 'auditor', 'admin'] },
-  { method: 'get', path: () => '/v1/lists/ofac-sdn/versions/1/diff', allowed: ['reviewer', 'auditor', 'admin'] },
+  // Global lists are the operator's: a tenant admin cannot change what every tenant screens against.
+  { method: 'post', path: () => '/v1/lists/ofac-sdn/imports', allowed: ['operator'] },
+  { method: 'get', path: () => '/v1/lists', allowed: ['reviewer', 'auditor', 'admin', 'operator'] },
+  { method: 'get', path: () => '/v1/lists/ofac-sdn/versions', allowed: ['reviewer', 'auditor', 'admin', 'operator'] },
+  { method: 'get', path: () => '/v1/lists/ofac-sdn/versions/1/diff', allowed: ['reviewer', 'auditor', 'admin', 'operator'] },
+  { method: 'post', path: () => '/v1/tenants', body: { slug: 'security-test', name: 'Security test tenant' }, allowed: ['operator'] },
+  { method: 'get', path: () => '/v1/tenants', allowed: ['operator'] },
+  { method: 'post', path: () => '/v1/tenants/nobody-here/disable', allowed: ['operator'] },
   { method: 'get', path: () => '/v1/lists/entries', allowed: ['reviewer', 'admin'] },
   { method: 'get', path: () => '/v1/lists/entries/0190f2a0-0000-7000-8000-000000000000', allowed: ['reviewer', 'screener', 'admin'] },
   { method: 'get', path: () => '/v1/cases', allowed: ['reviewer', 'admin'] },
@@ -83,8 +88,8 @@ const ROUTES: ProtectedRoute[] = [
   { method: 'post', path: () => '/v1/rulesets/9/dry-run', body: { limit: 5 }, allowed: ['rulesAdmin', 'admin'] },
 ];
 const PUBLIC_PATHS = ['/healthz', '/readyz'];
-const ALL_KEYS: KeyName[] = ['admin', 'screener', 'reviewer', 'auditor', 'rulesAdmin'];
-const ROLE_KEY_NAMES: Record<string, KeyName> = { admin: 'admin', screener: 'screener', reviewer: 'reviewer', auditor: 'auditor', rules_admin: 'rulesAdmin' };
+const ALL_KEYS: KeyName[] = ['admin', 'screener', 'reviewer', 'auditor', 'rulesAdmin', 'operator'];
+const ROLE_KEY_NAMES: Record<string, KeyName> = { admin: 'admin', screener: 'screener', reviewer: 'reviewer', auditor: 'auditor', rules_admin: 'rulesAdmin', operator: 'operator' };
 
 beforeAll(async () => {
   t = await createTestApp({
@@ -115,7 +120,7 @@ describe('every protected route', () => {
       Object.keys(operations).map((method) => `${method} ${path.replace(/\{[^}]+\}/g, ':param')}`),
     );
     const listed = new Set([
-      ...ROUTES.map((route) => `${route.method} ${route.path().replace(/[0-9a-f-]{36}/, ':param').replace('/ofac-sdn/', '/:param/').replace('/versions/1/', '/versions/:param/').replace(/\/rulesets\/9(\/|$)/, '/rulesets/:param$1').replace('/rules/list-name-match', '/rules/:param')}`),
+      ...ROUTES.map((route) => `${route.method} ${route.path().replace(/[0-9a-f-]{36}/, ':param').replace('/ofac-sdn/', '/:param/').replace('/nobody-here/', '/:param/').replace('/versions/1/', '/versions/:param/').replace(/\/rulesets\/9(\/|$)/, '/rulesets/:param$1').replace('/rules/list-name-match', '/rules/:param')}`),
       ...PUBLIC_PATHS.map((path) => `get ${path}`),
     ]);
     expect(documented.filter((route) => !listed.has(route))).toEqual([]);
@@ -162,6 +167,6 @@ describe('every protected route', () => {
   });
 
   test('role names map onto the test keys', () => {
-    expect(Object.keys(ROLE_KEY_NAMES).sort()).toEqual(['admin', 'auditor', 'reviewer', 'rules_admin', 'screener']);
+    expect(Object.keys(ROLE_KEY_NAMES).sort()).toEqual([...ROLES].sort());
   });
 });

@@ -29,7 +29,8 @@ interface IsolatedRoute {
 
 /** Routes whose path names list data: lists are reference data shared by every tenant, by design. */
 const SHARED: Record<string, string> = {
-  'POST /v1/lists/{source}/imports': 'lists are shared reference data (admin only)',
+  'POST /v1/lists/{source}/imports': 'global lists are shared reference data (operator only)',
+  'POST /v1/tenants/{slug}/disable': 'tenants are the operator\'s (no tenant key reaches it: tests/api/security.test.ts)',
   'GET /v1/lists/{source}/versions': 'lists are shared reference data',
   'GET /v1/lists/{source}/versions/{version}/diff': 'lists are shared reference data',
   'GET /v1/lists/entries/{id}': 'list entries are shared reference data',

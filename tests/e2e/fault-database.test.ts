@@ -58,7 +58,8 @@ let auditorKey: string;
 describe.skipIf(!process.env.DATABASE_URL)('losing PostgreSQL while serving', () => {
   beforeAll(async () => {
     database = await createTestDatabase();
-    screenerKey = (await bootstrapIfEmpty(database.db, {})).apiKey ?? '';
+    const bootstrap = await bootstrapIfEmpty(database.db, {});
+    screenerKey = bootstrap.created ? bootstrap.apiKey : '';
     auditorKey = (await createApiKey(database.db, { tenantSlug: 'default', roles: ['auditor'] })).key;
     const direct = new URL(database.url!);
     const port = await freePort();

@@ -47,6 +47,12 @@ describe('starting the service as a process', () => {
     const key = /\n\s+(rf_[A-Za-z0-9_-]{43})\n/.exec(server.stdout())?.[1];
     expect(key, server.stdout()).toBeDefined();
     expect(server.stdout()).toContain('curl -s -X POST');
+    // The operator's key (tenants, global lists) is printed once beside it.
+    const operatorKey = /operator key[^\n]*\n\s+(rf_[A-Za-z0-9_-]{43})\n/.exec(server.stdout())?.[1];
+    expect(operatorKey, server.stdout()).toBeDefined();
+    expect(operatorKey).not.toBe(key);
+    const tenants = await fetch(`${base}/v1/tenants`, { headers: { Authorization: `Bearer ${operatorKey}` } });
+    expect(tenants.status).toBe(200);
     expect((await fetch(`${base}/readyz`)).status).toBe(200);
     await screenAndReadBack(base, key!);
 
@@ -65,7 +71,7 @@ describe('starting the service as a process', () => {
     expect(created.roles).toEqual(['screener']);
 
     const restarted = await startServer({ DATA_DIR: dataDir });
-    expect(restarted.server.stdout()).not.toContain('shown only this once');
+    expect(restarted.server.stdout()).not.toMatch(/shown only this once/i);
     await screenAndReadBack(restarted.base, created.key);
     restarted.server.child.kill('SIGTERM');
     expect(await restarted.server.exited).toBe(0);
@@ -79,6 +85,23 @@ describe('starting the service as a process', () => {
     expect(await noId.exited).toBe(1);
     expect(noId.stderr()).toContain('--id');
   }, 120_000); // five real processes in a row: generous for a loaded CI machine
+
+  test('the operator manages tenants from the CLI; keys of an unknown or disabled tenant are refused clearly', async () => {
+    const cli = async (args: string[], code = 0) => {
+      const run = runEntry('src/cli.ts', args, { DATA_DIR: dataDir });
+      expect(await run.exited, `${args.join(' ')}: ${run.stderr()}`).toBe(code);
+      return run;
+    };
+    expect(JSON.parse((await cli(['tenants', 'create', '--slug', 'acme', '--name', 'Acme Staffing'])).stdout())).toMatchObject({ slug: 'acme', name: 'Acme Staffing' });
+    expect(JSON.parse((await cli(['keys', 'create', '--tenant', 'acme', '--role', 'admin'])).stdout())).toMatchObject({ tenant: 'acme', roles: ['admin'] });
+    expect(JSON.parse((await cli(['keys', 'create', '--operator', '--label', 'second operator'])).stdout())).toMatchObject({ tenant: null, roles: ['operator'] });
+    const listed = (await cli(['tenants', 'list'])).stdout().trim().split('\n').map((line) => JSON.parse(line) as { slug: string });
+    expect(listed.map((tenant) => tenant.slug)).toEqual(['acme', 'default']);
+    expect(JSON.parse((await cli(['tenants', 'disable', '--slug', 'acme'])).stdout())).toMatchObject({ slug: 'acme', disabledAt: expect.any(String) });
+    expect((await cli(['keys', 'create', '--tenant', 'acme', '--role', 'screener'], 1)).stderr()).toContain('Tenant "acme" is disabled');
+    expect((await cli(['keys', 'create', '--tenant', 'nobody', '--role', 'screener'], 1)).stderr()).toContain('Tenant "nobody" not found');
+    expect((await cli(['keys', 'create', '--operator', '--tenant', 'default'], 1)).stderr()).toContain('--operator alone');
+  }, 120_000);
 
   // Runs in the PostgreSQL pass of the suite (DATABASE_URL set); the embedded path is above.
   test.skipIf(!process.env.DATABASE_URL)('on PostgreSQL with BOOTSTRAP_API_KEY, as docker-compose.yml runs it', async () => {

@@ -2,7 +2,8 @@ import { Writable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import { buildApp, type AppDeps } from '../../src/http/app.js';
 import { createApiKey } from '../../src/services/api-keys.service.js';
-import { bootstrapIfEmpty, createTenant } from '../../src/services/bootstrap.service.js';
+import { bootstrapIfEmpty } from '../../src/services/bootstrap.service.js';
+import { createTenant } from '../../src/services/tenants.service.js';
 import { createTestDatabase, type TestDatabase } from './test-database.js';
 
 export const FIXED_NOW = new Date('2026-11-25T12:00:00.000Z');
@@ -25,6 +26,8 @@ export interface TestApp {
     /** A screener of another tenant, for isolation tests. */
     otherTenantScreener: string;
     otherTenantAdmin: string;
+    /** The operator's key (tenants, global lists): belongs to no tenant. */
+    operator: string;
   };
   close(): Promise<void>;
 }
@@ -50,7 +53,7 @@ export async function createTestApp(
 ): Promise<TestApp> {
   const database = await createTestDatabase();
   const bootstrap = await bootstrapIfEmpty(database.db, {});
-  if (!bootstrap.created) throw new Error('expected an empty database');
+  if (!bootstrap.created || !bootstrap.operatorKey) throw new Error('expected an empty database');
   await createTenant(database.db, { slug: 'other', name: 'Other tenant', createdBy: 'test' });
   const key = async (tenantSlug: string, role: string) => (await createApiKey(database.db, { tenantSlug, roles: [role] })).key;
   const keys = {
@@ -61,6 +64,7 @@ export async function createTestApp(
     rulesAdmin: await key('default', 'rules_admin'),
     otherTenantScreener: await key('other', 'screener'),
     otherTenantAdmin: await key('other', 'admin'),
+    operator: bootstrap.operatorKey,
   };
   await options.beforeBuild?.(database);
   const { stream, logs } = captureLogs();

@@ -3,12 +3,16 @@ import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { queryRows } from '../../src/db/client.js';
 import { bearer, createTestApp, type TestApp } from '../helpers/test-app.js';
+import { listEntry, loadTestList } from '../helpers/list-fixtures.js';
 
 let t: TestApp;
 let decisionId: string;
 
 beforeAll(async () => {
   t = await createTestApp();
+  await loadTestList(t.database.db, 'immutable-list', [
+    listEntry({ sourceId: 'im-1', name: 'KIM, Immutable', identifiers: [{ kind: 'email', value: 'im@example.org', normalized: 'im@example.org' }] }),
+  ]);
   const response = await request(t.app.server).post('/v1/screenings').set(bearer(t.keys.screener)).send({ subject: { name: 'Append Only' } });
   decisionId = response.body.id;
 });
@@ -44,5 +48,30 @@ describe('PostgreSQL itself keeps decisions append-only', () => {
     await run(sql`insert into audit_events (id, actor, action, target_type, details) values (gen_random_uuid(), 'test', 'test.event', 'none', '{}')`);
     await expect(run(sql`update audit_events set actor = 'someone else'`)).rejects.toThrow(/append-only/);
     await expect(run(sql`delete from audit_events`)).rejects.toThrow(/append-only/);
+  });
+});
+
+describe('PostgreSQL itself keeps list data as imported: decisions cite it by version and digest', () => {
+  test.each([
+    ['renaming an entry', sql`update list_entries set name = 'SOMEONE ELSE'`],
+    ['changing what an entry holds', sql`update list_entries set data = jsonb_set(data, '{identifiers}', '[]')`],
+    ['deleting an entry', sql`delete from list_entries where source = 'immutable-list'`],
+    ['changing an identifier', sql`update list_identifiers set normalized = 'other@example.org'`],
+    ['deleting an identifier', sql`delete from list_identifiers`],
+    ['changing a version', sql`update list_versions set content_digest = 'forged'`],
+    ['deleting a version', sql`delete from list_versions`],
+    ['truncating entries', sql`truncate list_entries cascade`],
+    ['truncating versions', sql`truncate list_versions cascade`],
+  ])('%s is refused', async (_label, query) => {
+    await expect(run(query)).rejects.toThrow(/append-only/);
+    const rows = await queryRows<{ entries: number; identifiers: number }>(
+      t.database,
+      sql`select (select count(*)::int from list_entries where name = 'KIM, Immutable') as entries, (select count(*)::int from list_identifiers where normalized = 'im@example.org') as identifiers`,
+    );
+    expect(rows[0]).toEqual({ entries: 1, identifiers: 1 });
+  });
+
+  test('activating a version (the source row) is still allowed', async () => {
+    await run(sql`update list_sources set active_version_id = active_version_id where slug = 'immutable-list'`);
   });
 });

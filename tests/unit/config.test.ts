@@ -3,8 +3,14 @@ import { ConfigError, loadConfig } from '../../src/config.js';
 
 describe('loadConfig', () => {
   test('defaults suit a first local start', () => {
-    expect(loadConfig({})).toMatchObject({ PORT: 3000, HOST: '127.0.0.1', DATA_DIR: './data', LOG_LEVEL: 'info', SEED_LISTS: 'bundled' });
+    expect(loadConfig({})).toMatchObject({ PORT: 3000, HOST: '127.0.0.1', DATA_DIR: './data', LOG_LEVEL: 'info', SEED_LISTS: 'full' });
     expect(loadConfig({}).DATABASE_URL).toBeUndefined();
+  });
+
+  test('SEED_LISTS: full by default, dprk for the smaller selection, the old name bundled meaning full', () => {
+    expect(loadConfig({ SEED_LISTS: 'dprk' }).SEED_LISTS).toBe('dprk');
+    expect(loadConfig({ SEED_LISTS: 'bundled' }).SEED_LISTS).toBe('full');
+    expect(() => loadConfig({ SEED_LISTS: 'some' })).toThrow(/SEED_LISTS:/);
   });
 
   test('an empty variable counts as unset', () => {
@@ -17,6 +23,7 @@ describe('loadConfig', () => {
     ['DATABASE_URL', 'mysql://localhost/db'],
     ['LOG_LEVEL', 'loud'],
     ['BOOTSTRAP_API_KEY', 'short'],
+    ['BOOTSTRAP_OPERATOR_KEY', 'short'],
   ])('a bad %s (%s) stops start-up with a message naming the variable', (name, value) => {
     expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
     expect(() => loadConfig({ [name]: value })).toThrow(new RegExp(`${name}:`));

@@ -52,9 +52,12 @@ export interface AuditEventPageQuery {
   limit: number;
 }
 
-/** The tenant's events and the global ones (list imports concern every tenant), oldest first. */
+/**
+ * The tenant's events and those of the global lists (their imports concern every tenant), oldest
+ * first. The operator's other events (its own keys) have no tenant and are no tenant's to read.
+ */
 export async function findAuditEventsPage(db: DbOrTx, query: AuditEventPageQuery): Promise<AuditEventRow[]> {
-  const conditions: (SQL | undefined)[] = [or(eq(auditEvents.tenantId, query.tenantId), isNull(auditEvents.tenantId))];
+  const conditions: (SQL | undefined)[] = [or(eq(auditEvents.tenantId, query.tenantId), and(isNull(auditEvents.tenantId), eq(auditEvents.targetType, 'list_version')))];
   if (query.from) conditions.push(gte(auditEvents.createdAt, query.from));
   if (query.to) conditions.push(lt(auditEvents.createdAt, query.to));
   if (query.after) {

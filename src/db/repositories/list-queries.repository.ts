@@ -1,4 +1,4 @@
-import { and, asc, count, desc, eq, sql, type SQL } from 'drizzle-orm';
+import { and, asc, count, desc, eq, isNull, sql, type SQL } from 'drizzle-orm';
 import type { DbOrTx } from '../client.js';
 import { listEntries, listSources, listVersions } from '../schema/index.js';
 
@@ -16,6 +16,7 @@ export async function findListSources(db: DbOrTx) {
     })
     .from(listSources)
     .leftJoin(listVersions, eq(listVersions.id, listSources.activeVersionId))
+    .where(isNull(listSources.tenantId))
     .orderBy(asc(listSources.slug));
 }
 

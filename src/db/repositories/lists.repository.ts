@@ -28,6 +28,11 @@ export async function findListVersionByDigest(db: DbOrTx, source: string, conten
   return rows[0];
 }
 
+/** Holds a source's row until the transaction ends: imports of one source happen one at a time. */
+export async function lockListSource(tx: DbOrTx, source: string): Promise<void> {
+  await tx.execute(sql`select 1 from list_sources where slug = ${source} for update`);
+}
+
 /** Writes a version, its entries and identifiers, and makes it the source's active version. */
 export async function insertActiveListVersion(tx: DbOrTx, input: NewListVersion): Promise<ListVersionRow> {
   await tx
@@ -35,7 +40,7 @@ export async function insertActiveListVersion(tx: DbOrTx, input: NewListVersion)
     .values({ slug: input.source, name: input.sourceName, format: input.format })
     .onConflictDoNothing();
   // Serialises concurrent imports of one source so version numbers never collide.
-  await tx.execute(sql`select 1 from list_sources where slug = ${input.source} for update`);
+  await lockListSource(tx, input.source);
   const [latest] = await tx
     .select({ version: listVersions.version })
     .from(listVersions)
@@ -104,4 +109,16 @@ export async function findEntriesOfVersions(db: DbOrTx, versionIds: string[]) {
     .select({ id: listEntries.id, source: listEntries.source, data: listEntries.data })
     .from(listEntries)
     .where(inArray(listEntries.listVersionId, versionIds));
+}
+
+/** The active version of a source and how many of its entries a new set of source ids would drop. */
+export async function measureRemoval(db: DbOrTx, source: string, keptSourceIds: readonly string[]): Promise<{ version: number; entries: number; removed: number } | undefined> {
+  // The ids travel as one JSON parameter: drizzle would spread an array into a row of parameters.
+  const result = (await db.execute(sql`
+    with kept as (select jsonb_array_elements_text(${JSON.stringify(keptSourceIds)}::jsonb) as source_id)
+    select v.version, count(e.id)::int as entries, count(e.id) filter (where e.source_id not in (select source_id from kept))::int as removed
+    from list_sources s join list_versions v on v.id = s.active_version_id left join list_entries e on e.list_version_id = v.id
+    where s.slug = ${source}
+    group by v.version`)) as unknown as { rows: { version: number; entries: number; removed: number }[] };
+  return result.rows[0];
 }

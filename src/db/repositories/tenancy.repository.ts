@@ -1,4 +1,4 @@
-import { and, count, desc, eq, isNull, sql } from 'drizzle-orm';
+import { and, asc, count, desc, eq, isNull, or, sql } from 'drizzle-orm';
 import { uuidv7 } from 'uuidv7';
 import type { DbOrTx } from '../client.js';
 import { apiKeys, tenants } from '../schema/index.js';
@@ -21,7 +21,7 @@ export async function insertTenant(db: DbOrTx, input: { slug: string; name: stri
 
 export async function insertApiKey(
   db: DbOrTx,
-  input: { tenantId: string; keyHash: string; keyPrefix: string; roles: string[]; label?: string },
+  input: { tenantId: string | null; keyHash: string; keyPrefix: string; roles: string[]; label?: string },
 ) {
   const [row] = await db
     .insert(apiKeys)
@@ -35,8 +35,9 @@ export async function findActiveApiKeyByHash(db: DbOrTx, keyHash: string) {
   const [row] = await db
     .select({ id: apiKeys.id, tenantId: apiKeys.tenantId, roles: apiKeys.roles, tenantSlug: tenants.slug })
     .from(apiKeys)
-    .innerJoin(tenants, eq(tenants.id, apiKeys.tenantId))
-    .where(and(eq(apiKeys.keyHash, keyHash), isNull(apiKeys.revokedAt)));
+    .leftJoin(tenants, eq(tenants.id, apiKeys.tenantId))
+    // An operator key has no tenant; a tenant key works only while its tenant is enabled.
+    .where(and(eq(apiKeys.keyHash, keyHash), isNull(apiKeys.revokedAt), or(isNull(apiKeys.tenantId), isNull(tenants.disabledAt))));
   return row;
 }
 
@@ -63,4 +64,23 @@ export async function markApiKeyRevoked(db: DbOrTx, id: string) {
     .where(and(eq(apiKeys.id, id), isNull(apiKeys.revokedAt)))
     .returning({ ...apiKeyColumns, keyHash: apiKeys.keyHash });
   return row;
+}
+
+export async function findTenants(db: DbOrTx) {
+  return db.select().from(tenants).orderBy(asc(tenants.slug));
+}
+
+/** Disables a tenant that is enabled; returns it, or nothing when it already was. */
+export async function markTenantDisabled(db: DbOrTx, id: string) {
+  const [row] = await db
+    .update(tenants)
+    .set({ disabledAt: sql`now()` })
+    .where(and(eq(tenants.id, id), isNull(tenants.disabledAt)))
+    .returning();
+  return row;
+}
+
+export async function hasOperatorKey(db: DbOrTx): Promise<boolean> {
+  const [row] = await db.select({ id: apiKeys.id }).from(apiKeys).where(isNull(apiKeys.tenantId)).limit(1);
+  return row !== undefined;
 }

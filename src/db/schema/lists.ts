@@ -1,9 +1,15 @@
 import { index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import type { ListEntry } from '../../domain/lists/list-entry.js';
+import { tenants } from './tenancy.js';
 
-/** A list we screen against (`ofac-sdn`, `un`, `redflag-curated`, ...). Lists are shared by all tenants. */
+/**
+ * A list we screen against. Global lists (`ofac-sdn`, `un`, `redflag-curated`, ...) have no
+ * tenant: the operator imports them and every tenant screens against them. A tenant's watchlist
+ * has its tenant, and its slug is `<tenant slug>:<watchlist slug>` (global slugs have no colon).
+ */
 export const listSources = pgTable('list_sources', {
   slug: text('slug').primaryKey(),
+  tenantId: uuid('tenant_id').references(() => tenants.id),
   name: text('name').notNull(),
   format: text('format').notNull(),
   activeVersionId: uuid('active_version_id'),

@@ -1,20 +1,21 @@
 import { sql } from 'drizzle-orm';
-import { index, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { check, index, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 
 export const tenants = pgTable('tenants', {
   id: uuid('id').primaryKey(),
   slug: text('slug').notNull().unique(),
   name: text('name').notNull(),
   createdAt: timestamp('created_at', { withTimezone: true, mode: 'string' }).notNull().defaultNow(),
+  /** Set by the operator: the tenant's keys stop working; its data stays. */
+  disabledAt: timestamp('disabled_at', { withTimezone: true, mode: 'string' }),
 });
 
 export const apiKeys = pgTable(
   'api_keys',
   {
     id: uuid('id').primaryKey(),
-    tenantId: uuid('tenant_id')
-      .notNull()
-      .references(() => tenants.id),
+    /** Null for the operator's keys, which belong to no tenant (role `operator` only). */
+    tenantId: uuid('tenant_id').references(() => tenants.id),
     /** SHA-256 (hex) of the secret; the secret itself is never stored. */
     keyHash: text('key_hash').notNull().unique(),
     /** First characters of the key, so people can tell keys apart in listings. */
@@ -24,5 +25,9 @@ export const apiKeys = pgTable(
     createdAt: timestamp('created_at', { withTimezone: true, mode: 'string' }).notNull().defaultNow(),
     revokedAt: timestamp('revoked_at', { withTimezone: true, mode: 'string' }),
   },
-  (table) => [index('api_keys_tenant_idx').on(table.tenantId)],
+  (table) => [
+    index('api_keys_tenant_idx').on(table.tenantId),
+    // A key is either a tenant's (tenant roles) or the operator's (`operator` alone), never both.
+    check('api_keys_scope_ck', sql`(${table.tenantId} is null) = (${table.roles} = array['operator']::text[])`),
+  ],
 );

@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Db } from '../../db/client.js';
 import { hasAnyRole, type Role } from '../../domain/auth/roles.js';
 import { AppError } from '../../errors.js';
-import { authenticateApiKey, type Principal } from '../../services/api-keys.service.js';
+import { authenticateApiKey, type Principal, type TenantPrincipal } from '../../services/api-keys.service.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -32,8 +32,19 @@ export function registerAuth(app: FastifyInstance, db: Db) {
   });
 }
 
-/** The authenticated principal of a route that declared roles. */
-export function principalOf(request: FastifyRequest): Principal {
+/**
+ * The tenant a route acts in. Tenant roles never admit an operator key (nothing implies
+ * them but `admin`), so an operator reaching here means a route declared `operator` by mistake.
+ */
+export function principalOf(request: FastifyRequest): TenantPrincipal {
+  const principal = request.principal;
+  if (!principal) throw new AppError('unauthorized', 'Authentication required');
+  if (principal.scope !== 'tenant') throw new AppError('forbidden', "Operator keys read and change no tenant's data");
+  return principal;
+}
+
+/** Who acts, for the audit log: a tenant's or the operator's key. */
+export function actorOf(request: FastifyRequest): string {
   if (!request.principal) throw new AppError('unauthorized', 'Authentication required');
-  return request.principal;
+  return `api-key:${request.principal.keyId}`;
 }

@@ -13,7 +13,7 @@ import { ListImportError } from '../../lists/list-import.errors.js';
 import { parseListFiles } from '../../lists/parse-list.js';
 import type { ListIndexHolder } from '../../services/list-index.service.js';
 import { diffListVersion, resolveListFormat, getEntry, listSources, listVersions, searchEntries, storeParsedList } from '../../services/lists.service.js';
-import { principalOf } from '../plugins/auth.plugin.js';
+import { actorOf } from '../plugins/auth.plugin.js';
 import { authErrorResponses, problemSchema, uuidParam } from '../schemas/common.schemas.js';
 import {
   entryPageSchema,
@@ -40,18 +40,18 @@ export function listRoutes(deps: { db: Db; lists: ListIndexHolder }) {
     routes.post(
       '/v1/lists/:source/imports',
       {
-        config: { roles: ['admin'] },
+        config: { roles: ['operator'] },
         schema: {
           operationId: 'importList',
           tags: ['lists'],
-          summary: 'Import list files as a new version (multipart/form-data, one part per file)',
+          summary: 'Import list files as a new version of a global list (operator; multipart/form-data, one part per file)',
           description:
-            'ofac-csv: sdn.csv with optional alt.csv, add.csv, sdn_comments.csv (or the cons_* files). un-xml: the UN consolidated XML. redflag-json: our curated format. The import is atomic: a refused file changes nothing. Identical files return the existing version (200).',
+            'ofac-csv: sdn.csv with optional alt.csv, add.csv, sdn_comments.csv (or the cons_* files). un-xml: the UN consolidated XML. redflag-json: our curated format. The import is atomic: a refused file changes nothing. Identical files return the existing version (200). A version that would remove more than 20% of the active version\'s entries is refused (409, naming both counts) unless allowShrink=true.',
           consumes: ['multipart/form-data'],
           security,
           params: sourceParam,
           querystring: importQuery,
-          response: { 200: importResultSchema, 201: importResultSchema, 400: problemSchema, ...authErrorResponses, 413: problemSchema, 415: problemSchema, 422: problemSchema },
+          response: { 200: importResultSchema, 201: importResultSchema, 400: problemSchema, ...authErrorResponses, 409: problemSchema, 413: problemSchema, 415: problemSchema, 422: problemSchema },
         },
       },
       async (request, reply) => {
@@ -72,7 +72,7 @@ export function listRoutes(deps: { db: Db; lists: ListIndexHolder }) {
           const files = saved.map(({ name, file }) => ({ name, stream: createReadStream(file) }));
           try {
             const parsed = await parseListFiles(format, files);
-            const outcome = await storeParsedList(deps.db, { source, parsed, importedBy: `api-key:${principalOf(request).keyId}` });
+            const outcome = await storeParsedList(deps.db, { source, parsed, importedBy: actorOf(request), allowShrink: request.query.allowShrink ?? false });
             if (outcome.created) await deps.lists.refresh(deps.db);
             return reply.code(outcome.created ? 201 : 200).send(outcome);
           } finally {
@@ -94,7 +94,7 @@ export function listRoutes(deps: { db: Db; lists: ListIndexHolder }) {
     routes.get(
       '/v1/lists',
       {
-        config: { roles: ['reviewer', 'auditor'] },
+        config: { roles: ['reviewer', 'auditor', 'operator'] },
         schema: { operationId: 'listLists', tags: ['lists'], summary: 'Lists and their active versions', security, response: { 200: z.object({ items: z.array(listSourceSchema) }), ...authErrorResponses } },
       },
       async () => ({ items: await listSources(deps.db) }),
@@ -103,7 +103,7 @@ export function listRoutes(deps: { db: Db; lists: ListIndexHolder }) {
     routes.get(
       '/v1/lists/:source/versions',
       {
-        config: { roles: ['reviewer', 'auditor'] },
+        config: { roles: ['reviewer', 'auditor', 'operator'] },
         schema: {
           operationId: 'listListVersions',
           tags: ['lists'],
@@ -119,7 +119,7 @@ export function listRoutes(deps: { db: Db; lists: ListIndexHolder }) {
     routes.get(
       '/v1/lists/:source/versions/:version/diff',
       {
-        config: { roles: ['reviewer', 'auditor'] },
+        config: { roles: ['reviewer', 'auditor', 'operator'] },
         schema: {
           operationId: 'diffListVersion',
           tags: ['lists'],

@@ -1,12 +1,12 @@
 import { z } from 'zod';
-import { ROLES } from '../../domain/auth/roles.js';
+import { TENANT_ROLES } from '../../domain/auth/roles.js';
 
 export const apiKeyBody = z
   .strictObject({
     roles: z
-      .array(z.enum(ROLES))
+      .array(z.enum(TENANT_ROLES))
       .min(1)
-      .max(ROLES.length)
+      .max(TENANT_ROLES.length)
       .describe('What the key may do: screener, reviewer, rules_admin, auditor, admin (admin may do everything)'),
     label: z.string().trim().min(1).max(100).optional().describe('Who or what uses the key, for listings and the audit log'),
   })

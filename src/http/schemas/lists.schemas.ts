@@ -8,8 +8,15 @@ export const sourceParam = z.object({
 
 export const versionParams = sourceParam.extend({ version: z.coerce.number().int().min(1).max(1_000_000) });
 
+/** `?allowShrink=true`: the list really lost more than a fifth of its entries. */
+export const allowShrinkQuery = z
+  .stringbool()
+  .optional()
+  .describe('true: accept a version that removes more than 20% of the active version\'s entries (otherwise 409, nothing imported)');
+
 export const importQuery = z.strictObject({
   format: z.enum(LIST_FORMATS).optional().describe('File format; defaults to the known format of the source (ofac-sdn → ofac-csv, un → un-xml, redflag-curated → redflag-json)'),
+  allowShrink: allowShrinkQuery,
 });
 
 const fileRecord = z.object({ name: z.string(), role: z.string(), sha256: z.string(), bytes: z.number().int(), rows: z.number().int() });
