@@ -23,6 +23,7 @@ import { batchScreeningRoutes } from './routes/batch.routes.js';
 import { caseRoutes } from './routes/cases.routes.js';
 import { healthRoutes } from './routes/health.routes.js';
 import { listRoutes } from './routes/lists.routes.js';
+import { watchlistRoutes } from './routes/watchlists.routes.js';
 import { monitoringRoutes } from './routes/monitoring.routes.js';
 import { matchingRoutes } from './routes/matching.routes.js';
 import { rulesetRoutes } from './routes/rulesets.routes.js';
@@ -176,10 +177,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(matchingRoutes({ lists }));
   await app.register(rulesetRoutes({ db: deps.database.db, lists, now, keyedHash }));
   await app.register(listRoutes({ db: deps.database.db, lists }));
+  await app.register(watchlistRoutes({ db: deps.database.db, lists, keyedHash }));
 
   // Sends the webhook deliveries that case changes queue in their own transactions.
   const dispatcher = createWebhookDispatcher({ ...deps.webhooks, db: deps.database.db, log: app.log });
-  await app.register(caseRoutes({ db: deps.database.db, now, onWebhooksQueued: () => dispatcher.kick() }));
+  const refreshLists = () => void lists.refresh(deps.database.db).catch((error: unknown) => app.log.warn({ err: { message: (error as Error).message } }, 'list index refresh failed'));
+  await app.register(caseRoutes({ db: deps.database.db, now, onWebhooksQueued: () => dispatcher.kick(), onListsChanged: refreshLists }));
   await app.register(apiKeyRoutes({ db: deps.database.db }));
   await app.register(tenantRoutes({ db: deps.database.db }));
   await app.register(webhookRoutes({ db: deps.database.db, now, allowPrivateNetworks: deps.webhooks?.allowPrivateNetworks ?? false }));

@@ -12,9 +12,12 @@ import { parseUnXml } from './un-xml.importer.js';
 export const LIST_FORMATS = ['ofac-csv', 'un-xml', 'redflag-json'] as const;
 export type ListFormat = (typeof LIST_FORMATS)[number];
 
+/** A tenant's watchlist: a file (src/lists/watchlist.importer.ts), or its confirmed cases. */
+export type WatchlistFormat = 'watchlist-json' | 'watchlist-csv' | 'watchlist-confirmed-cases';
+
 /** What every format's parse comes down to, ready to be stored as one list version. */
 export interface ParsedList {
-  format: ListFormat;
+  format: ListFormat | WatchlistFormat;
   entries: ListEntry[];
   files: ImportedFile[];
   warnings: ListImportWarning[];

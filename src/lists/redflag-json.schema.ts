@@ -80,7 +80,8 @@ export const redflagJsonAddressSchema = z
 
 export const redflagJsonIdentifierSchema = z
   .strictObject({
-    kind: z.enum(IDENTIFIER_KINDS),
+    // Link keys are a watchlist's own form (keyed hashes); a list publishes values.
+    kind: z.enum(IDENTIFIER_KINDS).exclude(['link_key']),
     /** As the source writes it; the parser derives `normalized`. */
     value: text,
     /** Wallets only: the currency code (ETH, XBT, TRX, USDT, …). */

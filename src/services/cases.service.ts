@@ -38,6 +38,7 @@ import {
 } from '../domain/cases/case-state.js';
 import { clearedEntryKey, entriesToRemember, markPreviouslyCleared, type ScreenedHit } from '../domain/cases/false-positive-memory.js';
 import { findIndicator } from '../domain/indicators/indicators.data.js';
+import { addConfirmedCase } from './watchlists.service.js';
 import type { ListEntry } from '../domain/lists/list-entry.js';
 import { applyCorroboration, scoreHits, type Hit, type Outcome, type Thresholds } from '../domain/rules/ruleset.js';
 import { AppError, notFound } from '../errors.js';
@@ -48,6 +49,8 @@ export interface CasesDeps {
   now: () => Date;
   /** Called after a commit that queued webhook deliveries, so they go out without waiting for a poll. */
   onWebhooksQueued?: () => void;
+  /** Called after a commit that made a new watchlist version (a confirmed match), so this instance uses it at once. */
+  onListsChanged?: () => void;
 }
 
 /** Who acts on a case: an API key, named by its id, with its label and roles for the record. */
@@ -403,13 +406,19 @@ export async function actOnCase(deps: CasesDeps, input: { tenantId: string; case
     const summary = await findCaseWithSubject(tx, input.tenantId, updated.id);
     if (!summary) throw new Error('case vanished inside its own transaction');
     let queued = 0;
+    let listsChanged = false;
     if (result.closed) {
       if (result.state.disposition === 'false_positive') await rememberFalsePositives(tx, updated, actor, now);
+      if (result.state.disposition === 'confirmed_match') {
+        await addConfirmedCase(tx, { tenantId: input.tenantId, caseId: updated.id, subjectId: updated.subjectId, externalRef: summary.externalRef, actor });
+        listsChanged = true;
+      }
       queued = await enqueueWebhookEvent(tx, { tenantId: input.tenantId, event: 'case.disposed', data: webhookData(updated, summary.externalRef, { closedAt: now }), now });
     }
-    return { summary: toSummary(summary), event: toEventView(event), queued };
+    return { summary: toSummary(summary), event: toEventView(event), queued, listsChanged };
   });
   if (outcome.queued > 0) deps.onWebhooksQueued?.();
+  if (outcome.listsChanged) deps.onListsChanged?.();
   return { summary: outcome.summary, event: outcome.event };
 }
 

@@ -8,6 +8,7 @@ import { AppError, notFound } from '../errors.js';
 import { ListImportError } from '../lists/list-import.errors.js';
 import type { ListFormat, ParsedList } from '../lists/parse-list.js';
 import { canonicalDigest } from '../shared/hashing.js';
+import type { ListSnapshot } from './list-index.service.js';
 
 /** Lists redflag knows by name; any other slug may be imported too, named after itself. */
 export const KNOWN_SOURCES: Readonly<Record<string, { name: string; format: ListFormat }>> = {
@@ -97,9 +98,8 @@ async function guardAgainstShrinking(db: DbOrTx, source: string, entries: readon
 }
 
 /**
- * Stores a parsed list as a new active version, atomically. Identical content (the same file
- * digests and the same selection) returns the existing version instead of a duplicate. A version
- * that drops more than a fifth of the active one's entries needs `allowShrink`.
+ * Stores a parsed global list as a new active version (see storeListVersion). Global lists are
+ * shared by every tenant: the audit event has no tenant and every auditor sees it.
  */
 export async function storeParsedList(
   db: Db,
@@ -108,8 +108,20 @@ export async function storeParsedList(
   if (!SOURCE_SLUG.test(input.source)) {
     throw new AppError('validation_failed', 'A list source is 2–40 lower-case letters, digits or hyphens', [{ field: 'source', message: 'invalid slug' }]);
   }
-  const known = KNOWN_SOURCES[input.source];
-  resolveListFormat(input.source, input.parsed.format);
+  resolveListFormat(input.source, input.parsed.format as ListFormat);
+  return storeListVersion(db, { ...input, sourceName: KNOWN_SOURCES[input.source]?.name ?? input.source, tenantId: null });
+}
+
+/**
+ * Stores parsed entries as a new active version of a global list (`tenantId` null) or of a
+ * tenant's watchlist, atomically. Identical content (the same file digests and the same
+ * selection) returns the existing version instead of a duplicate. A version that drops more than
+ * a fifth of the active one's entries needs `allowShrink`.
+ */
+export async function storeListVersion(
+  db: DbOrTx,
+  input: { source: string; sourceName: string; tenantId: string | null; parsed: ParsedList; importedBy: string; selection?: SelectionName; allowShrink?: boolean },
+): Promise<ImportOutcome> {
   const entries = input.selection ? input.parsed.entries.filter(SELECTIONS[input.selection]) : input.parsed.entries;
   if (entries.length === 0) {
     throw new ListImportError({ file: input.parsed.files.map((file) => file.name).join(', '), reason: 'the files contain no entries' });
@@ -131,7 +143,8 @@ export async function storeParsedList(
       if (!input.allowShrink) await guardAgainstShrinking(tx, input.source, entries);
       const version = await insertActiveListVersion(tx, {
         source: input.source,
-        sourceName: known?.name ?? input.source,
+        sourceName: input.sourceName,
+        tenantId: input.tenantId,
         format: input.parsed.format,
         contentDigest,
         files: input.parsed.files,
@@ -139,9 +152,8 @@ export async function storeParsedList(
         importedBy: input.importedBy,
         entries,
       });
-      // Lists are shared by every tenant: the event has no tenant and every auditor sees it.
       await recordAuditEvent(tx, {
-        tenantId: null,
+        tenantId: input.tenantId,
         actor: input.importedBy,
         action: 'list.imported',
         targetType: 'list_version',
@@ -178,15 +190,37 @@ export async function listVersions(db: Db, source: string) {
   return (await findVersionsOfSource(db, source)).map(toListVersionView);
 }
 
-export async function getEntry(db: Db, id: string) {
-  const row = await findEntry(db, id);
+export async function getEntry(db: Db, id: string, tenantId: string) {
+  const row = await findEntry(db, id, tenantId);
   if (!row) throw notFound('List entry');
   return { id: row.entry.id, source: row.entry.source, version: row.version, listVersionId: row.entry.listVersionId, ...row.entry.data };
 }
 
-export async function searchEntries(db: Db, search: EntrySearch) {
-  const { total, rows } = await searchActiveEntries(db, search);
-  return { total, limit: search.limit, offset: search.offset, items: rows };
+/** How loose a reviewer's search may be: looser than screening (0.7), since a person reads the results. */
+const ENTRY_SEARCH_THRESHOLD = 0.6;
+/** Matches ranked before paging; more is noise for a person. */
+const ENTRY_SEARCH_CANDIDATES = 500;
+
+/**
+ * Entries of the active global lists and the tenant's watchlists. With `q`: first what the
+ * matching engine finds (whatever the word order, commas, case, hyphens, accents or script),
+ * best first with the name it matched and its score; then entries with a name containing `q`.
+ */
+export async function searchEntries(db: Db, snapshot: ListSnapshot, search: EntrySearch) {
+  if (search.q === undefined) {
+    const { total, rows } = await searchActiveEntries(db, search);
+    return { total, limit: search.limit, offset: search.offset, items: rows.map((row) => ({ ...row, score: null })) };
+  }
+  const ranked = snapshot
+    .searchNames({ name: search.q }, { threshold: ENTRY_SEARCH_THRESHOLD, limit: ENTRY_SEARCH_CANDIDATES })
+    .filter(({ entry }) => (search.source === undefined || entry.source === search.source) && (search.type === undefined || entry.type === search.type) && (search.program === undefined || entry.programs.includes(search.program)))
+    .map(({ entry, matchedName, score }) => ({ id: entry.id, source: entry.source, sourceId: entry.sourceId, type: entry.type, name: entry.name, programs: entry.programs, matchedName, score: Math.round(score * 1000) / 1000 }));
+  const seen = new Set(ranked.map((item) => item.id));
+  const contained = await searchActiveEntries(db, { ...search, limit: ENTRY_SEARCH_CANDIDATES, offset: 0 });
+  const more = contained.rows.filter((row) => !seen.has(row.id));
+  const items = [...ranked, ...more.map((row) => ({ ...row, score: null }))];
+  const total = ranked.length + contained.total - (contained.rows.length - more.length);
+  return { total, limit: search.limit, offset: search.offset, items: items.slice(search.offset, search.offset + search.limit) };
 }
 
 export async function diffListVersion(db: Db, source: string, version: number) {

@@ -62,7 +62,7 @@ import { hasChanged } from '../domain/monitoring/rescreen-change.js';
 import { DOCUMENT_IDENTIFIER_KINDS, restoreStoredSubject } from '../domain/monitoring/stored-subject-restore.js';
 import { evaluateRuleset, type Evaluation } from '../domain/rules/evaluate.js';
 import type { Hit, Outcome, Ruleset } from '../domain/rules/ruleset.js';
-import { collectIdentifierLookups, linkKeyOf, type KeyedHash, type LinkKey } from '../domain/rules/subject-lookups.js';
+import { collectLookups, linkKeyOf, type KeyedHash, type LinkKey } from '../domain/rules/subject-lookups.js';
 import type { StoredSubject } from '../domain/rules/subject-redaction.js';
 import { notFound } from '../errors.js';
 import { buildSnapshot, type ListIndexHolder, type ListSnapshot } from './list-index.service.js';
@@ -144,6 +144,8 @@ export async function createDueRuns(
   for (const ruleset of rulesets) {
     const triggers: MonitoringTrigger[] = [
       ...listVersions
+        // Global lists concern every tenant; a watchlist only its own.
+        .filter((version) => version.tenantId === null || version.tenantId === ruleset.tenantId)
         .filter((version) => dbNow - new Date(version.importedAt).getTime() >= settleMs)
         .map((version) => ({ kind: 'list_version' as const, source: version.source, version: version.version, versionId: version.id })),
       { kind: 'ruleset', rulesetId: ruleset.rulesetId, version: ruleset.version },
@@ -162,7 +164,7 @@ export async function createDueRuns(
     const settledKey = `${candidate.tenantId}/${candidate.key}`;
     if (state.settled.has(settledKey)) continue;
     // This instance re-screens with its own index: have it hold the new version first.
-    if (candidate.trigger.kind === 'list_version' && !deps.lists.current().versions.some((ref) => ref.versionId === (candidate.trigger as { versionId: string }).versionId)) {
+    if (candidate.trigger.kind === 'list_version' && !deps.lists.holds(candidate.trigger.versionId)) {
       await deps.lists.refresh(deps.db);
     }
     const run = await createRunWithItems(deps.db, { id: uuidv7(), tenantId: candidate.tenantId, triggerKey: candidate.key, trigger: candidate.trigger });
@@ -289,7 +291,7 @@ async function planItem(
     if (changes !== undefined) {
       const touched =
         changes.length > 0 &&
-        isTouchedByListChanges(restored.subject, collectIdentifierLookups(restored.subject), listDependentRules(ruleset), await listChangesFor(deps, state, changes));
+        isTouchedByListChanges(restored.subject, collectLookups(restored.subject, restored.hash).identifiers, listDependentRules(ruleset), await listChangesFor(deps, state, changes));
       if (!touched) {
         plan.outcome = outcomeOf(plan.item, subject, { status: 'unchanged', method: 'delta', ...checkedAgainst });
         return;
@@ -394,8 +396,8 @@ async function processBatch(
   const plans: Plan[] = [];
   const states = new Map((await findSubjectStates(deps.db, claimed.map((item) => item.subjectId))).map((row) => [row.subjectId, row]));
   await ensureIndexCovers(deps, state, claimed);
-  const snapshot = deps.lists.current();
-  const documentNumbers = await documentNumbersFor(deps, state, snapshot);
+  // Watchlists keep documents as link keys only: the numbers to restore are the global lists'.
+  const documentNumbers = await documentNumbersFor(deps, state, deps.lists.current());
   if (state.versionSources.size === 0) await refreshVersionSources(deps.db, state);
   const rulesets = new Map<string, Ruleset | undefined>();
   for (const item of claimed) {
@@ -408,7 +410,7 @@ async function processBatch(
     if (options.shouldStop?.()) break;
     if (!rulesets.has(item.tenantId)) rulesets.set(item.tenantId, await findActiveRuleset(deps.db, item.tenantId));
     try {
-      await planItem(deps, state, { snapshot, ruleset: rulesets.get(item.tenantId), documentNumbers }, plan);
+      await planItem(deps, state, { snapshot: deps.lists.forTenant(item.tenantId), ruleset: rulesets.get(item.tenantId), documentNumbers }, plan);
     } catch (error) {
       plan.outcome = outcomeOf(item, plan.state, { status: 'failed', error: errorText(error) });
     }
@@ -439,9 +441,8 @@ async function processBatch(
 async function ensureIndexCovers(deps: MonitoringDeps, state: WorkerState, claimed: readonly ClaimedItem[]) {
   const missing = [...new Set(claimed.map((item) => item.runId))].filter((id) => !state.runs.has(id));
   for (const run of await findRunsByIds(deps.db, missing)) state.runs.set(run.id, run);
-  const held = new Set(deps.lists.current().versions.map((ref) => ref.versionId));
   const wanted = [...new Set(claimed.map((item) => state.runs.get(item.runId)?.trigger))].flatMap((trigger) => (trigger?.kind === 'list_version' ? [trigger.versionId] : []));
-  if (wanted.some((versionId) => !held.has(versionId))) await deps.lists.refresh(deps.db);
+  if (wanted.some((versionId) => !deps.lists.holds(versionId))) await deps.lists.refresh(deps.db);
 }
 
 // ── The worker ──────────────────────────────────────────────────────────────────────────

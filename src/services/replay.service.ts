@@ -59,9 +59,9 @@ export interface ReplayResult {
 }
 
 /** The current index when it was built from the same versions; otherwise one built for them. */
-async function snapshotFor(deps: ReplayDeps, versions: ListVersionRef[]): Promise<ListSnapshot> {
+async function snapshotFor(deps: ReplayDeps, tenantId: string, versions: ListVersionRef[]): Promise<ListSnapshot> {
   const key = (refs: readonly ListVersionRef[]) => refs.map((ref) => ref.versionId).sort().join(',');
-  const current = deps.lists.current();
+  const current = deps.lists.forTenant(tenantId);
   return key(current.versions) === key(versions) ? current : loadListSnapshot(deps.db, versions);
 }
 
@@ -88,7 +88,7 @@ async function applyMemoryAsOf(db: Db, decision: DecisionRow, evaluation: Replay
 /** The evaluation a screening made at the decision's time, from its stored input. */
 async function evaluateAsRecorded(deps: ReplayDeps, decision: DecisionRow, ruleset: Ruleset) {
   const versionIds = decision.listVersions.map((ref) => ref.versionId);
-  const snapshot = await snapshotFor(deps, decision.listVersions);
+  const snapshot = await snapshotFor(deps, decision.tenantId, decision.listVersions);
   // Document and bank-account numbers are stored as keyed hashes; restore them as monitoring does.
   const listed = new Map<string, string>();
   for (const number of await findListedDocumentNumbers(deps.db, versionIds, DOCUMENT_IDENTIFIER_KINDS)) listed.set(linkKeyOf(deps.keyedHash, 'document', number), number);

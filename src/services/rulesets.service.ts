@@ -133,7 +133,7 @@ export async function publishDraft(db: Db, tenantId: string, version: number, ac
  */
 export async function dryRunDraft(deps: RulesetDeps, tenantId: string, version: number, limit: number) {
   const draft = await requireDraft(deps.db, tenantId, version);
-  const snapshot = deps.lists.current();
+  const snapshot = deps.lists.forTenant(tenantId);
   const versionIds = snapshot.versions.map((listVersion) => listVersion.versionId);
   const inputs = await findRecentInputs(deps.db, tenantId, limit);
   const changes = [];

@@ -270,7 +270,7 @@ async function screen(deps: ScreeningDeps, request: ScreenRequest): Promise<{ de
   }
   const ruleset = await activeRuleset(deps.db, request.tenantId);
   if (!ruleset) throw new AppError('conflict', 'The tenant has no published ruleset');
-  const snapshot = deps.lists.current();
+  const snapshot = deps.lists.forTenant(request.tenantId);
   const context = await answerLookups(deps, request, snapshot.versions.map((version) => version.versionId));
   // The thread hop costs more than it saves when nothing else is waiting for the event loop: a
   // lone screening is evaluated here, concurrent ones on the evaluation thread.

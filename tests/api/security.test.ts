@@ -50,6 +50,11 @@ const ROUTES: ProtectedRoute[] = [
   { method: 'get', path: () => '/v1/lists', allowed: ['reviewer', 'auditor', 'admin', 'operator'] },
   { method: 'get', path: () => '/v1/lists/ofac-sdn/versions', allowed: ['reviewer', 'auditor', 'admin', 'operator'] },
   { method: 'get', path: () => '/v1/lists/ofac-sdn/versions/1/diff', allowed: ['reviewer', 'auditor', 'admin', 'operator'] },
+  { method: 'post', path: () => '/v1/watchlists', body: { slug: 'security-test', name: 'Security test' }, allowed: ['admin'] },
+  { method: 'get', path: () => '/v1/watchlists', allowed: ['admin', 'reviewer', 'auditor'] },
+  { method: 'post', path: () => '/v1/watchlists/nowhere/imports', body: { entries: [{ name: 'x' }] }, allowed: ['admin'] },
+  { method: 'get', path: () => '/v1/watchlists/nowhere/versions', allowed: ['admin', 'reviewer', 'auditor'] },
+  { method: 'get', path: () => '/v1/watchlists/nowhere/versions/1/diff', allowed: ['admin', 'reviewer', 'auditor'] },
   { method: 'post', path: () => '/v1/tenants', body: { slug: 'security-test', name: 'Security test tenant' }, allowed: ['operator'] },
   { method: 'get', path: () => '/v1/tenants', allowed: ['operator'] },
   { method: 'post', path: () => '/v1/tenants/nobody-here/disable', allowed: ['operator'] },
@@ -120,7 +125,7 @@ describe('every protected route', () => {
       Object.keys(operations).map((method) => `${method} ${path.replace(/\{[^}]+\}/g, ':param')}`),
     );
     const listed = new Set([
-      ...ROUTES.map((route) => `${route.method} ${route.path().replace(/[0-9a-f-]{36}/, ':param').replace('/ofac-sdn/', '/:param/').replace('/nobody-here/', '/:param/').replace('/versions/1/', '/versions/:param/').replace(/\/rulesets\/9(\/|$)/, '/rulesets/:param$1').replace('/rules/list-name-match', '/rules/:param')}`),
+      ...ROUTES.map((route) => `${route.method} ${route.path().replace(/[0-9a-f-]{36}/, ':param').replace('/ofac-sdn/', '/:param/').replace('/nobody-here/', '/:param/').replace('/watchlists/nowhere/', '/watchlists/:param/').replace('/versions/1/', '/versions/:param/').replace(/\/rulesets\/9(\/|$)/, '/rulesets/:param$1').replace('/rules/list-name-match', '/rules/:param')}`),
       ...PUBLIC_PATHS.map((path) => `get ${path}`),
     ]);
     expect(documented.filter((route) => !listed.has(route))).toEqual([]);

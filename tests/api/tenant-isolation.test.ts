@@ -33,7 +33,7 @@ const SHARED: Record<string, string> = {
   'POST /v1/tenants/{slug}/disable': 'tenants are the operator\'s (no tenant key reaches it: tests/api/security.test.ts)',
   'GET /v1/lists/{source}/versions': 'lists are shared reference data',
   'GET /v1/lists/{source}/versions/{version}/diff': 'lists are shared reference data',
-  'GET /v1/lists/entries/{id}': 'list entries are shared reference data',
+  'GET /v1/lists/entries/{id}': "global list entries are shared reference data; another tenant's watchlist entry is 404 (tests/api/watchlists.test.ts)",
 };
 
 const ISOLATED: IsolatedRoute[] = [
@@ -53,6 +53,9 @@ const ISOLATED: IsolatedRoute[] = [
   { method: 'PUT', path: '/v1/rulesets/{version}/thresholds', url: () => `/v1/rulesets/${other.draftVersion}/thresholds`, body: { review: 10, block: 20 } },
   { method: 'POST', path: '/v1/rulesets/{version}/publish', url: () => `/v1/rulesets/${other.draftVersion}/publish` },
   { method: 'POST', path: '/v1/rulesets/{version}/dry-run', url: () => `/v1/rulesets/${other.draftVersion}/dry-run`, body: { limit: 10 } },
+  { method: 'POST', path: '/v1/watchlists/{slug}/imports', url: () => '/v1/watchlists/partner-feed/imports', body: { entries: [{ name: 'Intruder' }] } },
+  { method: 'GET', path: '/v1/watchlists/{slug}/versions', url: () => '/v1/watchlists/partner-feed/versions' },
+  { method: 'GET', path: '/v1/watchlists/{slug}/versions/{version}/diff', url: () => '/v1/watchlists/partner-feed/versions/1/diff' },
 ];
 
 const call = (route: IsolatedRoute, key: string) =>
@@ -61,7 +64,15 @@ const call = (route: IsolatedRoute, key: string) =>
 /** What tenant `other` sees of all its objects: must not change when `default` pokes at them. */
 async function otherTenantState() {
   const read = async (url: string) => (await t.app.inject({ method: 'GET', url, headers: bearer(t.keys.otherTenantAdmin) })).body;
-  return Promise.all([read(`/v1/cases/${other.case}`), read(`/v1/cases/${other.case}/events`), read(`/v1/rulesets/${other.draftVersion}`), read('/v1/rulesets'), read('/v1/api-keys')]);
+  return Promise.all([
+    read(`/v1/cases/${other.case}`),
+    read(`/v1/cases/${other.case}/events`),
+    read(`/v1/rulesets/${other.draftVersion}`),
+    read('/v1/rulesets'),
+    read('/v1/api-keys'),
+    read('/v1/watchlists'),
+    read('/v1/watchlists/partner-feed/versions'),
+  ]);
 }
 
 beforeAll(async () => {
@@ -79,6 +90,8 @@ beforeAll(async () => {
   other.case = flagged.json<{ caseId: string }>().caseId;
   other.webhook = (await post('/v1/webhooks', { url: 'http://127.0.0.1:9/iso', events: ['case.opened'] })).json<{ id: string }>().id;
   other.apiKey = (await post('/v1/api-keys', { roles: ['screener'], label: 'iso' })).json<{ id: string }>().id;
+  await post('/v1/watchlists', { slug: 'partner-feed', name: 'Partner feed' });
+  await post('/v1/watchlists/partner-feed/imports', { entries: [{ identifiers: [{ kind: 'ip', value: '175.45.176.10' }] }] });
   const published = (await post('/v1/rulesets/drafts')).json<{ version: number }>().version;
   await post(`/v1/rulesets/${published}/publish`);
   // The draft after it stays a draft: tenant `default` has no ruleset with this version number.

@@ -2,7 +2,8 @@ import { describe, expect, test } from 'vitest';
 import { DEFAULT_RULES } from '../../src/domain/rules/default-ruleset.js';
 import { evaluateRuleset } from '../../src/domain/rules/evaluate.js';
 import type { ScreeningSubject } from '../../src/domain/rules/screening-subject.js';
-import { contextFor, defaultRule, rulesetOf, SubjectStore, type ContextOptions } from './rules-fixtures.js';
+import { linkKeyOf } from '../../src/domain/rules/subject-lookups.js';
+import { contextFor, defaultRule, hash, rulesetOf, SubjectStore, type ContextOptions } from './rules-fixtures.js';
 
 interface Case {
   subject: ScreeningSubject;
@@ -66,6 +67,18 @@ const CASES: Record<string, { fires: Case; quiet: Case }> = {
   'list-domain-match': {
     fires: { subject: jane({ employment: [{ employer: 'Upwork Sell', domain: 'www.UpWorkSell.com' }] }), options: { identifiers: [{ kind: 'domain', normalized: 'upworksell.com', entryId: 'didenko' }] }, field: '/subject/employment/0/domain' },
     quiet: { subject: jane({ employment: [{ employer: 'Acme Soft', domain: 'acmesoft.example' }] }), options: { identifiers: [{ kind: 'domain', normalized: 'upworksell.com', entryId: 'didenko' }] } },
+  },
+  'watchlist-identifier-match': {
+    // A watchlist keeps a bank account only as its link key (keyed hash), never the number.
+    fires: {
+      subject: jane({ payment: { method: 'bank', bankAccount: 'DE89 3704 0044 0532 0130 00' } }),
+      options: { identifiers: [{ kind: 'link_key', normalized: linkKeyOf(hash, 'bank_account', 'DE89370400440532013000'), entryId: 'do-not-hire-1' }] },
+      field: '/subject/payment/bankAccount',
+    },
+    quiet: {
+      subject: jane({ payment: { method: 'bank', bankAccount: 'DE02 1203 0000 0000 2020 51' } }),
+      options: { identifiers: [{ kind: 'link_key', normalized: linkKeyOf(hash, 'bank_account', 'DE89370400440532013000'), entryId: 'do-not-hire-1' }] },
+    },
   },
   'dprk-geography': {
     fires: { subject: jane({ phones: ['+850 2 381 8208'] }), field: '/subject/phones/0' },

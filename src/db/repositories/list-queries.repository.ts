@@ -1,8 +1,9 @@
-import { and, asc, count, desc, eq, isNull, sql, type SQL } from 'drizzle-orm';
+import { and, asc, count, desc, eq, isNull, or, sql, type SQL } from 'drizzle-orm';
 import type { DbOrTx } from '../client.js';
 import { listEntries, listSources, listVersions } from '../schema/index.js';
 
-export async function findListSources(db: DbOrTx) {
+/** The global lists (no tenant), or one tenant's watchlists, with their active versions. */
+export async function findListSources(db: DbOrTx, tenantId: string | null = null) {
   return db
     .select({
       slug: listSources.slug,
@@ -16,7 +17,7 @@ export async function findListSources(db: DbOrTx) {
     })
     .from(listSources)
     .leftJoin(listVersions, eq(listVersions.id, listSources.activeVersionId))
-    .where(isNull(listSources.tenantId))
+    .where(tenantId === null ? isNull(listSources.tenantId) : eq(listSources.tenantId, tenantId))
     .orderBy(asc(listSources.slug));
 }
 
@@ -37,16 +38,20 @@ export async function findVersion(db: DbOrTx, source: string, version: number) {
   return row;
 }
 
-export async function findEntry(db: DbOrTx, id: string) {
+/** An entry of a global list or of the tenant's own watchlists; another tenant's is not found. */
+export async function findEntry(db: DbOrTx, id: string, tenantId: string) {
   const [row] = await db
     .select({ entry: listEntries, version: listVersions.version })
     .from(listEntries)
     .innerJoin(listVersions, eq(listVersions.id, listEntries.listVersionId))
-    .where(eq(listEntries.id, id));
+    .innerJoin(listSources, eq(listSources.slug, listVersions.source))
+    .where(and(eq(listEntries.id, id), or(isNull(listSources.tenantId), eq(listSources.tenantId, tenantId))));
   return row;
 }
 
 export interface EntrySearch {
+  /** Global lists and this tenant's watchlists. */
+  tenantId: string;
   q?: string;
   source?: string;
   type?: string;
@@ -57,18 +62,19 @@ export interface EntrySearch {
 
 /** Entries of the active versions whose names contain `q` (case-insensitive), with filters. */
 export async function searchActiveEntries(db: DbOrTx, search: EntrySearch) {
-  const conditions: SQL[] = [sql`${listEntries.listVersionId} in (select active_version_id from list_sources where active_version_id is not null)`];
+  const conditions: SQL[] = [
+    sql`${listEntries.listVersionId} in (select active_version_id from list_sources where active_version_id is not null and (tenant_id is null or tenant_id = ${search.tenantId}))`,
+  ];
   if (search.source) conditions.push(eq(listEntries.source, search.source));
   if (search.type) conditions.push(eq(listEntries.type, search.type));
   if (search.program) conditions.push(sql`${search.program} = any(${listEntries.programs})`);
-  if (search.q) {
-    const pattern = `%${search.q.replace(/[\\%_]/g, (char) => `\\${char}`)}%`;
-    conditions.push(sql`exists (select 1 from jsonb_array_elements(${listEntries.data}->'names') as n where n->>'full' ilike ${pattern})`);
-  }
+  const pattern = search.q === undefined ? undefined : `%${search.q.replace(/[\\%_]/g, (char) => `\\${char}`)}%`;
+  if (pattern) conditions.push(sql`exists (select 1 from jsonb_array_elements(${listEntries.data}->'names') as n where n->>'full' ilike ${pattern})`);
   const where = and(...conditions);
   const [total] = await db.select({ value: count() }).from(listEntries).where(where);
+  const matchedName = pattern ? sql<string | null>`(select n->>'full' from jsonb_array_elements(${listEntries.data}->'names') as n where n->>'full' ilike ${pattern} limit 1)` : sql<null>`null`;
   const rows = await db
-    .select({ id: listEntries.id, source: listEntries.source, sourceId: listEntries.sourceId, type: listEntries.type, name: listEntries.name, programs: listEntries.programs })
+    .select({ id: listEntries.id, source: listEntries.source, sourceId: listEntries.sourceId, type: listEntries.type, name: listEntries.name, programs: listEntries.programs, matchedName })
     .from(listEntries)
     .where(where)
     .orderBy(asc(listEntries.name), asc(listEntries.id))

@@ -8,6 +8,8 @@ import { listEntries, listIdentifiers, listSources, listVersions, type ListFileR
 export interface NewListVersion {
   source: string;
   sourceName: string;
+  /** Null for a global list; the owning tenant for a watchlist. */
+  tenantId?: string | null;
   format: string;
   contentDigest: string;
   files: ListFileRecord[];
@@ -37,7 +39,7 @@ export async function lockListSource(tx: DbOrTx, source: string): Promise<void> 
 export async function insertActiveListVersion(tx: DbOrTx, input: NewListVersion): Promise<ListVersionRow> {
   await tx
     .insert(listSources)
-    .values({ slug: input.source, name: input.sourceName, format: input.format })
+    .values({ slug: input.source, name: input.sourceName, format: input.format, tenantId: input.tenantId ?? null })
     .onConflictDoNothing();
   // Serialises concurrent imports of one source so version numbers never collide.
   await lockListSource(tx, input.source);
@@ -92,15 +94,15 @@ export async function insertActiveListVersion(tx: DbOrTx, input: NewListVersion)
   return version;
 }
 
-/** The active version of every list source. */
-export async function findActiveListVersions(db: DbOrTx): Promise<ListVersionRow[]> {
+/** The active version of every list source, global ones (`tenantId` null) and watchlists. */
+export async function findActiveListVersions(db: DbOrTx): Promise<(ListVersionRow & { tenantId: string | null })[]> {
   return db
-    .select({ version: listVersions })
+    .select({ version: listVersions, tenantId: listSources.tenantId })
     .from(listSources)
     .innerJoin(listVersions, eq(listVersions.id, listSources.activeVersionId))
     .where(isNotNull(listSources.activeVersionId))
     .orderBy(asc(listSources.slug))
-    .then((rows) => rows.map((row) => row.version));
+    .then((rows) => rows.map((row) => ({ ...row.version, tenantId: row.tenantId })));
 }
 
 export async function findEntriesOfVersions(db: DbOrTx, versionIds: string[]) {

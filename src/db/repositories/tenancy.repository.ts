@@ -84,3 +84,8 @@ export async function hasOperatorKey(db: DbOrTx): Promise<boolean> {
   const [row] = await db.select({ id: apiKeys.id }).from(apiKeys).where(isNull(apiKeys.tenantId)).limit(1);
   return row !== undefined;
 }
+
+export async function findTenantById(db: DbOrTx, id: string) {
+  const [row] = await db.select().from(tenants).where(eq(tenants.id, id));
+  return row;
+}

@@ -157,6 +157,9 @@ export function normalizeIdentifier(kind: IdentifierKind, value: string): string
     case 'aircraft_serial':
     case 'other_document':
       return normalizeDocumentNumber(value);
+    case 'link_key':
+      // Already canonical: a keyed hash (hex) of the value's link form.
+      return value.trim().toLowerCase();
   }
 }
 

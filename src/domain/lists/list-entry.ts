@@ -62,6 +62,10 @@ export const IDENTIFIER_KINDS = [
   'mmsi',
   'aircraft_serial',
   'other_document',
+  // A keyed hash of a value in its link form (domain/rules/subject-lookups.ts): how a tenant's
+  // watchlist keeps e-mails, phones, wallets, documents, bank accounts, IPs, photos and addresses,
+  // matched against the same keys of a screened profile. Never reversible without the key.
+  'link_key',
 ] as const;
 export type IdentifierKind = (typeof IDENTIFIER_KINDS)[number];
 
@@ -76,6 +80,8 @@ export interface ListIdentifier {
   /** Issuing country of a document, ISO alpha-2 when known. */
   country?: string;
   note?: string;
+  /** For a watchlist's identifier, the kind its file gave (`bank_account`, `ip`, ...). */
+  watchlistKind?: string;
 }
 
 export interface ListEntry {

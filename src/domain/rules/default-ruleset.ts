@@ -114,6 +114,20 @@ export const DEFAULT_RULES: readonly RuleDefinition[] = [
       lowConfidencePoints: 45,
     },
   },
+  {
+    ...base,
+    key: 'watchlist-identifier-match',
+    kind: 'list_identifier_match',
+    // Watchlisted e-mails, phones, wallets, documents and profile URLs fire the rules above; these
+    // values only a tenant's watchlist holds (its do-not-hire list, partners' and authorities'
+    // indicator feeds, the personas of its confirmed cases).
+    description: "A bank account, home or shipping address, login IP or profile photo is on one of the tenant's watchlists",
+    weight: 100,
+    severity: 'critical',
+    forcesBlock: true,
+    indicatorIds: ['FBI25-CROSS-APPLICANT'],
+    params: { sources: ['bank_account', 'address', 'ip', 'photo'], lowConfidencePoints: 45 },
+  },
   // ── Geography ─────────────────────────────────────────────────────────────────────────
   {
     ...base,

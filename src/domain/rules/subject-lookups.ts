@@ -46,6 +46,11 @@ export const IDENTIFIER_SOURCES = [
   'reference_email',
   'reference_email_domain',
   'reference_phone',
+  // Only tenant watchlists hold these (as link keys): lists publish no such values.
+  'bank_account',
+  'address',
+  'ip',
+  'photo',
 ] as const;
 export type IdentifierSource = (typeof IDENTIFIER_SOURCES)[number];
 
@@ -283,7 +288,35 @@ export function addressLinkKind(kind: AddressKind): LinkKind {
   }
 }
 
+/** Which profile part a link key's value came from, as identifier rules name it. */
+const LINK_KIND_SOURCES: Readonly<Record<LinkKind, IdentifierSource>> = {
+  email: 'email',
+  reference_email: 'reference_email',
+  phone: 'phone',
+  reference_phone: 'reference_phone',
+  wallet: 'wallet',
+  bank_account: 'bank_account',
+  document: 'document',
+  residence_address: 'address',
+  id_document_address: 'address',
+  shipping_address: 'address',
+  other_address: 'address',
+  ip: 'ip',
+  photo: 'photo',
+  profile_url: 'profile_url',
+};
+
+/**
+ * The subject's link keys as identifier lookups (`link_key`): tenant watchlists keep their
+ * identifiers as link keys, so a watchlisted e-mail, document or bank account is found by the same
+ * identifier rules as a listed one, without the watchlist ever storing the number itself.
+ */
+export function linkKeyLookups(links: readonly LinkKey[]): IdentifierLookup[] {
+  return links.map((link) => ({ kind: 'link_key', normalized: link.key, source: LINK_KIND_SOURCES[link.kind], field: link.field, display: link.display }));
+}
+
 /** Everything the service must answer before evaluating this subject. */
 export function collectLookups(subject: ScreeningSubject, hash: KeyedHash): Lookups {
-  return { identifiers: collectIdentifierLookups(subject), links: linkKeysOf(subject, hash) };
+  const links = linkKeysOf(subject, hash);
+  return { identifiers: [...collectIdentifierLookups(subject), ...linkKeyLookups(links)], links };
 }

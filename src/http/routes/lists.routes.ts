@@ -13,7 +13,7 @@ import { ListImportError } from '../../lists/list-import.errors.js';
 import { parseListFiles } from '../../lists/parse-list.js';
 import type { ListIndexHolder } from '../../services/list-index.service.js';
 import { diffListVersion, resolveListFormat, getEntry, listSources, listVersions, searchEntries, storeParsedList } from '../../services/lists.service.js';
-import { actorOf } from '../plugins/auth.plugin.js';
+import { actorOf, principalOf } from '../plugins/auth.plugin.js';
 import { authErrorResponses, problemSchema, uuidParam } from '../schemas/common.schemas.js';
 import {
   entryPageSchema,
@@ -27,6 +27,13 @@ import {
   sourceParam,
   versionParams,
 } from '../schemas/lists.schemas.js';
+
+/** A refused file as problem+json: 422 naming the file, and the line or element. */
+export function importRefusal(error: ListImportError): AppError {
+  return new AppError('unprocessable', `List import refused: ${error.message}`, [
+    { field: error.file, message: [error.line ? `line ${error.line}` : undefined, error.element ? `element <${error.element}>` : undefined, error.reason].filter(Boolean).join(': ') },
+  ]);
+}
 
 /** Largest list file accepted by upload. The full OFAC sdn.csv is about 5 MB. */
 export const MAX_LIST_FILE_BYTES = 64 * 1024 * 1024;
@@ -79,11 +86,7 @@ export function listRoutes(deps: { db: Db; lists: ListIndexHolder }) {
             for (const file of files) file.stream.destroy();
           }
         } catch (error) {
-          if (error instanceof ListImportError) {
-            throw new AppError('unprocessable', `List import refused: ${error.message}`, [
-              { field: error.file, message: [error.line ? `line ${error.line}` : undefined, error.element ? `element <${error.element}>` : undefined, error.reason].filter(Boolean).join(': ') },
-            ]);
-          }
+          if (error instanceof ListImportError) throw importRefusal(error);
           throw error;
         } finally {
           await rm(spool, { recursive: true, force: true });
@@ -147,7 +150,8 @@ export function listRoutes(deps: { db: Db; lists: ListIndexHolder }) {
       },
       async (request) => {
         const { q, source, type, program, limit, offset } = request.query;
-        return searchEntries(deps.db, { limit, offset, ...(q ? { q } : {}), ...(source ? { source } : {}), ...(type ? { type } : {}), ...(program ? { program } : {}) });
+        const { tenantId } = principalOf(request);
+        return searchEntries(deps.db, deps.lists.forTenant(tenantId), { tenantId, limit, offset, ...(q ? { q } : {}), ...(source ? { source } : {}), ...(type ? { type } : {}), ...(program ? { program } : {}) });
       },
     );
 
@@ -164,7 +168,7 @@ export function listRoutes(deps: { db: Db; lists: ListIndexHolder }) {
           response: { 200: listEntrySchema, 400: problemSchema, ...authErrorResponses, 404: problemSchema },
         },
       },
-      async (request) => getEntry(deps.db, request.params.id),
+      async (request) => getEntry(deps.db, request.params.id, principalOf(request).tenantId),
     );
   };
 }

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { ENTRY_TYPES } from '../../domain/lists/list-entry.js';
 import { compareNames, DEFAULT_MATCH_THRESHOLD } from '../../domain/screening/index.js';
 import type { ListIndexHolder } from '../../services/list-index.service.js';
+import { principalOf } from '../plugins/auth.plugin.js';
 import { authErrorResponses, problemSchema } from '../schemas/common.schemas.js';
 
 const security = [{ bearerAuth: [] }];
@@ -85,7 +86,8 @@ export function matchingRoutes(deps: { lists: ListIndexHolder }) {
       },
       async (request) => {
         const { name, type, birthDate, nationality, sources, limit, threshold } = request.body;
-        const snapshot = deps.lists.current();
+        // The tenant's watchlists are searched too: its own lists, never another tenant's.
+        const snapshot = deps.lists.forTenant(principalOf(request).tenantId);
         const results = snapshot.searchNames(
             { name, ...(type ? { type } : {}), ...(birthDate ? { birthDate } : {}), ...(nationality ? { nationality } : {}), ...(sources ? { sources } : {}) },
           { threshold: threshold ?? DEFAULT_MATCH_THRESHOLD, limit },

@@ -57,7 +57,13 @@ export const listSourceSchema = z
   .meta({ id: 'ListSource' });
 
 export const entrySearchQuery = z.strictObject({
-  q: z.string().trim().min(1).max(200).optional().describe('Text contained in any of the names (case-insensitive)'),
+  q: z
+    .string()
+    .trim()
+    .min(1)
+    .max(200)
+    .optional()
+    .describe('A name, in any order, case, punctuation or script: ranked matches first (with the name matched and a score), then names containing the text'),
   source: z.string().max(40).optional(),
   type: z.enum(ENTRY_TYPES).optional(),
   program: z.string().max(40).optional().meta({ example: 'DPRK3' }),
@@ -72,6 +78,8 @@ export const entrySummarySchema = z.object({
   type: z.string(),
   name: z.string(),
   programs: z.array(z.string()),
+  matchedName: z.string().nullable().describe('The name or alias that matched q (null without q)'),
+  score: z.number().nullable().describe('Similarity 0–1 of a ranked match; null for a name that only contains q'),
 });
 
 export const entryPageSchema = z
@@ -104,7 +112,15 @@ export const listEntrySchema = z
       }),
     ),
     identifiers: z.array(
-      z.object({ kind: z.string(), value: z.string(), normalized: z.string(), currency: z.string().optional(), country: z.string().optional(), note: z.string().optional() }),
+      z.object({
+        kind: z.string().describe('`link_key` for a watchlist identifier kept as the keyed hash of its canonical form'),
+        value: z.string(),
+        normalized: z.string(),
+        currency: z.string().optional(),
+        country: z.string().optional(),
+        note: z.string().optional(),
+        watchlistKind: z.string().optional().describe("A watchlist identifier's kind as imported (bank_account, ip, ...)"),
+      }),
     ),
     remarks: z.string().optional(),
     listedOn: z.string().optional(),
