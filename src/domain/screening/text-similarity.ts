@@ -123,9 +123,12 @@ const LETTERS: Readonly<Record<string, string>> = { q: 'k', c: 'k', z: 's', w: '
 export function consonantKey(latin: string): string {
   const n = latin.length;
   if (n === 0) return latin;
-  let out = CONSONANT_CLASS[latin[0]!] ?? latin[0]!;
-  let last = out;
-  for (let i = 1; i < n; i++) {
+  // Leading vowels go too: an Arabic word that starts with a vowel starts with alif or ayn,
+  // which transliterate as nothing ("علي" → "ly"), while the Latin spelling writes the vowel
+  // ("Ali", "Omar", "Abd").
+  let out = '';
+  let last = '';
+  for (let i = 0; i < n; i++) {
     const c = latin[i]!;
     let emit: string;
     if (latin[i + 1] === 'h' && (c === 'k' || c === 's' || c === 'p' || c === 't' || c === 'd')) {
@@ -170,13 +173,30 @@ function pairBudget(a: string, b: string, longer: number): number {
   return longer === 4 && a[0] !== b[0] ? 0 : budget;
 }
 
-/** 1 − distance / longer length when within the edit budget, else 0. */
+/**
+ * Two adjacent letters swapped ("Afiz"/"Faiz", "Sko"/"Sok") and nothing else: a slip of the
+ * fingers, not another name, even in words too short for any other edit. Returns the swap's
+ * similarity, else 0.
+ */
+export function transposedSimilarity(a: string, b: string): number {
+  const n = a.length;
+  if (n < 3 || n !== b.length || a === b) return 0;
+  let i = 0;
+  while (i < n && a.charCodeAt(i) === b.charCodeAt(i)) i++;
+  if (i + 1 >= n || a[i] !== b[i + 1] || a[i + 1] !== b[i]) return 0;
+  for (let j = i + 2; j < n; j++) if (a.charCodeAt(j) !== b.charCodeAt(j)) return 0;
+  // Counted as one edit over the word plus one letter, so three-letter words still clear the
+  // scorer's 0.7 floor (0.75) while a swap in a long word stays close to a plain typo.
+  return 1 - 1 / (n + 1);
+}
+
+/** 1 − distance / longer length when within the edit budget, else 0 (a swap counts as above). */
 export function boundedSimilarity(a: string, b: string): number {
   if (a === b) return a.length > 0 ? 1 : 0;
   const longer = Math.max(a.length, b.length);
   if (longer === 0) return 0;
   const budget = pairBudget(a, b, longer);
-  if (budget === 0) return 0;
+  if (budget === 0) return transposedSimilarity(a, b);
   const d = editDistance(a, b, budget);
   return d > budget ? 0 : 1 - d / longer;
 }
@@ -210,6 +230,8 @@ export function editLowerBound(maskA: number, maskB: number): number {
 export function maskedSimilarity(a: string, maskA: number, b: string, maskB: number): number {
   if (a === b) return a.length > 0 ? 1 : 0;
   const budget = pairBudget(a, b, Math.max(a.length, b.length));
-  if (budget === 0 || editLowerBound(maskA, maskB) > budget) return 0;
+  // A swap keeps the same letters, so its masks are equal and it is never ruled out here.
+  if (budget === 0) return maskA === maskB ? transposedSimilarity(a, b) : 0;
+  if (editLowerBound(maskA, maskB) > budget) return 0;
   return boundedSimilarity(a, b);
 }
