@@ -107,7 +107,7 @@ export const GIVEN_NAME_EQUIVALENTS: readonly string[] = [
 /** Short forms and diminutives: [short form, full spelling it stands for]. */
 export const GIVEN_NAME_SHORT_FORMS: readonly (readonly [short: string, full: string])[] = [
   ['bob', 'robert'], ['rob', 'robert'], ['bobby', 'robert'], ['bill', 'william'], ['will', 'william'],
-  ['billy', 'william'], ['dick', 'richard'], ['rick', 'richard'], ['ted', 'edward'], ['ed', 'edward'],
+  ['billy', 'william'], ['dick', 'richard'], ['rick', 'richard'], ['ted', 'edward'], ['ted', 'theodore'], ['teddy', 'theodore'], ['ed', 'edward'],
   ['ned', 'edward'], ['tom', 'thomas'], ['jim', 'james'], ['jimmy', 'james'], ['mike', 'michael'],
   ['dave', 'david'], ['steve', 'stephen'], ['joe', 'joseph'], ['tony', 'anthony'], ['alex', 'alexander'],
   ['sam', 'samuel'], ['dan', 'daniel'], ['chris', 'christopher'], ['nick', 'nicholas'],

@@ -10,8 +10,8 @@ export interface GivenNameFamily {
   readonly spelling: string;
   /** Id of the cross-language row, if the name is in one. */
   readonly equivalent?: string;
-  /** For a short form ("Sasha"), the spelling row of its full name ("Aleksandr"). */
-  readonly shortFor?: string;
+  /** For a short form ("Sasha", "Ted"), the spelling rows of the full names ("Aleksandr"; "Edward", "Theodore"). */
+  readonly shortFor?: readonly string[];
 }
 
 export type GivenNameRelation = 'spelling' | 'equivalent' | 'short-form';
@@ -41,16 +41,16 @@ function build(): { families: Map<string, GivenNameFamily>; members: Map<string,
       if (!equivalentOf.has(id)) equivalentOf.set(id, `e${i}`);
     }
   });
-  const shortFor = new Map<string, string>();
-  for (const [short, full] of GIVEN_NAME_SHORT_FORMS) shortFor.set(short, spellingRow(full));
+  const shortFor = new Map<string, string[]>();
+  for (const [short, full] of GIVEN_NAME_SHORT_FORMS) shortFor.set(short, [...(shortFor.get(short) ?? []), spellingRow(full)]);
   const families = new Map<string, GivenNameFamily>();
   for (const [w, id] of spellingOf) {
     const equivalent = equivalentOf.get(id);
     families.set(w, { spelling: id, ...(equivalent !== undefined ? { equivalent } : {}) });
   }
-  for (const [short, id] of shortFor) {
+  for (const [short, ids] of shortFor) {
     const own = families.get(short);
-    families.set(short, { spelling: own?.spelling ?? `n:${short}`, ...(own?.equivalent !== undefined ? { equivalent: own.equivalent } : {}), shortFor: id });
+    families.set(short, { spelling: own?.spelling ?? `n:${short}`, ...(own?.equivalent !== undefined ? { equivalent: own.equivalent } : {}), shortFor: ids });
   }
   // Every spelling a family reaches, for retrieval (a query "Mohamed" also looks up "Muhammad").
   const members = new Map<string, readonly string[]>();
@@ -60,7 +60,7 @@ function build(): { families: Map<string, GivenNameFamily>; members: Map<string,
   }
   for (const [w, f] of families) {
     const reach = new Set<string>([...(rows.get(f.spelling) ?? []), ...(f.equivalent !== undefined ? byEquivalent.get(f.equivalent)! : [])]);
-    if (f.shortFor !== undefined) for (const m of rows.get(f.shortFor) ?? []) reach.add(m);
+    for (const id of f.shortFor ?? []) for (const m of rows.get(id) ?? []) reach.add(m);
     reach.delete(w);
     members.set(w, [...reach]);
   }
@@ -82,8 +82,7 @@ export function givenNameRelatives(text: string): readonly string[] {
 export function givenNameRelation(a: GivenNameFamily | undefined, b: GivenNameFamily | undefined): GivenNameRelation | undefined {
   if (a === undefined || b === undefined) return undefined;
   if (a.spelling === b.spelling) return 'spelling';
-  if (a.shortFor !== undefined && a.shortFor === b.spelling) return 'short-form';
-  if (b.shortFor !== undefined && b.shortFor === a.spelling) return 'short-form';
+  if (a.shortFor?.includes(b.spelling) || b.shortFor?.includes(a.spelling)) return 'short-form';
   if (a.equivalent !== undefined && a.equivalent === b.equivalent) return 'equivalent';
   return undefined;
 }

@@ -81,6 +81,8 @@ interface IndexLookup {
   /** token text → vocabulary id */
   vocabulary: Map<string, number>;
   vocabularyText: string[];
+  /** phoneticKey of each vocabulary word, for phonetic near neighbours. */
+  vocabularyPhonetic: string[];
   /** vocabulary id → name ids containing it (ascending, unique) */
   postings: Int32Array[];
   /** vocabulary id → inverse document frequency */
@@ -99,7 +101,7 @@ const MAX_LIMIT = 100;
  * Deletion neighbours only for words long enough that one edit is still the same word, and
  * short enough to be one word of a name (longer "words" are junk or run-together names).
  */
-const MIN_DELETION_LENGTH = 4;
+const MIN_DELETION_LENGTH = 3;
 const MAX_DELETION_LENGTH = 24;
 /** Retrieval credit per kind of spelling match (relative to an exact token). */
 const RETRIEVAL_CREDIT = { exact: 1, korean: 0.95, phonetic: 0.9, compound: 0.9, family: 0.85, consonant: 0.8, split: 0.9 } as const;
@@ -110,6 +112,8 @@ const TWO_EDIT_LENGTH = 7;
 /** Words shorter than this are not tried as listed words run together. */
 const MIN_SPLIT_LENGTH = 5;
 const MAX_SPLITS = 3;
+/** Query spellings listed under more names than this do not look up their given-name relatives. */
+const FAMILY_LOOKUP_MAX_POSTINGS = 50;
 /**
  * Posting lists longer than this belong to words like "trading" or "al": they are read only
  * when the query has nothing rarer, else they would dominate the work for no ranking gain.
@@ -250,9 +254,28 @@ function deletionHashes(text: string): number[] {
   return out;
 }
 
+/**
+ * Runs of two or more initials joined ("A.I.C." → "aic"), so that a name written with or
+ * without the dots finds the other.
+ */
+function initialRuns(tokens: readonly NameToken[]): NameToken[] {
+  const runs: NameToken[] = [];
+  for (let i = 0; i < tokens.length; ) {
+    let j = i;
+    while (j < tokens.length && tokens[j]!.kind === 'initial') j++;
+    if (j - i >= 2) {
+      const text = tokens.slice(i, j).map((t) => t.text).join('');
+      runs.push({ ...tokens[i]!, kind: 'word', text, phonetic: phoneticKey(text), consonants: text, korean: [] });
+    }
+    i = Math.max(j, i + 1);
+  }
+  return runs;
+}
+
 /** Tokens a name is found by: its own tokens plus each adjacent pair run together. */
 function indexTerms(name: NormalisedName): { token: NameToken; compound: boolean }[] {
   const terms = name.tokens.map((token) => ({ token, compound: false }));
+  for (const token of initialRuns(name.tokens)) terms.push({ token, compound: true });
   for (let i = 0; i + 1 < name.tokens.length; i++) {
     const a = name.tokens[i]!;
     const b = name.tokens[i + 1]!;
@@ -276,6 +299,7 @@ export function buildMatchIndex(entries: readonly IndexableEntry[]): MatchIndex 
   const sourceIds = new Map<string, number>();
   const vocabulary = new Map<string, number>();
   const vocabularyText: string[] = [];
+  const vocabularyPhonetic: string[] = [];
   const postingLists: number[][] = [];
   const phonetic: Postings = new Map();
   const deletionPairs = new PairBuffer();
@@ -309,6 +333,7 @@ export function buildMatchIndex(entries: readonly IndexableEntry[]): MatchIndex 
           vocabId = vocabularyText.length;
           vocabulary.set(term.text, vocabId);
           vocabularyText.push(term.text);
+          vocabularyPhonetic.push(term.phonetic);
           postingLists.push([]);
           if (term.phonetic.length > 0) addPosting(phonetic, term.phonetic, vocabId);
           if (term.consonants.length > 1) addPosting(consonants, term.consonants, vocabId);
@@ -344,6 +369,7 @@ export function buildMatchIndex(entries: readonly IndexableEntry[]): MatchIndex 
     lookup: {
       vocabulary,
       vocabularyText,
+      vocabularyPhonetic,
       postings: postingLists.map((list) => Int32Array.from(list)),
       idf,
       phonetic,
@@ -368,27 +394,33 @@ function expandToken(lookup: IndexLookup, token: NameToken, koreanQuery: boolean
   if (token.script === 'abjad') {
     for (const id of readPostings(lookup.consonants, token.consonants)) credit(id, RETRIEVAL_CREDIT.consonant);
   }
-  // Other forms of the same given name (Mohamed → Muhammad, Sasha → Aleksandr).
-  for (const relative of givenNameRelatives(token.text)) {
+  // Other forms of the same given name (Mohamed → Muhammad, Sasha → Aleksandr), for spellings
+  // the lists use rarely or never: a common spelling finds its own bearers, and reading every
+  // form of Muhammad for it would cost more than the ranking gains.
+  const ownPostings = exact === undefined ? 0 : lookup.postings[exact]!.length;
+  if (ownPostings < FAMILY_LOOKUP_MAX_POSTINGS) for (const relative of givenNameRelatives(token.text)) {
     const id = lookup.vocabulary.get(relative);
     if (id !== undefined) credit(id, RETRIEVAL_CREDIT.family);
   }
   const text = token.text;
-  if (text.length >= MIN_DELETION_LENGTH - 1 && text.length <= MAX_DELETION_LENGTH + 1) {
+  if (text.length >= MIN_DELETION_LENGTH && text.length <= MAX_DELETION_LENGTH + 1) {
     // Symmetric deletions: the query and a listed word within one edit (or one swap) share
     // a one-deletion neighbour.
     for (const d of deletionHashes(text)) creditNeighbours(lookup, d, text, found, credit);
-    // Words long enough for two edits: the query with two letters removed meets a listed word
-    // with one or none removed ("Poutine" → "Putin", "Mohammad" → "Mohamad").
-    if (text.length >= TWO_EDIT_LENGTH) for (const d of twoDeletionHashes(text)) creditNeighbours(lookup, d, text, found, credit);
-    // The phonetic key's neighbours find spellings that differ by a sound-alike group and a
-    // letter besides ("Poutine" → putine → "Putin").
-    if (token.phonetic !== text && token.phonetic.length >= MIN_DELETION_LENGTH - 1) {
-      for (const d of deletionHashes(token.phonetic)) {
-        for (const id of lookup.deletions.get(d)) {
-          if (found.has(id)) continue;
-          const sim = boundedSimilarity(token.phonetic, phoneticKey(lookup.vocabularyText[id]!)) * PHONETIC_RETRIEVAL_FACTOR;
-          if (sim > 0) credit(id, sim);
+    // Only a word that is listed nowhere as written looks further (most query words are).
+    if (exact === undefined) {
+      // Words long enough for two edits: the query with two letters removed meets a listed
+      // word with one or none removed ("Poutine" → "Putin", "Mohammad" → "Mohamad").
+      if (text.length >= TWO_EDIT_LENGTH) for (const d of twoDeletionHashes(text)) creditNeighbours(lookup, d, text, found, credit);
+      // The phonetic key's neighbours find spellings that differ by a sound-alike group and a
+      // letter besides ("Poutine" → putine → "Putin").
+      if (token.phonetic !== text && token.phonetic.length >= MIN_DELETION_LENGTH) {
+        for (const d of deletionHashes(token.phonetic)) {
+          for (const id of lookup.deletions.get(d)) {
+            if (found.has(id)) continue;
+            const sim = boundedSimilarity(token.phonetic, lookup.vocabularyPhonetic[id]!) * PHONETIC_RETRIEVAL_FACTOR;
+            if (sim > 0) credit(id, sim);
+          }
         }
       }
     }
@@ -428,6 +460,7 @@ function twoDeletionHashes(text: string): number[] {
  */
 function splitIntoListedWords(lookup: IndexLookup, text: string): string[][] {
   const out: string[][] = [];
+  // A word listed as written (even as a listed pair run together) is found as it is.
   if (text.length < MIN_SPLIT_LENGTH || text.length > MAX_DELETION_LENGTH || lookup.vocabulary.has(text)) return out;
   const known = (part: string): boolean => part.length >= 2 && lookup.vocabulary.has(part);
   for (let i = 2; i <= text.length - 2 && out.length < MAX_SPLITS; i++) {
@@ -496,6 +529,7 @@ function retrieve(index: MatchIndex, query: NormalisedName, allowed: Uint8Array 
     const korean = a.korean.length > 0 && b.korean.length > 0 ? [`${a.korean[0]}-${b.korean[0]}`] : [];
     terms.push({ ...a, kind: 'word', text: a.text + b.text, phonetic: a.phonetic + b.phonetic, consonants: a.consonants + b.consonants, korean });
   }
+  terms.push(...initialRuns(query.tokens));
   const expansions = terms.map((t) => expandToken(lookup, t, query.korean));
   // A query word that is listed words run together looks them up one by one.
   for (const token of query.tokens) {

@@ -174,7 +174,8 @@ function syllableCount(token: NameToken): number {
 /** Same stem (three letters or more), one word with a masculine ending and the other the feminine one. */
 export function isGenderedPair(a: string, b: string): boolean {
   const diff = a.length - b.length;
-  if (diff > 3 || diff < -3) return false;
+  // Same stem: the first three letters agree (a cheap test before the endings).
+  if (diff > 3 || diff < -3 || a.length < 3 || b.length < 3 || a.charCodeAt(0) !== b.charCodeAt(0) || a.charCodeAt(1) !== b.charCodeAt(1) || a.charCodeAt(2) !== b.charCodeAt(2)) return false;
   for (const [masculine, feminine] of GENDERED_ENDINGS) {
     if (endsAs(a, masculine, b, feminine) || endsAs(b, masculine, a, feminine)) return true;
   }
@@ -345,11 +346,14 @@ function mergeAgainst(ctx: AlignContext, runIsQuery: boolean): void {
         // Cheap length gate before building the run: a run far longer or shorter than the
         // word cannot be the same word (Korean spellings may differ more in letters).
         const slack = editBudget(Math.max(runLength, other.text.length)) + (ctx.korean ? 3 : 0);
-        if (Math.abs(runLength - other.text.length) <= slack) {
+        // Abjad spellings leave out short vowels: their length says little about the Latin one's.
+        const abjad = (runSide[from]!.script === 'abjad') !== (other.script === 'abjad');
+        if (abjad || Math.abs(runLength - other.text.length) <= slack) {
           run ??= mergeTokens(runSide, from, from + len);
           if (runIsQuery) considerPair(ctx, runSpan, oneSpan, run, other);
           else considerPair(ctx, oneSpan, runSpan, other, run);
-          if (len === 2 && !ctx.korean) {
+          // Reversed only when the word starts as the run's second token does (cheap gate).
+          if (len === 2 && !ctx.korean && other.text[0] === runSide[from + 1]!.text[0]) {
             reversedRun ??= mergeTokens(runSide, from, from + len, true);
             if (runIsQuery) considerPair(ctx, runSpan, oneSpan, reversedRun, other);
             else considerPair(ctx, oneSpan, runSpan, other, reversedRun);
@@ -481,6 +485,9 @@ export function alignNames(query: NormalisedName, listed: NormalisedName, option
   // "Jang Ye-jin" "Zhang Jian"). It is enough that one of the two names is Korean.
   const koreanShape = query.korean || listed.korean;
   let substituted = koreanShape ? Math.max(unitsQ, unitsL) : Math.min(unitsQ, unitsL);
+  // "Salman bin Muhammad" is Salman, son of Muhammad; "Muhammad bin Salman" is his father's
+  // generation the other way round. Around a patronymic particle word order is identity.
+  if (patronymSwapped(q, l, pairs)) substituted += 1;
   let extra = koreanShape ? 0 : Math.abs(restQ - restL);
   // A word the query omits is usually a middle name or patronymic, which dilutes a little. But
   // when the listed words left over include the listed name's rarest one, and the names agree
@@ -515,6 +522,27 @@ export function alignNames(query: NormalisedName, listed: NormalisedName, option
     korean,
     ...(missingRarest !== undefined ? { missingRarest } : {}),
   };
+}
+
+/** Particles that mean "son of" / "daughter of" after normalisation (PARTICLE_SPELLINGS). */
+const PATRONYMIC_PARTICLES = new Set(['bin', 'bint']);
+
+/**
+ * Whether the words on either side of a "bin"/"bint" in one name met words on the opposite
+ * sides of the particle in the other: the person and the father swapped.
+ */
+function patronymSwapped(q: readonly NameToken[], l: readonly NameToken[], pairs: readonly AlignedPair[]): boolean {
+  const partnerOf = new Map<number, number>();
+  for (const p of pairs) if (p.query.to - p.query.from === 1 && p.listed.to - p.listed.from === 1) partnerOf.set(p.query.from, p.listed.from);
+  for (let i = 1; i + 1 < q.length; i++) {
+    if (!PATRONYMIC_PARTICLES.has(q[i]!.text)) continue;
+    const particle = partnerOf.get(i);
+    const before = partnerOf.get(i - 1);
+    const after = partnerOf.get(i + 1);
+    if (particle === undefined || before === undefined || after === undefined || !PATRONYMIC_PARTICLES.has(l[particle]!.text)) continue;
+    if (before > particle && after < particle) return true;
+  }
+  return false;
 }
 
 /** Listed parties using each common name word (name-frequency.table.ts). */

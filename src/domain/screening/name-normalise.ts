@@ -26,7 +26,7 @@ import { givenNameFamily, type GivenNameFamily } from './given-names.js';
 import { pinyinReader } from './han-readers.js';
 import { hanjaReadings } from './hanja-readings.js';
 import { TITLES_ANYWHERE, TITLES_LEADING, TITLES_OF_OFFICE } from './name-titles.table.js';
-import { consonantKey, letterMask, maskedSimilarity, phoneticKey } from './text-similarity.js';
+import { arabicConsonantKey, consonantKey, letterMask, maskedSimilarity, phoneticKey } from './text-similarity.js';
 
 /**
  * Name normalisation: any raw string → a short list of comparable tokens. Never throws, and
@@ -218,6 +218,11 @@ export function normaliseName(raw: unknown, options: NormaliseOptions = {}): Nor
   let rawTokens = words.flatMap((word, i) => (titles[i] ? [titleToken(word.text)] : tokeniseWord(word.text)));
   rawTokens = rawTokens.filter((t) => t.text.length > 0 || t.legal !== undefined);
   rawTokens = joinNumberWords(rawTokens);
+  rawTokens = rawTokens.flatMap((t, i) =>
+    t.script === 'latin' && ABD_AL.test(t.text) && i + 1 < rawTokens.length
+      ? [{ ...t, text: 'abd' }, { original: t.original, script: t.script, text: 'al' }]
+      : [t],
+  );
   const individual = options.type === 'individual';
   const koreanCandidate = looksKorean(rawTokens);
   const organisational = !individual && !koreanCandidate;
@@ -293,7 +298,7 @@ function titleWords(words: readonly Word[], type: EntryType | undefined): boolea
   const organisation = words.some((w) => ORGANISATION_WORDS.has(asciiText(w.text)));
   let leading = false;
   words.forEach((word, i) => {
-    if (word.segmentStart) leading = !organisation && (i > 0 || !hasComma);
+    if (word.segmentStart) leading = !organisation && i === 0 && !hasComma;
     const key = titleKey(word.text);
     const isLeading = leading && TITLES_LEADING_SET.has(key);
     if (TITLES_ANYWHERE_SET.has(key) || isLeading) marks[i] = true;
@@ -335,7 +340,7 @@ function tokeniseWord(word: string): RawToken[] {
   for (const run of runs) {
     if (run.script === 'hangul' || run.script === 'han') out.push(...syllableTokens(run.text, run.script));
     else if (run.script === 'kana') out.push(kanaToken(run.text));
-    else if (run.script === 'abjad' && ARABIC_ARTICLE.test(run.text)) {
+    else if (run.script === 'abjad' && ARABIC_ARTICLE.test(run.text) && run.text !== ALLAH) {
       // The Arabic article is written joined to its word (الفتاح al-Fattah); Latin spellings
       // write it apart ("el-Fattah", "Al Fattah") or not at all, so it is a particle of its own.
       out.push({ original: run.text.slice(0, 2), script: 'abjad', text: 'al', scheme: 'any-ascii' }, latinToken(run.text.slice(2), 'abjad'));
@@ -346,6 +351,14 @@ function tokeniseWord(word: string): RawToken[] {
 
 /** ال followed by at least two letters (a word of its own, not the article alone). */
 const ARABIC_ARTICLE = /^ال\p{Script=Arabic}{2}/u;
+/** الله (Allah) is one word, not the article before "lh": "Nasrallah", "Abdullah". */
+const ALLAH = 'الله';
+/**
+ * "Abdul", "Abdel", "Abdal", "Abdoul" before another word are "Abd al-" (servant of the ...)
+ * written as one word; Arabic script and other spellings write "Abd al-Rahman", "Abd el
+ * Fattah". Split into "abd" and the particle, so every spelling meets every other.
+ */
+const ABD_AL = /^ab[dt](?:ou|[aeiou])l$/;
 
 /**
  * Kana in Hepburn (wanakana), as Japanese passports write it: long vowels shortened ("Tarou"
@@ -542,8 +555,7 @@ function finishToken(t: RawToken, ctx: { organisational: boolean; knownOrganisat
     kind = classify(text, ctx, korean.length > 0);
   }
   const phonetic = phoneticKey(text);
-  const family = kind === 'word' && !ctx.korean ? givenNameFamily(text) : undefined;
-  return {
+  const token: NameToken = {
     text,
     original: t.original,
     script: t.script,
@@ -552,14 +564,17 @@ function finishToken(t: RawToken, ctx: { organisational: boolean; knownOrganisat
     phonetic,
     letters: letterMask(text),
     phoneticLetters: letterMask(phonetic),
-    consonants: consonantKey(text),
+    consonants: (t.script === 'abjad' ? arabicConsonantKey(t.original) : undefined) ?? consonantKey(text),
     korean,
-    ...(t.hangul !== undefined ? { hangul: t.hangul } : {}),
-    ...(legalFamily !== undefined ? { legalFamily } : {}),
-    ...(t.scheme !== undefined ? { scheme: t.scheme } : {}),
-    ...(t.hanja !== undefined ? { koreanReading: t.hanja.map(romanizeSyllable).join('/') } : {}),
-    ...(family !== undefined ? { family } : {}),
   };
+  // Optional fields only when present (assigned, not spread: this runs for every listed name).
+  if (t.hangul !== undefined) token.hangul = t.hangul;
+  if (legalFamily !== undefined) token.legalFamily = legalFamily;
+  if (t.scheme !== undefined) token.scheme = t.scheme;
+  if (t.hanja !== undefined) token.koreanReading = t.hanja.map(romanizeSyllable).join('/');
+  const family = kind === 'word' && !ctx.korean ? givenNameFamily(text) : undefined;
+  if (family !== undefined) token.family = family;
+  return token;
 }
 
 function romanValue(text: string): number | undefined {

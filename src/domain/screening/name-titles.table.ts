@@ -59,24 +59,22 @@ export const TITLES_ANYWHERE: readonly string[] = [
 export const TITLES_OF_OFFICE: readonly string[] = [
   'president', 'prasident', 'presidente', 'prezident', 'premier', 'chairman', 'chairwoman', 'minister',
   'senator', 'governor', 'ambassador', 'colonel', 'lieutenant', 'captain', 'commander', 'admiral',
-  'brigadier', 'commandant', 'polkovnik', 'general', 'marshal', 'king', 'queen', 'prince', 'princess',
-  'emperor', 'empress', 'sultan', 'emir', 'amir', 'ayatollah', 'sheikh', 'shaikh', 'shaykh', 'mullah',
+  'brigadier', 'commandant', 'polkovnik', 'general', 'marshal',
+  'emperor', 'empress', 'ayatollah', 'sheikh', 'shaikh', 'shaykh', 'mullah',
   'الرئيس', '위원장', '장군', '원수', '대통령', '주석', '총비서', '국무위원장', '장관',
 ];
 
 /**
  * Titles that are also names, surnames or ordinary words ("General Motors", "Omar SHEIKH",
- * "Sultan" the given name, "Major" the surname): removed only at the start of a name written
- * without a comma, or of the part after a comma ("KHAN, General Ayub"; the part before the
- * comma is the surname: "SHEIKH, Ahmed Omar"), only when a name word follows, and never in a
- * name with a legal form ("General Motors Company").
+ * "Major" the surname): removed only at the start of a name written without a comma (in
+ * "SURNAME, Given" the words after the comma are given names: "JOHNSON, Prince", "KHAN, Sultan
+ * Mahmood"), only when a name word follows, and never in a name with a legal form ("General
+ * Motors Company"). Royal titles (King, Prince, Sultan, Emir, Amir) are left out: they are
+ * given names as often as titles in the lists ("Prince Y. JOHNSON", "Amir KHAN").
  */
 export const TITLES_LEADING: readonly string[] = [
-  'general', 'gen', 'major', 'maj', 'private', 'pvt', 'field', 'rear', 'lieutenantgeneral',
-  'king', 'queen', 'prince', 'princess', 'emperor', 'empress', 'sultan', 'sultana', 'emir', 'amir', 'emira',
-  'lord', 'lady', 'dame', 'sir', 'baron', 'baroness', 'count', 'countess', 'duke', 'duchess', 'marquess',
-  'imam', 'father', 'bishop', 'rabbi', 'pastor', 'brother', 'sister', 'saint',
-  'comrade', 'chief', 'director', 'secretary', 'chair', 'marshal', 'marshall', 'mayor', 'sahib',
+  'general', 'gen', 'major', 'maj', 'private', 'pvt', 'field', 'rear', 'marshal', 'marshall', 'mayor',
+  'comrade', 'chief', 'director', 'secretary', 'chair', 'imam', 'bishop', 'rabbi', 'ayatollah',
   // Honorifics that are also given names or surnames (Omar SHEIKH, Hafez al-Assad, Sayed)
   'sheikh', 'shaikh', 'shaykh', 'sheik', 'mullah', 'mulla', 'molla', 'qari', 'hafiz', 'hafez', 'sayyid',
   'شيخ', 'سيد', 'حاج', 'ملا',

@@ -148,6 +148,34 @@ export function consonantKey(latin: string): string {
   return out;
 }
 
+/**
+ * The consonant skeleton of an Arabic-script word read letter by letter, in the classes
+ * consonantKey gives Latin spellings (ح and خ → h like "h"/"kh", ث → t like "th", ص → s,
+ * ق → k ...). Alif, ayn, hamza, waw and ya are vowel carriers and left out, as consonantKey
+ * leaves out Latin vowels, w and y. Reading the letters themselves avoids any-ascii's digraphs
+ * ("فتاح" is f-t-ḥ, which "fth" would read as f-th). Undefined when a letter is not Arabic.
+ */
+export function arabicConsonantKey(word: string): string | undefined {
+  let out = '';
+  let last = '';
+  for (const char of word) {
+    if (/\p{M}/u.test(char)) continue;
+    const emit = ARABIC_CONSONANTS[char];
+    if (emit === undefined) return undefined;
+    if (emit === '' || emit === last) continue;
+    out += emit;
+    last = emit;
+  }
+  return out;
+}
+
+const ARABIC_CONSONANTS: Readonly<Record<string, string>> = {
+  'ا': '', 'أ': '', 'إ': '', 'آ': '', 'ٱ': '', 'ع': '', 'ء': '', 'ئ': '', 'ؤ': '', 'و': '', 'ي': '', 'ى': '', 'ة': '', 'ی': '',
+  'ب': 'b', 'پ': 'b', 'ت': 't', 'ث': 't', 'ج': 'j', 'چ': 'j', 'ح': 'h', 'خ': 'h', 'ه': 'h', 'د': 't', 'ذ': 't',
+  'ر': 'r', 'ز': 's', 'ژ': 'j', 'س': 's', 'ش': 's', 'ص': 's', 'ض': 't', 'ط': 't', 'ظ': 's', 'غ': 'k', 'ف': 'f',
+  'ق': 'k', 'ك': 'k', 'ک': 'k', 'گ': 'k', 'ل': 'l', 'م': 'm', 'ن': 'n',
+};
+
 /** Letters an abjad transliteration does not tell apart (no p or v in Arabic; q/k; z/s; d/t). */
 const CONSONANT_CLASS: Readonly<Record<string, string>> = { q: 'k', c: 'k', g: 'k', p: 'b', v: 'f', z: 's', d: 't' };
 
