@@ -5,7 +5,7 @@ import { EXPLANATION_VERSION, round4, type MatchExplanation, type ScoreComponent
 import { DISCRIMINATOR_WEIGHTS, resolveMatchOptions, type MatchOptions } from './match-options.js';
 import { alignNames, describeTokens, finalScore, nameEvidence, typeComponent } from './name-compare.js';
 import { normaliseName, type NameToken, type NormalisedName } from './name-normalise.js';
-import { boundedSimilarity, phoneticKey } from './text-similarity.js';
+import { boundedSimilarity, phoneticKey, transposedSimilarity } from './text-similarity.js';
 
 /**
  * Candidate retrieval and ranking over list entries. The index maps token spellings (exact,
@@ -101,7 +101,7 @@ const MAX_LIMIT = 100;
  * Deletion neighbours only for words long enough that one edit is still the same word, and
  * short enough to be one word of a name (longer "words" are junk or run-together names).
  */
-const MIN_DELETION_LENGTH = 3;
+const MIN_DELETION_LENGTH = 4;
 const MAX_DELETION_LENGTH = 24;
 /** Retrieval credit per kind of spelling match (relative to an exact token). */
 const RETRIEVAL_CREDIT = { exact: 1, korean: 0.95, phonetic: 0.9, compound: 0.9, family: 0.85, consonant: 0.8, split: 0.9 } as const;
@@ -403,7 +403,15 @@ function expandToken(lookup: IndexLookup, token: NameToken, koreanQuery: boolean
     if (id !== undefined) credit(id, RETRIEVAL_CREDIT.family);
   }
   const text = token.text;
-  if (text.length >= MIN_DELETION_LENGTH && text.length <= MAX_DELETION_LENGTH + 1) {
+  // Words too short for deletion neighbours still find their letters swapped ("Sko" → "Sok").
+  if (text.length === MIN_DELETION_LENGTH - 1) {
+    for (let i = 0; i + 1 < text.length; i++) {
+      const swapped = text.slice(0, i) + text[i + 1] + text[i] + text.slice(i + 2);
+      const id = swapped === text ? undefined : lookup.vocabulary.get(swapped);
+      if (id !== undefined) credit(id, transposedSimilarity(text, swapped));
+    }
+  }
+  if (text.length >= MIN_DELETION_LENGTH - 1 && text.length <= MAX_DELETION_LENGTH + 1) {
     // Symmetric deletions: the query and a listed word within one edit (or one swap) share
     // a one-deletion neighbour.
     for (const d of deletionHashes(text)) creditNeighbours(lookup, d, text, found, credit);
@@ -414,7 +422,7 @@ function expandToken(lookup: IndexLookup, token: NameToken, koreanQuery: boolean
       if (text.length >= TWO_EDIT_LENGTH) for (const d of twoDeletionHashes(text)) creditNeighbours(lookup, d, text, found, credit);
       // The phonetic key's neighbours find spellings that differ by a sound-alike group and a
       // letter besides ("Poutine" → putine → "Putin").
-      if (token.phonetic !== text && token.phonetic.length >= MIN_DELETION_LENGTH) {
+      if (token.phonetic !== text && token.phonetic.length >= MIN_DELETION_LENGTH - 1) {
         for (const d of deletionHashes(token.phonetic)) {
           for (const id of lookup.deletions.get(d)) {
             if (found.has(id)) continue;

@@ -218,11 +218,7 @@ export function normaliseName(raw: unknown, options: NormaliseOptions = {}): Nor
   let rawTokens = words.flatMap((word, i) => (titles[i] ? [titleToken(word.text)] : tokeniseWord(word.text)));
   rawTokens = rawTokens.filter((t) => t.text.length > 0 || t.legal !== undefined);
   rawTokens = joinNumberWords(rawTokens);
-  rawTokens = rawTokens.flatMap((t, i) =>
-    t.script === 'latin' && ABD_AL.test(t.text) && i + 1 < rawTokens.length
-      ? [{ ...t, text: 'abd' }, { original: t.original, script: t.script, text: 'al' }]
-      : [t],
-  );
+  if (rawTokens.some((t, i) => i + 1 < rawTokens.length && ABD_AL.test(t.text))) rawTokens = splitAbdAl(rawTokens);
   const individual = options.type === 'individual';
   const koreanCandidate = looksKorean(rawTokens);
   const organisational = !individual && !koreanCandidate;
@@ -243,6 +239,14 @@ export function normaliseName(raw: unknown, options: NormaliseOptions = {}): Nor
     truncated,
     ...(office ? { office } : {}),
   };
+}
+
+function splitAbdAl(tokens: RawToken[]): RawToken[] {
+  return tokens.flatMap((t, i) =>
+    t.script === 'latin' && ABD_AL.test(t.text) && i + 1 < tokens.length
+      ? [{ ...t, text: 'abd' }, { original: t.original, script: t.script, text: 'al' }]
+      : [t],
+  );
 }
 
 function splitWords(input: string): Word[] {
