@@ -4,7 +4,7 @@ import { findActiveListVersions, findEntriesOfVersions } from '../db/repositorie
 import type { ListVersionRef } from '../db/schema/index.js';
 import type { ListEntry } from '../domain/lists/list-entry.js';
 import type { NameCandidate, NameQuery } from '../domain/rules/evaluation-context.js';
-import { buildMatchIndex, searchIndex, type MatchOptions } from '../domain/screening/index.js';
+import { buildMatchIndex, genderOf, searchIndex, type MatchOptions } from '../domain/screening/index.js';
 
 export interface ListSnapshot {
   /** Versions the in-memory index was built from; decisions cite exactly these. */
@@ -26,6 +26,7 @@ export function buildSnapshot(versions: ListVersionRef[], entries: { id: string;
       programs: entry.data.programs,
       birthDates: entry.data.birthDates,
       nationalities: entry.data.nationalities,
+      gender: genderOf(entry.data.attributes.gender),
     })),
   );
   // The same names come back again and again (employers, vendors, common names, a batch that
@@ -35,7 +36,7 @@ export function buildSnapshot(versions: ListVersionRef[], entries: { id: string;
   return {
     versions,
     searchNames(query, options) {
-      const key = JSON.stringify([query.name, query.birthDate, query.nationality, options.threshold, options.limit, options.match]);
+      const key = JSON.stringify([query.name, query.type, query.birthDate, query.nationality, query.gender, query.sources, options.threshold, options.limit, options.match]);
       let found = answers.get(key);
       if (!found) {
         found = Object.freeze(searchIndex(index, { ...query, threshold: options.threshold, limit: options.limit }, options.match ?? {}));

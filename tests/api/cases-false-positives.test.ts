@@ -8,7 +8,7 @@ import { createTestApp, FIXED_NOW, type TestApp } from '../helpers/test-app.js';
 
 let t: TestApp;
 const ENTRY = listEntry({ sourceId: 'FP-1', name: 'KIM, Sang Man', birthDates: [{ value: '1961-08-12' }] });
-const SUBJECT = { externalRef: 'fp-1', name: 'Sang Man Kim', birthDate: '1994-02-03' };
+const SUBJECT = { externalRef: 'fp-1', name: 'Sang Man Kim', birthDate: '1963-02-03' };
 
 beforeAll(async () => {
   t = await createTestApp({
@@ -32,7 +32,7 @@ describe('false-positive memory', () => {
     const decision = await screen(t, SUBJECT);
     expect(decision.outcome).toBe('review');
     clearedCaseId = decision.caseId!;
-    const closed = await reviewer().post(`/v1/cases/${clearedCaseId}/disposition`, { disposition: 'false_positive', note: 'Born 1994; the listed person was born in 1961.' });
+    const closed = await reviewer().post(`/v1/cases/${clearedCaseId}/disposition`, { disposition: 'false_positive', note: 'Born 1963 in Seoul; the listed person was born in 1961 in Pyongyang.' });
     expect(closed.status, json(closed.body)).toBe(200);
     expect(closed.body.case).toMatchObject({ status: 'closed', disposition: 'false_positive' });
 
@@ -71,7 +71,7 @@ describe('false-positive memory', () => {
   });
 
   test('once the list changes the entry, the same subject opens a case again', async () => {
-    const changed = { ...ENTRY, birthDates: [{ value: '1994-02-03' }], remarks: 'Birth date corrected' };
+    const changed = { ...ENTRY, birthDates: [{ value: '1963-02-03' }], remarks: 'Birth date corrected' };
     await t.database.db.transaction((tx) =>
       insertActiveListVersion(tx, { source: 'fp-watchlist', sourceName: 'fp-watchlist', format: 'test', contentDigest: 'test-fp-watchlist-v2', files: [], counts: { entries: 1 }, importedBy: 'test', entries: [changed] }),
     );

@@ -34,7 +34,7 @@ describe('cases open from decisions', () => {
   let firstCaseId: string;
 
   test('a review decision opens a case, and the decision view names it', async () => {
-    const decision = await screen(t, { externalRef: 'cand-1', name: 'Sang Man Kim', birthDate: '1990-01-02' });
+    const decision = await screen(t, { externalRef: 'cand-1', name: 'Sang Man Kim', birthDate: '1961-01-02' });
     expect(decision.outcome).toBe('review');
     expect(decision).toMatchObject({ caseId: expect.any(String), caseStatus: 'open', disposition: null });
     firstCaseId = decision.caseId!;
@@ -90,13 +90,13 @@ describe('the case view', () => {
     const earlier = await screen(t, { externalRef: 'cand-2', name: 'Jane Roe' });
     expect(earlier.outcome).toBe('clear');
     advanceHours(1);
-    const decision = await screen(t, { externalRef: 'cand-2', name: 'Sang Man Kim', birthDate: '1975-03-04' });
+    const decision = await screen(t, { externalRef: 'cand-2', name: 'Sang Man Kim', birthDate: '1961-03-04' });
     const response = await reviewer().get(`/v1/cases/${decision.caseId}`);
     expect(response.status, json(response.body)).toBe(200);
     const view = response.body;
     expect(view).toMatchObject({ id: decision.caseId, externalRef: 'cand-2', status: 'open', outcome: 'review', assignee: null, decisionCount: 1 });
     expect(view.decisions).toHaveLength(1);
-    expect(view.decisions[0].subject).toMatchObject({ name: 'Sang Man Kim', birthDate: '1975-03-04' });
+    expect(view.decisions[0].subject).toMatchObject({ name: 'Sang Man Kim', birthDate: '1961-03-04' });
     const hit = view.decisions[0].hits.find((candidate: { ruleId: string }) => candidate.ruleId === 'list-name-match');
     expect(hit, json(view.decisions[0].hits)).toBeDefined();
     expect(hit.value).toBeDefined();

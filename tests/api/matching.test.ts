@@ -82,4 +82,52 @@ describe('POST /v1/names/compare', () => {
     const different = await request(t.app.server).post('/v1/names/compare').set(bearer(t.keys.reviewer)).send({ a: { name: 'Anna Kowalska' }, b: { name: 'KIM, Sang Man' } });
     expect(different.body.match).toBe(false);
   });
+
+  const compare = (body: object) => request(t.app.server).post('/v1/names/compare').set(bearer(t.keys.reviewer)).send(body);
+
+  test('birth dates: a year apart barely changes the score, a decade apart keeps an exact name below the threshold', async () => {
+    const near = await compare({ a: { name: 'Kim Jong Un', birthDate: '1984' }, b: { name: 'KIM, Jong Un', birthDate: '1983-01-08' } });
+    const far = await compare({ a: { name: 'Kim Jong Un', birthDate: '1994' }, b: { name: 'KIM, Jong Un', birthDate: '1984-01-08' } });
+    expect(near.status, JSON.stringify(near.body)).toBe(200);
+    expect(near.body.match).toBe(true);
+    expect(far.body.match, JSON.stringify(far.body)).toBe(false);
+    expect(far.body.explanation.components).toEqual(expect.arrayContaining([expect.objectContaining({ component: 'birth-date', effect: '-' })]));
+  });
+
+  test('a known different gender lowers the score and says so', async () => {
+    const same = await compare({ a: { name: 'Maria Petrova', gender: 'female' }, b: { name: 'Maria Petrova', gender: 'female' } });
+    const other = await compare({ a: { name: 'Maria Petrova', gender: 'male' }, b: { name: 'Maria Petrova', gender: 'female' } });
+    expect(other.body.score, JSON.stringify(other.body)).toBeLessThan(same.body.score);
+    expect(other.body.explanation.components).toEqual(expect.arrayContaining([expect.objectContaining({ component: 'gender', effect: '-' })]));
+  });
+
+  test('hanja compares with the romanised name, and the explanation shows the reading used', async () => {
+    const response = await compare({ a: { name: '金正恩' }, b: { name: 'KIM, Jong Un' } });
+    expect(response.body.match, JSON.stringify(response.body)).toBe(true);
+    expect(response.body.explanation.tokens[0].transliteration).toMatch(/金 → .*gim.*Korean reading/);
+  });
+
+  test('titles are removed before comparing and listed in the explanation', async () => {
+    const response = await compare({ a: { name: 'Президент Путин' }, b: { name: 'Путин' } });
+    expect(response.body.match, JSON.stringify(response.body)).toBe(true);
+    expect(response.body.explanation.titles).toEqual(['query: президент']);
+  });
+
+  test('a bad gender is a 400 naming the field', async () => {
+    const response = await compare({ a: { name: 'Kim', gender: 'x' }, b: { name: 'Kim' } });
+    expect(response.status).toBe(400);
+    expect(response.body.errors[0].field).toBe('/a/gender');
+  });
+});
+
+describe('POST /v1/match with identity evidence', () => {
+  test('a birth year a decade off keeps an exact name from matching; gender is accepted', async () => {
+    const plain = await match({ name: 'Kim Sang Man', gender: 'male' });
+    expect(plain.status, JSON.stringify(plain.body)).toBe(200);
+    expect(plain.body.results[0]?.entry.sourceId).toBe('43377');
+    const near = await match({ name: 'Kim Sang Man', birthDate: '1966' });
+    expect(near.body.results[0]?.entry.sourceId).toBe('43377');
+    const far = await match({ name: 'Kim Sang Man', birthDate: '1980' });
+    expect(far.body.results.map((r: { entry: { sourceId: string } }) => r.entry.sourceId)).not.toContain('43377');
+  });
 });

@@ -8,6 +8,7 @@ import { ofacFilesFromPaths, parseOfacCsv } from '../../src/lists/ofac-csv.impor
 import { parseUnXml } from '../../src/lists/un-xml.importer.js';
 import type { ListEntry } from '../../src/domain/lists/list-entry.js';
 import type { IndexableEntry } from '../../src/domain/screening/match-index.js';
+import { genderOf } from '../../src/domain/screening/discriminators.js';
 
 export const SDN_WITH_ALIASES = path.join('data', 'lists', 'ofac-sdn', '2024-05-03_with-aliases');
 export const UN_CONSOLIDATED = path.join('data', 'lists', 'un-consolidated', '2026-02-27', 'UN_consolidated.xml');
@@ -23,6 +24,7 @@ export function toIndexable(source: string, entry: ListEntry): IndexableEntry {
     programs: entry.programs,
     birthDates: entry.birthDates,
     nationalities: [...new Set([...entry.nationalities, ...entry.citizenships])],
+    gender: genderOf(entry.attributes.gender),
   };
 }
 

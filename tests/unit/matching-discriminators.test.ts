@@ -20,7 +20,11 @@ describe('birth dates', () => {
     ['the year falls in a listed range', '1961', [{ value: '1960', to: '1962' }], '+', DISCRIMINATOR_WEIGHTS.birthYear],
     ['a year apart is neither for nor against', '1985', [{ value: '1984-01-08' }], '=', 0],
     ['circa allows two years', '1949', [{ value: '1947', circa: true }], '=', 0],
-    ['decades apart contradicts', '1999', [{ value: '1984-01-08' }], '-', DISCRIMINATOR_WEIGHTS.birthYearContradiction],
+    ['two years apart costs a little', '1986', [{ value: '1984-01-08' }], '-', -0.0333],
+    ['five years apart costs more', '1989', [{ value: '1984-01-08' }], '-', -0.1333],
+    ['a decade apart contradicts in full', '1994', [{ value: '1984-01-08' }], '-', DISCRIMINATOR_WEIGHTS.birthYearGapMax],
+    ['decades apart cost no more than a decade', '2029', [{ value: '1984-01-08' }], '-', DISCRIMINATOR_WEIGHTS.birthYearGapMax],
+    ['the nearest of several listed dates speaks', '1990', [{ value: '1960' }, { value: '1989' }], '=', 0],
     ['the list gives none', '1984', [], '=', 0],
     ['an unreadable query date is not compared', 'around 1984', [{ value: '1984' }], '=', 0],
   ])('%s', (_label, query, listed, effect, delta) => {
@@ -72,9 +76,17 @@ describe('discriminators move the score and say so', () => {
     expect(searchIndex(index, { name: 'Kim Jong Un', birthDate: '1999-05-05', nationality: 'KR' })).toEqual([]);
   });
 
-  test('either contradiction alone is not enough to drop an exact name', () => {
-    expect(searchIndex(index, { name: 'Kim Jong Un', birthDate: '1999' })[0]?.entry.sourceId).toBe('20157');
+  test('a nationality contradiction alone, or a birth year a few years off, does not drop an exact name', () => {
+    expect(searchIndex(index, { name: 'Kim Jong Un', birthDate: '1987' })[0]?.entry.sourceId).toBe('20157');
     expect(searchIndex(index, { name: 'Kim Jong Un', nationality: 'KR' })[0]?.entry.sourceId).toBe('20157');
+  });
+
+  test('a birth year a decade or more from the listed one keeps an exact name below the threshold', () => {
+    expect(searchIndex(index, { name: 'Kim Jong Un', birthDate: '1994' })).toEqual([]);
+    expect(top({ name: 'Kim Jong Un', birthDate: '2029' })!.explanation.components.find((c) => c.component === 'birth-date')).toMatchObject({
+      effect: '-',
+      delta: DISCRIMINATOR_WEIGHTS.birthYearGapMax,
+    });
   });
 
   test('a person query against an organisation is lowered', () => {

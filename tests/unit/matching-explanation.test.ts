@@ -58,7 +58,7 @@ describe('every result carries a stable, complete explanation', () => {
   test('a comparison explanation has this shape', () => {
     const { explanation } = compareNames({ name: 'Kim Jongun', type: 'individual' }, { name: 'KIM, Jong Un', type: 'individual' });
     expect(explanation).toEqual({
-      version: 1,
+      version: 2,
       queryName: 'Kim Jongun',
       matchedName: 'KIM, Jong Un',
       queryType: 'individual',

@@ -21,6 +21,7 @@ export interface NameQuery {
   type?: EntryType;
   birthDate?: string;
   nationality?: string;
+  gender?: 'male' | 'female';
   /** Only entries of these list sources. */
   sources?: readonly string[];
 }

@@ -4,7 +4,7 @@ import { round4, type ScoreComponent } from './match-explanation.js';
 import { DISCRIMINATOR_WEIGHTS } from './match-options.js';
 
 /**
- * What else than the name says "same person" or "not the same person": birth date and
+ * What else than the name says "same person" or "not the same person": birth date, gender and
  * nationality. Each returns one explained score component, '=' when it cannot tell.
  */
 
@@ -27,7 +27,7 @@ function isFullDate(value: string): boolean {
   return m !== null && m[3] !== undefined;
 }
 
-function component(name: 'birth-date' | 'nationality', delta: number, detail: string): ScoreComponent {
+function component(name: 'birth-date' | 'nationality' | 'gender', delta: number, detail: string): ScoreComponent {
   const rounded = round4(delta);
   return {
     component: name,
@@ -43,6 +43,22 @@ function describeDate(date: ListDate): string {
   return date.circa ? `circa ${range}` : range;
 }
 
+/**
+ * How far apart two birth years are before a contradiction is complete: at a decade the
+ * penalty is DISCRIMINATOR_WEIGHTS.birthYearGapMax, enough to keep even a capped exact name
+ * (0.95) with an agreeing nationality (+0.02) below the default threshold (0.70). In between
+ * it grows in proportion, so a gap of two or three years (a wrong document, a guess) costs
+ * little and twenty years costs as much as ten.
+ */
+const FULL_CONTRADICTION_YEARS = 10;
+
+/** The penalty for birth years `gap` years apart beyond `slack`: 0 up to the slack, then linear to the maximum. */
+export function birthYearGapPenalty(gap: number, slack: number): number {
+  if (gap <= slack) return 0;
+  const share = Math.min(1, (gap - slack) / (FULL_CONTRADICTION_YEARS - slack));
+  return DISCRIMINATOR_WEIGHTS.birthYearGapMax * share;
+}
+
 /** Query birth date (`YYYY`, `YYYY-MM` or `YYYY-MM-DD`) against the listed ones. */
 export function birthDateComponent(query: string | undefined, listed: readonly ListDate[]): ScoreComponent | undefined {
   if (query === undefined || query.trim() === '') return undefined;
@@ -55,24 +71,46 @@ export function birthDateComponent(query: string | undefined, listed: readonly L
   if (full !== undefined && dates.some((d) => d.to === undefined && d.value === full)) {
     return component('birth-date', DISCRIMINATOR_WEIGHTS.birthDateExact, `birth date ${full} is listed`);
   }
+  // The listed date closest to the query speaks: lists give several (documents disagree).
+  let penalty = Number.NEGATIVE_INFINITY;
   let nearest = Number.POSITIVE_INFINITY;
   let within = false;
-  let withinSlack = false;
   for (const d of dates) {
     const from = parseYear(d.value)!;
     const to = parseYear(d.to) ?? from;
     const gap = year < from ? from - year : year > to ? year - to : 0;
     nearest = Math.min(nearest, gap);
     if (gap === 0) within = true;
-    if (gap <= (d.circa ? CIRCA_SLACK : YEAR_SLACK)) withinSlack = true;
+    penalty = Math.max(penalty, birthYearGapPenalty(gap, d.circa ? CIRCA_SLACK : YEAR_SLACK));
   }
   if (within) return component('birth-date', DISCRIMINATOR_WEIGHTS.birthYear, `birth year ${year} agrees with listed ${shown}`);
-  if (withinSlack) return component('birth-date', 0, `birth year ${year} is within a year of listed ${shown}: neither for nor against`);
+  if (penalty === 0) return component('birth-date', 0, `birth year ${year} is within ${nearest === 1 ? 'a year' : `${nearest} years (circa)`} of listed ${shown}: neither for nor against`);
   return component(
     'birth-date',
-    DISCRIMINATOR_WEIGHTS.birthYearContradiction,
-    `birth year ${year} is ${nearest} years from listed ${shown}`,
+    penalty,
+    `birth year ${year} is ${nearest} years from listed ${shown}: the penalty grows with the gap, in full from ${FULL_CONTRADICTION_YEARS} years`,
   );
+}
+
+export const GENDERS = ['male', 'female'] as const;
+export type Gender = (typeof GENDERS)[number];
+
+/** A list's gender attribute ("Male", "Female" in OFAC remarks and UN GENDER) as a Gender. */
+export function genderOf(value: string | undefined): Gender | undefined {
+  const v = value?.trim().toLowerCase();
+  return v === 'male' || v === 'm' ? 'male' : v === 'female' || v === 'f' ? 'female' : undefined;
+}
+
+/**
+ * Query gender against the listed one. Agreement proves little (half of everyone shares it),
+ * so it adds nothing; a known different gender is a different person unless a list or a
+ * profile got it wrong, which is why it lowers rather than rules out.
+ */
+export function genderComponent(query: Gender | undefined, listed: Gender | undefined): ScoreComponent | undefined {
+  if (query === undefined) return undefined;
+  if (listed === undefined) return component('gender', 0, 'the list gives no gender');
+  if (query === listed) return component('gender', 0, `gender ${query} agrees with the list`);
+  return component('gender', DISCRIMINATOR_WEIGHTS.genderContradiction, `query is ${query}, listed is ${listed}`);
 }
 
 /** ISO alpha-2 for a code or a country name/adjective; undefined when unknown or ambiguous. */

@@ -3,10 +3,12 @@
  * data; the services layer builds the index from the active list versions and searches it.
  */
 export { normaliseName, MAX_INPUT_CHARS, MAX_TOKENS, TOKEN_WEIGHTS } from './name-normalise.js';
-export type { NameToken, NormalisedName, NormaliseOptions, TokenKind, TokenScript } from './name-normalise.js';
+export type { NameToken, NormalisedName, NormaliseOptions, TokenKind, TokenScript, TransliterationScheme } from './name-normalise.js';
 export { compareNames, ALIGNMENT_WEIGHTS, GENERIC_ONLY_CAP, SINGLE_WORD_CAP } from './name-compare.js';
 export type { NameComparison, NameInput } from './name-compare.js';
 export { buildMatchIndex, searchIndex } from './match-index.js';
+export { GENDERS, genderOf } from './discriminators.js';
+export type { Gender } from './discriminators.js';
 export type { IndexableEntry, MatchIndex, MatchQuery, MatchResult } from './match-index.js';
 export {
   DEFAULT_FUSE_OPTIONS,

@@ -9,7 +9,12 @@ import type { EntryType, NameKind, NameStrength } from '../lists/list-entry.js';
  * how; `components` lists every contribution to the score in order, and `score` is exactly
  * the sum of their `delta`s.
  */
-export const EXPLANATION_VERSION = 1;
+export const EXPLANATION_VERSION = 2;
+/*
+ * Version 2 added: the `name-family` token match, a pair's `transliteration`, `titles` (what was
+ * removed before comparing), the `gender` component, and birth-date penalties that grow with
+ * the gap between the years.
+ */
 
 /**
  * How two tokens were found to correspond:
@@ -21,10 +26,12 @@ export const EXPLANATION_VERSION = 1;
  * - `fuzzy`: a misspelling or transliteration variant within the edit budget ("Sechin" ~
  *   "Sechn", "Hussein" ~ "Husayn"), or a related legal form ("Corp." ~ "Co.");
  * - `initial`: a single letter standing for a word ("V." for "Vladimir"), or an acronym for
- *   a run of words ("PLA" for People's Liberation Army).
+ *   a run of words ("PLA" for People's Liberation Army);
+ * - `name-family`: forms of one given name that spelling does not show (Muhammad = Mohamed,
+ *   Aleksandr = Oleksandr, John = Juan = Ivan, Sasha = Aleksandr; given-names.table.ts).
  * Words run together on one side ("Jongun", "SiemensAG") pair with several tokens on the other.
  */
-export type TokenMatchKind = 'exact' | 'transliterated' | 'korean-variant' | 'fuzzy' | 'initial';
+export type TokenMatchKind = 'exact' | 'transliterated' | 'korean-variant' | 'fuzzy' | 'initial' | 'name-family';
 
 export interface TokenPairExplanation {
   /**
@@ -39,9 +46,14 @@ export interface TokenPairExplanation {
   how: TokenMatchKind;
   /**
    * How much the pair counts (mean of its tokens' weights): 1 for a distinctive word, less for
-   * initials, generic organisation words, particles, titles and legal forms.
+   * initials, generic organisation words, particles and legal forms.
    */
   weight: number;
+  /**
+   * When a side is in another script, the Latin reading compared and how it was made:
+   * "金正恩 → gim jeong eun (hanja, Korean reading)", "Путин → putin (any-ascii)".
+   */
+  transliteration?: string;
 }
 
 export type ScoreComponentName =
@@ -56,6 +68,8 @@ export type ScoreComponentName =
   /** Person vs organisation (or vessel, aircraft) contradict. */
   | 'type'
   | 'birth-date'
+  /** Query gender against the listed gender: a known different gender lowers the score. */
+  | 'gender'
   | 'nationality'
   /** The listed name is a weak (low-quality) alias. */
   | 'weak-alias'
@@ -93,6 +107,8 @@ export interface MatchExplanation {
   unmatchedQuery: string[];
   /** Listed tokens with no counterpart. */
   unmatchedListed: string[];
+  /** Titles and honorifics removed before comparing ("query: president", "listed: dr"). */
+  titles?: string[];
   components: ScoreComponent[];
   /** Name similarity alone (tokens + fuse, after the generic-only cap), 0..1. */
   nameScore: number;

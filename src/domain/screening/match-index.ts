@@ -1,10 +1,11 @@
 import type { EntryType, ListDate, ListName, NameKind, NameStrength } from '../lists/list-entry.js';
-import { birthDateComponent, nationalityComponent } from './discriminators.js';
+import { birthDateComponent, genderComponent, nationalityComponent, type Gender } from './discriminators.js';
+import { givenNameRelatives } from './given-names.js';
 import { EXPLANATION_VERSION, round4, type MatchExplanation, type ScoreComponent } from './match-explanation.js';
 import { DISCRIMINATOR_WEIGHTS, resolveMatchOptions, type MatchOptions } from './match-options.js';
 import { alignNames, describeTokens, finalScore, nameEvidence, typeComponent } from './name-compare.js';
 import { normaliseName, type NameToken, type NormalisedName } from './name-normalise.js';
-import { boundedSimilarity } from './text-similarity.js';
+import { boundedSimilarity, phoneticKey, transposedSimilarity } from './text-similarity.js';
 
 /**
  * Candidate retrieval and ranking over list entries. The index maps token spellings (exact,
@@ -24,6 +25,8 @@ export interface IndexableEntry {
   programs: string[];
   birthDates: ListDate[];
   nationalities: string[];
+  /** From the list's gender attribute (see genderOf), when it gives one. */
+  gender?: Gender | undefined;
 }
 
 export interface MatchQuery {
@@ -33,6 +36,7 @@ export interface MatchQuery {
   birthDate?: string | undefined;
   /** Country codes or names; one or several. */
   nationality?: string | readonly string[] | undefined;
+  gender?: Gender | undefined;
   /** Only entries of these list sources (e.g. `ofac-sdn`, `un`). */
   sources?: readonly string[] | undefined;
   /** Most results returned (default 10, at most 100). */
@@ -77,6 +81,8 @@ interface IndexLookup {
   /** token text → vocabulary id */
   vocabulary: Map<string, number>;
   vocabularyText: string[];
+  /** phoneticKey of each vocabulary word, for phonetic near neighbours. */
+  vocabularyPhonetic: string[];
   /** vocabulary id → name ids containing it (ascending, unique) */
   postings: Int32Array[];
   /** vocabulary id → inverse document frequency */
@@ -98,7 +104,16 @@ const MAX_LIMIT = 100;
 const MIN_DELETION_LENGTH = 4;
 const MAX_DELETION_LENGTH = 24;
 /** Retrieval credit per kind of spelling match (relative to an exact token). */
-const RETRIEVAL_CREDIT = { exact: 1, korean: 0.95, phonetic: 0.9, compound: 0.9, consonant: 0.8 } as const;
+const RETRIEVAL_CREDIT = { exact: 1, korean: 0.95, phonetic: 0.9, compound: 0.9, family: 0.85, consonant: 0.8, split: 0.9 } as const;
+/** A near spelling found only through the phonetic key counts a little less than one found directly. */
+const PHONETIC_RETRIEVAL_FACTOR = 0.95;
+/** From this length a word may differ by two edits (editBudget) and gets two-deletion neighbours. */
+const TWO_EDIT_LENGTH = 7;
+/** Words shorter than this are not tried as listed words run together. */
+const MIN_SPLIT_LENGTH = 5;
+const MAX_SPLITS = 3;
+/** Query spellings listed under more names than this do not look up their given-name relatives. */
+const FAMILY_LOOKUP_MAX_POSTINGS = 50;
 /**
  * Posting lists longer than this belong to words like "trading" or "al": they are read only
  * when the query has nothing rarer, else they would dominate the work for no ranking gain.
@@ -239,9 +254,28 @@ function deletionHashes(text: string): number[] {
   return out;
 }
 
+/**
+ * Runs of two or more initials joined ("A.I.C." → "aic"), so that a name written with or
+ * without the dots finds the other.
+ */
+function initialRuns(tokens: readonly NameToken[]): NameToken[] {
+  const runs: NameToken[] = [];
+  for (let i = 0; i < tokens.length; ) {
+    let j = i;
+    while (j < tokens.length && tokens[j]!.kind === 'initial') j++;
+    if (j - i >= 2) {
+      const text = tokens.slice(i, j).map((t) => t.text).join('');
+      runs.push({ ...tokens[i]!, kind: 'word', text, phonetic: phoneticKey(text), consonants: text, korean: [] });
+    }
+    i = Math.max(j, i + 1);
+  }
+  return runs;
+}
+
 /** Tokens a name is found by: its own tokens plus each adjacent pair run together. */
 function indexTerms(name: NormalisedName): { token: NameToken; compound: boolean }[] {
   const terms = name.tokens.map((token) => ({ token, compound: false }));
+  for (const token of initialRuns(name.tokens)) terms.push({ token, compound: true });
   for (let i = 0; i + 1 < name.tokens.length; i++) {
     const a = name.tokens[i]!;
     const b = name.tokens[i + 1]!;
@@ -265,6 +299,7 @@ export function buildMatchIndex(entries: readonly IndexableEntry[]): MatchIndex 
   const sourceIds = new Map<string, number>();
   const vocabulary = new Map<string, number>();
   const vocabularyText: string[] = [];
+  const vocabularyPhonetic: string[] = [];
   const postingLists: number[][] = [];
   const phonetic: Postings = new Map();
   const deletionPairs = new PairBuffer();
@@ -298,6 +333,7 @@ export function buildMatchIndex(entries: readonly IndexableEntry[]): MatchIndex 
           vocabId = vocabularyText.length;
           vocabulary.set(term.text, vocabId);
           vocabularyText.push(term.text);
+          vocabularyPhonetic.push(term.phonetic);
           postingLists.push([]);
           if (term.phonetic.length > 0) addPosting(phonetic, term.phonetic, vocabId);
           if (term.consonants.length > 1) addPosting(consonants, term.consonants, vocabId);
@@ -333,6 +369,7 @@ export function buildMatchIndex(entries: readonly IndexableEntry[]): MatchIndex 
     lookup: {
       vocabulary,
       vocabularyText,
+      vocabularyPhonetic,
       postings: postingLists.map((list) => Int32Array.from(list)),
       idf,
       phonetic,
@@ -357,16 +394,96 @@ function expandToken(lookup: IndexLookup, token: NameToken, koreanQuery: boolean
   if (token.script === 'abjad') {
     for (const id of readPostings(lookup.consonants, token.consonants)) credit(id, RETRIEVAL_CREDIT.consonant);
   }
-  if (token.text.length >= MIN_DELETION_LENGTH - 1 && token.text.length <= MAX_DELETION_LENGTH + 1) {
-    for (const d of deletionHashes(token.text)) {
-      for (const id of lookup.deletions.get(d)) {
-        if (found.has(id)) continue;
-        const sim = boundedSimilarity(token.text, lookup.vocabularyText[id]!);
-        if (sim > 0) credit(id, sim);
+  // Other forms of the same given name (Mohamed → Muhammad, Sasha → Aleksandr), for spellings
+  // the lists use rarely or never: a common spelling finds its own bearers, and reading every
+  // form of Muhammad for it would cost more than the ranking gains.
+  const ownPostings = exact === undefined ? 0 : lookup.postings[exact]!.length;
+  if (ownPostings < FAMILY_LOOKUP_MAX_POSTINGS) for (const relative of givenNameRelatives(token.text)) {
+    const id = lookup.vocabulary.get(relative);
+    if (id !== undefined) credit(id, RETRIEVAL_CREDIT.family);
+  }
+  const text = token.text;
+  // Words too short for deletion neighbours still find their letters swapped ("Sko" → "Sok").
+  if (text.length === MIN_DELETION_LENGTH - 1) {
+    for (let i = 0; i + 1 < text.length; i++) {
+      const swapped = text.slice(0, i) + text[i + 1] + text[i] + text.slice(i + 2);
+      const id = swapped === text ? undefined : lookup.vocabulary.get(swapped);
+      if (id !== undefined) credit(id, transposedSimilarity(text, swapped));
+    }
+  }
+  if (text.length >= MIN_DELETION_LENGTH - 1 && text.length <= MAX_DELETION_LENGTH + 1) {
+    // Symmetric deletions: the query and a listed word within one edit (or one swap) share
+    // a one-deletion neighbour.
+    for (const d of deletionHashes(text)) creditNeighbours(lookup, d, text, found, credit);
+    // Only a word that is listed nowhere as written looks further (most query words are).
+    if (exact === undefined) {
+      // Words long enough for two edits: the query with two letters removed meets a listed
+      // word with one or none removed ("Poutine" → "Putin", "Mohammad" → "Mohamad").
+      if (text.length >= TWO_EDIT_LENGTH) for (const d of twoDeletionHashes(text)) creditNeighbours(lookup, d, text, found, credit);
+      // The phonetic key's neighbours find spellings that differ by a sound-alike group and a
+      // letter besides ("Poutine" → putine → "Putin").
+      if (token.phonetic !== text && token.phonetic.length >= MIN_DELETION_LENGTH - 1) {
+        for (const d of deletionHashes(token.phonetic)) {
+          for (const id of lookup.deletions.get(d)) {
+            if (found.has(id)) continue;
+            const sim = boundedSimilarity(token.phonetic, lookup.vocabularyPhonetic[id]!) * PHONETIC_RETRIEVAL_FACTOR;
+            if (sim > 0) credit(id, sim);
+          }
+        }
       }
     }
   }
   return found;
+}
+
+function creditNeighbours(lookup: IndexLookup, hash: number, text: string, found: Map<number, number>, credit: (id: number, value: number) => void): void {
+  for (const id of lookup.deletions.get(hash)) {
+    if (found.has(id)) continue;
+    const sim = boundedSimilarity(text, lookup.vocabularyText[id]!);
+    if (sim > 0) credit(id, sim);
+  }
+}
+
+/** Hashes of the word with two letters removed (distinct positions), as deletionHashes does for one. */
+function twoDeletionHashes(text: string): number[] {
+  const out: number[] = [];
+  for (let a = 0; a < text.length; a++) {
+    for (let b = a + 1; b < text.length; b++) {
+      let h = 0x811c9dc5;
+      for (let i = 0; i < text.length; i++) {
+        if (i === a || i === b) continue;
+        h ^= text.charCodeAt(i);
+        h = Math.imul(h, 0x01000193);
+      }
+      out.push(h >>> 0);
+    }
+  }
+  return out;
+}
+
+/**
+ * A query word written as two or three listed words run together ("Vladimirputin",
+ * "Kimjongun" = "kim" + "jongun"): the splits whose every part is a listed word (or a listed
+ * pair of words run together), at most MAX_SPLITS of them, shortest parts last.
+ */
+function splitIntoListedWords(lookup: IndexLookup, text: string): string[][] {
+  const out: string[][] = [];
+  // A word listed as written (even as a listed pair run together) is found as it is.
+  if (text.length < MIN_SPLIT_LENGTH || text.length > MAX_DELETION_LENGTH || lookup.vocabulary.has(text)) return out;
+  const known = (part: string): boolean => part.length >= 2 && lookup.vocabulary.has(part);
+  for (let i = 2; i <= text.length - 2 && out.length < MAX_SPLITS; i++) {
+    const left = text.slice(0, i);
+    if (!known(left)) continue;
+    const right = text.slice(i);
+    if (known(right)) {
+      out.push([left, right]);
+      continue;
+    }
+    for (let j = 2; j <= right.length - 2 && out.length < MAX_SPLITS; j++) {
+      if (known(right.slice(0, j)) && known(right.slice(j))) out.push([left, right.slice(0, j), right.slice(j)]);
+    }
+  }
+  return out;
 }
 
 function isSearchable(token: NameToken): boolean {
@@ -420,7 +537,18 @@ function retrieve(index: MatchIndex, query: NormalisedName, allowed: Uint8Array 
     const korean = a.korean.length > 0 && b.korean.length > 0 ? [`${a.korean[0]}-${b.korean[0]}`] : [];
     terms.push({ ...a, kind: 'word', text: a.text + b.text, phonetic: a.phonetic + b.phonetic, consonants: a.consonants + b.consonants, korean });
   }
+  terms.push(...initialRuns(query.tokens));
   const expansions = terms.map((t) => expandToken(lookup, t, query.korean));
+  // A query word that is listed words run together looks them up one by one.
+  for (const token of query.tokens) {
+    if (!isSearchable(token) || token.script !== 'latin') continue;
+    for (const parts of splitIntoListedWords(lookup, token.text)) {
+      for (const part of parts) {
+        terms.push({ ...token, text: part });
+        expansions.push(new Map([[lookup.vocabulary.get(part)!, RETRIEVAL_CREDIT.split]]));
+      }
+    }
+  }
   let rareExists = false;
   for (const e of expansions) for (const id of e.keys()) if (lookup.postings[id]!.length <= COMMON_TOKEN_POSTINGS) rareExists = true;
 
@@ -585,6 +713,8 @@ export function searchIndex(index: MatchIndex, query: MatchQuery, options: Match
     if (birth) components.push(birth);
     const nationality = nationalityComponent(query.nationality, entry.nationalities);
     if (nationality) components.push(nationality);
+    const gender = genderComponent(query.gender, entry.gender);
+    if (gender) components.push(gender);
     const score = finalScore(components);
     if (score < threshold) continue;
     results.push({

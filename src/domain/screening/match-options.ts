@@ -71,17 +71,21 @@ export const DEFAULT_MAX_CANDIDATES = 24;
 export const NAME_ONLY_SCORE_CAP = 0.95;
 
 /**
- * Score changes from what is known besides the name. A contradicting birth year and a
- * contradicting nationality together (−0.30) take even an exact name (0.95) below the
- * default threshold (0.70); either alone does not, because lists and profiles both get these
- * wrong. Agreement adds little: it confirms, it cannot make a weak name match strong.
+ * Score changes from what is known besides the name. Agreement adds little: it confirms, it
+ * cannot make a weak name match strong. A birth year a decade or more away (birthYearGapMax,
+ * reached in proportion to the gap: see discriminators.ts) takes even an exact name (0.95)
+ * below the default threshold (0.70) on its own: people born ten years apart are different
+ * people, and a year or two of slack covers the lists' "circa" and wrong documents. A
+ * contradicting nationality or gender alone does not (dual nationals, data-entry slips), but
+ * either with a few years' gap does.
  */
 export const DISCRIMINATOR_WEIGHTS = {
   birthDateExact: 0.04,
   birthYear: 0.02,
-  birthYearContradiction: -0.15,
+  birthYearGapMax: -0.3,
   nationality: 0.02,
   nationalityContradiction: -0.15,
+  genderContradiction: -0.15,
   typeContradiction: -0.2,
   weakAlias: -0.1,
 } as const;

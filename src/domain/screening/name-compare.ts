@@ -16,8 +16,11 @@ import {
   type MatchOptions,
   type ResolvedMatchOptions,
 } from './match-options.js';
+import { birthDateComponent, genderComponent, type Gender } from './discriminators.js';
+import { givenNameRelation, type GivenNameRelation } from './given-names.js';
 import { NAME_FREQUENCY_MIN_PARTIES, NAME_WORD_FREQUENCY } from './name-frequency.table.js';
-import { normaliseName, type NameToken, type NormalisedName } from './name-normalise.js';
+import { isTitle, normaliseName, type NameToken, type NormalisedName } from './name-normalise.js';
+import { GENDERED_ENDINGS } from './name-vocabulary.table.js';
 import { boundedSimilarity, editBudget, maskedSimilarity } from './text-similarity.js';
 
 /**
@@ -45,6 +48,12 @@ const ACRONYM_SCORE = 0.9;
 const FUZZY_FLOOR = 0.7;
 /** One word may meet at most three run together ("vanderbilt" = "van der bilt"). */
 const MAX_MERGE = 3;
+/**
+ * Given-name families (given-names.table.ts): two spellings of one name are as good as a
+ * Korean romanisation variant; the name in another language (John/Juan/Ivan) or a short form
+ * (Sasha/Aleksandr, Bob/Robert) is a family resemblance, a partial match.
+ */
+const NAME_FAMILY_SCORE: Readonly<Record<GivenNameRelation, number>> = { spelling: 0.95, equivalent: 0.85, 'short-form': 0.8 };
 
 /**
  * Alignment score = T / (T + PARTIAL·partial + EXTRA·extra) × SUBSTITUTION^substituted.
@@ -132,6 +141,8 @@ export function tokenSimilarity(a: NameToken, b: NameToken, korean: boolean): To
   const crossScript = a.script !== b.script && (a.script !== 'latin' || b.script !== 'latin');
   if (a.text === b.text && a.text.length > 0) return { score: 1, how: crossScript ? 'transliterated' : 'exact' };
   if (a.kind === 'number' || b.kind === 'number') return NO_MATCH;
+  // Antonio/Antonia, Ivanov/Ivanova: the same name for someone of the other sex is another person.
+  if (!korean && isGenderedPair(a.text, b.text)) return NO_MATCH;
   if (a.kind === 'initial' || b.kind === 'initial') {
     const [initial, word] = a.kind === 'initial' ? [a, b] : [b, a];
     if (word.kind !== 'initial' && word.text.startsWith(initial.text)) return { score: INITIAL_SCORE, how: 'initial' };
@@ -147,6 +158,8 @@ export function tokenSimilarity(a: NameToken, b: NameToken, korean: boolean): To
   }
   let best = maskedSimilarity(a.text, a.letters, b.text, b.letters);
   const how: TokenMatchKind = crossScript ? 'transliterated' : 'fuzzy';
+  const relation = givenNameRelation(a.family, b.family);
+  if (relation !== undefined && NAME_FAMILY_SCORE[relation] > best) return { score: NAME_FAMILY_SCORE[relation], how: 'name-family' };
   if (best < 1) best = Math.max(best, maskedSimilarity(a.phonetic, a.phoneticLetters, b.phonetic, b.phoneticLetters) * PHONETIC_FACTOR);
   if ((a.script === 'abjad') !== (b.script === 'abjad')) {
     best = Math.max(best, boundedSimilarity(a.consonants, b.consonants) * CONSONANT_FACTOR);
@@ -158,6 +171,23 @@ function syllableCount(token: NameToken): number {
   return token.korean[0]!.split('-').length;
 }
 
+/** Same stem (three letters or more), one word with a masculine ending and the other the feminine one. */
+export function isGenderedPair(a: string, b: string): boolean {
+  const diff = a.length - b.length;
+  // Same stem: the first three letters agree (a cheap test before the endings).
+  if (diff > 3 || diff < -3 || a.length < 3 || b.length < 3 || a.charCodeAt(0) !== b.charCodeAt(0) || a.charCodeAt(1) !== b.charCodeAt(1) || a.charCodeAt(2) !== b.charCodeAt(2)) return false;
+  for (const [masculine, feminine] of GENDERED_ENDINGS) {
+    if (endsAs(a, masculine, b, feminine) || endsAs(b, masculine, a, feminine)) return true;
+  }
+  return false;
+}
+
+function endsAs(m: string, masculine: string, f: string, feminine: string): boolean {
+  const stem = m.length - masculine.length;
+  if (stem < 3 || f.length - feminine.length !== stem || !m.endsWith(masculine) || !f.endsWith(feminine)) return false;
+  return m.startsWith(f.slice(0, stem)) && m.slice(0, stem) !== '' && m.slice(0, stem) === f.slice(0, stem);
+}
+
 /**
  * Runs already built, per token list. A query's runs are reused against every candidate and a
  * listed name's against every query that reaches it; the cache lives as long as the token
@@ -165,17 +195,24 @@ function syllableCount(token: NameToken): number {
  */
 const RUN_CACHE = new WeakMap<readonly NameToken[], (NameToken | undefined)[]>();
 
-/** Several adjacent tokens read as one word ("Jong Un" as "jongun", "Siemens AG" as "siemensag"). */
-function mergeTokens(tokens: readonly NameToken[], from: number, to: number): NameToken {
+/**
+ * Several adjacent tokens read as one word ("Jong Un" as "jongun", "Siemens AG" as
+ * "siemensag"), in their order or, for two, the other way round: a name written as one word
+ * puts the surname first or last ("Vladimirputin" for "PUTIN, Vladimir").
+ */
+function mergeTokens(tokens: readonly NameToken[], from: number, to: number, reversed = false): NameToken {
   if (to - from === 1) return tokens[from]!;
   let cache = RUN_CACHE.get(tokens);
   if (!cache) {
     cache = [];
     RUN_CACHE.set(tokens, cache);
   }
-  const slot = from * (MAX_MERGE + 1) + (to - from);
+  const slot = (from * (MAX_MERGE + 1) + (to - from)) * 2 + (reversed ? 1 : 0);
   const cached = cache[slot];
   if (cached) return cached;
+  const order: number[] = [];
+  for (let i = from; i < to; i++) order.push(i);
+  if (reversed) order.reverse();
   let text = '';
   let original = '';
   let phonetic = '';
@@ -187,10 +224,10 @@ function mergeTokens(tokens: readonly NameToken[], from: number, to: number): Na
   let korean: string[] = [''];
   const script = tokens[from]!.script;
   let sameScript = true;
-  for (let i = from; i < to; i++) {
+  for (const i of order) {
     const t = tokens[i]!;
     text += t.text;
-    original += i === from ? t.original : ` ${t.original}`;
+    original += original === '' ? t.original : ` ${t.original}`;
     // Joined keys, not recomputed ones: the same up to a letter at the seam, and free.
     phonetic += t.phonetic;
     consonants += t.consonants;
@@ -290,26 +327,37 @@ function mergeAgainst(ctx: AlignContext, runIsQuery: boolean): void {
   for (let len = 2; len <= MAX_MERGE; len++) {
     for (let from = 0; from + len <= runSide.length; from++) {
       let allDone = true;
+      let hasTitle = false;
       let runLength = 0;
       for (let i = from; i < from + len; i++) {
         allDone &&= runDone[i]!;
+        hasTitle ||= isTitle(runSide[i]!);
         runLength += runSide[i]!.text.length;
       }
-      if (allDone) continue;
+      if (allDone || hasTitle) continue;
       let run: NameToken | undefined;
+      let reversedRun: NameToken | undefined;
       let acronym: string | undefined | null = null;
       const runSpan = { from, to: from + len };
       for (let j = 0; j < single.length; j++) {
         const other = single[j]!;
-        if (singleDone[j] || other.kind === 'initial' || other.kind === 'number' || other.kind === 'legal') continue;
+        if (singleDone[j] || other.kind === 'initial' || other.kind === 'number' || other.kind === 'legal' || isTitle(other)) continue;
         const oneSpan = { from: j, to: j + 1 };
         // Cheap length gate before building the run: a run far longer or shorter than the
         // word cannot be the same word (Korean spellings may differ more in letters).
         const slack = editBudget(Math.max(runLength, other.text.length)) + (ctx.korean ? 3 : 0);
-        if (Math.abs(runLength - other.text.length) <= slack) {
+        // Abjad spellings leave out short vowels: their length says little about the Latin one's.
+        const abjad = (runSide[from]!.script === 'abjad') !== (other.script === 'abjad');
+        if (abjad || Math.abs(runLength - other.text.length) <= slack) {
           run ??= mergeTokens(runSide, from, from + len);
           if (runIsQuery) considerPair(ctx, runSpan, oneSpan, run, other);
           else considerPair(ctx, oneSpan, runSpan, other, run);
+          // Reversed only when the word starts as the run's second token does (cheap gate).
+          if (len === 2 && !ctx.korean && other.text[0] === runSide[from + 1]!.text[0]) {
+            reversedRun ??= mergeTokens(runSide, from, from + len, true);
+            if (runIsQuery) considerPair(ctx, runSpan, oneSpan, reversedRun, other);
+            else considerPair(ctx, oneSpan, runSpan, other, reversedRun);
+          }
         }
         // An acronym for the run: "PLA" = People's Liberation Army, "US" = United States.
         if (!ctx.korean && other.text.length <= len) {
@@ -346,7 +394,9 @@ export function alignNames(query: NormalisedName, listed: NormalisedName, option
     exactL: new Array<boolean>(l.length).fill(false),
   };
   for (let i = 0; i < q.length; i++) {
+    if (isTitle(q[i]!)) continue;
     for (let j = 0; j < l.length; j++) {
+      if (isTitle(l[j]!)) continue;
       const sim = tokenSimilarity(q[i]!, l[j]!, korean);
       if (sim.score > 0) pushPair(ctx, { from: i, to: i + 1 }, { from: j, to: j + 1 }, sim.score, sim.how, false);
     }
@@ -363,8 +413,9 @@ export function alignNames(query: NormalisedName, listed: NormalisedName, option
   if (l.length > 1) mergeAgainst(ctx, false);
 
   candidates.sort(compareCandidates);
-  const usedQ = new Array<boolean>(q.length).fill(false);
-  const usedL = new Array<boolean>(l.length).fill(false);
+  // Titles were removed before comparing: neither matched nor left over.
+  const usedQ = q.map(isTitle);
+  const usedL = l.map(isTitle);
   const pairs: AlignedPair[] = [];
   for (const c of candidates) {
     if (!isFree(usedQ, c.query) || !isFree(usedL, c.listed)) continue;
@@ -389,6 +440,15 @@ export function alignNames(query: NormalisedName, listed: NormalisedName, option
     }
   }
   pairs.sort((x, y) => x.query.from - y.query.from);
+  // Initials stand for words in order: "C.B.A." is not "A.B.C.", though each letter has a partner.
+  const initialPairs = pairs.filter((p) => q[p.query.from]!.kind === 'initial' && l[p.listed.from]!.kind === 'initial' && p.query.to - p.query.from === 1 && p.listed.to - p.listed.from === 1);
+  if (initialPairs.some((p, k) => k > 0 && p.listed.from < initialPairs[k - 1]!.listed.from)) {
+    for (const p of initialPairs) {
+      usedQ[p.query.from] = false;
+      usedL[p.listed.from] = false;
+      pairs.splice(pairs.indexOf(p), 1);
+    }
+  }
   const unmatchedQuery: number[] = [];
   const unmatchedListed: number[] = [];
   let restQ = 0;
@@ -425,6 +485,9 @@ export function alignNames(query: NormalisedName, listed: NormalisedName, option
   // "Jang Ye-jin" "Zhang Jian"). It is enough that one of the two names is Korean.
   const koreanShape = query.korean || listed.korean;
   let substituted = koreanShape ? Math.max(unitsQ, unitsL) : Math.min(unitsQ, unitsL);
+  // "Salman bin Muhammad" is Salman, son of Muhammad; "Muhammad bin Salman" is his father's
+  // generation the other way round. Around a patronymic particle word order is identity.
+  if (patronymSwapped(q, l, pairs)) substituted += 1;
   let extra = koreanShape ? 0 : Math.abs(restQ - restL);
   // A word the query omits is usually a middle name or patronymic, which dilutes a little. But
   // when the listed words left over include the listed name's rarest one, and the names agree
@@ -459,6 +522,27 @@ export function alignNames(query: NormalisedName, listed: NormalisedName, option
     korean,
     ...(missingRarest !== undefined ? { missingRarest } : {}),
   };
+}
+
+/** Particles that mean "son of" / "daughter of" after normalisation (PARTICLE_SPELLINGS). */
+const PATRONYMIC_PARTICLES = new Set(['bin', 'bint']);
+
+/**
+ * Whether the words on either side of a "bin"/"bint" in one name met words on the opposite
+ * sides of the particle in the other: the person and the father swapped.
+ */
+function patronymSwapped(q: readonly NameToken[], l: readonly NameToken[], pairs: readonly AlignedPair[]): boolean {
+  const partnerOf = new Map<number, number>();
+  for (const p of pairs) if (p.query.to - p.query.from === 1 && p.listed.to - p.listed.from === 1) partnerOf.set(p.query.from, p.listed.from);
+  for (let i = 1; i + 1 < q.length; i++) {
+    if (!PATRONYMIC_PARTICLES.has(q[i]!.text)) continue;
+    const particle = partnerOf.get(i);
+    const before = partnerOf.get(i - 1);
+    const after = partnerOf.get(i + 1);
+    if (particle === undefined || before === undefined || after === undefined || !PATRONYMIC_PARTICLES.has(l[particle]!.text)) continue;
+    if (before > particle && after < particle) return true;
+  }
+  return false;
 }
 
 /** Listed parties using each common name word (name-frequency.table.ts). */
@@ -532,6 +616,7 @@ function fuseOneWay(pattern: string, text: string, fuse: FuseMatchOptions): numb
 
 function sortedText(name: NormalisedName, korean: boolean): string {
   return name.tokens
+    .filter((t) => !isTitle(t))
     .map((t) => (korean && t.korean.length > 0 ? t.korean[0]!.replace(/-/g, '') : t.text))
     .filter((t) => t.length > 0)
     .sort()
@@ -591,7 +676,11 @@ export function nameEvidence(
     });
     nameScore = GENERIC_ONLY_CAP;
   }
-  if (alignment.singleWord && nameScore > SINGLE_WORD_CAP) {
+  // "President Erdoğan": a title of office with a surname designates one person, so it is not
+  // a lone surname, as long as every word of the titled side found its counterpart.
+  const designated = (query.office === true && alignment.unmatchedQuery.every((i) => !isDistinctive(query.tokens[i]!))) ||
+    (listed.office === true && alignment.unmatchedListed.every((i) => !isDistinctive(listed.tokens[i]!)));
+  if (alignment.singleWord && !designated && nameScore > SINGLE_WORD_CAP) {
     const delta = round4(SINGLE_WORD_CAP - nameScore);
     components.push({
       component: 'single-word',
@@ -615,20 +704,53 @@ export function describeTokens(query: NormalisedName, listed: NormalisedName, al
   tokens: TokenPairExplanation[];
   unmatchedQuery: string[];
   unmatchedListed: string[];
+  titles?: string[];
 } {
   const join = (tokens: readonly NameToken[], span: Span): string =>
     tokens.slice(span.from, span.to).map((t) => t.original).join(' ');
+  const titles = [
+    ...query.tokens.filter(isTitle).map((t) => `query: ${t.original}`),
+    ...listed.tokens.filter(isTitle).map((t) => `listed: ${t.original}`),
+  ];
   return {
-    tokens: alignment.pairs.map((p) => ({
-      query: join(query.tokens, p.query),
-      listed: join(listed.tokens, p.listed),
-      score: round4(p.score),
-      how: p.how,
-      weight: round4(p.weight),
-    })),
+    tokens: alignment.pairs.map((p) => {
+      const transliteration = describeTransliteration(query.tokens, p.query, p.how) ?? describeTransliteration(listed.tokens, p.listed, p.how);
+      return {
+        query: join(query.tokens, p.query),
+        listed: join(listed.tokens, p.listed),
+        score: round4(p.score),
+        how: p.how,
+        weight: round4(p.weight),
+        ...(transliteration !== undefined ? { transliteration } : {}),
+      };
+    }),
     unmatchedQuery: alignment.unmatchedQuery.map((i) => query.tokens[i]!.original),
     unmatchedListed: alignment.unmatchedListed.map((i) => listed.tokens[i]!.original),
+    ...(titles.length > 0 ? { titles } : {}),
   };
+}
+
+const SCHEME_NAMES = {
+  pinyin: 'pinyin',
+  'revised-romanization': 'Revised Romanization',
+  hepburn: 'Hepburn romaji',
+  'any-ascii': 'any-ascii',
+} as const;
+
+/**
+ * "金正恩 → gim/geum jeong eun (hanja, Korean reading)", "Путин → putin (any-ascii)": the Latin
+ * form a non-Latin span was compared in. Undefined for Latin spans.
+ */
+function describeTransliteration(tokens: readonly NameToken[], span: Span, how: TokenMatchKind): string | undefined {
+  const part = tokens.slice(span.from, span.to);
+  const foreign = part.find((t) => t.scheme !== undefined);
+  if (foreign === undefined) return undefined;
+  const original = part.map((t) => t.original).join(part.every((t) => t.script === 'han' || t.script === 'hangul') ? '' : ' ');
+  // A Korean match of Han characters used their hanja readings, not their pinyin.
+  if (how === 'korean-variant' && part.every((t) => t.koreanReading !== undefined)) {
+    return `${original} → ${part.map((t) => t.koreanReading).join(' ')} (hanja, Korean reading)`;
+  }
+  return `${original} → ${part.map((t) => t.text).join(' ')} (${SCHEME_NAMES[foreign.scheme!]})`;
 }
 
 /** Person vs anything else contradicts; other pairs (entity/vessel) are left alone. */
@@ -667,18 +789,22 @@ export function finalScore(components: ScoreComponent[]): number {
 export interface NameInput {
   name: string;
   type?: EntryType | undefined;
+  /** `YYYY`, `YYYY-MM` or `YYYY-MM-DD`; compared when both sides give one. */
+  birthDate?: string | undefined;
+  gender?: Gender | undefined;
 }
 
 export interface NameComparison {
-  /** 0..1, name-only evidence (so at most NAME_ONLY_SCORE_CAP). */
+  /** 0..1, name evidence (at most NAME_ONLY_SCORE_CAP) moved by type, birth date and gender. */
   score: number;
   match: boolean;
   explanation: MatchExplanation;
 }
 
 /**
- * Compares two names. Symmetric in intent (which side is the query only changes the labels
- * in the explanation); never throws; cost bounded by the normaliser's caps.
+ * Compares two names, with the birth dates and genders of both sides when given. Symmetric in
+ * intent (which side is the query only changes the labels in the explanation); never throws;
+ * cost bounded by the normaliser's caps.
  */
 export function compareNames(a: NameInput, b: NameInput, options: MatchOptions = {}): NameComparison {
   const resolved = resolveMatchOptions(options);
@@ -689,6 +815,14 @@ export function compareNames(a: NameInput, b: NameInput, options: MatchOptions =
   finalScore(components);
   const type = typeComponent(a?.type, b?.type);
   if (type) components.push(type);
+  if (a?.birthDate !== undefined && b?.birthDate !== undefined) {
+    const birth = birthDateComponent(a.birthDate, [{ value: b.birthDate }]);
+    if (birth) components.push(birth);
+  }
+  if (a?.gender !== undefined && b?.gender !== undefined) {
+    const gender = genderComponent(a.gender, b.gender);
+    if (gender) components.push(gender);
+  }
   const score = finalScore(components);
   const match = score >= resolved.threshold;
   return {

@@ -1,4 +1,5 @@
 import anyAscii from 'any-ascii';
+import { toRomaji } from 'wanakana';
 import { countries } from '../geo/countries.js';
 import type { EntryType } from '../lists/list-entry.js';
 import {
@@ -20,9 +21,12 @@ import {
   PARTICLES,
   PARTICLE_SPELLINGS,
   STOPWORDS,
-  TITLES,
 } from './name-vocabulary.table.js';
-import { consonantKey, letterMask, maskedSimilarity, phoneticKey } from './text-similarity.js';
+import { givenNameFamily, type GivenNameFamily } from './given-names.js';
+import { pinyinReader } from './han-readers.js';
+import { hanjaReadings } from './hanja-readings.js';
+import { TITLES_ANYWHERE, TITLES_LEADING, TITLES_OF_OFFICE } from './name-titles.table.js';
+import { arabicConsonantKey, consonantKey, letterMask, maskedSimilarity, phoneticKey } from './text-similarity.js';
 
 /**
  * Name normalisation: any raw string → a short list of comparable tokens. Never throws, and
@@ -50,7 +54,8 @@ export type TokenScript = 'latin' | 'hangul' | 'han' | 'kana' | 'cyrillic' | 'gr
 /**
  * How much a token of each kind counts towards a name's identity. Distinctive words and
  * numbers count fully; an initial half (it agrees with a thousand names); generic
- * organisation words half; particles, titles, function words and legal forms a fifth.
+ * organisation words half; particles, function words and legal forms a fifth or so; titles
+ * nothing (they are removed before comparing and only shown).
  */
 export const TOKEN_WEIGHTS: Readonly<Record<TokenKind, number>> = {
   word: 1,
@@ -58,7 +63,7 @@ export const TOKEN_WEIGHTS: Readonly<Record<TokenKind, number>> = {
   initial: 0.5,
   generic: 0.5,
   particle: 0.3,
-  title: 0.2,
+  title: 0,
   stopword: 0.2,
   legal: 0.2,
 };
@@ -84,7 +89,20 @@ export interface NameToken {
   hangul?: string;
   /** Legal-form family ("limited", "joint-stock" ...), for legal tokens. */
   legalFamily?: string;
+  /** How a token in another script became `text` (shown in explanations). */
+  scheme?: TransliterationScheme;
+  /** Korean (hanja) reading of a Han character, in Revised Romanization, when it has one. */
+  koreanReading?: string;
+  /** The given-name family `text` belongs to (given-names.table.ts), if any. */
+  family?: GivenNameFamily;
 }
+
+/**
+ * How non-Latin text was read: pinyin (pinyin-pro) for Han characters, with their Korean
+ * hanja reading beside it; Revised Romanization (es-hangul) for Hangul; Hepburn (wanakana)
+ * for kana; any-ascii for every other script.
+ */
+export type TransliterationScheme = 'pinyin' | 'revised-romanization' | 'hepburn' | 'any-ascii';
 
 export interface NormalisedName {
   /** The input as received (cut at MAX_INPUT_CHARS). */
@@ -96,6 +114,13 @@ export interface NormalisedName {
   korean: boolean;
   /** Input or tokens were cut to the caps. */
   truncated: boolean;
+  /** A title of office was removed ("President", "General"): with a surname it designates one person. */
+  office?: boolean;
+}
+
+/** Title and honorific tokens (kind 'title') carry no identity: they are left out of comparison. */
+export function isTitle(token: NameToken): boolean {
+  return token.kind === 'title';
 }
 
 export interface NormaliseOptions {
@@ -129,7 +154,16 @@ const LONG_LEGAL_WORDS = [...LEGAL_BY_PHRASE.keys()]
   .map((text) => ({ text, mask: letterMask(text) }));
 /** First words of legal-form phrases: most positions start none and need no phrase lookups. */
 const LEGAL_FIRST_WORDS = new Set([...LEGAL_BY_PHRASE.keys()].map((p) => p.split(' ')[0]!));
-const TITLE_SET = new Set(TITLES);
+const TITLES_ANYWHERE_SET = new Set(TITLES_ANYWHERE);
+const TITLES_LEADING_SET = new Set(TITLES_LEADING);
+const TITLES_OF_OFFICE_SET = new Set(TITLES_OF_OFFICE);
+/**
+ * Every word of every legal-form spelling: dotted initials that spell one of these stay one
+ * word ("G.m.b.H." = "gmbh", "S.A. de C.V." = "sa de cv"); other dotted initials are initials.
+ */
+const LEGAL_WORDS = new Set([...LEGAL_BY_PHRASE.keys()].flatMap((phrase) => phrase.split(' ')));
+/** One-word legal forms of three letters or more ("llc", "company", "gmbh"): the name is an organisation's. */
+const ORGANISATION_WORDS = new Set([...LEGAL_BY_PHRASE.keys()].filter((w) => !w.includes(' ') && w.length >= 3 && w !== 'private' && w !== 'proprietary'));
 /** Roman numerals of two letters or more (I, V, X alone stay initials): "Fund II" = "Fund 2". */
 const ROMAN_NUMERAL = /^(x{0,3})(ix|iv|v?i{0,3})$/;
 const PARTICLE_SET = new Set(PARTICLES);
@@ -162,6 +196,16 @@ interface RawToken {
   text: string;
   hangul?: string;
   legal?: string;
+  title?: boolean;
+  scheme?: TransliterationScheme;
+  /** Korean readings of a Han character (Hangul syllables). */
+  hanja?: readonly string[];
+}
+
+interface Word {
+  text: string;
+  /** First word of the name or of a part after a comma ("KHAN, General Ayub"). */
+  segmentStart: boolean;
 }
 
 export function normaliseName(raw: unknown, options: NormaliseOptions = {}): NormalisedName {
@@ -169,9 +213,12 @@ export function normaliseName(raw: unknown, options: NormaliseOptions = {}): Nor
   let truncated = input.length > MAX_INPUT_CHARS;
   const cut = truncated ? input.slice(0, MAX_INPUT_CHARS) : input;
   const words = splitWords(cut);
-  let rawTokens = words.flatMap(tokeniseWord);
+  const titles = titleWords(words, options.type);
+  const office = words.some((word, i) => titles[i] && TITLES_OF_OFFICE_SET.has(titleKey(word.text)));
+  let rawTokens = words.flatMap((word, i) => (titles[i] ? [titleToken(word.text)] : tokeniseWord(word.text)));
   rawTokens = rawTokens.filter((t) => t.text.length > 0 || t.legal !== undefined);
   rawTokens = joinNumberWords(rawTokens);
+  if (rawTokens.some((t, i) => i + 1 < rawTokens.length && ABD_AL.test(t.text))) rawTokens = splitAbdAl(rawTokens);
   const individual = options.type === 'individual';
   const koreanCandidate = looksKorean(rawTokens);
   const organisational = !individual && !koreanCandidate;
@@ -190,10 +237,19 @@ export function normaliseName(raw: unknown, options: NormaliseOptions = {}): Nor
     tokens,
     korean: koreanCandidate,
     truncated,
+    ...(office ? { office } : {}),
   };
 }
 
-function splitWords(input: string): string[] {
+function splitAbdAl(tokens: RawToken[]): RawToken[] {
+  return tokens.flatMap((t, i) =>
+    t.script === 'latin' && ABD_AL.test(t.text) && i + 1 < tokens.length
+      ? [{ ...t, text: 'abd' }, { original: t.original, script: t.script, text: 'al' }]
+      : [t],
+  );
+}
+
+function splitWords(input: string): Word[] {
   let s = input.normalize('NFKC');
   s = s
     // Lone surrogates (from cutting a string mid-pair), controls and unassigned code points.
@@ -207,11 +263,58 @@ function splitWords(input: string): string[] {
     .replace(/['’‘`´ʼʻʹʽ′ʿʾ]/gu, '')
     // "A/S" is one legal form, not two initials.
     .replace(/(?<![\p{L}\p{N}])(\p{L})\/(\p{L})(?![\p{L}\p{N}])/gu, '$1$2')
-    // Dotted initialisms are words: "A.B.C." = "ABC", "G.m.b.H." = "GmbH", "o.o.o." = "ooo".
-    .replace(/(?<![\p{L}\p{N}])\p{L}(?:\.\p{L})+\.?(?![\p{L}\p{N}])/gu, (m) => m.replace(/\./g, ''))
-    .replace(/[&＆]/g, ' and ')
-    .replace(/[^\p{L}\p{M}\p{N}]+/gu, ' ');
-  return s.split(' ').filter((w) => w.length > 0);
+    // Dotted initials: a legal form when they spell one ("G.m.b.H." = "GmbH", "o.o.o." =
+    // "ooo", "S.A." = "SA"), otherwise initials ("A.I.C." = "A I C", "J.R.R." = "J R R"), so
+    // that a name written with or without the dots, or with some initials left out, compares.
+    .replace(/(?<![\p{L}\p{N}])\p{L}(?:\.\p{L})+\.?(?![\p{L}\p{N}])/gu, (m) => {
+      const joined = m.replace(/\./g, '');
+      return LEGAL_WORDS.has(joined) ? joined : joined.split('').join(' ');
+    })
+    .replace(/[&＆]/g, ' and ');
+  const words: Word[] = [];
+  // A comma (or its CJK forms) starts a new part: lists write "SURNAME, Title Given".
+  for (const part of s.split(/[,，、;]/)) {
+    let first = true;
+    for (const text of part.replace(/[^\p{L}\p{M}\p{N}]+/gu, ' ').split(' ')) {
+      if (text.length === 0) continue;
+      words.push({ text, segmentStart: first });
+      first = false;
+    }
+  }
+  return words;
+}
+
+/** The Latin key a word is looked up by in the title tables (its own letters for Arabic and Hangul). */
+function titleKey(word: string): string {
+  return /^[\p{Script=Arabic}\p{Script=Hangul}]+$/u.test(word) ? word : asciiText(word);
+}
+
+/**
+ * Which words are titles: anywhere-titles wherever they stand, leading titles at the start of
+ * the name or of a part after a comma (several in a row: "Lieutenant General", "His Excellency
+ * President"), and in either case only when a word that is not a title is left. Organisation
+ * names keep their words ("General Motors", "Sultan Trading").
+ */
+function titleWords(words: readonly Word[], type: EntryType | undefined): boolean[] {
+  const marks = new Array<boolean>(words.length).fill(false);
+  if (type !== undefined && type !== 'individual' && type !== 'unknown') return marks;
+  const hasComma = words.some((w, i) => i > 0 && w.segmentStart);
+  const organisation = words.some((w) => ORGANISATION_WORDS.has(asciiText(w.text)));
+  let leading = false;
+  words.forEach((word, i) => {
+    if (word.segmentStart) leading = !organisation && i === 0 && !hasComma;
+    const key = titleKey(word.text);
+    const isLeading = leading && TITLES_LEADING_SET.has(key);
+    if (TITLES_ANYWHERE_SET.has(key) || isLeading) marks[i] = true;
+    else leading = false;
+  });
+  // A name that is nothing but titles ("Major", "Mr Major") keeps its last word as the name.
+  if (marks.every(Boolean)) marks[marks.length - 1] = false;
+  return marks;
+}
+
+function titleToken(word: string): RawToken {
+  return { original: word, script: scriptOf(String.fromCodePoint(word.codePointAt(0)!)), text: asciiText(word), title: true };
 }
 
 function scriptOf(char: string): TokenScript {
@@ -240,41 +343,89 @@ function tokeniseWord(word: string): RawToken[] {
   const out: RawToken[] = [];
   for (const run of runs) {
     if (run.script === 'hangul' || run.script === 'han') out.push(...syllableTokens(run.text, run.script));
-    else out.push(latinToken(run.text, run.script));
+    else if (run.script === 'kana') out.push(kanaToken(run.text));
+    else if (run.script === 'abjad' && ARABIC_ARTICLE.test(run.text) && run.text !== ALLAH) {
+      // The Arabic article is written joined to its word (الفتاح al-Fattah); Latin spellings
+      // write it apart ("el-Fattah", "Al Fattah") or not at all, so it is a particle of its own.
+      out.push({ original: run.text.slice(0, 2), script: 'abjad', text: 'al', scheme: 'any-ascii' }, latinToken(run.text.slice(2), 'abjad'));
+    } else out.push(latinToken(run.text, run.script));
   }
   return out;
 }
 
-/** Hangul and Han are written without spaces inside names: one token per syllable. */
+/** ال followed by at least two letters (a word of its own, not the article alone). */
+const ARABIC_ARTICLE = /^ال\p{Script=Arabic}{2}/u;
+/** الله (Allah) is one word, not the article before "lh": "Nasrallah", "Abdullah". */
+const ALLAH = 'الله';
+/**
+ * "Abdul", "Abdel", "Abdal", "Abdoul" before another word are "Abd al-" (servant of the ...)
+ * written as one word; Arabic script and other spellings write "Abd al-Rahman", "Abd el
+ * Fattah". Split into "abd" and the particle, so every spelling meets every other.
+ */
+const ABD_AL = /^ab[dt](?:ou|[aeiou])l$/;
+
+/**
+ * Kana in Hepburn (wanakana), as Japanese passports write it: long vowels shortened ("Tarou"
+ * → "Taro", "Yuuko" → "Yuko"), so the romaji meets the list's spelling.
+ */
+function kanaToken(text: string): RawToken {
+  const romaji = toRomaji(text).toLowerCase().replace(/ou|oo/g, 'o').replace(/uu/g, 'u').replace(/[^a-z0-9]/g, '');
+  return { original: text, script: 'kana', text: romaji, scheme: 'hepburn' };
+}
+
+/**
+ * Hangul and Han are written without spaces inside names: one token per syllable. Han
+ * characters are read in pinyin (pinyin-pro, with the surname reading of a name's first
+ * character), and carry their Korean (hanja) readings for Korean names.
+ */
 function syllableTokens(text: string, script: 'hangul' | 'han'): RawToken[] {
   const out: RawToken[] = [];
-  let rest = text;
-  while (rest.length > 0) {
+  const chars = [...text];
+  // Names are short runs; longer runs are organisation names, whose first character is no surname.
+  const readings = script === 'han' ? hanReadings(text, chars.length <= 4) : undefined;
+  let i = 0;
+  while (i < chars.length) {
+    const rest = chars.slice(i).join('');
     const legal = CJK_LEGAL_FORMS.find(([form]) => rest.startsWith(form));
     if (legal) {
       out.push({ original: legal[0], script, text: legal[1], legal: legal[1] });
-      rest = rest.slice(legal[0].length);
+      i += [...legal[0]].length;
       continue;
     }
-    const char = String.fromCodePoint(rest.codePointAt(0)!);
-    rest = rest.slice(char.length);
+    const char = chars[i]!;
     if (script === 'hangul' && isHangulSyllable(char)) {
-      out.push({ original: char, script, text: romanizeSyllable(char), hangul: hangulInitialSoundForm(char) });
+      out.push({ original: char, script, text: romanizeSyllable(char), hangul: hangulInitialSoundForm(char), scheme: 'revised-romanization' });
+    } else if (script === 'han') {
+      const hanja = hanjaReadings(char);
+      out.push({ original: char, script, text: readings?.[i] ?? asciiText(char), scheme: 'pinyin', ...(hanja.length > 0 ? { hanja } : {}) });
     } else {
-      out.push({ original: char, script, text: asciiText(char) });
+      out.push({ original: char, script, text: asciiText(char), scheme: 'any-ascii' });
     }
+    i++;
   }
   return out;
+}
+
+/** Pinyin of each character of a Han run, without tones; any-ascii when pinyin-pro has none. */
+function hanReadings(text: string, personal: boolean): string[] {
+  try {
+    const read = pinyinReader()(text, { toneType: 'none', type: 'array', surname: personal ? 'head' : 'off', nonZh: 'consecutive' });
+    if (read.length === [...text].length) return read.map((r) => r.toLowerCase().replace(/[^a-z]/g, ''));
+  } catch {
+    // Fall through to any-ascii: a reading is better than none.
+  }
+  return [...text].map(asciiText);
 }
 
 function latinToken(original: string, script: TokenScript): RawToken {
   let text = asciiText(original);
+  const scheme: TransliterationScheme | undefined = script === 'latin' ? undefined : 'any-ascii';
   if (/[a-z]/.test(text) && /[0-9]/.test(text) && text.replace(/[0-9]/g, '').length >= 2) {
     // "1st", "2nd", "44th" are numbers; other digits among letters are look-alikes.
     const ordinal = /^([0-9]+)(st|nd|rd|th)$/.exec(text);
     text = ordinal ? ordinal[1]! : text.replace(/[0-9]/g, (d) => LOOKALIKE_DIGITS[d] ?? d);
   }
-  return { original, script, text };
+  return { original, script, text, ...(scheme ? { scheme } : {}) };
 }
 
 function asciiText(original: string): string {
@@ -362,11 +513,17 @@ function markLegalForms(tokens: RawToken[]): RawToken[] {
 /**
  * A Korean personal name in Latin letters: 2–6 tokens, each a run of one to three known
  * syllable spellings, at least one a single-syllable surname. Any Hangul syllable also
- * qualifies. Only then do Korean spelling equivalences apply, so "Ali" never meets "Ari".
+ * qualifies, and so does a name of two to four Han characters that reads as a Korean surname
+ * and given name in hanja (金正恩). Only then do Korean spelling equivalences apply, so "Ali"
+ * never meets "Ari". (A Chinese name in Han characters reads as Korean too; its pinyin
+ * still compares as before, the Korean readings only add a way to agree.)
  */
 function looksKorean(tokens: RawToken[]): boolean {
   if (tokens.some((t) => t.hangul !== undefined)) return true;
-  const words = tokens.filter((t) => !TITLE_SET.has(t.text));
+  const words = tokens.filter((t) => !t.title);
+  if (words.length >= 2 && words.length <= 4 && words.every((t) => t.script === 'han' && t.hanja !== undefined)) {
+    return words[0]!.hanja!.some((reading) => isKoreanSurnameSpelling(romanizeSyllable(reading)));
+  }
   if (words.length < 2 || words.length > 6) return false;
   let surname = false;
   for (const t of words) {
@@ -386,9 +543,13 @@ function finishToken(t: RawToken, ctx: { organisational: boolean; knownOrganisat
   if (t.legal !== undefined) {
     kind = 'legal';
     legalFamily = LEGAL_FAMILY.get(t.legal);
+  } else if (t.title) {
+    kind = 'title';
   } else {
     if (ctx.korean) {
-      korean = t.hangul !== undefined ? [koreanKeyOfHangul(t.original)] : segmentKorean(text).map((keys) => keys.join('-'));
+      if (t.hangul !== undefined) korean = [koreanKeyOfHangul(t.original)];
+      else if (t.hanja !== undefined) korean = [...new Set(t.hanja.map(koreanKeyOfHangul))];
+      else korean = segmentKorean(text).map((keys) => keys.join('-'));
     }
     const expanded = ctx.organisational ? own(ABBREVIATIONS, text) : undefined;
     if (expanded !== undefined) text = expanded;
@@ -398,7 +559,7 @@ function finishToken(t: RawToken, ctx: { organisational: boolean; knownOrganisat
     kind = classify(text, ctx, korean.length > 0);
   }
   const phonetic = phoneticKey(text);
-  return {
+  const token: NameToken = {
     text,
     original: t.original,
     script: t.script,
@@ -407,11 +568,17 @@ function finishToken(t: RawToken, ctx: { organisational: boolean; knownOrganisat
     phonetic,
     letters: letterMask(text),
     phoneticLetters: letterMask(phonetic),
-    consonants: consonantKey(text),
+    consonants: (t.script === 'abjad' ? arabicConsonantKey(t.original) : undefined) ?? consonantKey(text),
     korean,
-    ...(t.hangul !== undefined ? { hangul: t.hangul } : {}),
-    ...(legalFamily !== undefined ? { legalFamily } : {}),
   };
+  // Optional fields only when present (assigned, not spread: this runs for every listed name).
+  if (t.hangul !== undefined) token.hangul = t.hangul;
+  if (legalFamily !== undefined) token.legalFamily = legalFamily;
+  if (t.scheme !== undefined) token.scheme = t.scheme;
+  if (t.hanja !== undefined) token.koreanReading = t.hanja.map(romanizeSyllable).join('/');
+  const family = kind === 'word' && !ctx.korean ? givenNameFamily(text) : undefined;
+  if (family !== undefined) token.family = family;
+  return token;
 }
 
 function romanValue(text: string): number | undefined {
@@ -429,7 +596,6 @@ function classify(text: string, ctx: { organisational: boolean }, koreanSyllable
   // In a Korean name every syllable is part of the name, even "O", "U", "An", "Na" or "Do".
   if (koreanSyllables) return 'word';
   if (text.length === 1) return 'initial';
-  if (TITLE_SET.has(text)) return 'title';
   if (PARTICLE_SET.has(text)) return 'particle';
   if (STOPWORD_SET.has(text)) return 'stopword';
   if (ctx.organisational && GENERIC_SET.has(text)) return 'generic';

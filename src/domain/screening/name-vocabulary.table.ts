@@ -62,16 +62,6 @@ export const CJK_LEGAL_FORMS: readonly (readonly [text: string, canonical: strin
   ['회사', 'co'],
 ];
 
-/** Honorifics and titles: weightless in identity, but kept so "Dr. X" still shows "dr". */
-export const TITLES: readonly string[] = [
-  'mr', 'mrs', 'ms', 'miss', 'dr', 'prof', 'sir', 'madam', 'monsieur', 'mme', 'herr', 'frau',
-  'president', 'prasident', 'minister', 'colonel', 'col', 'captain', 'capt', 'lieutenant', 'admiral',
-  'marshal', 'sheikh', 'shaikh', 'shaykh', 'sheik', 'haji', 'hajji', 'mullah', 'mulla', 'maulvi',
-  'mawlawi', 'imam', 'excellency', 'honourable', 'honorable',
-  // Ship prefixes: motor vessel, motor tanker, steam ship.
-  'mv', 'mt', 'ss',
-];
-
 /** Name particles (Arabic, Dutch, German, Romance): present in many names, so weak evidence. */
 export const PARTICLES: readonly string[] = [
   'al', 'el', 'ul', 'ad', 'ar', 'as', 'ash', 'at', 'az', 'bin', 'ben', 'ibn', 'bint', 'abu', 'umm',
@@ -137,3 +127,17 @@ export const ORDINAL_WORDS: Readonly<Record<string, number>> = {
   first: 1, second: 2, third: 3, fourth: 4, fifth: 5, sixth: 6, seventh: 7, eighth: 8, ninth: 9,
   tenth: 10,
 };
+
+/**
+ * Masculine and feminine endings of one name: [masculine, feminine]. Two words that differ only
+ * by such an ending name two people of different sex (Antonio/Antonia, Daniel/Daniela,
+ * Ivanov/Ivanova, Aleksandrovich/Aleksandrovna, Novotný/Novotná, Kowalski/Kowalska), not one
+ * person misspelt. Sources: the grammar of the languages the lists' names come from: Romance
+ * -o/-a; Slavic surnames -ov/-ova, -ev/-eva, -in/-ina (masculine + "a"), adjectival -skiy/-skaya,
+ * -sky/-ska, -ý/-á, patronymics -ovich/-ovna, -evich/-evna, -ich/-ichna; Latin and Greek -us/-a,
+ * -os/-a.
+ */
+export const GENDERED_ENDINGS: readonly (readonly [masculine: string, feminine: string])[] = [
+  ['o', 'a'], ['', 'a'], ['us', 'a'], ['os', 'a'], ['y', 'a'], ['i', 'a'], ['iy', 'aya'], ['y', 'aya'],
+  ['ii', 'aia'], ['ij', 'aja'], ['vich', 'vna'], ['ich', 'ichna'],
+];

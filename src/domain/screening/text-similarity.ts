@@ -123,9 +123,12 @@ const LETTERS: Readonly<Record<string, string>> = { q: 'k', c: 'k', z: 's', w: '
 export function consonantKey(latin: string): string {
   const n = latin.length;
   if (n === 0) return latin;
-  let out = CONSONANT_CLASS[latin[0]!] ?? latin[0]!;
-  let last = out;
-  for (let i = 1; i < n; i++) {
+  // Leading vowels go too: an Arabic word that starts with a vowel starts with alif or ayn,
+  // which transliterate as nothing ("علي" → "ly"), while the Latin spelling writes the vowel
+  // ("Ali", "Omar", "Abd").
+  let out = '';
+  let last = '';
+  for (let i = 0; i < n; i++) {
     const c = latin[i]!;
     let emit: string;
     if (latin[i + 1] === 'h' && (c === 'k' || c === 's' || c === 'p' || c === 't' || c === 'd')) {
@@ -144,6 +147,34 @@ export function consonantKey(latin: string): string {
   }
   return out;
 }
+
+/**
+ * The consonant skeleton of an Arabic-script word read letter by letter, in the classes
+ * consonantKey gives Latin spellings (ح and خ → h like "h"/"kh", ث → t like "th", ص → s,
+ * ق → k ...). Alif, ayn, hamza, waw and ya are vowel carriers and left out, as consonantKey
+ * leaves out Latin vowels, w and y. Reading the letters themselves avoids any-ascii's digraphs
+ * ("فتاح" is f-t-ḥ, which "fth" would read as f-th). Undefined when a letter is not Arabic.
+ */
+export function arabicConsonantKey(word: string): string | undefined {
+  let out = '';
+  let last = '';
+  for (const char of word) {
+    if (/\p{M}/u.test(char)) continue;
+    const emit = ARABIC_CONSONANTS[char];
+    if (emit === undefined) return undefined;
+    if (emit === '' || emit === last) continue;
+    out += emit;
+    last = emit;
+  }
+  return out;
+}
+
+const ARABIC_CONSONANTS: Readonly<Record<string, string>> = {
+  'ا': '', 'أ': '', 'إ': '', 'آ': '', 'ٱ': '', 'ع': '', 'ء': '', 'ئ': '', 'ؤ': '', 'و': '', 'ي': '', 'ى': '', 'ة': '', 'ی': '',
+  'ب': 'b', 'پ': 'b', 'ت': 't', 'ث': 't', 'ج': 'j', 'چ': 'j', 'ح': 'h', 'خ': 'h', 'ه': 'h', 'د': 't', 'ذ': 't',
+  'ر': 'r', 'ز': 's', 'ژ': 'j', 'س': 's', 'ش': 's', 'ص': 's', 'ض': 't', 'ط': 't', 'ظ': 's', 'غ': 'k', 'ف': 'f',
+  'ق': 'k', 'ك': 'k', 'ک': 'k', 'گ': 'k', 'ل': 'l', 'م': 'm', 'ن': 'n',
+};
 
 /** Letters an abjad transliteration does not tell apart (no p or v in Arabic; q/k; z/s; d/t). */
 const CONSONANT_CLASS: Readonly<Record<string, string>> = { q: 'k', c: 'k', g: 'k', p: 'b', v: 'f', z: 's', d: 't' };
@@ -170,13 +201,30 @@ function pairBudget(a: string, b: string, longer: number): number {
   return longer === 4 && a[0] !== b[0] ? 0 : budget;
 }
 
-/** 1 − distance / longer length when within the edit budget, else 0. */
+/**
+ * Two adjacent letters swapped ("Afiz"/"Faiz", "Sko"/"Sok") and nothing else: a slip of the
+ * fingers, not another name, even in words too short for any other edit. Returns the swap's
+ * similarity, else 0.
+ */
+export function transposedSimilarity(a: string, b: string): number {
+  const n = a.length;
+  if (n < 3 || n !== b.length || a === b) return 0;
+  let i = 0;
+  while (i < n && a.charCodeAt(i) === b.charCodeAt(i)) i++;
+  if (i + 1 >= n || a[i] !== b[i + 1] || a[i + 1] !== b[i]) return 0;
+  for (let j = i + 2; j < n; j++) if (a.charCodeAt(j) !== b.charCodeAt(j)) return 0;
+  // Counted as one edit over the word plus one letter, so three-letter words still clear the
+  // scorer's 0.7 floor (0.75) while a swap in a long word stays close to a plain typo.
+  return 1 - 1 / (n + 1);
+}
+
+/** 1 − distance / longer length when within the edit budget, else 0 (a swap counts as above). */
 export function boundedSimilarity(a: string, b: string): number {
   if (a === b) return a.length > 0 ? 1 : 0;
   const longer = Math.max(a.length, b.length);
   if (longer === 0) return 0;
   const budget = pairBudget(a, b, longer);
-  if (budget === 0) return 0;
+  if (budget === 0) return transposedSimilarity(a, b);
   const d = editDistance(a, b, budget);
   return d > budget ? 0 : 1 - d / longer;
 }
@@ -210,6 +258,8 @@ export function editLowerBound(maskA: number, maskB: number): number {
 export function maskedSimilarity(a: string, maskA: number, b: string, maskB: number): number {
   if (a === b) return a.length > 0 ? 1 : 0;
   const budget = pairBudget(a, b, Math.max(a.length, b.length));
-  if (budget === 0 || editLowerBound(maskA, maskB) > budget) return 0;
+  // A swap keeps the same letters, so its masks are equal and it is never ruled out here.
+  if (budget === 0) return maskA === maskB ? transposedSimilarity(a, b) : 0;
+  if (editLowerBound(maskA, maskB) > budget) return 0;
   return boundedSimilarity(a, b);
 }

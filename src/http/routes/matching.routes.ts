@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { ENTRY_TYPES } from '../../domain/lists/list-entry.js';
-import { compareNames, DEFAULT_MATCH_THRESHOLD } from '../../domain/screening/index.js';
+import { compareNames, DEFAULT_MATCH_THRESHOLD, GENDERS } from '../../domain/screening/index.js';
 import type { ListIndexHolder } from '../../services/list-index.service.js';
 import { principalOf } from '../plugins/auth.plugin.js';
 import { authErrorResponses, problemSchema } from '../schemas/common.schemas.js';
@@ -26,10 +26,13 @@ const explanationSchema = z
     queryType: z.string().optional(),
     listedType: z.string().optional(),
     korean: z.boolean(),
-    tokens: z.array(z.unknown()).describe('Query token, listed token, token score and how they matched (exact, korean-variant, fuzzy, initial, transliterated)'),
+    tokens: z
+      .array(z.unknown())
+      .describe('Query token, listed token, token score and how they matched (exact, korean-variant, fuzzy, initial, transliterated, name-family), with the transliteration used for a token in another script'),
     unmatchedQuery: z.array(z.string()),
     unmatchedListed: z.array(z.string()),
-    components: z.array(z.unknown()).describe('Each score component with its delta: name, type, birth date, nationality, weak alias ...'),
+    titles: z.array(z.string()).optional().describe('Titles and honorifics removed before comparing ("query: president")'),
+    components: z.array(z.unknown()).describe('Each score component with its delta: name, type, birth date, gender, nationality, weak alias ...'),
     nameScore: z.number(),
     score: z.number(),
     threshold: z.number(),
@@ -38,15 +41,18 @@ const explanationSchema = z
   .describe('Which query name matched which listed name, the token pairs and every score component')
   .meta({ id: 'MatchExplanation' });
 
+const birthDateField = z
+  .string()
+  .regex(/^\d{4}(-\d{2}(-\d{2})?)?$/, 'must be YYYY, YYYY-MM or YYYY-MM-DD')
+  .describe('Birth date or year: a year or less from the listed one barely changes the score; the penalty grows with the gap, in full from ten years');
+const genderField = z.enum(GENDERS).describe('A known different gender from the listed one lowers the score');
+
 const matchRequest = z
   .strictObject({
     name: nameField.meta({ example: '김정은' }),
     type: z.enum(ENTRY_TYPES).optional(),
-    birthDate: z
-      .string()
-      .regex(/^\d{4}(-\d{2}(-\d{2})?)?$/, 'must be YYYY, YYYY-MM or YYYY-MM-DD')
-      .optional()
-      .meta({ example: '1984' }),
+    birthDate: birthDateField.optional().meta({ example: '1984' }),
+    gender: genderField.optional(),
     nationality: z.string().regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 code').optional().meta({ example: 'KP' }),
     sources: z.array(z.string().max(40)).max(20).optional().meta({ example: ['ofac-sdn', 'un'] }),
     limit: z.number().int().min(1).max(100).default(10),
@@ -61,12 +67,17 @@ const matchResult = z.object({
   explanation: explanationSchema,
 });
 
+const compareSide = z.strictObject({
+  name: nameField,
+  type: z.enum(ENTRY_TYPES).optional(),
+  birthDate: birthDateField.optional(),
+  gender: genderField.optional(),
+});
+
 const compareRequest = z
-  .strictObject({
-    a: z.strictObject({ name: nameField, type: z.enum(ENTRY_TYPES).optional() }),
-    b: z.strictObject({ name: nameField, type: z.enum(ENTRY_TYPES).optional() }),
-  })
-  .meta({ id: 'CompareNamesRequest', example: { a: { name: 'Kim Jong Un' }, b: { name: 'KIM, Jong-un' } } });
+  .strictObject({ a: compareSide, b: compareSide })
+  .describe('Birth dates and genders are compared when both sides give one')
+  .meta({ id: 'CompareNamesRequest', example: { a: { name: 'Kim Jong Un', birthDate: '1984' }, b: { name: 'KIM, Jong-un', birthDate: '1984-01-08' } } });
 
 export function matchingRoutes(deps: { lists: ListIndexHolder }) {
   return async (app: FastifyInstance) => {
@@ -85,11 +96,18 @@ export function matchingRoutes(deps: { lists: ListIndexHolder }) {
         },
       },
       async (request) => {
-        const { name, type, birthDate, nationality, sources, limit, threshold } = request.body;
+        const { name, type, birthDate, gender, nationality, sources, limit, threshold } = request.body;
         // The tenant's watchlists are searched too: its own lists, never another tenant's.
         const snapshot = deps.lists.forTenant(principalOf(request).tenantId);
         const results = snapshot.searchNames(
-            { name, ...(type ? { type } : {}), ...(birthDate ? { birthDate } : {}), ...(nationality ? { nationality } : {}), ...(sources ? { sources } : {}) },
+          {
+            name,
+            ...(type ? { type } : {}),
+            ...(birthDate ? { birthDate } : {}),
+            ...(gender ? { gender } : {}),
+            ...(nationality ? { nationality } : {}),
+            ...(sources ? { sources } : {}),
+          },
           { threshold: threshold ?? DEFAULT_MATCH_THRESHOLD, limit },
         );
         // The index returns the engine's full explanation; the rules core only sees it as opaque.
