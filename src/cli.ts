@@ -41,10 +41,14 @@ Commands:
       Exit code 0: every line screened; 1: some lines have an error (each is in the output).
       e.g. screen profiles.ndjson > decisions.ndjson
 
-  lists import --source <slug> [--format ofac-csv|un-xml|redflag-json] [--dprk-only] <files or folder>...
-      Imports list files as a new version (or finds the identical one) and prints it.
+  lists import --source <slug> [--format ofac-csv|un-xml|redflag-json|ftm] [--dataset <name> ...] [--regime <name> ...]
+               [--dprk-only] <files or folder>...
+      Imports list files as a new version (or finds the identical one) and prints it. A new slug
+      (2-40 of a-z, 0-9, -) creates the source; say its --format. --dataset keeps the FtM entities
+      of those OpenSanctions datasets; --regime keeps the UN entries of those regimes (UN_LIST_TYPE).
       e.g. lists import --source ofac-sdn --format ofac-csv ./sdn-files/
-           lists import --source un --format un-xml ./consolidated.xml
+           lists import --source un --format un-xml --regime DPRK ./consolidated.xml
+           lists import --source jp-mof --format ftm --dataset jp_mof_sanctions ./entities.ftm.json.gz
 
 The CLI opens the same database as the server (DATABASE_URL, or the embedded one in DATA_DIR).
 The embedded database allows one process at a time: stop the server first, or use its HTTP API.
@@ -92,11 +96,18 @@ async function keysRevoke(args: string[]) {
 async function listsImport(args: string[]) {
   const { values, positionals } = parseArgs({
     args,
-    options: { source: { type: 'string' }, format: { type: 'string' }, 'dprk-only': { type: 'boolean' } },
+    options: {
+      source: { type: 'string' },
+      format: { type: 'string' },
+      'dprk-only': { type: 'boolean' },
+      dataset: { type: 'string', multiple: true },
+      regime: { type: 'string', multiple: true },
+    },
     allowPositionals: true,
     strict: true,
   });
   if (!values.source || positionals.length === 0) throw new UsageError('lists import needs --source and at least one file or folder');
+  const filters = { ...(values.dataset ? { datasets: values.dataset } : {}), ...(values.regime ? { regimes: values.regime } : {}) };
   if (values.format !== undefined && !(LIST_FORMATS as readonly string[]).includes(values.format)) {
     throw new UsageError(`--format must be one of ${LIST_FORMATS.join(', ')}`);
   }
@@ -110,6 +121,7 @@ async function listsImport(args: string[]) {
       format,
       paths: positionals,
       importedBy: `cli:${process.env.USER ?? 'unknown'}`,
+      filters,
       ...(values['dprk-only'] ? { selection: 'dprk' as const } : {}),
     });
     const seconds = ((performance.now() - started) / 1000).toFixed(1);

@@ -3,7 +3,7 @@ import { uuidv7 } from 'uuidv7';
 import type { ListEntry } from '../../domain/lists/list-entry.js';
 import { canonicalDigest } from '../../shared/hashing.js';
 import type { DbOrTx } from '../client.js';
-import { listEntries, listIdentifiers, listSources, listVersions, type ListFileRecord } from '../schema/index.js';
+import { listEntries, listIdentifiers, listSources, listVersions, type ListFileRecord, type ListVersionFilters } from '../schema/index.js';
 
 export interface NewListVersion {
   source: string;
@@ -12,6 +12,7 @@ export interface NewListVersion {
   contentDigest: string;
   files: ListFileRecord[];
   counts: Record<string, number>;
+  filters?: ListVersionFilters | null;
   importedBy: string;
   entries: ListEntry[];
 }
@@ -52,6 +53,7 @@ export async function insertActiveListVersion(tx: DbOrTx, input: NewListVersion)
       contentDigest: input.contentDigest,
       files: input.files,
       counts: input.counts,
+      filters: input.filters ?? null,
       importedBy: input.importedBy,
     })
     .returning();

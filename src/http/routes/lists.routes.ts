@@ -31,6 +31,7 @@ import {
 /** Largest list file accepted by upload. The full OFAC sdn.csv is about 5 MB. */
 export const MAX_LIST_FILE_BYTES = 64 * 1024 * 1024;
 const security = [{ bearerAuth: [] }];
+const asList = (value: string | string[] | undefined): string[] => (value === undefined ? [] : Array.isArray(value) ? value : [value]);
 
 export function listRoutes(deps: { db: Db; lists: ListIndexHolder }) {
   return async (app: FastifyInstance) => {
@@ -46,7 +47,7 @@ export function listRoutes(deps: { db: Db; lists: ListIndexHolder }) {
           tags: ['lists'],
           summary: 'Import list files as a new version (multipart/form-data, one part per file)',
           description:
-            'ofac-csv: sdn.csv with optional alt.csv, add.csv, sdn_comments.csv (or the cons_* files). un-xml: the UN consolidated XML. redflag-json: our curated format. The import is atomic: a refused file changes nothing. Identical files return the existing version (200).',
+            'ofac-csv: sdn.csv with optional alt.csv, add.csv, sdn_comments.csv (or the cons_* files). un-xml: the UN consolidated XML (`regime` keeps chosen regimes). redflag-json: our curated format. ftm: an OpenSanctions entities.ftm.json, plain or gzip (`dataset` keeps chosen datasets). The first import of a new source slug creates it. The import is atomic: a refused file changes nothing. Identical files return the existing version (200).',
           consumes: ['multipart/form-data'],
           security,
           params: sourceParam,
@@ -57,6 +58,7 @@ export function listRoutes(deps: { db: Db; lists: ListIndexHolder }) {
       async (request, reply) => {
         const { source } = request.params;
         const format = resolveListFormat(source, request.query.format);
+        const filters = { datasets: asList(request.query.dataset), regimes: asList(request.query.regime) };
         if (!request.isMultipart()) throw new AppError('unsupported_media_type', 'Upload the list files as multipart/form-data');
         // Parts are spooled to disk so that memory stays flat whatever the file size.
         const spool = await mkdtemp(path.join(tmpdir(), 'redflag-import-'));
@@ -71,7 +73,7 @@ export function listRoutes(deps: { db: Db; lists: ListIndexHolder }) {
           if (saved.length === 0) throw new AppError('validation_failed', 'No file was uploaded', [{ field: 'files', message: 'at least one file part is required' }]);
           const files = saved.map(({ name, file }) => ({ name, stream: createReadStream(file) }));
           try {
-            const parsed = await parseListFiles(format, files);
+            const parsed = await parseListFiles(format, files, filters);
             const outcome = await storeParsedList(deps.db, { source, parsed, importedBy: `api-key:${principalOf(request).keyId}` });
             if (outcome.created) await deps.lists.refresh(deps.db);
             return reply.code(outcome.created ? 201 : 200).send(outcome);

@@ -8,9 +8,32 @@ export const sourceParam = z.object({
 
 export const versionParams = sourceParam.extend({ version: z.coerce.number().int().min(1).max(1_000_000) });
 
+/** OpenSanctions dataset names: `jp_mof_sanctions`, `us_ofac_sdn`. */
+export const DATASET_NAME = /^[a-z0-9_]{1,80}$/;
+/** UN_LIST_TYPE values: `DPRK`, `Al-Qaida`, `SouthSudan`. */
+export const REGIME_NAME = /^[A-Za-z0-9][A-Za-z0-9 .'_/-]{0,59}$/;
+
+const oneOrMany = (item: z.ZodString) => z.union([item, z.array(item).min(1).max(20)]);
+
 export const importQuery = z.strictObject({
-  format: z.enum(LIST_FORMATS).optional().describe('File format; defaults to the known format of the source (ofac-sdn → ofac-csv, un → un-xml, redflag-curated → redflag-json)'),
+  format: z
+    .enum(LIST_FORMATS)
+    .optional()
+    .describe('File format; defaults to the known format of the source (ofac-sdn → ofac-csv, un → un-xml, redflag-curated → redflag-json); required for a new source, which the first import creates'),
+  dataset: oneOrMany(z.string().regex(DATASET_NAME, 'must be an OpenSanctions dataset name such as jp_mof_sanctions'))
+    .optional()
+    .describe('ftm only: keep the entities of these datasets (repeat the parameter for several)')
+    .meta({ example: 'jp_mof_sanctions' }),
+  regime: oneOrMany(z.string().regex(REGIME_NAME, 'must be a UN regime (UN_LIST_TYPE) such as DPRK'))
+    .optional()
+    .describe('un-xml only: keep the entries of these UN regimes (UN_LIST_TYPE; DPRK is the 1718 Committee list)')
+    .meta({ example: 'DPRK' }),
 });
+
+const versionFilters = z
+  .object({ datasets: z.array(z.string()).optional(), regimes: z.array(z.string()).optional() })
+  .nullable()
+  .describe('The FtM datasets or UN regimes the import kept; null when it kept everything');
 
 const fileRecord = z.object({ name: z.string(), role: z.string(), sha256: z.string(), bytes: z.number().int(), rows: z.number().int() });
 
@@ -23,6 +46,7 @@ export const listVersionSchema = z
     contentDigest: z.string().describe('SHA-256 over the file digests and the selection: equal for identical imports'),
     files: z.array(fileRecord),
     counts: z.record(z.string(), z.number()),
+    filters: versionFilters,
     importedBy: z.string(),
     importedAt: z.string(),
   })
