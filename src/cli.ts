@@ -12,6 +12,8 @@ import { bootstrapIfEmpty } from './services/bootstrap.service.js';
 import { ListImportError } from './lists/list-import.errors.js';
 import { LIST_FORMATS, type ListFormat } from './lists/parse-list.js';
 import { importListFromPaths } from './services/list-import.service.js';
+import { DEFAULT_LIST_FETCH_OPTIONS, fetchListSource, registerListSources } from './services/list-fetch.service.js';
+import { loadListSources } from './services/list-sources.config.js';
 import { resolveListFormat } from './services/lists.service.js';
 import { findTenantBySlug } from './db/repositories/tenancy.repository.js';
 import { problemFor } from './http/plugins/errors.plugin.js';
@@ -28,6 +30,12 @@ Commands:
 
   keys revoke --tenant <slug> --id <key id>
       Revokes an API key (a running server stops accepting it within 5 s). Also: DELETE /v1/api-keys/{id}.
+
+  lists fetch [--source <slug>] [--config <file>]
+      Fetches the lists of LIST_SOURCES_FILE (or --config) now, each once (only --source if given),
+      as the scheduled fetch does: a new version, the same one, or a failure that keeps the active
+      version and queues list.fetch_failed (a running server sends it). A source another instance
+      is fetching is skipped. Prints one JSON line per source. Exit code 0: none failed; 1: some failed.
 
   audit verify-export [--json] <file>
       Checks a decision-log export (CSV or NDJSON from GET /v1/audit/decisions/export) offline, no
@@ -137,6 +145,36 @@ async function listsImport(args: string[]) {
   }
 }
 
+async function listsFetch(args: string[]) {
+  const { values } = parseArgs({ args, options: { source: { type: 'string' }, config: { type: 'string' } }, strict: true });
+  const config = loadConfig();
+  const file = values.config ?? config.LIST_SOURCES_FILE;
+  if (!file) throw new UsageError('lists fetch needs --config <file> or LIST_SOURCES_FILE');
+  const sources = await loadListSources(file);
+  const chosen = values.source === undefined ? sources : sources.filter((source) => source.source === values.source);
+  if (chosen.length === 0) throw new UsageError(values.source === undefined ? `${file} names no source` : `no source "${values.source}" in ${file}`);
+  const database = await openMigratedDatabase(config);
+  try {
+    await registerListSources(database.db, sources);
+    for (const source of chosen) {
+      const outcome = await fetchListSource({ db: database.db, now: () => new Date() }, source, DEFAULT_LIST_FETCH_OPTIONS, { force: true });
+      const said =
+        outcome.result === 'failed'
+          ? `failed, the active version stays: ${outcome.error}`
+          : outcome.result === 'skipped'
+            ? 'skipped: another instance is fetching it'
+            : outcome.result === 'new_version'
+              ? `new version ${outcome.version}`
+              : `unchanged${outcome.notModified ? ' (not modified)' : ` (version ${outcome.version})`}`;
+      process.stderr.write(`${source.source}: ${said}\n`);
+      process.stdout.write(`${JSON.stringify(outcome)}\n`);
+      if (outcome.result === 'failed') process.exitCode = 1;
+    }
+  } finally {
+    await database.close();
+  }
+}
+
 /** Lines of an NDJSON file (or stdin) as batch items, blank lines skipped, numbered from 1. */
 async function* ndjsonItems(input: NodeJS.ReadableStream): AsyncGenerator<BatchItem> {
   let line = 0;
@@ -216,6 +254,7 @@ async function run(argv: string[]) {
   if (group === 'keys' && command === 'create') return keysCreate(rest);
   if (group === 'keys' && command === 'revoke') return keysRevoke(rest);
   if (group === 'lists' && command === 'import') return listsImport(rest);
+  if (group === 'lists' && command === 'fetch') return listsFetch(rest);
   if (group === 'screen') return screenFile([command, ...rest].filter((arg): arg is string => arg !== undefined));
   if (group === 'audit' && command === 'verify-export') {
     // Offline: no configuration or database is read.

@@ -14,6 +14,11 @@ import { parseUnXml } from './un-xml.importer.js';
 export const LIST_FORMATS = ['ofac-csv', 'un-xml', 'redflag-json', 'ftm'] as const;
 export type ListFormat = (typeof LIST_FORMATS)[number];
 
+/** OpenSanctions dataset names: `jp_mof_sanctions`, `us_ofac_sdn`. */
+export const DATASET_NAME = /^[a-z0-9_]{1,80}$/;
+/** UN regimes as UN_LIST_TYPE writes them: `DPRK`, `Al-Qaida`, `SouthSudan`. */
+export const REGIME_NAME = /^[A-Za-z0-9][A-Za-z0-9 .'_/-]{0,59}$/;
+
 /**
  * The part of the files an import keeps: FtM datasets, UN regimes. Recorded with the version
  * and part of its identity, so the same file kept differently is a different version.

@@ -75,6 +75,8 @@ export interface SnapshotMirror {
 export class ListIndexHolder {
   private snapshot: ListSnapshot = buildSnapshot([], []);
   private key = '';
+  /** Import time of each version of the snapshot: decisions show how old their lists were. */
+  private importTimes = new Map<string, string>();
   private mirror: SnapshotMirror | undefined;
 
   /**
@@ -91,6 +93,10 @@ export class ListIndexHolder {
     return this.snapshot;
   }
 
+  importedAtOf(versionId: string): string | undefined {
+    return this.importTimes.get(versionId);
+  }
+
   async refresh(db: Db): Promise<boolean> {
     const active = await findActiveListVersions(db);
     const key = active.map((version) => version.id).join(',');
@@ -103,6 +109,7 @@ export class ListIndexHolder {
     }));
     const entries = await entriesOf(db, versions);
     this.snapshot = buildSnapshot(versions, entries);
+    this.importTimes = new Map(active.map((version) => [version.id, new Date(version.importedAt).toISOString()]));
     this.key = key;
     this.mirror?.load(versions, entries);
     return true;

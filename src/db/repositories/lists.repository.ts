@@ -107,3 +107,9 @@ export async function findEntriesOfVersions(db: DbOrTx, versionIds: string[]) {
     .from(listEntries)
     .where(inArray(listEntries.listVersionId, versionIds));
 }
+
+/** When each of these versions was imported. */
+export async function findVersionImportTimes(db: DbOrTx, versionIds: readonly string[]): Promise<{ id: string; importedAt: string }[]> {
+  if (versionIds.length === 0) return [];
+  return db.select({ id: listVersions.id, importedAt: listVersions.importedAt }).from(listVersions).where(inArray(listVersions.id, [...versionIds]));
+}

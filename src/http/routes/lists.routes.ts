@@ -12,7 +12,8 @@ import { AppError } from '../../errors.js';
 import { ListImportError } from '../../lists/list-import.errors.js';
 import { parseListFiles } from '../../lists/parse-list.js';
 import type { ListIndexHolder } from '../../services/list-index.service.js';
-import { diffListVersion, resolveListFormat, getEntry, listSources, listVersions, searchEntries, storeParsedList } from '../../services/lists.service.js';
+import { listSourcesWithStatus } from '../../services/list-fetch.service.js';
+import { diffListVersion, resolveListFormat, getEntry, listVersions, searchEntries, storeParsedList } from '../../services/lists.service.js';
 import { principalOf } from '../plugins/auth.plugin.js';
 import { authErrorResponses, problemSchema, uuidParam } from '../schemas/common.schemas.js';
 import {
@@ -33,7 +34,7 @@ export const MAX_LIST_FILE_BYTES = 64 * 1024 * 1024;
 const security = [{ bearerAuth: [] }];
 const asList = (value: string | string[] | undefined): string[] => (value === undefined ? [] : Array.isArray(value) ? value : [value]);
 
-export function listRoutes(deps: { db: Db; lists: ListIndexHolder }) {
+export function listRoutes(deps: { db: Db; lists: ListIndexHolder; now: () => Date }) {
   return async (app: FastifyInstance) => {
     await app.register(fastifyMultipart, { limits: { fileSize: MAX_LIST_FILE_BYTES, files: 8, fields: 4, parts: 12 } });
     const routes = app.withTypeProvider<ZodTypeProvider>();
@@ -97,9 +98,15 @@ export function listRoutes(deps: { db: Db; lists: ListIndexHolder }) {
       '/v1/lists',
       {
         config: { roles: ['reviewer', 'auditor'] },
-        schema: { operationId: 'listLists', tags: ['lists'], summary: 'Lists and their active versions', security, response: { 200: z.object({ items: z.array(listSourceSchema) }), ...authErrorResponses } },
+        schema: {
+          operationId: 'listLists',
+          tags: ['lists'],
+          summary: 'Lists, their active versions and how old they are, and for fetched lists the last fetch',
+          security,
+          response: { 200: z.object({ items: z.array(listSourceSchema) }), ...authErrorResponses },
+        },
       },
-      async () => ({ items: await listSources(deps.db) }),
+      async () => ({ items: await listSourcesWithStatus(deps.db, deps.now()) }),
     );
 
     routes.get(

@@ -1,17 +1,12 @@
 import { z } from 'zod';
 import { ENTRY_TYPES } from '../../domain/lists/list-entry.js';
-import { LIST_FORMATS } from '../../lists/parse-list.js';
+import { DATASET_NAME, LIST_FORMATS, REGIME_NAME } from '../../lists/parse-list.js';
 
 export const sourceParam = z.object({
   source: z.string().regex(/^[a-z0-9][a-z0-9-]{1,39}$/, 'must be a list slug such as ofac-sdn').meta({ example: 'ofac-sdn' }),
 });
 
 export const versionParams = sourceParam.extend({ version: z.coerce.number().int().min(1).max(1_000_000) });
-
-/** OpenSanctions dataset names: `jp_mof_sanctions`, `us_ofac_sdn`. */
-export const DATASET_NAME = /^[a-z0-9_]{1,80}$/;
-/** UN_LIST_TYPE values: `DPRK`, `Al-Qaida`, `SouthSudan`. */
-export const REGIME_NAME = /^[A-Za-z0-9][A-Za-z0-9 .'_/-]{0,59}$/;
 
 const oneOrMany = (item: z.ZodString) => z.union([item, z.array(item).min(1).max(20)]);
 
@@ -70,6 +65,25 @@ export const listSourceSchema = z
     contentDigest: z.string().nullable(),
     counts: z.record(z.string(), z.number()),
     importedAt: z.string().nullable(),
+    ageHours: z.number().nullable().describe("Hours since the active version was imported"),
+    currentAsOf: z
+      .string()
+      .nullable()
+      .describe('Since when the list is known to be current: its import, or a later fetch that found the same content again'),
+    maxAgeHours: z.number().nullable().describe('From LIST_SOURCES_FILE: older than this (since currentAsOf), the list is stale and list.stale is raised once'),
+    stale: z.boolean(),
+    everyMinutes: z.number().int().nullable().describe('From LIST_SOURCES_FILE: how often the list is fetched; null for lists only imported by hand'),
+    nextFetchAt: z.string().nullable(),
+    lastFetch: z
+      .object({
+        at: z.string(),
+        result: z.enum(['new_version', 'unchanged', 'failed']),
+        version: z.number().int().nullable().describe('The version the fetch made or found unchanged; after a failure, the one that stays active'),
+        error: z.string().nullable(),
+        nextRunAt: z.string(),
+      })
+      .nullable()
+      .describe('The last scheduled or CLI fetch; null for lists only imported by hand'),
   })
   .meta({ id: 'ListSource' });
 

@@ -1,1 +1,0 @@
-ALTER TABLE "list_versions" ADD COLUMN "filters" jsonb;
