@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { ConfigError } from '../config.js';
 import { DATASET_NAME, LIST_FORMATS, REGIME_NAME } from '../lists/parse-list.js';
-import { SOURCE_SLUG } from './lists.service.js';
+import { KNOWN_SOURCES, SOURCE_SLUG } from './lists.service.js';
 
 /**
  * LIST_SOURCES_FILE: the lists this installation fetches by itself, where from and how often.
@@ -40,6 +40,8 @@ export const listSourceConfigSchema = z
     if (entry.datasets && entry.format !== 'ftm') context.addIssue({ code: 'custom', path: ['datasets'], message: 'only for format ftm' });
     if (entry.regimes && entry.format !== 'un-xml') context.addIssue({ code: 'custom', path: ['regimes'], message: 'only for format un-xml' });
     if (entry.format !== 'ofac-csv' && entry.urls.length > 1) context.addIssue({ code: 'custom', path: ['urls'], message: `format ${entry.format} takes one file` });
+    const known = KNOWN_SOURCES[entry.source];
+    if (known && known.format !== entry.format) context.addIssue({ code: 'custom', path: ['format'], message: `${entry.source} is imported as ${known.format}` });
   });
 
 export type ListSourceConfig = z.infer<typeof listSourceConfigSchema>;

@@ -32,6 +32,7 @@ describe('LIST_SOURCES_FILE', () => {
     ['datasets on a format other than ftm', [{ ...ofac, datasets: ['us_ofac_sdn'] }], /sources\[0\] \(ofac-sdn\): datasets: only for format ftm/],
     ['several files for a one-file format', [{ ...jp, urls: [...jp.urls, ...jp.urls] }], /sources\[0\] \(jp-mof\): urls: format ftm takes one file/],
     ['a source configured twice', [ofac, ofac], /sources\[1\] \(ofac-sdn\): source: ofac-sdn is configured twice/],
+    ['a known list in another format', [{ ...ofac, format: 'ftm' }], /sources\[0\] \(ofac-sdn\): format: ofac-sdn is imported as ofac-csv/],
     ['a bad slug', [{ ...ofac, source: 'OFAC SDN' }], /sources\[0\] \(OFAC SDN\): source: must be 2–40/],
     ['an unknown key', [{ ...ofac, every: 5 }], /sources\[0\] \(ofac-sdn\)/],
   ])('%s stops the start-up, naming the entry', (_label, sources, message) => {

@@ -1,4 +1,5 @@
 import { and, asc, eq, inArray, isNull, lte, or, sql } from 'drizzle-orm';
+import type { PgUpdateSetSource } from 'drizzle-orm/pg-core';
 import type { DbOrTx } from '../client.js';
 import { queryRows } from '../client.js';
 import type { FetchValidators } from '../../lists/list-download.js';
@@ -71,29 +72,31 @@ export async function renewFetchLease(db: DbOrTx, input: { source: string; owner
   return rows.length > 0;
 }
 
+/** Ends this instance's fetch: releases the lease and records the outcome, if it still holds it. */
+async function finishFetch(db: DbOrTx, source: string, owner: string, outcome: PgUpdateSetSource<typeof listFetchState>): Promise<ListFetchStateRow | undefined> {
+  const [row] = await db
+    .update(listFetchState)
+    .set({ ...outcome, leaseOwner: null, leaseUntil: null, lastFetchAt: sql`now()` })
+    .where(and(eq(listFetchState.source, source), eq(listFetchState.leaseOwner, owner)))
+    .returning();
+  return row;
+}
+
 /** A fetch that made or confirmed a version: the next one is a full interval away. */
 export async function recordFetchSuccess(
   db: DbOrTx,
   input: { source: string; owner: string; result: 'new_version' | 'unchanged'; versionId: string; validators: Record<string, FetchValidators>; everyMinutes: number },
 ): Promise<ListFetchStateRow | undefined> {
-  const [row] = await db
-    .update(listFetchState)
-    .set({
-      leaseOwner: null,
-      leaseUntil: null,
-      lastFetchAt: sql`now()`,
-      lastResult: input.result,
-      lastError: null,
-      lastVersionId: input.versionId,
-      lastSuccessAt: sql`now()`,
-      failures: 0,
-      staleNotifiedAt: null,
-      validators: input.validators,
-      nextRunAt: sql`now() + ${minutes(input.everyMinutes)}`,
-    })
-    .where(and(eq(listFetchState.source, input.source), eq(listFetchState.leaseOwner, input.owner)))
-    .returning();
-  return row;
+  return finishFetch(db, input.source, input.owner, {
+    lastResult: input.result,
+    lastError: null,
+    lastVersionId: input.versionId,
+    lastSuccessAt: sql`now()`,
+    failures: 0,
+    staleNotifiedAt: null,
+    validators: input.validators,
+    nextRunAt: sql`now() + ${minutes(input.everyMinutes)}`,
+  });
 }
 
 /**
@@ -105,20 +108,12 @@ export async function recordFetchFailure(
   input: { source: string; owner: string; error: string; everyMinutes: number; retryBaseMs: number },
 ): Promise<ListFetchStateRow | undefined> {
   const backoff = sql`least(${minutes(input.everyMinutes)}, ${milliseconds(input.retryBaseMs)} * power(2, least(${listFetchState.failures}, 20)))`;
-  const [row] = await db
-    .update(listFetchState)
-    .set({
-      leaseOwner: null,
-      leaseUntil: null,
-      lastFetchAt: sql`now()`,
-      lastResult: 'failed',
-      lastError: input.error.slice(0, 2000),
-      failures: sql`${listFetchState.failures} + 1`,
-      nextRunAt: sql`now() + ${backoff}`,
-    })
-    .where(and(eq(listFetchState.source, input.source), eq(listFetchState.leaseOwner, input.owner)))
-    .returning();
-  return row;
+  return finishFetch(db, input.source, input.owner, {
+    lastResult: 'failed',
+    lastError: input.error.slice(0, 2000),
+    failures: sql`${listFetchState.failures} + 1`,
+    nextRunAt: sql`now() + ${backoff}`,
+  });
 }
 
 /** Every fetched source's state, with the number of the version its last good fetch found. */
