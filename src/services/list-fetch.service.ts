@@ -14,6 +14,7 @@ import {
   recordFetchFailure,
   recordFetchSuccess,
   registerFetchSources,
+  releaseFetchLease,
   renewFetchLease,
 } from '../db/repositories/list-fetch.repository.js';
 import { ageHours, freshAsOf, isStale, type SourceFreshness } from '../domain/lists/list-age.js';
@@ -142,6 +143,11 @@ export async function fetchListSource(deps: ListFetchDeps, config: ListSourceCon
     deps.log?.info({ source: config.source, version: outcome.version.version, result }, 'list fetched');
     return { source: config.source, result, version: outcome.version.version, versionId: outcome.version.id };
   } catch (error) {
+    // Stopping is not the list's failure: the source is left for the next round, unreported.
+    if (options.signal?.aborted) {
+      await releaseFetchLease(deps.db, { source: config.source, owner });
+      return { source: config.source, result: 'skipped' };
+    }
     const message = errorText(error);
     await recordFailure(deps, config, { owner, message, retryBaseMs: options.failureRetryBaseMs });
     return { source: config.source, result: 'failed', error: message };
@@ -159,7 +165,8 @@ async function recordFailure(deps: ListFetchDeps, config: ListSourceConfig, fail
   const queued = await deps.db.transaction(async (tx) => {
     const row = await recordFetchFailure(tx, { source: config.source, owner, error: message, everyMinutes: config.everyMinutes, retryBaseMs });
     if (!row) return 0; // the lease ran out and another instance took over: its outcome counts
-    const data = { source: config.source, error: message, failures: row.failures, activeVersionId: row.lastVersionId, nextRunAt: new Date(row.nextRunAt).toISOString() };
+    // The version of the last good fetch stays active (unless replaced by hand since).
+    const data = { source: config.source, error: message, failures: row.failures, keptVersionId: row.lastVersionId, nextRunAt: new Date(row.nextRunAt).toISOString() };
     await recordAuditEvent(tx, { tenantId: null, actor: LIST_FETCH_ACTOR, action: 'list.fetch_failed', targetType: 'list_source', targetId: config.source, details: data });
     return enqueueGlobalWebhookEvent(tx, { event: 'list.fetch_failed', data, now: deps.now().toISOString() });
   });

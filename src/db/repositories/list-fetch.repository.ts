@@ -72,6 +72,14 @@ export async function renewFetchLease(db: DbOrTx, input: { source: string; owner
   return rows.length > 0;
 }
 
+/** Gives the source back unfetched (the instance is stopping); it stays due. */
+export async function releaseFetchLease(db: DbOrTx, input: { source: string; owner: string }): Promise<void> {
+  await db
+    .update(listFetchState)
+    .set({ leaseOwner: null, leaseUntil: null })
+    .where(and(eq(listFetchState.source, input.source), eq(listFetchState.leaseOwner, input.owner)));
+}
+
 /** Ends this instance's fetch: releases the lease and records the outcome, if it still holds it. */
 async function finishFetch(db: DbOrTx, source: string, owner: string, outcome: PgUpdateSetSource<typeof listFetchState>): Promise<ListFetchStateRow | undefined> {
   const [row] = await db
