@@ -14,6 +14,8 @@ import { bootstrapIfEmpty, bootstrapKeysOf } from './services/bootstrap.service.
 import { ListImportError } from './lists/list-import.errors.js';
 import { LIST_FORMATS, type ListFormat } from './lists/parse-list.js';
 import { importListFromPaths } from './services/list-import.service.js';
+import { DEFAULT_LIST_FETCH_OPTIONS, fetchListSource, registerListSources } from './services/list-fetch.service.js';
+import { loadListSources } from './services/list-sources.config.js';
 import { resolveListFormat } from './services/lists.service.js';
 import { findTenantBySlug } from './db/repositories/tenancy.repository.js';
 import { problemFor } from './http/plugins/errors.plugin.js';
@@ -40,6 +42,12 @@ Commands:
   keys revoke --tenant <slug> --id <key id>
       Revokes an API key (a running server stops accepting it within 5 s). Also: DELETE /v1/api-keys/{id}.
 
+  lists fetch [--source <slug>] [--config <file>]
+      Fetches the lists of LIST_SOURCES_FILE (or --config) now, each once (only --source if given),
+      as the scheduled fetch does: a new version, the same one, or a failure that keeps the active
+      version and queues list.fetch_failed (a running server sends it). A source another instance
+      is fetching is skipped. Prints one JSON line per source. Exit code 0: none failed; 1: some failed.
+
   audit verify-export [--json] <file>
       Checks a decision-log export (CSV or NDJSON from GET /v1/audit/decisions/export) offline, no
       database needed: manifest, row count, first and last hash, SHA-256 of the rows, chain links.
@@ -52,12 +60,16 @@ Commands:
       Exit code 0: every line screened; 1: some lines have an error (each is in the output).
       e.g. screen profiles.ndjson > decisions.ndjson
 
-  lists import --source <slug> [--format ofac-csv|un-xml|redflag-json] [--dprk-only] [--allow-shrink] <files or folder>...
+  lists import --source <slug> [--format ofac-csv|un-xml|redflag-json|ftm] [--dataset <name> ...] [--regime <name> ...]
+               [--dprk-only] [--allow-shrink] <files or folder>...
       Imports list files as a new version of a global list (or finds the identical one) and prints it.
-      A version that would remove more than 20% of the active version's entries is refused unless
-      --allow-shrink says the list really shrank.
+      A new slug (2-40 of a-z, 0-9, -) creates the source; say its --format. --dataset keeps the FtM
+      entities of those OpenSanctions datasets; --regime keeps the UN entries of those regimes
+      (UN_LIST_TYPE). A version that would remove more than 20% of the active version's entries is
+      refused unless --allow-shrink says the list really shrank.
       e.g. lists import --source ofac-sdn --format ofac-csv ./sdn-files/
-           lists import --source un --format un-xml ./consolidated.xml
+           lists import --source un --format un-xml --regime DPRK ./consolidated.xml
+           lists import --source jp-mof --format ftm --dataset jp_mof_sanctions ./entities.ftm.json.gz
 
 The CLI opens the same database as the server (DATABASE_URL, or the embedded one in DATA_DIR).
 The embedded database allows one process at a time: stop the server first, or use its HTTP API.
@@ -129,11 +141,19 @@ async function keysRevoke(args: string[]) {
 async function listsImport(args: string[]) {
   const { values, positionals } = parseArgs({
     args,
-    options: { source: { type: 'string' }, format: { type: 'string' }, 'dprk-only': { type: 'boolean' }, 'allow-shrink': { type: 'boolean' } },
+    options: {
+      source: { type: 'string' },
+      format: { type: 'string' },
+      'dprk-only': { type: 'boolean' },
+      'allow-shrink': { type: 'boolean' },
+      dataset: { type: 'string', multiple: true },
+      regime: { type: 'string', multiple: true },
+    },
     allowPositionals: true,
     strict: true,
   });
   if (!values.source || positionals.length === 0) throw new UsageError('lists import needs --source and at least one file or folder');
+  const filters = { ...(values.dataset ? { datasets: values.dataset } : {}), ...(values.regime ? { regimes: values.regime } : {}) };
   if (values.format !== undefined && !(LIST_FORMATS as readonly string[]).includes(values.format)) {
     throw new UsageError(`--format must be one of ${LIST_FORMATS.join(', ')}`);
   }
@@ -147,6 +167,7 @@ async function listsImport(args: string[]) {
       format,
       paths: positionals,
       importedBy: cliActor(),
+      filters,
       ...(values['dprk-only'] ? { selection: 'dprk' as const } : {}),
       ...(values['allow-shrink'] ? { allowShrink: true } : {}),
     });
@@ -158,6 +179,36 @@ async function listsImport(args: string[]) {
     );
     for (const warning of outcome.warnings.slice(0, 20)) process.stderr.write(`warning: ${warning.file}${warning.line ? `:${warning.line}` : ''}: ${warning.message}\n`);
     process.stdout.write(`${JSON.stringify({ created: outcome.created, ...version })}\n`);
+  } finally {
+    await database.close();
+  }
+}
+
+async function listsFetch(args: string[]) {
+  const { values } = parseArgs({ args, options: { source: { type: 'string' }, config: { type: 'string' } }, strict: true });
+  const config = loadConfig();
+  const file = values.config ?? config.LIST_SOURCES_FILE;
+  if (!file) throw new UsageError('lists fetch needs --config <file> or LIST_SOURCES_FILE');
+  const sources = await loadListSources(file);
+  const chosen = values.source === undefined ? sources : sources.filter((source) => source.source === values.source);
+  if (chosen.length === 0) throw new UsageError(values.source === undefined ? `${file} names no source` : `no source "${values.source}" in ${file}`);
+  const database = await openMigratedDatabase(config);
+  try {
+    await registerListSources(database.db, sources);
+    for (const source of chosen) {
+      const outcome = await fetchListSource({ db: database.db, now: () => new Date() }, source, DEFAULT_LIST_FETCH_OPTIONS, { force: true });
+      const said =
+        outcome.result === 'failed'
+          ? `failed, the active version stays: ${outcome.error}`
+          : outcome.result === 'skipped'
+            ? 'skipped: another instance is fetching it'
+            : outcome.result === 'new_version'
+              ? `new version ${outcome.version}`
+              : `unchanged${outcome.notModified ? ' (not modified)' : ` (version ${outcome.version})`}`;
+      process.stderr.write(`${source.source}: ${said}\n`);
+      process.stdout.write(`${JSON.stringify(outcome)}\n`);
+      if (outcome.result === 'failed') process.exitCode = 1;
+    }
   } finally {
     await database.close();
   }
@@ -243,6 +294,7 @@ async function run(argv: string[]) {
   if (group === 'tenants') return tenantsCommand(command, rest);
   if (group === 'keys' && command === 'revoke') return keysRevoke(rest);
   if (group === 'lists' && command === 'import') return listsImport(rest);
+  if (group === 'lists' && command === 'fetch') return listsFetch(rest);
   if (group === 'screen') return screenFile([command, ...rest].filter((arg): arg is string => arg !== undefined));
   if (group === 'audit' && command === 'verify-export') {
     // Offline: no configuration or database is read.

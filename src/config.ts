@@ -92,6 +92,15 @@ export const configSchema = z.object({
     .max(3600)
     .default(30)
     .describe("How long a worker's lease on a batch lasts without a heartbeat; a crashed instance's batch is taken over after it"),
+  LIST_SOURCES_FILE: z
+    .string()
+    .min(1)
+    .optional()
+    .describe('JSON file naming the lists to fetch on a schedule (source, format, URLs, interval, maximum age); validated at start-up'),
+  LIST_FETCH_WORKER: z
+    .enum(['on', 'off'])
+    .default('on')
+    .describe('Fetch the lists of LIST_SOURCES_FILE when due on this instance (off: other instances, or `lists fetch` from cron, still may)'),
 });
 
 export type Config = z.infer<typeof configSchema>;

@@ -4,13 +4,19 @@ import { openMigratedDatabase } from './db/open-configured.js';
 import { buildApp } from './http/app.js';
 import { bootstrapIfEmpty, bootstrapKeysOf } from './services/bootstrap.service.js';
 import { seedBundledListsIfEmpty } from './services/list-import.service.js';
+import { registerListSources } from './services/list-fetch.service.js';
+import { loadListSources } from './services/list-sources.config.js';
 
 async function main() {
   const config = loadConfig();
+  // Read before the database is opened: a bad file stops the start-up with the entry named.
+  const listSources = config.LIST_SOURCES_FILE ? await loadListSources(config.LIST_SOURCES_FILE) : [];
   const database = await openMigratedDatabase(config);
   const bootstrap = await bootstrapIfEmpty(database.db, bootstrapKeysOf(config));
   // A first start imports the whole bundled lists (some seconds): say what it is doing meanwhile.
   const seeded = config.SEED_LISTS === 'none' ? [] : await seedBundledListsIfEmpty(database.db, config.SEED_LISTS, (source) => process.stdout.write(`Loading the bundled list ${source} (first start)...\n`));
+  // Registered even where LIST_FETCH_WORKER is off, so GET /v1/lists shows them from the start.
+  await registerListSources(database.db, listSources);
   const app = await buildApp({
     database,
     logLevel: config.LOG_LEVEL,
@@ -22,6 +28,7 @@ async function main() {
     webhooks: { allowPrivateNetworks: config.WEBHOOK_ALLOW_PRIVATE_NETWORKS === 'true' },
     evaluationThread: config.EVALUATION_THREAD === 'on',
     monitoring: config.MONITORING_WORKER === 'off' ? false : { batchSize: config.MONITORING_BATCH_SIZE, leaseMs: config.MONITORING_LEASE_SECONDS * 1000 },
+    ...(config.LIST_FETCH_WORKER === 'on' && listSources.length > 0 ? { listFetch: { sources: listSources } } : {}),
     ...(config.PERSONAL_DATA_KEY ? { personalDataKey: config.PERSONAL_DATA_KEY } : {}),
   });
 

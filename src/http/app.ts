@@ -11,6 +11,8 @@ import { startRetentionJob } from '../services/erasure.service.js';
 import { EvaluationThread, type EvaluateScreening } from '../services/evaluation-offload.js';
 import { ListIndexHolder } from '../services/list-index.service.js';
 import { createKeyedHash } from '../services/keyed-hash.service.js';
+import { createListFetchWorker, DEFAULT_LIST_FETCH_OPTIONS, type ListFetchOptions } from '../services/list-fetch.service.js';
+import type { ListSourceConfig } from '../services/list-sources.config.js';
 import { createMonitoringWorker, type MonitoringWorkerOptions } from '../services/monitoring.service.js';
 import { createWebhookDispatcher, type WebhookDispatcherOptions } from '../services/webhooks.service.js';
 import { consoleRoutes } from './console/console.routes.js';
@@ -59,6 +61,8 @@ export interface AppDeps {
   requestTimeoutMs?: number;
   /** The monitoring re-screen worker's tuning (poll, batch size, lease); `false` runs no worker here. */
   monitoring?: Omit<MonitoringWorkerOptions, 'log' | 'exclusiveDatabase'> | false;
+  /** Lists this instance fetches on their schedule (LIST_SOURCES_FILE); absent or empty: none. */
+  listFetch?: { sources: readonly ListSourceConfig[]; pollMs?: number; options?: Partial<ListFetchOptions> };
 }
 
 export const API_VERSION = '0.1.0';
@@ -176,7 +180,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   }
   await app.register(matchingRoutes({ lists }));
   await app.register(rulesetRoutes({ db: deps.database.db, lists, now, keyedHash }));
-  await app.register(listRoutes({ db: deps.database.db, lists }));
+  await app.register(listRoutes({ db: deps.database.db, lists, now }));
   await app.register(watchlistRoutes({ db: deps.database.db, lists, keyedHash }));
 
   // Sends the webhook deliveries that case changes queue in their own transactions.
@@ -189,6 +193,17 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(consoleRoutes());
   app.addHook('onReady', async () => dispatcher.start());
   app.addHook('onClose', async () => dispatcher.stop());
+
+  if (deps.listFetch && deps.listFetch.sources.length > 0) {
+    // Any number of instances may run one: a source is fetched by whichever takes its lease.
+    const fetcher = createListFetchWorker(
+      { db: deps.database.db, now, lists, onWebhooksQueued: () => dispatcher.kick(), log: app.log },
+      deps.listFetch.sources,
+      { ...DEFAULT_LIST_FETCH_OPTIONS, ...deps.listFetch.options, pollMs: deps.listFetch.pollMs ?? 60_000 },
+    );
+    app.addHook('onReady', async () => fetcher.start());
+    app.addHook('onClose', async () => fetcher.stop());
+  }
 
   await app.register(auditRoutes({ db: deps.database.db, lists, now, keyedHash }));
   const retentionDays = deps.retentionDays ?? 365;

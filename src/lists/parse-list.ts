@@ -3,17 +3,33 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { ListEntry } from '../domain/lists/list-entry.js';
+import { AppError } from '../errors.js';
+import { parseFtm } from './ftm.importer.js';
 import { ListImportError } from './list-import.errors.js';
 import type { ImportedFile, ListFile, ListImportWarning } from './list-import.types.js';
 import { ofacFilesFromPaths, parseOfacCsv, type OfacCsvFile } from './ofac-csv.importer.js';
 import { RedflagJsonError, readRedflagJson } from './redflag-json.parser.js';
 import { parseUnXml } from './un-xml.importer.js';
 
-export const LIST_FORMATS = ['ofac-csv', 'un-xml', 'redflag-json'] as const;
+export const LIST_FORMATS = ['ofac-csv', 'un-xml', 'redflag-json', 'ftm'] as const;
 export type ListFormat = (typeof LIST_FORMATS)[number];
 
 /** A tenant's watchlist: a file (src/lists/watchlist.importer.ts), or its confirmed cases. */
 export type WatchlistFormat = 'watchlist-json' | 'watchlist-csv' | 'watchlist-confirmed-cases';
+
+/** OpenSanctions dataset names: `jp_mof_sanctions`, `us_ofac_sdn`. */
+export const DATASET_NAME = /^[a-z0-9_]{1,80}$/;
+/** UN regimes as UN_LIST_TYPE writes them: `DPRK`, `Al-Qaida`, `SouthSudan`. */
+export const REGIME_NAME = /^[A-Za-z0-9][A-Za-z0-9 .'_/-]{0,59}$/;
+
+/**
+ * The part of the files an import keeps: FtM datasets, UN regimes. Recorded with the version
+ * and part of its identity, so the same file kept differently is a different version.
+ */
+export interface ListFilters {
+  datasets?: string[];
+  regimes?: string[];
+}
 
 /** What every format's parse comes down to, ready to be stored as one list version. */
 export interface ParsedList {
@@ -21,6 +37,9 @@ export interface ParsedList {
   entries: ListEntry[];
   files: ImportedFile[];
   warnings: ListImportWarning[];
+  filters?: ListFilters;
+  /** Counts only this format has (FtM: lines read, schemas skipped ...), kept with the version's. */
+  counts?: Record<string, number>;
 }
 
 /** Largest redflag-json file read into memory; the curated list is far smaller. */
@@ -66,8 +85,45 @@ function requireSingleFile(format: ListFormat, files: readonly ListFile[]): List
   return file;
 }
 
+const sortedUnique = (values: readonly string[]) => [...new Set(values)].sort();
+
+/** Filters apply to one format each: datasets to FtM, regimes to the UN list. */
+function checkFilters(format: ListFormat, filters: ListFilters): void {
+  if (filters.datasets?.length && format !== 'ftm') {
+    throw new AppError('validation_failed', `Datasets select FtM entities; format ${format} has none`, [{ field: 'dataset', message: 'only with format ftm' }]);
+  }
+  if (filters.regimes?.length && format !== 'un-xml') {
+    throw new AppError('validation_failed', `Regimes select entries of the UN list; format ${format} has none`, [{ field: 'regime', message: 'only with format un-xml' }]);
+  }
+}
+
+/**
+ * Keeps the entries of the chosen UN regimes (UN_LIST_TYPE: `DPRK` is the 1718 Committee's).
+ * Regimes are matched without regard to case and recorded as the list writes them.
+ */
+function keepRegimes(result: { entries: ListEntry[]; files: ImportedFile[]; warnings: ListImportWarning[] }, regimes: readonly string[]): ParsedList {
+  const byKey = new Map<string, string>();
+  for (const entry of result.entries) for (const program of entry.programs) byKey.set(program.toLowerCase(), program);
+  const found = sortedUnique(regimes.flatMap((regime) => byKey.get(regime.toLowerCase()) ?? []));
+  const file = result.files.map((imported) => imported.name).join(', ');
+  const missing = regimes.filter((regime) => !byKey.has(regime.toLowerCase()));
+  if (found.length === 0) {
+    throw new ListImportError({ file, reason: `no entries of regime ${missing.join(', ')} (the list has ${sortedUnique([...byKey.values()]).join(', ')})` });
+  }
+  const kept = new Set(found);
+  return {
+    format: 'un-xml',
+    entries: result.entries.filter((entry) => entry.programs.some((program) => kept.has(program))),
+    files: result.files,
+    warnings: [...result.warnings, ...missing.map((regime) => ({ file, message: `no entries of regime ${regime}` }))],
+    filters: { regimes: found },
+    counts: { parsedEntries: result.entries.length },
+  };
+}
+
 /** Parses uploaded or opened files in the given format. Refusals are `ListImportError`s. */
-export async function parseListFiles(format: ListFormat, files: readonly (ListFile | OfacCsvFile)[]): Promise<ParsedList> {
+export async function parseListFiles(format: ListFormat, files: readonly (ListFile | OfacCsvFile)[], filters: ListFilters = {}): Promise<ParsedList> {
+  checkFilters(format, filters);
   if (files.length === 0) throw new ListImportError({ file: '(none)', reason: 'no files given' });
   switch (format) {
     case 'ofac-csv': {
@@ -76,10 +132,16 @@ export async function parseListFiles(format: ListFormat, files: readonly (ListFi
     }
     case 'un-xml': {
       const result = await parseUnXml(requireSingleFile(format, files));
+      if (filters.regimes?.length) return keepRegimes(result, filters.regimes);
       return { format, entries: result.entries, files: result.files, warnings: result.warnings };
     }
     case 'redflag-json':
       return parseRedflagJsonFile(requireSingleFile(format, files));
+    case 'ftm': {
+      const datasets = filters.datasets?.length ? sortedUnique(filters.datasets) : undefined;
+      const result = await parseFtm(requireSingleFile(format, files), datasets ? { datasets } : {});
+      return { format, entries: result.entries, files: result.files, warnings: result.warnings, counts: result.counts, ...(datasets ? { filters: { datasets } } : {}) };
+    }
   }
 }
 

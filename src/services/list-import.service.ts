@@ -3,17 +3,17 @@ import { fileURLToPath } from 'node:url';
 import type { Db } from '../db/client.js';
 import { findListSources } from '../db/repositories/list-queries.repository.js';
 import type { SelectionName } from '../domain/lists/dprk-selection.js';
-import { openListPaths, parseListFiles, type ListFormat } from '../lists/parse-list.js';
+import { openListPaths, parseListFiles, type ListFilters, type ListFormat } from '../lists/parse-list.js';
 import { storeParsedList, type ImportOutcome } from './lists.service.js';
 
 /** Reads list files from disk, parses them and stores a version (CLI and start-up seeding). */
 export async function importListFromPaths(
   db: Db,
-  input: { source: string; format: ListFormat; paths: string[]; importedBy: string; selection?: SelectionName; allowShrink?: boolean },
+  input: { source: string; format: ListFormat; paths: string[]; importedBy: string; selection?: SelectionName; allowShrink?: boolean; filters?: ListFilters },
 ): Promise<ImportOutcome> {
   const files = await openListPaths(input.format, input.paths);
   try {
-    const parsed = await parseListFiles(input.format, files);
+    const parsed = await parseListFiles(input.format, files, input.filters);
     return await storeParsedList(db, {
       source: input.source,
       parsed,

@@ -106,6 +106,8 @@ const refOf = (version: { source: string; id: string; version: number; contentDi
 export class ListIndexHolder {
   private snapshot: ListSnapshot = buildSnapshot([], []);
   private key = '';
+  /** Import time of each version of the snapshot: decisions show how old their lists were. */
+  private importTimes = new Map<string, string>();
   private mirror: SnapshotMirror | undefined;
   /** Per tenant with an active watchlist version: its versions' key and its combined snapshot. */
   private tenants = new Map<string, { key: string; own: ListSnapshot; combined: ListSnapshot }>();
@@ -134,6 +136,11 @@ export class ListIndexHolder {
   /** Whether an index here was built from this version (global or any tenant's watchlist). */
   holds(versionId: string): boolean {
     return this.snapshot.versions.some((ref) => ref.versionId === versionId) || [...this.tenants.values()].some((held) => held.own.versions.some((ref) => ref.versionId === versionId));
+  }
+
+  /** When an active version (global or a watchlist) was imported, for its age in decisions. */
+  importedAtOf(versionId: string): string | undefined {
+    return this.importTimes.get(versionId);
   }
 
   async refresh(db: Db): Promise<boolean> {
@@ -168,6 +175,7 @@ export class ListIndexHolder {
       changed = true;
     }
     if (tenants.size !== this.tenants.size) changed = true;
+    this.importTimes = new Map(active.map((version) => [version.id, new Date(version.importedAt).toISOString()]));
     this.tenants = tenants;
     return changed;
   }

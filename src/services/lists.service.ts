@@ -6,7 +6,7 @@ import { SELECTIONS, type SelectionName } from '../domain/lists/dprk-selection.j
 import type { ListEntry } from '../domain/lists/list-entry.js';
 import { AppError, notFound } from '../errors.js';
 import { ListImportError } from '../lists/list-import.errors.js';
-import type { ListFormat, ParsedList } from '../lists/parse-list.js';
+import type { ListFilters, ListFormat, ParsedList } from '../lists/parse-list.js';
 import { canonicalDigest } from '../shared/hashing.js';
 import type { ListSnapshot } from './list-index.service.js';
 
@@ -39,6 +39,8 @@ export interface ListVersionView {
   contentDigest: string;
   files: { name: string; role: string; sha256: string; bytes: number; rows: number }[];
   counts: Record<string, number>;
+  /** The FtM datasets or UN regimes the import kept; null when it kept everything. */
+  filters: ListFilters | null;
   importedBy: string;
   importedAt: string;
 }
@@ -52,6 +54,7 @@ export function toListVersionView(row: ListVersionRow): ListVersionView {
     contentDigest: row.contentDigest,
     files: row.files,
     counts: row.counts,
+    filters: row.filters ?? null,
     importedBy: row.importedBy,
     importedAt: new Date(row.importedAt).toISOString(),
   };
@@ -126,16 +129,19 @@ export async function storeListVersion(
   if (entries.length === 0) {
     throw new ListImportError({ file: input.parsed.files.map((file) => file.name).join(', '), reason: 'the files contain no entries' });
   }
+  const filters = input.parsed.filters ?? null;
   const contentDigest = canonicalDigest({
     format: input.parsed.format,
     files: input.parsed.files.map((file) => ({ role: file.role, sha256: file.sha256 })).sort((a, b) => a.role.localeCompare(b.role)),
     selection: input.selection ?? null,
+    // Only when present, so versions imported before filters existed keep their digest.
+    ...(filters ? { filters } : {}),
   });
   const existing = await findListVersionByDigest(db, input.source, contentDigest);
   if (existing) return { version: toListVersionView(existing), created: false, warnings: input.parsed.warnings };
 
   // Counted after the selection, so the version says what it really holds.
-  const counts = { ...countEntries(entries), ...(input.selection ? { parsedEntries: input.parsed.entries.length } : {}) };
+  const counts = { ...input.parsed.counts, ...countEntries(entries), ...(input.selection ? { parsedEntries: input.parsed.entries.length } : {}) };
   try {
     const row = await db.transaction(async (tx) => {
       // Under the source's lock, so the version checked against is the one this import replaces.
@@ -149,6 +155,7 @@ export async function storeListVersion(
         contentDigest,
         files: input.parsed.files,
         counts,
+        filters,
         importedBy: input.importedBy,
         entries,
       });
@@ -158,7 +165,7 @@ export async function storeListVersion(
         action: 'list.imported',
         targetType: 'list_version',
         targetId: version.id,
-        details: { source: version.source, version: version.version, format: version.format, contentDigest, selection: input.selection ?? null, counts },
+        details: { source: version.source, version: version.version, format: version.format, contentDigest, selection: input.selection ?? null, filters, counts },
       });
       return version;
     });

@@ -21,6 +21,8 @@ import { applyFalsePositiveMemory, caseOpening, caseRefOfDecision, NO_CASE, open
 import { webhookPayload } from './webhooks.service.js';
 import type { ListIndexHolder } from './list-index.service.js';
 import type { ListVersionRef } from '../db/schema/index.js';
+import { findVersionImportTimes } from '../db/repositories/lists.repository.js';
+import { withListAges } from '../domain/lists/list-age.js';
 
 export interface ScreeningDeps {
   db: Db;
@@ -39,12 +41,13 @@ export interface DecisionView extends DecisionCaseRef {
   score: number;
   hits: Hit[];
   rulesetVersion: number;
-  listVersions: ListVersionRef[];
+  /** As recorded, each with its import time and age at the decision (computed on reading). */
+  listVersions: (ListVersionRef & { importedAt: string | null; ageHours: number | null })[];
   inputDigest: string;
   createdAt: string;
 }
 
-export function toDecisionView(row: DecisionRow, caseRef: DecisionCaseRef = NO_CASE): DecisionView {
+export function toDecisionView(row: DecisionRow, caseRef: DecisionCaseRef = NO_CASE, listImportTimes: ReadonlyMap<string, string> = new Map()): DecisionView {
   return {
     id: row.id,
     externalRef: row.externalRef,
@@ -52,11 +55,24 @@ export function toDecisionView(row: DecisionRow, caseRef: DecisionCaseRef = NO_C
     score: row.score,
     hits: row.hits as Hit[],
     rulesetVersion: row.rulesetVersion,
-    listVersions: row.listVersions,
+    listVersions: withListAges(row.listVersions, listImportTimes, new Date(row.createdAt)),
     inputDigest: row.inputDigest,
     createdAt: new Date(row.createdAt).toISOString(),
     ...caseRef,
   };
+}
+
+/** Import times of a decision's list versions: from the index for the active ones, else the database. */
+async function listImportTimes(deps: Pick<ScreeningDeps, 'db'> & Partial<Pick<ScreeningDeps, 'lists'>>, refs: readonly ListVersionRef[]): Promise<Map<string, string>> {
+  const times = new Map<string, string>();
+  const missing: string[] = [];
+  for (const ref of refs) {
+    const at = deps.lists?.importedAtOf(ref.versionId);
+    if (at) times.set(ref.versionId, at);
+    else missing.push(ref.versionId);
+  }
+  for (const row of await findVersionImportTimes(deps.db, missing)) times.set(row.id, new Date(row.importedAt).toISOString());
+  return times;
 }
 
 export interface ScreenRequest {
@@ -76,7 +92,7 @@ async function earlierDecision(deps: ScreeningDeps, tenantId: string, idempotenc
       { field: 'Idempotency-Key', message: 'reused with a different body' },
     ]);
   }
-  return { decision: toDecisionView(previous, await caseRefOfDecision(deps.db, tenantId, previous.id)), replayed: true };
+  return { decision: toDecisionView(previous, await caseRefOfDecision(deps.db, tenantId, previous.id), await listImportTimes(deps, previous.listVersions)), replayed: true };
 }
 
 /**
@@ -307,11 +323,11 @@ async function screen(deps: ScreeningDeps, request: ScreenRequest): Promise<{ de
     }
     throw error;
   }
-  return { decision: toDecisionView(outcome.row, outcome.caseRef), replayed: false };
+  return { decision: toDecisionView(outcome.row, outcome.caseRef, await listImportTimes(deps, outcome.row.listVersions)), replayed: false };
 }
 
-export async function getDecision(deps: Pick<ScreeningDeps, 'db'>, tenantId: string, id: string): Promise<DecisionView> {
+export async function getDecision(deps: Pick<ScreeningDeps, 'db'> & Partial<Pick<ScreeningDeps, 'lists'>>, tenantId: string, id: string): Promise<DecisionView> {
   const row = await findDecision(deps.db, tenantId, id);
   if (!row) throw notFound('Decision');
-  return toDecisionView(row, await caseRefOfDecision(deps.db, tenantId, row.id));
+  return toDecisionView(row, await caseRefOfDecision(deps.db, tenantId, row.id), await listImportTimes(deps, row.listVersions));
 }

@@ -10,6 +10,7 @@ import {
   findSubscribedWebhooks,
   findWebhook,
   findWebhooks,
+  findWebhooksOfAllTenants,
   insertDeliveries,
   insertWebhook,
   recordAttempt,
@@ -21,7 +22,7 @@ import {
 import { AppError, notFound } from '../errors.js';
 import { connectLookup, refusedAtRegistration, type ResolveHost } from './webhook-targets.js';
 
-export const WEBHOOK_EVENTS = ['case.opened', 'case.disposed'] as const;
+export const WEBHOOK_EVENTS = ['case.opened', 'case.disposed', 'list.fetch_failed', 'list.stale'] as const;
 export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];
 
 export const SIGNATURE_HEADER = 'x-redflag-signature';
@@ -128,7 +129,19 @@ export function webhookPayload(input: { event: WebhookEvent; data: Record<string
  * exists exactly when the case change it reports was committed.
  */
 export async function enqueueWebhookEvent(tx: DbOrTx, input: { tenantId: string; event: WebhookEvent; data: Record<string, unknown>; now: string }): Promise<number> {
-  const hooks = await findSubscribedWebhooks(tx, input.tenantId, input.event);
+  return queueDeliveries(tx, await findSubscribedWebhooks(tx, input.tenantId, input.event), input);
+}
+
+/**
+ * An event about the global lists (list.fetch_failed, list.stale): every tenant screens against
+ * them, so it goes to every tenant's webhooks subscribed to it. Its data names the list only,
+ * nothing of any tenant, so the one payload is the same for all.
+ */
+export async function enqueueGlobalWebhookEvent(tx: DbOrTx, input: { event: WebhookEvent; data: Record<string, unknown>; now: string }): Promise<number> {
+  return queueDeliveries(tx, await findWebhooksOfAllTenants(tx, input.event), input);
+}
+
+async function queueDeliveries(tx: DbOrTx, hooks: readonly WebhookRow[], input: { event: WebhookEvent; data: Record<string, unknown>; now: string }): Promise<number> {
   if (hooks.length === 0) return 0;
   const payload = webhookPayload(input);
   await insertDeliveries(
@@ -136,7 +149,7 @@ export async function enqueueWebhookEvent(tx: DbOrTx, input: { tenantId: string;
     hooks.map((hook) => ({
       id: uuidv7(),
       webhookId: hook.id,
-      tenantId: input.tenantId,
+      tenantId: hook.tenantId,
       event: input.event,
       payload,
       status: 'pending',

@@ -3,7 +3,7 @@ import { uuidv7 } from 'uuidv7';
 import type { ListEntry } from '../../domain/lists/list-entry.js';
 import { canonicalDigest } from '../../shared/hashing.js';
 import type { DbOrTx } from '../client.js';
-import { listEntries, listIdentifiers, listSources, listVersions, type ListFileRecord } from '../schema/index.js';
+import { listEntries, listIdentifiers, listSources, listVersions, type ListFileRecord, type ListVersionFilters } from '../schema/index.js';
 
 export interface NewListVersion {
   source: string;
@@ -14,6 +14,7 @@ export interface NewListVersion {
   contentDigest: string;
   files: ListFileRecord[];
   counts: Record<string, number>;
+  filters?: ListVersionFilters | null;
   importedBy: string;
   entries: ListEntry[];
 }
@@ -59,6 +60,7 @@ export async function insertActiveListVersion(tx: DbOrTx, input: NewListVersion)
       contentDigest: input.contentDigest,
       files: input.files,
       counts: input.counts,
+      filters: input.filters ?? null,
       importedBy: input.importedBy,
     })
     .returning();
@@ -123,4 +125,10 @@ export async function measureRemoval(db: DbOrTx, source: string, keptSourceIds: 
     where s.slug = ${source}
     group by v.version`)) as unknown as { rows: { version: number; entries: number; removed: number }[] };
   return result.rows[0];
+}
+
+/** When each of these versions was imported. */
+export async function findVersionImportTimes(db: DbOrTx, versionIds: readonly string[]): Promise<{ id: string; importedAt: string }[]> {
+  if (versionIds.length === 0) return [];
+  return db.select({ id: listVersions.id, importedAt: listVersions.importedAt }).from(listVersions).where(inArray(listVersions.id, [...versionIds]));
 }

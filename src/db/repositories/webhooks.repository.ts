@@ -32,6 +32,14 @@ export async function findSubscribedWebhooks(db: DbOrTx, tenantId: string, event
     .where(and(eq(webhooks.tenantId, tenantId), isNull(webhooks.disabledAt), arrayContains(webhooks.events, [event])));
 }
 
+/** Every tenant's webhooks subscribed to an event that concerns all tenants (the global lists). */
+export async function findWebhooksOfAllTenants(db: DbOrTx, event: string): Promise<WebhookRow[]> {
+  return db
+    .select()
+    .from(webhooks)
+    .where(and(isNull(webhooks.disabledAt), arrayContains(webhooks.events, [event])));
+}
+
 /** Due at once by the database clock, which every instance shares (not the business clock). */
 export async function insertDeliveries(tx: DbOrTx, rows: Omit<NewDelivery, 'nextAttemptAt'>[]) {
   if (rows.length > 0) await tx.insert(webhookDeliveries).values(rows.map((row) => ({ ...row, nextAttemptAt: sql`now()` })));

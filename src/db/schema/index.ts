@@ -7,3 +7,4 @@ export * from './subjects.js';
 export * from './cases.js';
 export * from './settings.js';
 export * from './monitoring.js';
+export * from './list-fetch.js';

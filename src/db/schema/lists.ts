@@ -24,6 +24,12 @@ export interface ListFileRecord {
   rows: number;
 }
 
+/** The FtM datasets or UN regimes an import kept of its files. */
+export interface ListVersionFilters {
+  datasets?: string[];
+  regimes?: string[];
+}
+
 /** One import of a list. Immutable once written; decisions cite it. */
 export const listVersions = pgTable(
   'list_versions',
@@ -38,6 +44,7 @@ export const listVersions = pgTable(
     contentDigest: text('content_digest').notNull(),
     files: jsonb('files').$type<ListFileRecord[]>().notNull(),
     counts: jsonb('counts').$type<Record<string, number>>().notNull(),
+    filters: jsonb('filters').$type<ListVersionFilters>(),
     importedBy: text('imported_by').notNull(),
     importedAt: timestamp('imported_at', { withTimezone: true, mode: 'string' }).notNull().defaultNow(),
   },

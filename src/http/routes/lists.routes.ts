@@ -12,7 +12,8 @@ import { AppError } from '../../errors.js';
 import { ListImportError } from '../../lists/list-import.errors.js';
 import { parseListFiles } from '../../lists/parse-list.js';
 import type { ListIndexHolder } from '../../services/list-index.service.js';
-import { diffListVersion, resolveListFormat, getEntry, listSources, listVersions, searchEntries, storeParsedList } from '../../services/lists.service.js';
+import { listSourcesWithStatus } from '../../services/list-fetch.service.js';
+import { diffListVersion, resolveListFormat, getEntry, listVersions, searchEntries, storeParsedList } from '../../services/lists.service.js';
 import { actorOf, principalOf } from '../plugins/auth.plugin.js';
 import { authErrorResponses, problemSchema, uuidParam } from '../schemas/common.schemas.js';
 import {
@@ -38,8 +39,9 @@ export function importRefusal(error: ListImportError): AppError {
 /** Largest list file accepted by upload. The full OFAC sdn.csv is about 5 MB. */
 export const MAX_LIST_FILE_BYTES = 64 * 1024 * 1024;
 const security = [{ bearerAuth: [] }];
+const asList = (value: string | string[] | undefined): string[] => (value === undefined ? [] : Array.isArray(value) ? value : [value]);
 
-export function listRoutes(deps: { db: Db; lists: ListIndexHolder }) {
+export function listRoutes(deps: { db: Db; lists: ListIndexHolder; now: () => Date }) {
   return async (app: FastifyInstance) => {
     await app.register(fastifyMultipart, { limits: { fileSize: MAX_LIST_FILE_BYTES, files: 8, fields: 4, parts: 12 } });
     const routes = app.withTypeProvider<ZodTypeProvider>();
@@ -53,7 +55,7 @@ export function listRoutes(deps: { db: Db; lists: ListIndexHolder }) {
           tags: ['lists'],
           summary: 'Import list files as a new version of a global list (operator; multipart/form-data, one part per file)',
           description:
-            'ofac-csv: sdn.csv with optional alt.csv, add.csv, sdn_comments.csv (or the cons_* files). un-xml: the UN consolidated XML. redflag-json: our curated format. The import is atomic: a refused file changes nothing. Identical files return the existing version (200). A version that would remove more than 20% of the active version\'s entries is refused (409, naming both counts) unless allowShrink=true.',
+            'ofac-csv: sdn.csv with optional alt.csv, add.csv, sdn_comments.csv (or the cons_* files). un-xml: the UN consolidated XML (`regime` keeps chosen regimes). redflag-json: our curated format. ftm: an OpenSanctions entities.ftm.json, plain or gzip (`dataset` keeps chosen datasets). The first import of a new source slug creates it. The import is atomic: a refused file changes nothing. Identical files return the existing version (200). A version that would remove more than 20% of the active version\'s entries is refused (409, naming both counts) unless allowShrink=true.',
           consumes: ['multipart/form-data'],
           security,
           params: sourceParam,
@@ -64,6 +66,7 @@ export function listRoutes(deps: { db: Db; lists: ListIndexHolder }) {
       async (request, reply) => {
         const { source } = request.params;
         const format = resolveListFormat(source, request.query.format);
+        const filters = { datasets: asList(request.query.dataset), regimes: asList(request.query.regime) };
         if (!request.isMultipart()) throw new AppError('unsupported_media_type', 'Upload the list files as multipart/form-data');
         // Parts are spooled to disk so that memory stays flat whatever the file size.
         const spool = await mkdtemp(path.join(tmpdir(), 'redflag-import-'));
@@ -78,7 +81,7 @@ export function listRoutes(deps: { db: Db; lists: ListIndexHolder }) {
           if (saved.length === 0) throw new AppError('validation_failed', 'No file was uploaded', [{ field: 'files', message: 'at least one file part is required' }]);
           const files = saved.map(({ name, file }) => ({ name, stream: createReadStream(file) }));
           try {
-            const parsed = await parseListFiles(format, files);
+            const parsed = await parseListFiles(format, files, filters);
             const outcome = await storeParsedList(deps.db, { source, parsed, importedBy: actorOf(request), allowShrink: request.query.allowShrink ?? false });
             if (outcome.created) await deps.lists.refresh(deps.db);
             return reply.code(outcome.created ? 201 : 200).send(outcome);
@@ -98,9 +101,15 @@ export function listRoutes(deps: { db: Db; lists: ListIndexHolder }) {
       '/v1/lists',
       {
         config: { roles: ['reviewer', 'auditor', 'operator'] },
-        schema: { operationId: 'listLists', tags: ['lists'], summary: 'Lists and their active versions', security, response: { 200: z.object({ items: z.array(listSourceSchema) }), ...authErrorResponses } },
+        schema: {
+          operationId: 'listLists',
+          tags: ['lists'],
+          summary: 'Lists, their active versions and how old they are, and for fetched lists the last fetch',
+          security,
+          response: { 200: z.object({ items: z.array(listSourceSchema) }), ...authErrorResponses },
+        },
       },
-      async () => ({ items: await listSources(deps.db) }),
+      async () => ({ items: await listSourcesWithStatus(deps.db, deps.now()) }),
     );
 
     routes.get(

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ENTRY_TYPES } from '../../domain/lists/list-entry.js';
-import { LIST_FORMATS } from '../../lists/parse-list.js';
+import { DATASET_NAME, LIST_FORMATS, REGIME_NAME } from '../../lists/parse-list.js';
 
 export const sourceParam = z.object({
   source: z.string().regex(/^[a-z0-9][a-z0-9-]{1,39}$/, 'must be a list slug such as ofac-sdn').meta({ example: 'ofac-sdn' }),
@@ -14,10 +14,28 @@ export const allowShrinkQuery = z
   .optional()
   .describe('true: accept a version that removes more than 20% of the active version\'s entries (otherwise 409, nothing imported)');
 
+const oneOrMany = (item: z.ZodString) => z.union([item, z.array(item).min(1).max(20)]);
+
 export const importQuery = z.strictObject({
-  format: z.enum(LIST_FORMATS).optional().describe('File format; defaults to the known format of the source (ofac-sdn → ofac-csv, un → un-xml, redflag-curated → redflag-json)'),
+  format: z
+    .enum(LIST_FORMATS)
+    .optional()
+    .describe('File format; defaults to the known format of the source (ofac-sdn → ofac-csv, un → un-xml, redflag-curated → redflag-json); required for a new source, which the first import creates'),
+  dataset: oneOrMany(z.string().regex(DATASET_NAME, 'must be an OpenSanctions dataset name such as jp_mof_sanctions'))
+    .optional()
+    .describe('ftm only: keep the entities of these datasets (repeat the parameter for several)')
+    .meta({ example: 'jp_mof_sanctions' }),
+  regime: oneOrMany(z.string().regex(REGIME_NAME, 'must be a UN regime (UN_LIST_TYPE) such as DPRK'))
+    .optional()
+    .describe('un-xml only: keep the entries of these UN regimes (UN_LIST_TYPE; DPRK is the 1718 Committee list)')
+    .meta({ example: 'DPRK' }),
   allowShrink: allowShrinkQuery,
 });
+
+const versionFilters = z
+  .object({ datasets: z.array(z.string()).optional(), regimes: z.array(z.string()).optional() })
+  .nullable()
+  .describe('The FtM datasets or UN regimes the import kept; null when it kept everything');
 
 const fileRecord = z.object({ name: z.string(), role: z.string(), sha256: z.string(), bytes: z.number().int(), rows: z.number().int() });
 
@@ -30,6 +48,7 @@ export const listVersionSchema = z
     contentDigest: z.string().describe('SHA-256 over the file digests and the selection: equal for identical imports'),
     files: z.array(fileRecord),
     counts: z.record(z.string(), z.number()),
+    filters: versionFilters,
     importedBy: z.string(),
     importedAt: z.string(),
   })
@@ -53,6 +72,25 @@ export const listSourceSchema = z
     contentDigest: z.string().nullable(),
     counts: z.record(z.string(), z.number()),
     importedAt: z.string().nullable(),
+    ageHours: z.number().nullable().describe("Hours since the active version was imported"),
+    currentAsOf: z
+      .string()
+      .nullable()
+      .describe('Since when the list is known to be current: its import, or a later fetch that found the same content again'),
+    maxAgeHours: z.number().nullable().describe('From LIST_SOURCES_FILE: older than this (since currentAsOf), the list is stale and list.stale is raised once'),
+    stale: z.boolean(),
+    everyMinutes: z.number().int().nullable().describe('From LIST_SOURCES_FILE: how often the list is fetched; null for lists only imported by hand'),
+    nextFetchAt: z.string().nullable(),
+    lastFetch: z
+      .object({
+        at: z.string(),
+        result: z.enum(['new_version', 'unchanged', 'failed']),
+        version: z.number().int().nullable().describe('The version the fetch made or found unchanged; after a failure, the one that stays active'),
+        error: z.string().nullable(),
+        nextRunAt: z.string(),
+      })
+      .nullable()
+      .describe('The last scheduled or CLI fetch; null for lists only imported by hand'),
   })
   .meta({ id: 'ListSource' });
 

@@ -68,7 +68,14 @@ export const decisionSchema = z
     hits: z.array(hitSchema),
     rulesetVersion: z.number().int(),
     listVersions: z.array(
-      z.object({ source: z.string(), versionId: z.string(), version: z.number().int(), contentDigest: z.string() }),
+      z.object({
+        source: z.string(),
+        versionId: z.string(),
+        version: z.number().int(),
+        contentDigest: z.string(),
+        importedAt: z.string().nullable().describe('When this list version was imported'),
+        ageHours: z.number().nullable().describe('How old the list version was when the decision was made (hours since its import)'),
+      }),
     ),
     inputDigest: z.string().describe('SHA-256 of the canonical JSON of the screened input'),
     createdAt: z.string().describe('UTC ISO-8601'),
