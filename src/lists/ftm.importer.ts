@@ -7,6 +7,7 @@ import type { ListAddress, ListEntry, ListIdentifier } from '../domain/lists/lis
 import { ftmAddress, ftmDocument, ftmEntry, ftmSanction, ftmSchemaRole, ftmWallet, type FtmEntity, type FtmSanction } from './ftm-entity.js';
 import { ListFileInspector } from './list-file.reader.js';
 import { ListImportError } from './list-import.errors.js';
+import { MAX_RECORD_BYTES, NAME_TOO_LONG, overlongName, RECORD_TOO_LARGE } from './list-limits.js';
 import type { ImportedFile, ListFile, ListImportWarning } from './list-import.types.js';
 
 /**
@@ -29,8 +30,8 @@ export interface FtmParseResult {
   warnings: ListImportWarning[];
 }
 
-/** No FtM entity comes near this; a longer "line" is not FtM (or not split into lines). */
-const MAX_LINE_BYTES = 32 * 1024 * 1024;
+/** One entity a line: a line is a record, held to the limit every importer applies. */
+const MAX_LINE_BYTES = MAX_RECORD_BYTES;
 const GZIP_MAGIC = [0x1f, 0x8b] as const;
 
 function sniffFtm(head: string): string | undefined {
@@ -204,7 +205,7 @@ export async function parseFtm(file: ListFile, options: FtmImportOptions = {}): 
       if (start < chunk.length) {
         pending.push(chunk.subarray(start));
         pendingBytes += chunk.length - start;
-        if (pendingBytes > MAX_LINE_BYTES) throw new ListImportError({ file: file.name, line: line + 1, reason: `a line longer than ${MAX_LINE_BYTES} bytes: not FtM entities` });
+        if (pendingBytes > MAX_LINE_BYTES) throw new ListImportError({ file: file.name, line: line + 1, reason: RECORD_TOO_LARGE });
       }
     }
     if (pendingBytes > 0) handle(Buffer.concat(pending), line + 1);
@@ -251,7 +252,11 @@ export async function parseFtm(file: ListFile, options: FtmImportOptions = {}): 
     identifiers: (holder: string) => identifiers.get(holder) ?? [],
     sanctions: (id: string) => sanctions.get(id) ?? [],
   };
-  const entries = targets.map((entity) => ftmEntry(entity, links));
+  const entries = targets.map((entity) => {
+    const entry = ftmEntry(entity, links);
+    if (overlongName(entry) !== undefined) throw new ListImportError({ file: file.name, line: targetLines.get(entity.id), reason: `entity ${entity.id} has ${NAME_TOO_LONG}` });
+    return entry;
+  });
   return {
     format: 'ftm',
     entries,

@@ -10,6 +10,7 @@ import { countryCodeFromName } from '../domain/geo/countries.js';
 import type { EntryType, ListAddress, ListEntry, ListName, NameKind } from '../domain/lists/list-entry.js';
 import { ListFileInspector } from './list-file.reader.js';
 import { ListImportError } from './list-import.errors.js';
+import { MAX_NAME_LENGTH, MAX_RECORD_BYTES, NAME_TOO_LONG, overlongName, RECORD_TOO_LARGE } from './list-limits.js';
 import type { ImportedFile, ListImportWarning } from './list-import.types.js';
 import { parseOfacRemarks } from './ofac-remarks.parser.js';
 
@@ -212,6 +213,7 @@ export async function parseOfacCsv(files: OfacCsvFiles): Promise<OfacParseResult
           case 'alt': {
             const name = field(record[3]);
             if (name === undefined) break;
+            if (name.length > MAX_NAME_LENGTH) throw new ListImportError({ file: file.name, line, reason: `ent_num ${entNum} has ${NAME_TOO_LONG}` });
             const rawType = (field(record[2]) ?? 'aka').toLowerCase().replace(/\./g, '');
             let kind: NameKind = 'aka';
             if (rawType === 'aka' || rawType === 'fka' || rawType === 'nka') kind = rawType;
@@ -253,6 +255,8 @@ export async function parseOfacCsv(files: OfacCsvFiles): Promise<OfacParseResult
 
   for (const row of primaries) {
     const entry = buildEntry(row, altByEntNum.get(row.entNum) ?? [], addByEntNum.get(row.entNum) ?? [], commentsByEntNum.get(row.entNum));
+    // Names of alt.csv rows are checked on their own lines as they are read; this catches the rest.
+    if (overlongName(entry) !== undefined) throw new ListImportError({ file: primaryName, line: row.line, reason: `ent_num ${row.entNum} has ${NAME_TOO_LONG}` });
     if (entry.type === 'unknown') {
       warn({ file: primaryName, line: row.line, message: `unknown entry type ${JSON.stringify(row.fields[2])}` });
     }
@@ -343,7 +347,7 @@ async function readCsv(
 ): Promise<Omit<ImportedFile<OfacFileRole>, 'role'>> {
   const expected = COLUMN_COUNTS[role];
   const inspector = new ListFileInspector({ file: name, sniff: sniffCsv, stripDosEof: true });
-  const parser = parse({ bom: true, relax_column_count: true, skip_empty_lines: true, info: true });
+  const parser = parse({ bom: true, relax_column_count: true, skip_empty_lines: true, info: true, max_record_size: MAX_RECORD_BYTES });
   let rows = 0;
   try {
     await pipeline(stream, inspector, parser, async (records: AsyncIterable<{ record: string[]; info: { lines: number } }>) => {
@@ -376,7 +380,7 @@ function asImportError(file: string, error: unknown): ListImportError {
     return new ListImportError({
       file,
       ...(typeof line === 'number' ? { line } : {}),
-      reason: `not a valid OFAC CSV file: ${error.message}`,
+      reason: error.code === 'CSV_MAX_RECORD_SIZE' ? RECORD_TOO_LARGE : `not a valid OFAC CSV file: ${error.message}`,
       cause: error,
     });
   }

@@ -13,6 +13,7 @@ import type { ListEntry, ListIdentifier, ListName } from '../domain/lists/list-e
 import type { ReliabilityTag } from '../domain/indicators/indicator.schema.js';
 import { normalizeIdentifier } from './redflag-json.normalize.js';
 import { findUnstorableText } from '../shared/storable-text.js';
+import { MAX_RECORD_BYTES, NAME_TOO_LONG, overlongName, RECORD_TOO_LARGE } from './list-limits.js';
 import {
   deriveConfidence,
   type RedflagJsonEntry,
@@ -198,12 +199,19 @@ export function readRedflagJson(file: RedflagJsonInputFile): RedflagJsonDocument
   const parsed = redflagJsonFileSchema.safeParse(raw);
   if (!parsed.success) throw new RedflagJsonError(file.name, toIssues(parsed.error, raw));
   const { data } = parsed;
+  const entries = data.entries.map(toListEntry);
+  const issues = entries.flatMap((entry, index): RedflagJsonIssue[] => {
+    const size = Buffer.byteLength(JSON.stringify(data.entries[index]));
+    if (size > MAX_RECORD_BYTES) return [{ path: `/entries/${index}`, entryIndex: index, sourceId: entry.sourceId, message: RECORD_TOO_LARGE }];
+    return overlongName(entry) === undefined ? [] : [{ path: `/entries/${index}`, entryIndex: index, sourceId: entry.sourceId, message: NAME_TOO_LONG }];
+  });
+  if (issues.length > 0) throw new RedflagJsonError(file.name, issues);
   return {
     source: data.source,
     version: data.version,
     generatedAt: data.generatedAt,
     ...(data.description !== undefined ? { description: data.description } : {}),
-    entries: data.entries.map(toListEntry),
+    entries,
   };
 }
 

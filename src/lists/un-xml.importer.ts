@@ -13,6 +13,7 @@ import type {
 } from '../domain/lists/list-entry.js';
 import { ListFileInspector } from './list-file.reader.js';
 import { ListImportError } from './list-import.errors.js';
+import { MAX_RECORD_BYTES, NAME_TOO_LONG, overlongName, RECORD_TOO_LARGE } from './list-limits.js';
 import type { ImportedFile, ListFile, ListImportWarning } from './list-import.types.js';
 import { normalizeDocumentNumber } from './ofac-remarks.parser.js';
 
@@ -137,12 +138,14 @@ export async function parseUnXml(file: ListFile): Promise<UnParseResult> {
     }
   });
 
-  parser.on('text', (chunk) => {
+  /** Characters of text inside the current record: a record over the limit is refused as it grows. */
+  let recordText = 0;
+  const collect = (chunk: string) => {
     text += chunk;
-  });
-  parser.on('cdata', (chunk) => {
-    text += chunk;
-  });
+    if (record && (recordText += chunk.length) > MAX_RECORD_BYTES) throw fail(RECORD_TOO_LARGE, record.element);
+  };
+  parser.on('text', collect);
+  parser.on('cdata', collect);
 
   parser.on('closetag', (tag) => {
     const depth = stack.length;
@@ -150,6 +153,8 @@ export async function parseUnXml(file: ListFile): Promise<UnParseResult> {
     if (!record) return;
     if (depth === recordDepth) {
       const entry = buildEntry(record, file.name, warnings);
+      if (overlongName(entry) !== undefined) throw new ListImportError({ file: file.name, line: record.line, element: record.element, reason: `${entry.sourceId} has ${NAME_TOO_LONG}` });
+      recordText = 0;
       if (record.element === 'INDIVIDUAL') individuals += 1;
       else entities += 1;
       for (const program of entry.programs) {
@@ -178,11 +183,18 @@ export async function parseUnXml(file: ListFile): Promise<UnParseResult> {
   });
 
   const inspector = new ListFileInspector({ file: file.name, sniff: sniffXml, stripDosEof: true });
+  // A refusal thrown while parsing aborts the pipeline, whose own error would be "aborted": keep it.
+  let refusal: ListImportError | undefined;
   try {
     await pipeline(file.stream, inspector, async (chunks: AsyncIterable<Buffer>) => {
       const decoder = new TextDecoder('utf-8', { fatal: true });
-      for await (const chunk of chunks) parser.write(decoder.decode(chunk, { stream: true }));
-      parser.write(decoder.decode());
+      try {
+        for await (const chunk of chunks) parser.write(decoder.decode(chunk, { stream: true }));
+        parser.write(decoder.decode());
+      } catch (error) {
+        if (error instanceof ListImportError) refusal = error;
+        throw error;
+      }
     });
     if (inspector.digest().bytes === 0) throw new ListImportError({ file: file.name, reason: 'the file is empty' });
     if (stack.length > 0) {
@@ -191,6 +203,7 @@ export async function parseUnXml(file: ListFile): Promise<UnParseResult> {
     parser.close();
   } catch (error) {
     if (!file.stream.destroyed) file.stream.destroy();
+    if (refusal) throw refusal;
     if (error instanceof ListImportError) throw error;
     throw new ListImportError({
       file: file.name,

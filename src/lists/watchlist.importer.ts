@@ -33,6 +33,7 @@ import { maskEmail, maskIp, maskPhone, shortenDigest, shortenWallet } from '../d
 import type { ListEntry, ListIdentifier } from '../domain/lists/list-entry.js';
 import { linkKeyOf, type KeyedHash, type LinkKind } from '../domain/rules/subject-lookups.js';
 import { ListImportError } from './list-import.errors.js';
+import { MAX_NAME_LENGTH, MAX_RECORD_BYTES, RECORD_TOO_LARGE } from './list-limits.js';
 import type { ParsedList } from './parse-list.js';
 
 export const WATCHLIST_IDENTIFIER_KINDS = [
@@ -52,10 +53,6 @@ export type WatchlistIdentifierKind = (typeof WATCHLIST_IDENTIFIER_KINDS)[number
 
 export const WATCHLIST_ENTRY_TYPES = ['individual', 'entity'] as const;
 
-/** A name longer than this is no name (a pasted document); lists' longest are under 300. */
-export const MAX_NAME_LENGTH = 1000;
-/** One entry or CSV row: far above any real one, small enough that one bad row cannot flood memory. */
-export const MAX_RECORD_BYTES = 64 * 1024;
 export const CSV_HEADER = ['name', 'type', 'kind', 'value', 'note'] as const;
 
 const text = (max: number) => z.string().trim().min(1).max(max);
@@ -329,7 +326,7 @@ export async function parseWatchlistCsv(stream: Readable, hash: KeyedHash, file 
   } catch (error) {
     if (error instanceof ListImportError) throw error;
     const info = error as { code?: string; lines?: number; message?: string };
-    if (info.code === 'CSV_MAX_RECORD_SIZE') throw refusal({ file, ...(info.lines ? { line: info.lines } : {}) }, `a record larger than ${MAX_RECORD_BYTES / 1024} KB`);
+    if (info.code === 'CSV_MAX_RECORD_SIZE') throw refusal({ file, ...(info.lines ? { line: info.lines } : {}) }, RECORD_TOO_LARGE);
     if (typeof info.code === 'string' && info.code.startsWith('CSV_')) throw refusal({ file, ...(info.lines ? { line: info.lines } : {}) }, info.message ?? 'not valid CSV');
     throw error;
   }

@@ -16,7 +16,7 @@ beforeAll(async () => {
 afterAll(() => t.close());
 
 function upload(source: string, files: [string, Buffer][], query = '') {
-  let pending = request(t.app.server).post(`/v1/lists/${source}/imports${query}`).set(bearer(t.keys.admin));
+  let pending = request(t.app.server).post(`/v1/lists/${source}/imports${query}`).set(bearer(t.keys.operator));
   for (const [name, content] of files) pending = pending.attach('files', content, name);
   return pending;
 }

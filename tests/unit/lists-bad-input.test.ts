@@ -346,3 +346,34 @@ describe('ListFileInspector', () => {
     await expect(inspect([Buffer.concat([Buffer.from('ok\nok\n'), Buffer.from(bytes)])])).rejects.toMatchObject({ line: 3 });
   });
 });
+
+describe('limits every importer applies: a name over 1,000 characters or a record over 64 KB', () => {
+  test('OFAC: an over-long name in sdn.csv is refused with the file and line', async () => {
+    const long = SDN_ROW_1.replace('LIFSHITS, Artem Mikhaylovich', `LIFSHITS, ${'A'.repeat(1001)}`);
+    const error = await ofacError(await fixture('sdn.csv', SDN_ROW_2 + long, 'ofac-long-name'));
+    expect(error).toMatchObject({ file: 'sdn.csv', line: 2, reason: expect.stringContaining('a name longer than 1000 characters') });
+  });
+
+  test('OFAC: an over-long alias in alt.csv is refused on its own line', async () => {
+    const sdn = await fixture('sdn.csv', SDN_ROW_1, 'ofac-long-alias');
+    await fixture('alt.csv', `29702,1,"aka","${'B'.repeat(1200)}",-0- \r\n`, 'ofac-long-alias');
+    const error = await ofacError(path.dirname(sdn));
+    expect(error).toMatchObject({ file: 'alt.csv', line: 1, reason: expect.stringContaining('a name longer than 1000 characters') });
+  });
+
+  test('OFAC: a record over 64 KB is refused with the file and line', async () => {
+    const huge = SDN_ROW_1.replace('nationality Russia.', `nationality Russia. ${'x'.repeat(70_000)}`);
+    const error = await ofacError(await fixture('sdn.csv', SDN_ROW_2 + huge, 'ofac-huge-record'));
+    expect(error).toMatchObject({ file: 'sdn.csv', line: 2, reason: 'a record larger than 64 KB' });
+  });
+
+  test('UN: a record over 64 KB and a name over 1,000 characters are refused with the line and element', async () => {
+    const original = await readFile(UN_FILE, 'utf8');
+    const huge = original.replace(/<COMMENTS1>/, `<COMMENTS1>${'y'.repeat(70_000)}`);
+    const hugeError = await unError(await fixture('UN_consolidated.xml', huge, 'un-huge'));
+    expect(hugeError).toMatchObject({ reason: 'a record larger than 64 KB', line: expect.any(Number) });
+    const longName = original.replace(/<FIRST_NAME>[^<]*<\/FIRST_NAME>/, `<FIRST_NAME>${'Z'.repeat(1001)}</FIRST_NAME>`);
+    const nameError = await unError(await fixture('UN_consolidated.xml', longName, 'un-long-name'));
+    expect(nameError).toMatchObject({ reason: expect.stringContaining('a name longer than 1000 characters'), element: expect.stringMatching(/INDIVIDUAL|ENTITY/) });
+  });
+});
