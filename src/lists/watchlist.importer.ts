@@ -16,7 +16,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { Readable } from 'node:stream';
-import { parse } from 'csv-parse';
+import { CsvError, parse } from 'csv-parse';
 import { z } from 'zod';
 import {
   emailLinkForm,
@@ -327,7 +327,7 @@ export async function parseWatchlistCsv(stream: Readable, hash: KeyedHash, file 
     if (error instanceof ListImportError) throw error;
     const info = error as { code?: string; lines?: number; message?: string };
     if (info.code === 'CSV_MAX_RECORD_SIZE') throw refusal({ file, ...(info.lines ? { line: info.lines } : {}) }, RECORD_TOO_LARGE);
-    if (typeof info.code === 'string' && info.code.startsWith('CSV_')) throw refusal({ file, ...(info.lines ? { line: info.lines } : {}) }, info.message ?? 'not valid CSV');
+    if (error instanceof CsvError) throw refusal({ file, ...(info.lines ? { line: info.lines } : {}) }, `not valid CSV: ${error.message}`);
     throw error;
   }
   if (!header) throw refusal({ file }, 'the file is empty');

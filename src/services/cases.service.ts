@@ -335,7 +335,8 @@ export async function getCase(deps: Pick<CasesDeps, 'db'>, tenantId: string, id:
         birthDates: entry.data.birthDates,
         nationalities: entry.data.nationalities,
         citizenships: entry.data.citizenships,
-        identifiers: entry.data.identifiers.map((identifier) => ({ kind: identifier.kind, value: identifier.value })),
+        // A watchlist's identifier shows the kind it was imported as, not its stored form (link_key).
+        identifiers: entry.data.identifiers.map((identifier) => ({ kind: identifier.watchlistKind ?? identifier.kind, value: identifier.value })),
         ...(entry.data.remarks !== undefined ? { remarks: entry.data.remarks } : {}),
         contentHash: entry.contentHash,
       },

@@ -15,6 +15,8 @@ import { createTestDatabase, type TestDatabase } from '../helpers/test-database.
  */
 const SUBJECTS = 200;
 const KEY = 'crash-test-bootstrap-key-0123456789';
+/** Global lists are the operator's to import. */
+const OPERATOR_KEY = 'crash-test-operator-key-0123456789';
 const SOURCE = 'crash-watchlist';
 const running: RunningProcess[] = [];
 const dataDir = mkdtempSync(path.join(tmpdir(), 'redflag-monitoring-crash-'));
@@ -26,6 +28,7 @@ beforeAll(async () => {
   env = {
     ...(serverDatabase ? { DATABASE_URL: serverDatabase.url } : { DATA_DIR: dataDir }),
     BOOTSTRAP_API_KEY: KEY,
+    BOOTSTRAP_OPERATOR_KEY: OPERATOR_KEY,
     SEED_LISTS: 'none',
     LOG_LEVEL: 'warn',
     // A short lease, so on PostgreSQL the dead process's batch is taken over soon.
@@ -81,7 +84,7 @@ function curatedList(names: string[]) {
 async function importList(base: string, names: string[]) {
   const form = new FormData();
   form.append('files', new Blob([curatedList(names)], { type: 'application/json' }), 'list.json');
-  const response = await fetch(`${base}/v1/lists/${SOURCE}/imports?format=redflag-json`, { method: 'POST', headers, body: form });
+  const response = await fetch(`${base}/v1/lists/${SOURCE}/imports?format=redflag-json`, { method: 'POST', headers: { Authorization: `Bearer ${OPERATOR_KEY}` }, body: form });
   expect(response.status, await response.clone().text()).toBe(201);
 }
 

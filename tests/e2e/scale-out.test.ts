@@ -13,6 +13,7 @@ import { freePort, REPO_ROOT, runEntry, waitFor, type RunningProcess } from '../
  * concurrently through both form one valid hash chain.
  */
 const KEY = 'scale-out-bootstrap-key-0123456789abcdef';
+const OPERATOR_KEY = 'scale-out-operator-key-0123456789abcdef';
 const running: RunningProcess[] = [];
 let dropDatabase: (() => Promise<void>) | undefined;
 
@@ -45,6 +46,7 @@ async function start(databaseUrl: string) {
     PORT: String(port),
     DATABASE_URL: databaseUrl,
     BOOTSTRAP_API_KEY: KEY,
+    BOOTSTRAP_OPERATOR_KEY: OPERATOR_KEY,
     SEED_LISTS: 'none',
     LIST_REFRESH_SECONDS: '1',
     LOG_LEVEL: 'warn',
@@ -77,7 +79,7 @@ describe.skipIf(!process.env.DATABASE_URL)('two instances on one database', () =
     const entry = curated.entries.find((candidate) => candidate.type === 'individual')!;
     const form = new FormData();
     form.append('file', new Blob([JSON.stringify({ ...curated, entries: [entry] })], { type: 'application/json' }), 'redflag-curated.json');
-    const imported = await fetch(`${a.base}/v1/lists/redflag-curated/imports`, { method: 'POST', headers: auth, body: form });
+    const imported = await fetch(`${a.base}/v1/lists/redflag-curated/imports`, { method: 'POST', headers: { Authorization: `Bearer ${OPERATOR_KEY}` }, body: form });
     expect(imported.status, await imported.clone().text()).toBe(201);
     const versionId = ((await imported.json()) as { version: { id: string } }).version.id;
 

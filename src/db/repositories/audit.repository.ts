@@ -53,11 +53,11 @@ export interface AuditEventPageQuery {
 }
 
 /**
- * The tenant's events and those of the global lists (their imports concern every tenant), oldest
- * first. The operator's other events (its own keys) have no tenant and are no tenant's to read.
+ * The tenant's events and those of the global lists (their imports and fetches concern every
+ * tenant), oldest first. The operator's other events (its own keys) have no tenant and are no tenant's to read.
  */
 export async function findAuditEventsPage(db: DbOrTx, query: AuditEventPageQuery): Promise<AuditEventRow[]> {
-  const conditions: (SQL | undefined)[] = [or(eq(auditEvents.tenantId, query.tenantId), and(isNull(auditEvents.tenantId), eq(auditEvents.targetType, 'list_version')))];
+  const conditions: (SQL | undefined)[] = [or(eq(auditEvents.tenantId, query.tenantId), and(isNull(auditEvents.tenantId), inArray(auditEvents.targetType, ['list_version', 'list_source'])))];
   if (query.from) conditions.push(gte(auditEvents.createdAt, query.from));
   if (query.to) conditions.push(lt(auditEvents.createdAt, query.to));
   if (query.after) {
