@@ -100,8 +100,17 @@ export async function parseUnXml(file: ListFile): Promise<UnParseResult> {
   let group: Group | undefined;
   let text = '';
 
-  const fail = (reason: string, element = stack[stack.length - 1]): ListImportError =>
-    new ListImportError({ file: file.name, line: parser.line, ...(element ? { element } : {}), reason });
+  /** The first refusal raised inside a parser event: the stream teardown that follows must not replace it. */
+  let refusal: ListImportError | undefined;
+  const fail = (reason: string, element = stack[stack.length - 1]): ListImportError => {
+    refusal ??= new ListImportError({ file: file.name, line: parser.line, ...(element ? { element } : {}), reason });
+    return refusal;
+  };
+
+  // A DTD can declare entities that expand without bound or read other files (XXE); the UN list has none.
+  parser.on('doctype', () => {
+    throw fail('the file has a DOCTYPE declaration: DTDs and entity declarations are refused (the UN consolidated list has none)', '!DOCTYPE');
+  });
 
   parser.on('error', (error) => {
     // saxes prefixes "line:column: "; the line goes in its own field instead.
@@ -191,6 +200,7 @@ export async function parseUnXml(file: ListFile): Promise<UnParseResult> {
     parser.close();
   } catch (error) {
     if (!file.stream.destroyed) file.stream.destroy();
+    if (refusal) throw refusal;
     if (error instanceof ListImportError) throw error;
     throw new ListImportError({
       file: file.name,
