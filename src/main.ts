@@ -5,6 +5,12 @@ import { buildApp } from './http/app.js';
 import { bootstrapIfEmpty } from './services/bootstrap.service.js';
 import { seedBundledListsIfEmpty } from './services/list-import.service.js';
 
+/** TRUST_PROXY as Fastify takes it: a boolean, a number of hops, or the proxies' addresses. */
+function trustProxyOf(value: string): boolean | number | string {
+  if (value === 'true' || value === 'false') return value === 'true';
+  return /^\d+$/.test(value) ? Number(value) : value;
+}
+
 async function main() {
   const config = loadConfig();
   const database = await openMigratedDatabase(config);
@@ -17,6 +23,8 @@ async function main() {
     retentionDays: config.RETENTION_DAYS,
     retentionCheckMs: config.RETENTION_CHECK_MINUTES * 60_000,
     rateLimitPerMinute: config.RATE_LIMIT_PER_MINUTE,
+    authFailuresPerMinute: config.AUTH_FAILURES_PER_MINUTE,
+    trustProxy: trustProxyOf(config.TRUST_PROXY),
     requestTimeoutMs: config.REQUEST_TIMEOUT_MS,
     webhooks: { allowPrivateNetworks: config.WEBHOOK_ALLOW_PRIVATE_NETWORKS === 'true' },
     evaluationThread: config.EVALUATION_THREAD === 'on',

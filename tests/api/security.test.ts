@@ -91,6 +91,8 @@ beforeAll(async () => {
     beforeBuild: async (database) => {
       await loadTestList(database.db, 'security-watchlist', [listEntry({ sourceId: 'sec-1', name: 'KIM, Sang Man' })]);
     },
+    // Every route gets wrong keys here; the limit on failed authentication is tests/api/auth-failures.test.ts.
+    appDeps: { authFailuresPerMinute: 0 },
   });
   const created = await request(t.app.server).post('/v1/screenings').set(bearer(t.keys.otherTenantScreener)).send({ subject: { name: 'Other Tenant Person' } });
   otherTenantDecisionId = created.body.id;
