@@ -23,8 +23,9 @@ import { ListIndexHolder } from './services/list-index.service.js';
 const USAGE = `Usage: npm run cli -- <command> [options]
 
 Commands:
-  keys create --tenant <slug> --role <role> [--role <role> ...] [--label <text>]
+  keys create --tenant <slug> --owner <person or system> --role <role> [--role <role> ...] [--label <text>]
       Creates an API key and prints it once. Roles: screener, reviewer, rules_admin, auditor, admin.
+      --owner names who holds the key: four-eyes approvals compare owners, not keys.
 
   keys revoke --tenant <slug> --id <key id>
       Revokes an API key (a running server stops accepting it within 5 s). Also: DELETE /v1/api-keys/{id}.
@@ -53,10 +54,11 @@ The embedded database allows one process at a time: stop the server first, or us
 async function keysCreate(args: string[]) {
   const { values } = parseArgs({
     args,
-    options: { tenant: { type: 'string' }, role: { type: 'string', multiple: true }, label: { type: 'string' } },
+    options: { tenant: { type: 'string' }, owner: { type: 'string' }, role: { type: 'string', multiple: true }, label: { type: 'string' } },
     strict: true,
   });
-  if (!values.tenant || !values.role?.length) throw new UsageError('keys create needs --tenant and at least one --role');
+  const owner = values.owner?.trim();
+  if (!values.tenant || !owner || !values.role?.length) throw new UsageError('keys create needs --tenant, --owner (the person or system the key belongs to) and at least one --role');
   const config = loadConfig();
   const database = await openMigratedDatabase(config);
   try {
@@ -64,10 +66,11 @@ async function keysCreate(args: string[]) {
     const created = await createApiKey(database.db, {
       tenantSlug: values.tenant,
       roles: values.role,
+      owner,
       ...(values.label ? { label: values.label } : {}),
       actor: `cli:${process.env.USER ?? 'unknown'}`,
     });
-    process.stdout.write(`${JSON.stringify({ id: created.id, tenant: created.tenantSlug, roles: created.roles, key: created.key })}\n`);
+    process.stdout.write(`${JSON.stringify({ id: created.id, tenant: created.tenantSlug, owner, roles: created.roles, key: created.key })}\n`);
   } finally {
     await database.close();
   }

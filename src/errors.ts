@@ -11,6 +11,8 @@ export const ERROR_CATALOGUE = {
   not_found: { status: 404, title: 'Resource not found' },
   method_not_allowed: { status: 405, title: 'Method not allowed' },
   conflict: { status: 409, title: 'Conflict with the current state' },
+  four_eyes_same_owner: { status: 409, title: 'Four-eyes: the approver is the person who proposed' },
+  four_eyes_key_lineage: { status: 409, title: 'Four-eyes: the approver and the proposer are related by key lineage' },
   payload_too_large: { status: 413, title: 'Request body too large' },
   unsupported_media_type: { status: 415, title: 'Unsupported media type' },
   unprocessable: { status: 422, title: 'Request cannot be processed' },

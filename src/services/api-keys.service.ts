@@ -23,8 +23,12 @@ export const hashApiKey = (key: string) => sha256Hex(key);
 
 export async function createApiKey(
   db: Db,
-  /** `actor` is who asks (`cli:<user>`, `api-key:<id>`), for the audit event. */
-  input: { tenantSlug: string; roles: string[]; label?: string; key?: string; actor?: string },
+  /**
+   * `owner` is the person or system the key belongs to (four-eyes compares owners); `actor` is who
+   * asks (`cli:<user>`, `api-key:<id>`), for the audit event; `createdByKeyId` the key that asks over
+   * the API, for four-eyes' key lineage.
+   */
+  input: { tenantSlug: string; roles: string[]; owner: string; label?: string; key?: string; actor?: string; createdByKeyId?: string },
 ): Promise<{ id: string; key: string; roles: Role[]; tenantSlug: string; view: ApiKeyView }> {
   const badRole = input.roles.find((role) => !isRole(role));
   if (badRole !== undefined || input.roles.length === 0) {
@@ -39,7 +43,9 @@ export async function createApiKey(
       keyHash: hashApiKey(key),
       keyPrefix: key.slice(0, 8),
       roles: input.roles,
+      owner: input.owner,
       ...(input.label ? { label: input.label } : {}),
+      ...(input.createdByKeyId ? { createdByKeyId: input.createdByKeyId } : {}),
     });
     await recordAuditEvent(tx, {
       tenantId: tenant.id,
@@ -47,11 +53,20 @@ export async function createApiKey(
       action: 'api_key.created',
       targetType: 'api_key',
       targetId: inserted.id,
-      details: { roles: input.roles, label: input.label ?? null, keyPrefix: inserted.keyPrefix },
+      details: { roles: input.roles, label: input.label ?? null, owner: input.owner, keyPrefix: inserted.keyPrefix },
     });
     return inserted;
   });
-  const view = toView({ id: row.id, label: input.label ?? null, roles: row.roles, keyPrefix: row.keyPrefix, createdAt: row.createdAt, revokedAt: null });
+  const view = toView({
+    id: row.id,
+    label: input.label ?? null,
+    owner: input.owner,
+    createdByKeyId: input.createdByKeyId ?? null,
+    roles: row.roles,
+    keyPrefix: row.keyPrefix,
+    createdAt: row.createdAt,
+    revokedAt: null,
+  });
   return { id: row.id, key, roles: input.roles as Role[], tenantSlug: tenant.slug, view };
 }
 
@@ -59,16 +74,22 @@ export async function createApiKey(
 export interface ApiKeyView {
   id: string;
   label: string | null;
+  owner: string;
+  createdByKeyId: string | null;
   roles: string[];
   keyPrefix: string;
   createdAt: string;
   revokedAt: string | null;
 }
 
-function toView(row: { id: string; label: string | null; roles: string[]; keyPrefix: string; createdAt: string; revokedAt: string | null }): ApiKeyView {
+type ApiKeyRow = Omit<ApiKeyView, 'createdAt' | 'revokedAt'> & { createdAt: string; revokedAt: string | null };
+
+function toView(row: ApiKeyRow): ApiKeyView {
   return {
     id: row.id,
     label: row.label,
+    owner: row.owner,
+    createdByKeyId: row.createdByKeyId,
     roles: row.roles,
     keyPrefix: row.keyPrefix,
     createdAt: new Date(row.createdAt).toISOString(),
@@ -78,6 +99,13 @@ function toView(row: { id: string; label: string | null; roles: string[]; keyPre
 
 export async function listApiKeys(db: Db, tenantId: string): Promise<ApiKeyView[]> {
   return (await findApiKeysOfTenant(db, tenantId)).map(toView);
+}
+
+/** The key a request was made with, as its holder may see it: who it belongs to and what it may do. */
+export async function currentApiKey(db: Db, principal: Principal): Promise<ApiKeyView & { tenant: string }> {
+  const row = await findApiKeyOfTenant(db, principal.tenantId, principal.keyId);
+  if (!row) throw notFound('API key');
+  return { ...toView(row), tenant: principal.tenantSlug };
 }
 
 /**

@@ -38,7 +38,7 @@ describe('administrative changes write audit events in the same transaction', ()
     // The bootstrap admin key and the four role keys of tenant default; the other tenant's are not shown.
     expect(keyEvents).toHaveLength(5);
     expect(keyEvents[0]).toMatchObject({ actor: 'system:bootstrap', targetType: 'api_key', targetId: adminKeyId, details: { roles: ['admin'] } });
-    const created = await createApiKey(t.database.db, { tenantSlug: 'default', roles: ['auditor'], label: 'second auditor', actor: 'cli:alice' });
+    const created = await createApiKey(t.database.db, { tenantSlug: 'default', roles: ['auditor'], owner: 'Second Auditor', label: 'second auditor', actor: 'cli:alice' });
     const after = await allEvents();
     expect(after.at(-1)).toMatchObject({ action: 'api_key.created', actor: 'cli:alice', targetId: created.id, details: { roles: ['auditor'], label: 'second auditor', keyPrefix: created.key.slice(0, 8) } });
     expect(JSON.stringify(after)).not.toContain(created.key);

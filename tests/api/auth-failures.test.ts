@@ -43,7 +43,7 @@ describe('failed authentication per client address', () => {
 
     expect((await from(address, t.keys.reviewer)).status, 'a key checked a moment ago is known without the database').toBe(200);
     // A key the instance has not seen lately would need the query the limit saves: it waits too.
-    const unseen = (await createApiKey(t.database.db, { tenantSlug: 'default', roles: ['reviewer'] })).key;
+    const unseen = (await createApiKey(t.database.db, { tenantSlug: 'default', roles: ['reviewer'], owner: 'Unseen Reviewer' })).key;
     expect((await from(address, unseen)).status).toBe(429);
     expect((await from('198.51.100.21', unseen)).status, 'another address is not affected').toBe(200);
   });
