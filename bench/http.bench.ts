@@ -329,7 +329,7 @@ async function tenantWithEveryRuleOff(database: Awaited<ReturnType<typeof openDa
     await changeDraftRule(database.db, tenant.id, version, rule.key, { enabled: false }, 'bench');
   }
   await publishDraft(database.db, tenant.id, version, 'bench', new Date().toISOString());
-  return (await createApiKey(database.db, { tenantSlug: 'bench-rules-off', roles: ['screener'] })).key;
+  return (await createApiKey(database.db, { tenantSlug: 'bench-rules-off', roles: ['screener'], owner: 'bench:http' })).key;
 }
 
 async function runBench() {
@@ -341,7 +341,7 @@ async function runBench() {
     await bootstrapIfEmpty(database.db, {});
     // The full lists, as a new installation loads them: all of OFAC SDN and UN.
     const seeded = await seedBundledListsIfEmpty(database.db, 'full');
-    const key = (await createApiKey(database.db, { tenantSlug: 'default', roles: ['screener'] })).key;
+    const key = (await createApiKey(database.db, { tenantSlug: 'default', roles: ['screener'], owner: 'bench:http' })).key;
     const rulesOffKey = await tenantWithEveryRuleOff(database);
     await database.db.execute(sql`create table bench_baseline (id uuid primary key, tenant_id uuid not null, body jsonb not null, created_at timestamptz not null default now())`);
     const listNames = (await queryRows<{ name: string }>(database, sql`select data->>'name' as name from list_entries where data->>'type' = 'individual' order by id limit 5000`)).map((row) => row.name);

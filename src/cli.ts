@@ -33,10 +33,11 @@ Commands:
   tenants disable --slug <slug>
       Its keys are refused (401) from now on (a running server: within 5 s); its data stays.
 
-  keys create --tenant <slug> --role <role> [--role <role> ...] [--label <text>]
+  keys create --tenant <slug> --owner <person or system> --role <role> [--role <role> ...] [--label <text>]
       Creates an API key of a tenant and prints it once. Roles: screener, reviewer, rules_admin,
-      auditor, admin. Fails for an unknown or disabled tenant.
-  keys create --operator [--label <text>]
+      auditor, admin. --owner names who holds the key: four-eyes approvals compare owners, not
+      keys. Fails for an unknown or disabled tenant.
+  keys create --operator --owner <person or system> [--label <text>]
       Creates an operator key (tenants and global lists; it reads no tenant's data) and prints it once.
 
   keys revoke --tenant <slug> --id <key id>
@@ -92,18 +93,16 @@ async function withDatabase<T>(work: (db: Db) => Promise<T>): Promise<T> {
 async function keysCreate(args: string[]) {
   const { values } = parseArgs({
     args,
-    options: { tenant: { type: 'string' }, role: { type: 'string', multiple: true }, label: { type: 'string' }, operator: { type: 'boolean' } },
+    options: { tenant: { type: 'string' }, owner: { type: 'string' }, role: { type: 'string', multiple: true }, label: { type: 'string' }, operator: { type: 'boolean' } },
     strict: true,
   });
-  if (values.operator && (values.tenant || values.role?.length)) throw new UsageError('an operator key belongs to no tenant and has no other role: use --operator alone (with --label)');
+  const owner = values.owner?.trim();
+  if (values.operator && (values.tenant || values.role?.length)) throw new UsageError('an operator key belongs to no tenant and has no other role: use --operator alone (with --owner and --label)');
   if (!values.operator && (!values.tenant || !values.role?.length)) throw new UsageError('keys create needs --tenant and at least one --role, or --operator');
-  const label = values.label ? { label: values.label } : {};
-  const created = await withDatabase((db) =>
-    values.operator
-      ? createOperatorKey(db, { ...label, actor: cliActor() })
-      : createApiKey(db, { tenantSlug: values.tenant!, roles: values.role!, ...label, actor: cliActor() }),
-  );
-  process.stdout.write(`${JSON.stringify({ id: created.id, tenant: created.tenantSlug, roles: created.roles, key: created.key })}\n`);
+  if (!owner) throw new UsageError('keys create needs --owner: the person or system the key belongs to (four-eyes approvals compare owners, not keys)');
+  const details = { owner, ...(values.label ? { label: values.label } : {}), actor: cliActor() };
+  const created = await withDatabase((db) => (values.operator ? createOperatorKey(db, details) : createApiKey(db, { tenantSlug: values.tenant!, roles: values.role!, ...details })));
+  process.stdout.write(`${JSON.stringify({ id: created.id, tenant: created.tenantSlug, owner, roles: created.roles, key: created.key })}\n`);
 }
 
 async function tenantsCommand(command: string | undefined, args: string[]) {

@@ -60,6 +60,18 @@ export const configSchema = z.object({
     .max(1_000_000)
     .default(1200)
     .describe('Requests per minute each API key may make, counted per instance (0: no limit); health, docs and console are exempt'),
+  AUTH_FAILURES_PER_MINUTE: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(1_000_000)
+    .default(30)
+    .describe('Requests with a key that is not valid each client address may make per minute, per instance, before 429 (0: no limit)'),
+  TRUST_PROXY: z
+    .string()
+    .regex(/^(true|false|\d{1,2}|[0-9a-fA-F.:/]+(\s*,\s*[0-9a-fA-F.:/]+)*)$/, 'must be true, false, a number of proxy hops, or addresses/CIDRs separated by commas')
+    .default('false')
+    .describe('Take the client address from X-Forwarded-For set by this many proxies (or these proxy addresses); false: the connecting address'),
   REQUEST_TIMEOUT_MS: z.coerce
     .number()
     .int()

@@ -12,6 +12,8 @@ export const ERROR_CATALOGUE = {
   method_not_allowed: { status: 405, title: 'Method not allowed' },
   conflict: { status: 409, title: 'Conflict with the current state' },
   list_would_shrink: { status: 409, title: 'The import would remove too many entries of the active version' },
+  four_eyes_same_owner: { status: 409, title: 'Four-eyes: the approver is the person who proposed' },
+  four_eyes_key_lineage: { status: 409, title: 'Four-eyes: the approver and the proposer are related by key lineage' },
   payload_too_large: { status: 413, title: 'Request body too large' },
   unsupported_media_type: { status: 415, title: 'Unsupported media type' },
   unprocessable: { status: 422, title: 'Request cannot be processed' },

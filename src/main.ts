@@ -7,6 +7,12 @@ import { seedBundledListsIfEmpty } from './services/list-import.service.js';
 import { registerListSources } from './services/list-fetch.service.js';
 import { loadListSources } from './services/list-sources.config.js';
 
+/** TRUST_PROXY as Fastify takes it: a boolean, a number of hops, or the proxies' addresses. */
+function trustProxyOf(value: string): boolean | number | string {
+  if (value === 'true' || value === 'false') return value === 'true';
+  return /^\d+$/.test(value) ? Number(value) : value;
+}
+
 async function main() {
   const config = loadConfig();
   // Read before the database is opened: a bad file stops the start-up with the entry named.
@@ -24,6 +30,8 @@ async function main() {
     retentionDays: config.RETENTION_DAYS,
     retentionCheckMs: config.RETENTION_CHECK_MINUTES * 60_000,
     rateLimitPerMinute: config.RATE_LIMIT_PER_MINUTE,
+    authFailuresPerMinute: config.AUTH_FAILURES_PER_MINUTE,
+    trustProxy: trustProxyOf(config.TRUST_PROXY),
     requestTimeoutMs: config.REQUEST_TIMEOUT_MS,
     webhooks: { allowPrivateNetworks: config.WEBHOOK_ALLOW_PRIVATE_NETWORKS === 'true' },
     evaluationThread: config.EVALUATION_THREAD === 'on',

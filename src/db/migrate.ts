@@ -15,8 +15,9 @@ export const MIGRATIONS_FOLDER = path.resolve(path.dirname(fileURLToPath(import.
 /** Arbitrary constant naming the migration advisory lock. */
 const MIGRATION_LOCK = 7_305_114_201;
 
-export async function runMigrations(database: Database): Promise<void> {
-  const config = { migrationsFolder: MIGRATIONS_FOLDER };
+/** Applies the pending migrations of `migrationsFolder` (this build's, unless another is named). */
+export async function runMigrations(database: Database, migrationsFolder = MIGRATIONS_FOLDER): Promise<void> {
+  const config = { migrationsFolder };
   if (database.kind === 'postgres') {
     // Replicas starting together would each apply the pending migrations and all but one would
     // fail on "already exists": one instance at a time, the others then find nothing to do.

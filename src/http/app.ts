@@ -1,6 +1,6 @@
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { jsonSchemaTransform, jsonSchemaTransformObject, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { DestinationStream } from 'pino';
 import pino from 'pino';
@@ -16,7 +16,7 @@ import type { ListSourceConfig } from '../services/list-sources.config.js';
 import { createMonitoringWorker, type MonitoringWorkerOptions } from '../services/monitoring.service.js';
 import { createWebhookDispatcher, type WebhookDispatcherOptions } from '../services/webhooks.service.js';
 import { consoleRoutes } from './console/console.routes.js';
-import { registerAuth } from './plugins/auth.plugin.js';
+import { DEFAULT_AUTH_FAILURES_PER_MINUTE, registerAuth } from './plugins/auth.plugin.js';
 import { handleFrameworkError, registerErrorHandling } from './plugins/errors.plugin.js';
 import { registerJsonBodyParser } from './plugins/json-body.plugin.js';
 import { DEFAULT_SECURITY, DOCS_CSP, registerSecurity } from './plugins/security.plugin.js';
@@ -57,6 +57,10 @@ export interface AppDeps {
   retentionCheckMs?: number;
   /** Requests per minute per API key (default 1200, per instance); 0 turns the limit off. */
   rateLimitPerMinute?: number;
+  /** Requests with a key that is not valid, per minute per client address (default 30, per instance); 0 turns the limit off. */
+  authFailuresPerMinute?: number;
+  /** Fastify's `trustProxy`: whose X-Forwarded-For names the client (default: nobody's). */
+  trustProxy?: boolean | number | string;
   /** A request not answered within this many ms gets 503 (default 15 s); 0 turns the deadline off. */
   requestTimeoutMs?: number;
   /** The monitoring re-screen worker's tuning (poll, batch size, lease); `false` runs no worker here. */
@@ -105,6 +109,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     // Fastify's own 503 while closing is plain JSON; the security plugin answers problem+json.
     return503OnClosing: false,
     frameworkErrors: handleFrameworkError,
+    trustProxy: (deps.trustProxy ?? false) as FastifyServerOptions['trustProxy'],
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
@@ -161,7 +166,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(fastifySwaggerUi, { routePrefix: '/docs', staticCSP: DOCS_CSP });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
-  registerAuth(app, deps.database.db);
+  registerAuth(app, deps.database.db, { failuresPerMinute: deps.authFailuresPerMinute ?? DEFAULT_AUTH_FAILURES_PER_MINUTE });
   await app.register(healthRoutes(deps.database));
   const keyedHash = await createKeyedHash(deps.database.db, deps.personalDataKey);
   await app.register(screeningRoutes({ db: deps.database.db, lists, now, keyedHash, ...(evaluate ? { evaluate } : {}) }));

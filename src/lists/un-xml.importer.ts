@@ -101,8 +101,17 @@ export async function parseUnXml(file: ListFile): Promise<UnParseResult> {
   let group: Group | undefined;
   let text = '';
 
-  const fail = (reason: string, element = stack[stack.length - 1]): ListImportError =>
-    new ListImportError({ file: file.name, line: parser.line, ...(element ? { element } : {}), reason });
+  /** The first refusal raised inside a parser event: the stream teardown that follows must not replace it. */
+  let refusal: ListImportError | undefined;
+  const fail = (reason: string, element = stack[stack.length - 1]): ListImportError => {
+    refusal ??= new ListImportError({ file: file.name, line: parser.line, ...(element ? { element } : {}), reason });
+    return refusal;
+  };
+
+  // A DTD can declare entities that expand without bound or read other files (XXE); the UN list has none.
+  parser.on('doctype', () => {
+    throw fail('the file has a DOCTYPE declaration: DTDs and entity declarations are refused (the UN consolidated list has none)', '!DOCTYPE');
+  });
 
   parser.on('error', (error) => {
     // saxes prefixes "line:column: "; the line goes in its own field instead.
@@ -153,7 +162,10 @@ export async function parseUnXml(file: ListFile): Promise<UnParseResult> {
     if (!record) return;
     if (depth === recordDepth) {
       const entry = buildEntry(record, file.name, warnings);
-      if (overlongName(entry) !== undefined) throw new ListImportError({ file: file.name, line: record.line, element: record.element, reason: `${entry.sourceId} has ${NAME_TOO_LONG}` });
+      if (overlongName(entry) !== undefined) {
+        refusal ??= new ListImportError({ file: file.name, line: record.line, element: record.element, reason: `${entry.sourceId} has ${NAME_TOO_LONG}` });
+        throw refusal;
+      }
       recordText = 0;
       if (record.element === 'INDIVIDUAL') individuals += 1;
       else entities += 1;
@@ -183,18 +195,11 @@ export async function parseUnXml(file: ListFile): Promise<UnParseResult> {
   });
 
   const inspector = new ListFileInspector({ file: file.name, sniff: sniffXml, stripDosEof: true });
-  // A refusal thrown while parsing aborts the pipeline, whose own error would be "aborted": keep it.
-  let refusal: ListImportError | undefined;
   try {
     await pipeline(file.stream, inspector, async (chunks: AsyncIterable<Buffer>) => {
       const decoder = new TextDecoder('utf-8', { fatal: true });
-      try {
-        for await (const chunk of chunks) parser.write(decoder.decode(chunk, { stream: true }));
-        parser.write(decoder.decode());
-      } catch (error) {
-        if (error instanceof ListImportError) refusal = error;
-        throw error;
-      }
+      for await (const chunk of chunks) parser.write(decoder.decode(chunk, { stream: true }));
+      parser.write(decoder.decode());
     });
     if (inspector.digest().bytes === 0) throw new ListImportError({ file: file.name, reason: 'the file is empty' });
     if (stack.length > 0) {

@@ -32,7 +32,11 @@ export function generateApiKey(): string {
 export const hashApiKey = (key: string) => sha256Hex(key);
 
 interface NewKey {
+  /** The person or system the key belongs to: four-eyes compares owners, not keys. */
+  owner: string;
   label?: string;
+  /** The key that asks over the API, for four-eyes' key lineage. */
+  createdByKeyId?: string;
   /** Given (BOOTSTRAP_*_KEY, tests) or generated. */
   key?: string;
   /** Who asks (`cli:<user>`, `api-key:<id>`), for the audit event. */
@@ -76,7 +80,9 @@ async function insertKey(db: DbOrTx, input: NewKey & { roles: string[]; tenantId
       keyHash: hashApiKey(key),
       keyPrefix: key.slice(0, 8),
       roles: input.roles,
+      owner: input.owner,
       ...(input.label ? { label: input.label } : {}),
+      ...(input.createdByKeyId ? { createdByKeyId: input.createdByKeyId } : {}),
     });
     await recordAuditEvent(tx, {
       // An operator key's event has no tenant, and no tenant reads it (findAuditEventsPage).
@@ -85,11 +91,20 @@ async function insertKey(db: DbOrTx, input: NewKey & { roles: string[]; tenantId
       action: 'api_key.created',
       targetType: 'api_key',
       targetId: inserted.id,
-      details: { roles: input.roles, label: input.label ?? null, keyPrefix: inserted.keyPrefix },
+      details: { roles: input.roles, label: input.label ?? null, owner: input.owner, keyPrefix: inserted.keyPrefix },
     });
     return inserted;
   });
-  const view = toView({ id: row.id, label: input.label ?? null, roles: row.roles, keyPrefix: row.keyPrefix, createdAt: row.createdAt, revokedAt: null });
+  const view = toView({
+    id: row.id,
+    label: input.label ?? null,
+    owner: input.owner,
+    createdByKeyId: input.createdByKeyId ?? null,
+    roles: row.roles,
+    keyPrefix: row.keyPrefix,
+    createdAt: row.createdAt,
+    revokedAt: null,
+  });
   return { id: row.id, key, roles: input.roles as Role[], tenantSlug: input.tenantSlug, view };
 }
 
@@ -97,16 +112,22 @@ async function insertKey(db: DbOrTx, input: NewKey & { roles: string[]; tenantId
 export interface ApiKeyView {
   id: string;
   label: string | null;
+  owner: string;
+  createdByKeyId: string | null;
   roles: string[];
   keyPrefix: string;
   createdAt: string;
   revokedAt: string | null;
 }
 
-function toView(row: { id: string; label: string | null; roles: string[]; keyPrefix: string; createdAt: string; revokedAt: string | null }): ApiKeyView {
+type ApiKeyRow = Omit<ApiKeyView, 'createdAt' | 'revokedAt'> & { createdAt: string; revokedAt: string | null };
+
+function toView(row: ApiKeyRow): ApiKeyView {
   return {
     id: row.id,
     label: row.label,
+    owner: row.owner,
+    createdByKeyId: row.createdByKeyId,
     roles: row.roles,
     keyPrefix: row.keyPrefix,
     createdAt: new Date(row.createdAt).toISOString(),
@@ -116,6 +137,13 @@ function toView(row: { id: string; label: string | null; roles: string[]; keyPre
 
 export async function listApiKeys(db: Db, tenantId: string): Promise<ApiKeyView[]> {
   return (await findApiKeysOfTenant(db, tenantId)).map(toView);
+}
+
+/** The key a request was made with, as its holder may see it: who it belongs to and what it may do. */
+export async function currentApiKey(db: Db, principal: TenantPrincipal): Promise<ApiKeyView & { tenant: string }> {
+  const row = await findApiKeyOfTenant(db, principal.tenantId, principal.keyId);
+  if (!row) throw notFound('API key');
+  return { ...toView(row), tenant: principal.tenantSlug };
 }
 
 /**
@@ -187,4 +215,9 @@ export function forgetKeysOfTenant(db: Db, tenantId: string): void {
 
 export async function authenticateApiKey(db: Db, key: string): Promise<Principal | undefined> {
   return checkedKeys(db).fetch(hashApiKey(key));
+}
+
+/** A key this instance checked lately and found valid, without asking the database. */
+export function recentlyAuthenticated(db: Db, key: string): Principal | undefined {
+  return checkedKeys(db).peek(hashApiKey(key));
 }

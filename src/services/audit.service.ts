@@ -363,11 +363,29 @@ function encodeCursor(row: AuditEventRow): string {
   return Buffer.from(JSON.stringify([row.createdAt, row.id]), 'utf8').toString('base64url');
 }
 
+/** A stored time as PostgreSQL writes it (either separator, microseconds, an offset) and an event id. */
+const CURSOR_TIME = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2}):(\d{2})(\.\d{1,6})?(Z|[+-]\d{2}(:?\d{2})?)$/;
+const CURSOR_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** A calendar date and a time of day that exist (PostgreSQL refuses 2026-02-31 with an error). */
+function isCursorTime(text: string): boolean {
+  const match = CURSOR_TIME.exec(text);
+  if (!match) return false;
+  const [year, month, day, hour, minute, second] = match.slice(1, 7).map(Number) as [number, number, number, number, number, number];
+  const date = new Date(Date.UTC(year, month - 1, day));
+  return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day && hour < 24 && minute < 60 && second < 60;
+}
+
+/**
+ * Only a cursor this API could have made reaches the query: anything else (a forged
+ * `["2020","x@example.org"]`) is a 400 that does not repeat the value, never a database error.
+ */
 function decodeCursor(cursor: string): { createdAt: string; id: string } {
   try {
     const value: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (Array.isArray(value) && value.length === 2 && typeof value[0] === 'string' && typeof value[1] === 'string' && !Number.isNaN(Date.parse(value[0]))) {
-      return { createdAt: value[0], id: value[1] };
+    if (Array.isArray(value) && value.length === 2 && typeof value[0] === 'string' && typeof value[1] === 'string') {
+      const [createdAt, id] = value as [string, string];
+      if (isCursorTime(createdAt) && CURSOR_ID.test(id)) return { createdAt, id };
     }
   } catch {
     // Reported below like any other malformed cursor.

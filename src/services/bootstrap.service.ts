@@ -40,7 +40,7 @@ export async function bootstrapIfEmpty(db: Db, options: { bootstrapApiKey?: stri
       outcome = { created: true, apiKey: key, generated: !options.bootstrapApiKey };
     }
     if (!(await hasOperatorKey(tx))) {
-      const operator = await createOperatorKey(tx, { label: 'bootstrap operator key', actor: 'system:bootstrap', ...(options.bootstrapOperatorKey ? { key: options.bootstrapOperatorKey } : {}) });
+      const operator = await createOperatorKey(tx, { owner: 'bootstrap operator key', label: 'bootstrap operator key', actor: 'system:bootstrap', ...(options.bootstrapOperatorKey ? { key: options.bootstrapOperatorKey } : {}) });
       outcome = { ...outcome, operatorKey: operator.key, operatorKeyGenerated: !options.bootstrapOperatorKey };
     }
     return outcome;

@@ -2,7 +2,7 @@ import { uuidv7 } from 'uuidv7';
 import type { Db, DbOrTx } from '../db/client.js';
 import {
   findActiveCaseOfSubject,
-  findApiKeyLabel,
+  findApiKeyIdentity,
   findCase,
   findCaseEvents,
   findCaseOfDecision,
@@ -11,6 +11,7 @@ import {
   findContentHashes,
   findDecisionsOfCase,
   findFalsePositivesOfSubject,
+  findKeyLineage,
   findListEntriesByIds,
   findOtherDecisionsOfSubject,
   insertCase,
@@ -19,6 +20,7 @@ import {
   insertFalsePositives,
   lockSubject,
   updateCaseState,
+  withdrawFalsePositivesOfCase,
   type CaseEventRow,
   type CaseRow,
   type NewCase,
@@ -35,13 +37,18 @@ import {
   type CaseState,
   type CaseStatus,
   type Disposition,
+  type PendingStep,
+  type RefusalReason,
+  type TransitionContext,
 } from '../domain/cases/case-state.js';
-import { clearedEntryKey, entriesToRemember, markPreviouslyCleared, type ScreenedHit } from '../domain/cases/false-positive-memory.js';
+import { evidenceToRemember, holdsListHit, markPreviouslyCleared, type RememberedEvidence, type ScreenedHit } from '../domain/cases/false-positive-memory.js';
+import { secondPersonRefusal } from '../domain/auth/key-lineage.js';
 import { findIndicator } from '../domain/indicators/indicators.data.js';
 import { addConfirmedCase } from './watchlists.service.js';
 import type { ListEntry } from '../domain/lists/list-entry.js';
 import { applyCorroboration, scoreHits, type Hit, type Outcome, type Thresholds } from '../domain/rules/ruleset.js';
-import { AppError, notFound } from '../errors.js';
+import { AppError, notFound, type ErrorCode } from '../errors.js';
+import { sha256Hex } from '../shared/hashing.js';
 import { enqueueWebhookEvent } from './webhooks.service.js';
 
 export interface CasesDeps {
@@ -53,7 +60,7 @@ export interface CasesDeps {
   onListsChanged?: () => void;
 }
 
-/** Who acts on a case: an API key, named by its id, with its label and roles for the record. */
+/** Who acts on a case: an API key, named by its id; its label, owner and roles go on the record. */
 export interface CaseActor {
   keyId: string;
   roles: string[];
@@ -70,7 +77,8 @@ export const NO_CASE: DecisionCaseRef = Object.freeze({ caseId: null, caseStatus
 
 const SYSTEM_ACTOR = 'system:screening';
 const SCREENING_BY = { label: 'screening', roles: [] as string[] };
-const actorId = (keyId: string) => `api-key:${keyId}`;
+const ACTOR_KEY_PREFIX = 'api-key:';
+const actorId = (keyId: string) => `${ACTOR_KEY_PREFIX}${keyId}`;
 const iso = (value: string) => new Date(value).toISOString();
 
 function stateOf(row: CaseRow): CaseState {
@@ -80,7 +88,7 @@ function stateOf(row: CaseRow): CaseState {
     score: row.score,
     assignee: row.assignee,
     disposition: row.disposition as Disposition | null,
-    pendingDisposition: row.pendingDisposition as Disposition | null,
+    pendingDisposition: row.pendingDisposition as PendingStep | null,
     proposedBy: row.proposedBy,
     closedAt: row.closedAt,
   };
@@ -90,7 +98,7 @@ interface EventInput {
   caseRow: Pick<CaseRow, 'id' | 'tenantId'>;
   event: CaseEventDraft;
   actor: string;
-  by: { label: string | null; roles: string[] };
+  by: { label: string | null; owner?: string | null; roles: string[] };
   now: string;
 }
 
@@ -114,23 +122,39 @@ function webhookData(row: Pick<CaseRow, 'id' | 'subjectId' | 'status' | 'outcome
   return { caseId: row.id, subjectId: row.subjectId, externalRef, status: row.status, outcome: row.outcome, score: row.score, disposition: row.disposition, ...extra };
 }
 
+/** Rows of the memory as the domain reads them, with stored times made canonical (they enter the hash chain). */
+function rememberedEvidence(rows: Awaited<ReturnType<typeof findFalsePositivesOfSubject>>): RememberedEvidence[] {
+  return rows.map((row) => ({
+    source: row.source,
+    sourceId: row.sourceId,
+    contentHash: row.entryContentHash,
+    ruleId: row.ruleId,
+    field: row.field,
+    valueDigest: row.valueDigest,
+    similarity: row.similarity,
+    caseId: row.caseId,
+    eventId: row.dispositionEventId,
+    clearedAt: iso(row.clearedAt),
+  }));
+}
+
 /**
- * Runs inside the screening transaction before the decision is written: list hits on entries
- * this tenant already cleared for this subject (same entry content) are marked and stop
- * counting, and the outcome is scored again without them.
+ * The false-positive memory over one evaluation: hits whose evidence reviewers cleared for this
+ * subject are marked and stop counting, and the outcome is scored again without them. `asOf` (a
+ * replay) uses the memory as it stood at that time. Screenings, monitoring re-screens and replays
+ * all come through here.
  */
 export async function applyFalsePositiveMemory(
   tx: DbOrTx,
-  input: { tenantId: string; subjectId: string; evaluation: { hits: Hit[]; score: number; outcome: Outcome }; thresholds: Thresholds },
+  input: { tenantId: string; subjectId: string; evaluation: { hits: Hit[]; score: number; outcome: Outcome }; thresholds: Thresholds; asOf?: string },
 ): Promise<{ hits: ScreenedHit[]; score: number; outcome: Outcome; previouslyCleared: number }> {
   const unchanged = { hits: input.evaluation.hits, score: input.evaluation.score, outcome: input.evaluation.outcome, previouslyCleared: 0 };
   const entryIds = input.evaluation.hits.flatMap((hit) => (hit.entry ? [hit.entry.id] : []));
   if (entryIds.length === 0) return unchanged;
-  const remembered = await findFalsePositivesOfSubject(tx, input.tenantId, input.subjectId);
+  const remembered = await findFalsePositivesOfSubject(tx, input.tenantId, input.subjectId, input.asOf);
   if (remembered.length === 0) return unchanged;
   const hashes = await findContentHashes(tx, entryIds);
-  const cleared = new Set(remembered.map((row) => clearedEntryKey({ source: row.source, sourceId: row.sourceId, contentHash: row.entryContentHash })));
-  const marked = markPreviouslyCleared(input.evaluation.hits, hashes, cleared);
+  const marked = markPreviouslyCleared(input.evaluation.hits, hashes, rememberedEvidence(remembered), sha256Hex);
   if (marked.clearedCount === 0) return unchanged;
   // Corroborative-only hits leaned on the cleared ones: they must be judged again without them.
   const hits = applyCorroboration(marked.hits);
@@ -208,15 +232,17 @@ export interface CaseSummary {
   score: number;
   assignee: string | null;
   disposition: Disposition | null;
-  pendingDisposition: Disposition | null;
+  pendingDisposition: PendingStep | null;
   proposedBy: string | null;
+  /** Owner of the key that made the pending proposal: the console tells people their own proposals apart. */
+  proposedByOwner: string | null;
   decisionCount: number;
   openedAt: string;
   updatedAt: string;
   closedAt: string | null;
 }
 
-function toSummary(row: { case: CaseRow; externalRef: string | null; decisionCount: number }): CaseSummary {
+function toSummary(row: { case: CaseRow; externalRef: string | null; decisionCount: number; proposedByOwner: string | null }): CaseSummary {
   const state = stateOf(row.case);
   return {
     id: row.case.id,
@@ -229,6 +255,7 @@ function toSummary(row: { case: CaseRow; externalRef: string | null; decisionCou
     disposition: state.disposition,
     pendingDisposition: state.pendingDisposition,
     proposedBy: state.proposedBy,
+    proposedByOwner: state.proposedBy === null ? null : row.proposedByOwner,
     decisionCount: Number(row.decisionCount),
     openedAt: iso(row.case.openedAt),
     updatedAt: iso(row.case.updatedAt),
@@ -372,20 +399,57 @@ export async function getCase(deps: Pick<CasesDeps, 'db'>, tenantId: string, id:
 export interface CaseEventView {
   id: string;
   type: CaseEventType;
-  actor: { id: string; label: string | null; roles: string[] };
+  actor: { id: string; label: string | null; owner: string | null; roles: string[] };
   data: Record<string, unknown>;
   createdAt: string;
 }
 
 function toEventView(row: CaseEventRow): CaseEventView {
-  const { by, ...data } = row.data as { by?: { label?: string | null; roles?: string[] } } & Record<string, unknown>;
-  return { id: row.id, type: row.type as CaseEventType, actor: { id: row.actor, label: by?.label ?? null, roles: by?.roles ?? [] }, data, createdAt: iso(row.createdAt) };
+  const { by, ...data } = row.data as { by?: { label?: string | null; owner?: string | null; roles?: string[] } } & Record<string, unknown>;
+  return { id: row.id, type: row.type as CaseEventType, actor: { id: row.actor, label: by?.label ?? null, owner: by?.owner ?? null, roles: by?.roles ?? [] }, data, createdAt: iso(row.createdAt) };
 }
 
 export async function listCaseEvents(deps: Pick<CasesDeps, 'db'>, tenantId: string, id: string) {
   const row = await findCase(deps.db, tenantId, id);
   if (!row) throw notFound('Case');
   return { items: (await findCaseEvents(deps.db, row.id)).map(toEventView) };
+}
+
+/** The state machine's refusals, each with its problem type: four-eyes refusals name their rule. */
+const REFUSAL_CODES: Partial<Record<RefusalReason, ErrorCode>> = { same_owner: 'four_eyes_same_owner', key_lineage: 'four_eyes_key_lineage' };
+
+/** Hits of every decision the case covers. */
+async function hitsOfCase(tx: DbOrTx, caseId: string): Promise<ScreenedHit[]> {
+  return (await findDecisionsOfCase(tx, caseId)).flatMap(({ decision }) => decision.hits as ScreenedHit[]);
+}
+
+/** What the state machine needs to know besides the case: whether a list is involved, and who the approver is. */
+async function transitionContext(tx: DbOrTx, current: CaseRow, input: { tenantId: string; actor: CaseActor; action: CaseAction }, now: string): Promise<TransitionContext> {
+  const context: TransitionContext = { actor: actorId(input.actor.keyId), now };
+  const { type } = input.action;
+  if (type === 'dispose' || type === 'reopen') context.listHit = holdsListHit(await hitsOfCase(tx, current.id));
+  if (type === 'approve' && current.proposedBy?.startsWith(ACTOR_KEY_PREFIX)) {
+    const refusal = secondPersonRefusal(await findKeyLineage(tx, input.tenantId), current.proposedBy.slice(ACTOR_KEY_PREFIX.length), input.actor.keyId);
+    if (refusal) context.secondPerson = refusal;
+  }
+  return context;
+}
+
+/**
+ * The case, locked. A reopening locks its subject first, as screenings do (subject, then case), and
+ * brings a closed case back only while the subject has no other case in the queue.
+ */
+async function lockCase(tx: DbOrTx, input: { tenantId: string; caseId: string; action: CaseAction }): Promise<CaseRow> {
+  if (input.action.type === 'reopen') {
+    const peek = await findCase(tx, input.tenantId, input.caseId);
+    if (!peek) throw notFound('Case');
+    await lockSubject(tx, peek.subjectId);
+    const active = await findActiveCaseOfSubject(tx, peek.tenantId, peek.subjectId);
+    if (active && active.id !== peek.id) throw new AppError('conflict', `The subject has another case in the queue (${active.id}); work that one instead of reopening this one`);
+  }
+  const current = await findCase(tx, input.tenantId, input.caseId, { forUpdate: true });
+  if (!current) throw notFound('Case');
+  return current;
 }
 
 /**
@@ -395,48 +459,59 @@ export async function listCaseEvents(deps: Pick<CasesDeps, 'db'>, tenantId: stri
  */
 export async function actOnCase(deps: CasesDeps, input: { tenantId: string; caseId: string; actor: CaseActor; action: CaseAction }): Promise<{ summary: CaseSummary; event: CaseEventView }> {
   const now = deps.now().toISOString();
-  const label = await findApiKeyLabel(deps.db, input.actor.keyId);
+  const identity = await findApiKeyIdentity(deps.db, input.actor.keyId);
   const actor = actorId(input.actor.keyId);
+  const by = { label: identity.label, owner: identity.owner, roles: input.actor.roles };
   const outcome = await deps.db.transaction(async (tx) => {
-    const current = await findCase(tx, input.tenantId, input.caseId, { forUpdate: true });
-    if (!current) throw notFound('Case');
-    const result = transition(stateOf(current), input.action, { actor, now });
-    if (!result.ok) throw new AppError('conflict', result.detail);
+    const current = await lockCase(tx, input);
+    const result = transition(stateOf(current), input.action, await transitionContext(tx, current, input, now));
+    if (!result.ok) throw new AppError(REFUSAL_CODES[result.reason] ?? 'conflict', result.detail);
     const updated = await updateCaseState(tx, current.id, result.state, now);
-    const event = await appendEvent(tx, { caseRow: updated, event: result.event, actor, by: { label, roles: input.actor.roles }, now });
+    let event = result.event;
+    if (event.type === 'reopened') {
+      // The reviewers' verdict no longer stands: what it cleared counts again from now on.
+      event = { ...event, data: { ...event.data, withdrawnFalsePositives: await withdrawFalsePositivesOfCase(tx, current.id, now) } };
+    }
+    const written = await appendEvent(tx, { caseRow: updated, event, actor, by, now });
     const summary = await findCaseWithSubject(tx, input.tenantId, updated.id);
     if (!summary) throw new Error('case vanished inside its own transaction');
     let queued = 0;
     let listsChanged = false;
     if (result.closed) {
-      if (result.state.disposition === 'false_positive') await rememberFalsePositives(tx, updated, actor, now);
+      if (result.state.disposition === 'false_positive') await rememberFalsePositives(tx, updated, { actor, eventId: written.id, now });
       if (result.state.disposition === 'confirmed_match') {
         await addConfirmedCase(tx, { tenantId: input.tenantId, caseId: updated.id, subjectId: updated.subjectId, externalRef: summary.externalRef, actor });
         listsChanged = true;
       }
       queued = await enqueueWebhookEvent(tx, { tenantId: input.tenantId, event: 'case.disposed', data: webhookData(updated, summary.externalRef, { closedAt: now }), now });
     }
-    return { summary: toSummary(summary), event: toEventView(event), queued, listsChanged };
+    return { summary: toSummary(summary), event: toEventView(written), queued, listsChanged };
   });
   if (outcome.queued > 0) deps.onWebhooksQueued?.();
   if (outcome.listsChanged) deps.onListsChanged?.();
   return { summary: outcome.summary, event: outcome.event };
 }
 
-async function rememberFalsePositives(tx: DbOrTx, row: CaseRow, actor: string, now: string) {
-  const hits = (await findDecisionsOfCase(tx, row.id)).flatMap(({ decision }) => decision.hits as Hit[]);
+/** The evidence of the case's hits, remembered under the event that closed the case. */
+async function rememberFalsePositives(tx: DbOrTx, row: CaseRow, closing: { actor: string; eventId: string; now: string }) {
+  const hits = await hitsOfCase(tx, row.id);
   const hashes = await findContentHashes(tx, hits.flatMap((hit) => (hit.entry ? [hit.entry.id] : [])));
   await insertFalsePositives(
     tx,
-    entriesToRemember(hits, hashes).map((entry) => ({
+    evidenceToRemember(hits, hashes, sha256Hex).map((evidence) => ({
       tenantId: row.tenantId,
       subjectId: row.subjectId,
-      source: entry.source,
-      sourceId: entry.sourceId,
-      entryContentHash: entry.contentHash,
+      source: evidence.source,
+      sourceId: evidence.sourceId,
+      entryContentHash: evidence.contentHash,
+      ruleId: evidence.ruleId,
+      field: evidence.field,
+      valueDigest: evidence.valueDigest,
+      similarity: evidence.similarity,
       caseId: row.id,
-      clearedBy: actor,
-      clearedAt: now,
+      dispositionEventId: closing.eventId,
+      clearedBy: closing.actor,
+      clearedAt: closing.now,
     })),
   );
 }

@@ -10,15 +10,13 @@
  * erased since (retention, erasure requests).
  */
 import type { Db } from '../db/client.js';
-import { findContentHashes, findFalsePositivesOfSubject } from '../db/repositories/cases.repository.js';
 import { findDecision, type DecisionRow } from '../db/repositories/decisions.repository.js';
 import { findRulesetById } from '../db/repositories/rulesets.repository.js';
 import { findListedDocumentNumbers, findPreviousScreening } from '../db/repositories/monitoring.repository.js';
 import type { ListVersionRef } from '../db/schema/index.js';
 import { canonicalTimestamp } from '../domain/audit/chain-record.js';
-import { clearedEntryKey, markPreviouslyCleared } from '../domain/cases/false-positive-memory.js';
 import { evaluateRuleset } from '../domain/rules/evaluate.js';
-import { applyCorroboration, scoreHits, type Hit, type Outcome, type Ruleset } from '../domain/rules/ruleset.js';
+import type { Hit, Outcome, Ruleset } from '../domain/rules/ruleset.js';
 import type { StoredSubject } from '../domain/rules/subject-redaction.js';
 import { linkKeyOf, type KeyedHash } from '../domain/rules/subject-lookups.js';
 import { DOCUMENT_IDENTIFIER_KINDS, restoreStoredSubject } from '../domain/monitoring/stored-subject-restore.js';
@@ -26,6 +24,7 @@ import { AppError, notFound } from '../errors.js';
 import { canonicalDigest, canonicalJson } from '../shared/hashing.js';
 import { loadListSnapshot, type ListIndexHolder, type ListSnapshot } from './list-index.service.js';
 import { answerLookupsFor } from './screening.service.js';
+import { applyFalsePositiveMemory } from './cases.service.js';
 
 export interface ReplayDeps {
   db: Db;
@@ -66,23 +65,19 @@ async function snapshotFor(deps: ReplayDeps, tenantId: string, versions: ListVer
 }
 
 /**
- * The false-positive memory applied at screening time, limited to what had been cleared when
- * the decision was made: a later false-positive disposition must not change the replay.
+ * The false-positive memory applied at screening time, as it stood when the decision was made: a
+ * later disposition, or a reopening that withdrew one, must not change the replay.
  */
 async function applyMemoryAsOf(db: Db, decision: DecisionRow, evaluation: ReplayedOutcome, ruleset: Ruleset): Promise<ReplayedOutcome> {
-  const entryIds = evaluation.hits.flatMap((hit) => (hit.entry ? [hit.entry.id] : []));
-  if (entryIds.length === 0 || !decision.subjectId) return evaluation;
-  const madeAt = Date.parse(canonicalTimestamp(decision.createdAt));
-  const remembered = (await findFalsePositivesOfSubject(db, decision.tenantId, decision.subjectId)).filter(
-    (row) => Date.parse(canonicalTimestamp(row.clearedAt)) <= madeAt,
-  );
-  if (remembered.length === 0) return evaluation;
-  const hashes = await findContentHashes(db, entryIds);
-  const cleared = new Set(remembered.map((row) => clearedEntryKey({ source: row.source, sourceId: row.sourceId, contentHash: row.entryContentHash })));
-  const marked = markPreviouslyCleared(evaluation.hits, hashes, cleared);
-  if (marked.clearedCount === 0) return evaluation;
-  const hits = applyCorroboration(marked.hits);
-  return { hits, ...scoreHits(hits, ruleset.thresholds) };
+  if (!decision.subjectId) return evaluation;
+  const { hits, score, outcome } = await applyFalsePositiveMemory(db, {
+    tenantId: decision.tenantId,
+    subjectId: decision.subjectId,
+    evaluation,
+    thresholds: ruleset.thresholds,
+    asOf: canonicalTimestamp(decision.createdAt),
+  });
+  return { hits, score, outcome };
 }
 
 /** The evaluation a screening made at the decision's time, from its stored input. */

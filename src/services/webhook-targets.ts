@@ -19,12 +19,40 @@ export type ResolveHost = (hostname: string) => Promise<string[]>;
 
 export const resolveWithDns: ResolveHost = async (hostname) => (await dnsLookup(hostname, { all: true, verbatim: true })).map((entry) => entry.address);
 
-/** A public unicast address: not loopback, private, link-local, CGNAT, multicast, reserved or documentation space. */
+const ipv4Of = (high: number, low: number) => new ipaddr.IPv4([high >> 8, high & 0xff, low >> 8, low & 0xff]);
+
+/**
+ * The IPv4 addresses an IPv6 address carries inside it, in every form that has one: IPv4-mapped
+ * (`::ffff:a.b.c.d`), IPv4-compatible (`::a.b.c.d`, deprecated but still parsed: `[::127.0.0.1]`
+ * becomes `[::7f00:1]`), SIIT (`::ffff:0:a.b.c.d`), NAT64 (`64:ff9b::/96`, `64:ff9b:1::/48`), 6to4
+ * (`2002:AABB:CCDD::`), Teredo (server, and client obfuscated) and ISATAP interface ids (`…:5efe:a.b.c.d`).
+ */
+export function embeddedIPv4(address: ipaddr.IPv6): ipaddr.IPv4[] {
+  const p = address.parts;
+  const zeros = (from: number, to: number) => p.slice(from, to).every((part) => part === 0);
+  const found: ipaddr.IPv4[] = [];
+  if (zeros(0, 5) && (p[5] === 0 || p[5] === 0xffff)) found.push(ipv4Of(p[6]!, p[7]!));
+  if (zeros(0, 4) && p[4] === 0xffff && p[5] === 0) found.push(ipv4Of(p[6]!, p[7]!));
+  if (p[0] === 0x64 && p[1] === 0xff9b) found.push(ipv4Of(p[6]!, p[7]!));
+  if (p[0] === 0x2002) found.push(ipv4Of(p[1]!, p[2]!));
+  if (p[0] === 0x2001 && p[1] === 0) found.push(ipv4Of(p[2]!, p[3]!), ipv4Of(p[6]! ^ 0xffff, p[7]! ^ 0xffff));
+  if ((p[4] === 0 || p[4] === 0x200) && p[5] === 0x5efe) found.push(ipv4Of(p[6]!, p[7]!));
+  return found;
+}
+
+/**
+ * A public unicast address: not loopback, private, link-local, CGNAT, multicast, reserved or
+ * documentation space, and for IPv6 not a form that carries an IPv4 address that is not public.
+ */
 export function isPublicAddress(address: string): boolean {
   if (!ipaddr.isValid(address)) return false;
-  let parsed = ipaddr.parse(address);
-  if (parsed.kind() === 'ipv6' && (parsed as ipaddr.IPv6).isIPv4MappedAddress()) parsed = (parsed as ipaddr.IPv6).toIPv4Address();
-  return parsed.range() === 'unicast';
+  const parsed = ipaddr.parse(address);
+  if (parsed.kind() === 'ipv4') return parsed.range() === 'unicast';
+  const v6 = parsed as ipaddr.IPv6;
+  const inside = embeddedIPv4(v6);
+  if (inside.some((v4) => v4.range() !== 'unicast')) return false;
+  // `::a.b.c.d` and `::ffff:a.b.c.d` stand for the IPv4 address itself; other forms must be public IPv6 too.
+  return (v6.isIPv4MappedAddress() && inside.length > 0) || v6.range() === 'unicast';
 }
 
 /** The URL's host without IPv6 brackets. */

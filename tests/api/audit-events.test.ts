@@ -24,6 +24,8 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
+/** A cursor made by hand: base64url JSON, like the API's own. */
+const forged = (value: unknown) => Buffer.from(JSON.stringify(value), 'utf8').toString('base64url');
 const events = (query = '', key = t.keys.auditor) => request(t.app.server).get(`/v1/audit/events${query}`).set(bearer(key));
 
 async function allEvents(key = t.keys.auditor): Promise<EventBody[]> {
@@ -39,7 +41,7 @@ describe('administrative changes write audit events in the same transaction', ()
     // The bootstrap admin key and the four role keys of tenant default; the other tenant's are not shown.
     expect(keyEvents).toHaveLength(5);
     expect(keyEvents[0]).toMatchObject({ actor: 'system:bootstrap', targetType: 'api_key', targetId: adminKeyId, details: { roles: ['admin'] } });
-    const created = await createApiKey(t.database.db, { tenantSlug: 'default', roles: ['auditor'], label: 'second auditor', actor: 'cli:alice' });
+    const created = await createApiKey(t.database.db, { tenantSlug: 'default', roles: ['auditor'], owner: 'Second Auditor', label: 'second auditor', actor: 'cli:alice' });
     const after = await allEvents();
     expect(after.at(-1)).toMatchObject({ action: 'api_key.created', actor: 'cli:alice', targetId: created.id, details: { roles: ['auditor'], label: 'second auditor', keyPrefix: created.key.slice(0, 8) } });
     expect(JSON.stringify(after)).not.toContain(created.key);
@@ -114,11 +116,19 @@ describe('GET /v1/audit/events', () => {
   test.each([
     ['from after to', '?from=2026-02-01&to=2026-01-01', 'querystring:/from'],
     ['a cursor this API did not make', '?cursor=bm90LWEtY3Vyc29y', 'querystring:/cursor'],
+    ['a forged cursor holding a bare year and an e-mail', `?cursor=${forged(['2020', 'x@example.org'])}`, 'querystring:/cursor'],
+    ['a forged cursor with a real time and a non-uuid id', `?cursor=${forged(['2026-01-01 00:00:00+00', "1' or '1'='1"])}`, 'querystring:/cursor'],
+    ['a forged cursor with a date that does not exist', `?cursor=${forged(['2026-02-31T00:00:00Z', '0190f2a0-0000-7000-8000-000000000000'])}`, 'querystring:/cursor'],
     ['a limit over 1000', '?limit=5000', 'querystring:/limit'],
-  ])('%s is 400 naming the parameter', async (_label, query, field) => {
+  ])('%s is 400 naming the parameter, and nothing of it reaches the logs', async (_label, query, field) => {
     const response = await events(query);
     expect(response.status, JSON.stringify(response.body)).toBe(400);
+    expect(response.headers['content-type']).toContain('application/problem+json');
     expect(response.body.errors.map((error: { field: string }) => error.field)).toContain(field);
+    for (const secret of ['x@example.org', "1' or '1'='1", '2026-02-31']) {
+      expect(JSON.stringify(response.body)).not.toContain(secret);
+      expect(t.logs.text()).not.toContain(secret);
+    }
   });
 
   test('only auditors (and admins) read the events', async () => {

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { api, createReviewerKey, publishNameOnlyRuleset, screen, WATCHLIST } from '../helpers/cases-fixtures.js';
 import { loadTestList } from '../helpers/list-fixtures.js';
 import { createTestApp, type TestApp } from '../helpers/test-app.js';
+import { createApiKey } from '../../src/services/api-keys.service.js';
 
 let t: TestApp;
 let secondReviewer: string;
@@ -114,5 +115,58 @@ describe('four-eyes on confirming or clearing a block case', () => {
     expect(proposed.body.case).toMatchObject({ status: 'pending_approval' });
     const closed = await first().post(`/v1/cases/${caseId}/approve`, { note: 'Agreed: different birth year.' });
     expect(closed.body.case).toMatchObject({ status: 'closed', disposition: 'false_positive' });
+  });
+});
+
+describe('reopening a case whose decisions hold a list hit', () => {
+  test('one person only proposes; the proposer cannot approve; another person reopens it', async () => {
+    const { caseId } = await screen(t, { externalRef: 'emp-4', name: 'Ri Kyong Sik' });
+    await first().post(`/v1/cases/${caseId}/disposition`, { disposition: 'confirmed_match', note: 'Same person.' }).expect(200);
+    const closed = await second().post(`/v1/cases/${caseId}/approve`, {});
+    expect(closed.body.case?.status, json(closed.body)).toBe('closed');
+
+    const proposed = await first().post(`/v1/cases/${caseId}/reopen`, { note: 'The passport was forged; look again.' });
+    expect(proposed.status, json(proposed.body)).toBe(200);
+    expect(proposed.body.case).toMatchObject({ status: 'pending_approval', pendingDisposition: 'reopen', disposition: 'confirmed_match', proposedByOwner: 'reviewer of default' });
+    expect(proposed.body.event).toMatchObject({ type: 'reopen_proposed', actor: { owner: 'reviewer of default' } });
+
+    const self = await first().post(`/v1/cases/${caseId}/approve`, {});
+    expect(self.status).toBe(409);
+    expect(self.body.type).toBe('https://redflag.dev/problems/four-eyes-same-owner');
+
+    const declined = await second().post(`/v1/cases/${caseId}/disposition`, { disposition: 'escalated', note: 'No new evidence.' });
+    expect(declined.body, json(declined.body)).toMatchObject({ case: { status: 'closed', disposition: 'confirmed_match', pendingDisposition: null }, event: { type: 'reopen_declined' } });
+
+    await first().post(`/v1/cases/${caseId}/reopen`, { note: 'New evidence attached.' }).expect(200);
+    const reopened = await second().post(`/v1/cases/${caseId}/approve`, { note: 'Agreed.' });
+    expect(reopened.body, json(reopened.body)).toMatchObject({ case: { status: 'open', disposition: null, closedAt: null }, event: { type: 'reopened' } });
+  });
+
+  test('a case cannot be reopened while its subject has another case in the queue, nor one that is not closed', async () => {
+    const { caseId: older } = await screen(t, { externalRef: 'emp-5', name: 'Sang Man Kim' });
+    await first().post(`/v1/cases/${older}/disposition`, { disposition: 'confirmed_match', note: 'Same person.' }).expect(200);
+    await second().post(`/v1/cases/${older}/approve`, {}).expect(200);
+    const { caseId: newer } = await screen(t, { externalRef: 'emp-5', name: 'Sang Man Kim' });
+    expect(newer).not.toBe(older);
+
+    const refused = await first().post(`/v1/cases/${older}/reopen`, { note: 'Look again.' });
+    expect(refused.status, json(refused.body)).toBe(409);
+    expect(refused.body.detail).toContain(newer);
+    expect((await first().get(`/v1/cases/${older}`)).body.status).toBe('closed');
+    const notClosed = await first().post(`/v1/cases/${newer}/reopen`, { note: 'Look again.' });
+    expect(notClosed.status).toBe(409);
+    expect(notClosed.body.detail).toMatch(/Only a closed case/);
+  });
+});
+
+describe('people, not keys', () => {
+  test('two keys of one owner are one person: the second cannot approve the first one\'s proposal (409 four-eyes-same-owner)', async () => {
+    const sameOwner = (await createApiKey(t.database.db, { tenantSlug: 'default', roles: ['reviewer'], owner: '  Reviewer OF default ' })).key;
+    const { caseId } = await screen(t, { externalRef: 'emp-6', name: 'Pak Hwa Song' });
+    await first().post(`/v1/cases/${caseId}/disposition`, { disposition: 'cleared', note: 'Different person.' }).expect(200);
+    const refused = await api(t, sameOwner).post(`/v1/cases/${caseId}/approve`, {});
+    expect(refused.status, json(refused.body)).toBe(409);
+    expect(refused.body).toMatchObject({ type: 'https://redflag.dev/problems/four-eyes-same-owner', title: expect.stringMatching(/four-eyes/i) });
+    expect((await first().get(`/v1/cases/${caseId}`)).body).toMatchObject({ status: 'pending_approval', proposedByOwner: 'reviewer of default' });
   });
 });

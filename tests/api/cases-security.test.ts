@@ -41,6 +41,7 @@ const ROUTES: Route[] = [
   { method: 'post', path: (id) => `/v1/cases/${id}/comments`, body: { text: 'intruder was here' }, allowed: ['reviewer', 'admin'], kind: 'case' },
   { method: 'post', path: (id) => `/v1/cases/${id}/disposition`, body: { disposition: 'false_positive', note: 'intruder' }, allowed: ['reviewer', 'admin'], kind: 'case' },
   { method: 'post', path: (id) => `/v1/cases/${id}/approve`, body: { note: 'intruder' }, allowed: ['reviewer', 'admin'], kind: 'case' },
+  { method: 'post', path: (id) => `/v1/cases/${id}/reopen`, body: { note: 'intruder' }, allowed: ['reviewer', 'admin'], kind: 'case' },
   { method: 'post', path: () => '/v1/webhooks', body: { url: 'http://127.0.0.1:9/x', events: ['case.opened'] }, allowed: ['admin'], kind: 'none' },
   { method: 'get', path: () => '/v1/webhooks', allowed: ['admin'], kind: 'none' },
   { method: 'get', path: (id) => `/v1/webhooks/${id}/deliveries`, allowed: ['admin'], kind: 'webhook' },

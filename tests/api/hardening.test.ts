@@ -82,8 +82,8 @@ describe('security headers', () => {
 
 describe('rate limits per API key', () => {
   test(`a key gets ${RATE_LIMIT} requests a minute, then 429 problem+json with Retry-After; other keys and public routes are unaffected`, async () => {
-    const key = (await createApiKey(t.database.db, { tenantSlug: 'default', roles: ['reviewer'] })).key;
-    const sameTenant = (await createApiKey(t.database.db, { tenantSlug: 'default', roles: ['reviewer'] })).key;
+    const key = (await createApiKey(t.database.db, { tenantSlug: 'default', roles: ['reviewer'], owner: 'hardening test' })).key;
+    const sameTenant = (await createApiKey(t.database.db, { tenantSlug: 'default', roles: ['reviewer'], owner: 'hardening test' })).key;
     for (let index = 0; index < RATE_LIMIT; index += 1) {
       const response = await get('/v1/lists', key);
       expect(response.statusCode, response.body).toBe(200);
@@ -118,7 +118,7 @@ describe('rate limits count batch items', () => {
     (await queryRows<{ n: number }>(t.database, sql`select count(*)::int as n from decisions where external_ref like ${`${prefix}-%`}`))[0]!.n;
 
   test(`a batch of n items counts as n requests; one that does not fit is 429 and screens nothing`, async () => {
-    const key = (await createApiKey(t.database.db, { tenantSlug: 'default', roles: ['screener'] })).key;
+    const key = (await createApiKey(t.database.db, { tenantSlug: 'default', roles: ['screener'], owner: 'hardening test' })).key;
     const fits = await batch(key, RATE_LIMIT - 1, 'fits');
     expect(fits.statusCode, fits.body).toBe(200);
     expect(await screened('fits')).toBe(RATE_LIMIT - 1);
@@ -133,7 +133,7 @@ describe('rate limits count batch items', () => {
   });
 
   test('a batch larger than the whole allowance says it can never fit', async () => {
-    const key = (await createApiKey(t.database.db, { tenantSlug: 'default', roles: ['screener'] })).key;
+    const key = (await createApiKey(t.database.db, { tenantSlug: 'default', roles: ['screener'], owner: 'hardening test' })).key;
     const huge = await batch(key, RATE_LIMIT + 1, 'huge');
     expectProblem(huge, 429);
     expect(huge.json().detail).toMatch(new RegExp(`at most ${RATE_LIMIT} items`));

@@ -19,12 +19,12 @@ describe('API key checks', () => {
   test('an unknown key is not remembered: refused, then accepted as soon as it exists', async () => {
     const key = `rf_${'k'.repeat(43)}`;
     expect((await screen(key)).status).toBe(401);
-    await createApiKey(t.database.db, { tenantSlug: 'default', roles: ['screener'], key });
+    await createApiKey(t.database.db, { tenantSlug: 'default', roles: ['screener'], owner: 'cache test', key });
     expect((await screen(key)).status).toBe(201);
   });
 
   test('a key revoked in the database stops working within the cache time', { timeout: 20_000 }, async () => {
-    const { key } = await createApiKey(t.database.db, { tenantSlug: 'default', roles: ['screener'] });
+    const { key } = await createApiKey(t.database.db, { tenantSlug: 'default', roles: ['screener'], owner: 'cache test' });
     expect((await screen(key)).status).toBe(201);
     await t.database.db.execute(sql`update api_keys set revoked_at = now() where key_hash = ${hashApiKey(key)}`);
     // Trusted a little longer by this instance (documented), then refused.

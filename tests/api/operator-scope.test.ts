@@ -102,7 +102,7 @@ describe('tenants, managed by the operator', () => {
     const created = await request(t.app.server).post('/v1/tenants').set(bearer(t.keys.operator)).send({ slug: 'acme', name: 'Acme Staffing' });
     expect(created.status, JSON.stringify(created.body)).toBe(201);
     expect(created.body).toEqual({ slug: 'acme', name: 'Acme Staffing', createdAt: expect.any(String), disabledAt: null });
-    const admin = await createApiKey(t.database.db, { tenantSlug: 'acme', roles: ['admin'] });
+    const admin = await createApiKey(t.database.db, { tenantSlug: 'acme', roles: ['admin'], owner: 'Acme admin' });
     const rulesets = await request(t.app.server).get('/v1/rulesets').set(bearer(admin.key));
     expect(rulesets.status).toBe(200);
     expect(rulesets.body.items).toHaveLength(1);
@@ -123,7 +123,7 @@ describe('tenants, managed by the operator', () => {
   });
 
   test("a disabled tenant's keys get 401 at once; its data stays; it gets no new keys", async () => {
-    const admin = await createApiKey(t.database.db, { tenantSlug: 'acme', roles: ['admin'] });
+    const admin = await createApiKey(t.database.db, { tenantSlug: 'acme', roles: ['admin'], owner: 'Acme admin' });
     expect((await request(t.app.server).get('/v1/api-keys').set(bearer(admin.key))).status).toBe(200);
     const disabled = await request(t.app.server).post('/v1/tenants/acme/disable').set(bearer(t.keys.operator));
     expect(disabled.status, JSON.stringify(disabled.body)).toBe(200);
@@ -133,7 +133,7 @@ describe('tenants, managed by the operator', () => {
     expect(refused.headers['content-type']).toContain('application/problem+json');
     const [kept] = await queryRows<{ decisions: number }>(t.database, sql`select count(*)::int as decisions from decisions d join tenants t on t.id = d.tenant_id where t.slug = 'acme'`);
     expect(kept?.decisions).toBe(1);
-    await expect(createApiKey(t.database.db, { tenantSlug: 'acme', roles: ['screener'] })).rejects.toThrow(/disabled/);
+    await expect(createApiKey(t.database.db, { tenantSlug: 'acme', roles: ['screener'], owner: 'Acme screener' })).rejects.toThrow(/disabled/);
     expect((await request(t.app.server).post('/v1/tenants/acme/disable').set(bearer(t.keys.operator))).body.disabledAt).toBe(disabled.body.disabledAt);
     expect((await request(t.app.server).post('/v1/tenants/nobody/disable').set(bearer(t.keys.operator))).status).toBe(404);
     // Other tenants are untouched.

@@ -68,10 +68,12 @@ const ROUTES: ProtectedRoute[] = [
   { method: 'post', path: () => `/v1/cases/${otherTenantCaseId}/comments`, body: { text: 'a note' }, allowed: ['reviewer', 'admin'] },
   { method: 'post', path: () => `/v1/cases/${otherTenantCaseId}/disposition`, body: { disposition: 'escalated', note: 'why' }, allowed: ['reviewer', 'admin'] },
   { method: 'post', path: () => `/v1/cases/${otherTenantCaseId}/approve`, body: { note: 'ok' }, allowed: ['reviewer', 'admin'] },
+  { method: 'post', path: () => `/v1/cases/${otherTenantCaseId}/reopen`, body: { note: 'why' }, allowed: ['reviewer', 'admin'] },
   { method: 'post', path: () => '/v1/webhooks', body: { url: 'https://hooks.example.com/redflag', events: ['case.opened'] }, allowed: ['admin'] },
   { method: 'get', path: () => '/v1/webhooks', allowed: ['admin'] },
-  { method: 'post', path: () => '/v1/api-keys', body: { roles: ['auditor'], label: 'security test' }, allowed: ['admin'] },
+  { method: 'post', path: () => '/v1/api-keys', body: { roles: ['auditor'], owner: 'Security Test', label: 'security test' }, allowed: ['admin'] },
   { method: 'get', path: () => '/v1/api-keys', allowed: ['admin'] },
+  { method: 'get', path: () => '/v1/me', allowed: ['screener', 'reviewer', 'rulesAdmin', 'auditor', 'admin'] },
   // Another tenant's key: it must look missing, and stay working.
   { method: 'delete', path: () => `/v1/api-keys/${otherTenantApiKeyId}`, allowed: ['admin'], otherTenantPath: () => `/v1/api-keys/${otherTenantApiKeyId}` },
   {
@@ -101,6 +103,8 @@ beforeAll(async () => {
     beforeBuild: async (database) => {
       await loadTestList(database.db, 'security-watchlist', [listEntry({ sourceId: 'sec-1', name: 'KIM, Sang Man' })]);
     },
+    // Every route gets wrong keys here; the limit on failed authentication is tests/api/auth-failures.test.ts.
+    appDeps: { authFailuresPerMinute: 0 },
   });
   const created = await request(t.app.server).post('/v1/screenings').set(bearer(t.keys.otherTenantScreener)).send({ subject: { name: 'Other Tenant Person' } });
   otherTenantDecisionId = created.body.id;
@@ -108,7 +112,7 @@ beforeAll(async () => {
   otherTenantCaseId = flagged.body.caseId;
   const hook = await request(t.app.server).post('/v1/webhooks').set(bearer(t.keys.otherTenantAdmin)).send({ url: 'https://hooks.example.com/other', events: ['case.opened'] });
   otherTenantWebhookId = hook.body.id;
-  otherTenantApiKeyId = (await request(t.app.server).post('/v1/api-keys').set(bearer(t.keys.otherTenantAdmin)).send({ roles: ['screener'] })).body.id;
+  otherTenantApiKeyId = (await request(t.app.server).post('/v1/api-keys').set(bearer(t.keys.otherTenantAdmin)).send({ roles: ['screener'], owner: 'Other Screener' })).body.id;
   if (!otherTenantCaseId || !otherTenantWebhookId || !otherTenantApiKeyId) throw new Error(`fixture setup failed: ${JSON.stringify([flagged.body, hook.body])}`);
 });
 afterAll(() => t.close());

@@ -45,6 +45,7 @@ const ISOLATED: IsolatedRoute[] = [
   { method: 'POST', path: '/v1/cases/{id}/comments', url: () => `/v1/cases/${other.case}/comments`, body: { text: 'intruder was here' } },
   { method: 'POST', path: '/v1/cases/{id}/disposition', url: () => `/v1/cases/${other.case}/disposition`, body: { disposition: 'false_positive', note: 'intruder' } },
   { method: 'POST', path: '/v1/cases/{id}/approve', url: () => `/v1/cases/${other.case}/approve`, body: { note: 'intruder' } },
+  { method: 'POST', path: '/v1/cases/{id}/reopen', url: () => `/v1/cases/${other.case}/reopen`, body: { note: 'intruder' } },
   { method: 'GET', path: '/v1/webhooks/{id}/deliveries', url: () => `/v1/webhooks/${other.webhook}/deliveries` },
   { method: 'DELETE', path: '/v1/api-keys/{id}', url: () => `/v1/api-keys/${other.apiKey}` },
   { method: 'GET', path: '/v1/monitoring/runs/{id}', url: () => `/v1/monitoring/runs/${other.run}` },
@@ -89,7 +90,7 @@ beforeAll(async () => {
   const flagged = await post('/v1/screenings', { subject: { externalRef: 'iso-2', name: 'Sang Man Kim' }, monitor: true });
   other.case = flagged.json<{ caseId: string }>().caseId;
   other.webhook = (await post('/v1/webhooks', { url: 'http://127.0.0.1:9/iso', events: ['case.opened'] })).json<{ id: string }>().id;
-  other.apiKey = (await post('/v1/api-keys', { roles: ['screener'], label: 'iso' })).json<{ id: string }>().id;
+  other.apiKey = (await post('/v1/api-keys', { roles: ['screener'], owner: 'Iso Screener', label: 'iso' })).json<{ id: string }>().id;
   await post('/v1/watchlists', { slug: 'partner-feed', name: 'Partner feed' });
   await post('/v1/watchlists/partner-feed/imports', { entries: [{ identifiers: [{ kind: 'ip', value: '175.45.176.10' }] }] });
   const published = (await post('/v1/rulesets/drafts')).json<{ version: number }>().version;

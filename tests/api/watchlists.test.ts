@@ -214,7 +214,7 @@ describe('confirmed matches feed the confirmed-cases watchlist', () => {
   test('after an approved confirmed_match, the next persona reusing an identifier is blocked', async () => {
     const flagged = await screen({ externalRef: 'persona-1', name: 'Sang Man Kim', emails: ['kim.dev.2025@outlook.example'], phones: ['+1 212 555 0111'] });
     expect(flagged.caseId).not.toBeNull();
-    const reviewer = (await createApiKey(t.database.db, { tenantSlug: 'default', roles: ['reviewer'], label: 'second reviewer' })).key;
+    const reviewer = (await createApiKey(t.database.db, { tenantSlug: 'default', roles: ['reviewer'], owner: 'Second Reviewer', label: 'second reviewer' })).key;
     const proposed = await request(t.app.server).post(`/v1/cases/${flagged.caseId}/disposition`).set(bearer(t.keys.reviewer)).send({ disposition: 'confirmed_match', note: 'Same person.' });
     expect(proposed.status, json(proposed.body)).toBe(200);
     if (proposed.body.case.status === 'pending_approval') {

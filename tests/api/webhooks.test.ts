@@ -151,9 +151,11 @@ describe('signed deliveries with retries', () => {
     ]);
   });
 
-  test('case.disposed is sent when the case closes', async () => {
+  test('case.disposed is sent when the case closes (a false positive on a list hit: when the second person approves)', async () => {
     const before = receiver.received.length;
-    const closed = await api(t, t.keys.reviewer).post(`/v1/cases/${caseId}/disposition`, { disposition: 'false_positive', note: 'Different person.' });
+    const proposed = await api(t, t.keys.reviewer).post(`/v1/cases/${caseId}/disposition`, { disposition: 'false_positive', note: 'Different person.' });
+    expect(proposed.body.case?.status, json(proposed.body)).toBe('pending_approval');
+    const closed = await api(t, t.keys.admin).post(`/v1/cases/${caseId}/approve`, {});
     expect(closed.status, json(closed.body)).toBe(200);
     await eventually(async () => (receiver.received.length > before ? true : undefined), 'the case.disposed delivery');
     const delivery = receiver.received[before]!;
@@ -167,6 +169,7 @@ describe('signed deliveries with retries', () => {
     await api(t, t.keys.reviewer).post(`/v1/cases/${another}/comments`, { text: 'note' }).expect(201);
     await api(t, t.keys.reviewer).post(`/v1/cases/${another}/disposition`, { disposition: 'escalated', note: 'why' }).expect(200);
     await api(t, t.keys.reviewer).post(`/v1/cases/${another}/disposition`, { disposition: 'cleared', note: 'ok' }).expect(200);
+    await api(t, t.keys.admin).post(`/v1/cases/${another}/approve`, {}).expect(200);
     const onlyOpenedDeliveries = await eventually(async () => {
       const page = (await admin().get(`/v1/webhooks/${onlyOpened.body.id}/deliveries`)).body;
       return page.items.every((item: { status: string }) => item.status === 'delivered') ? page : undefined;

@@ -66,13 +66,15 @@ describe.skipIf(!hasChromium)(`the review console in headless Chromium${hasChrom
     await page.waitForSelector('[data-testid=case-status]');
   }
 
-  test('a reviewer signs in, opens a case from the queue, compares the hit with the list entry, comments and disposes', async () => {
+  test('a reviewer signs in (the page says who), opens a case from the queue, compares the hit with the list entry, comments and proposes a false positive that another person approves', async () => {
     const decision = await screen(t, { externalRef: XSS, name: 'Sang Man Kim', birthDate: '1961-08-12' });
     expect(decision.outcome).toBe('review');
     const caseId = decision.caseId!;
 
     const page = await openConsole(t.keys.reviewer);
     expect(await page.evaluate('sessionStorage.getItem("redflag.apiKey")')).toBe(t.keys.reviewer);
+    await expect.poll(() => page.textContent('[data-testid=who-owner]')).toBe('reviewer of default');
+    expect(await page.textContent('#who')).toContain(t.keys.reviewer.slice(0, 8));
     const row = page.locator(`[data-testid=queue-row][data-case-id="${caseId}"]`);
     await expect.poll(() => row.textContent()).toContain(XSS);
 
@@ -97,9 +99,18 @@ describe.skipIf(!hasChromium)(`the review console in headless Chromium${hasChrom
     await page.selectOption('[data-testid=disposition-select]', 'false_positive');
     await page.fill('[data-testid=disposition-note]', 'Born 1994; the listed person was born in 1961.');
     await page.click('[data-testid=dispose-submit]');
+    // A list hit is involved: clearing it takes a second person, and the proposer cannot approve.
+    await expect.poll(() => page.textContent('[data-testid=case-status]')).toBe('pending_approval');
+    expect(await page.textContent('#message')).toContain('another person must approve');
+    expect(await page.textContent('[data-testid=proposed-by]')).toContain('(you)');
+    expect(await page.isDisabled('[data-testid=approve-submit]')).toBe(true);
+
+    const approved = await api(t, secondReviewer).post(`/v1/cases/${caseId}/approve`, { note: 'Agreed.' });
+    expect(approved.status, JSON.stringify(approved.body)).toBe(200);
+    await page.reload();
     await expect.poll(() => page.textContent('[data-testid=case-status]')).toBe('closed');
-    expect(await page.textContent('#message')).toContain('closed');
-    expect(await page.locator('[data-testid=events]').textContent()).toContain('closed as false_positive');
+    expect(await page.locator('[data-testid=events]').textContent()).toContain('approved false_positive');
+    expect(await page.isVisible('[data-testid=reopen]')).toBe(true);
 
     mkdirSync(ARTIFACTS, { recursive: true });
     await page.screenshot({ path: path.join(ARTIFACTS, 'console.png'), fullPage: true });
@@ -122,9 +133,9 @@ describe.skipIf(!hasChromium)(`the review console in headless Chromium${hasChrom
     await first.fill('[data-testid=disposition-note]', 'Same person.');
     await first.click('[data-testid=dispose-submit]');
     await expect.poll(() => first.textContent('[data-testid=case-status]')).toBe('pending_approval');
-    // The proposer's own approval is refused with the four-eyes reason.
-    await first.click('[data-testid=approve-submit]');
-    await expect.poll(() => first.textContent('#message')).toMatch(/four-eyes/i);
+    // The proposer cannot approve their own proposal: the console says so and offers no button.
+    expect(await first.textContent('[data-testid=proposed-by]')).toContain('(you)');
+    expect(await first.isDisabled('[data-testid=approve-submit]')).toBe(true);
     await first.click('#sign-out');
     await first.waitForSelector('#sign-in:not([hidden])');
     expect(await first.evaluate('sessionStorage.getItem("redflag.apiKey")')).toBeNull();

@@ -60,7 +60,7 @@ describe.skipIf(!process.env.DATABASE_URL)('losing PostgreSQL while serving', ()
     database = await createTestDatabase();
     const bootstrap = await bootstrapIfEmpty(database.db, {});
     screenerKey = bootstrap.created ? bootstrap.apiKey : '';
-    auditorKey = (await createApiKey(database.db, { tenantSlug: 'default', roles: ['auditor'] })).key;
+    auditorKey = (await createApiKey(database.db, { tenantSlug: 'default', roles: ['auditor'], owner: 'fault test' })).key;
     const direct = new URL(database.url!);
     const port = await freePort();
     link = relay({ host: direct.hostname, port: Number(direct.port || 5432) }, port);

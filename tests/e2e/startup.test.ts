@@ -57,7 +57,7 @@ describe('starting the service as a process', () => {
     await screenAndReadBack(base, key!);
 
     // The CLI on the same data directory must refuse clearly instead of corrupting it.
-    const cli = runEntry('src/cli.ts', ['keys', 'create', '--tenant', 'default', '--role', 'screener'], { DATA_DIR: dataDir });
+    const cli = runEntry('src/cli.ts', ['keys', 'create', '--tenant', 'default', '--owner', 'Startup Test', '--role', 'screener'], { DATA_DIR: dataDir });
     expect(await cli.exited).toBe(1);
     expect(cli.stderr()).toMatch(/in use by process \d+/);
 
@@ -65,10 +65,14 @@ describe('starting the service as a process', () => {
     expect(await server.exited).toBe(0);
 
     // With the server stopped the CLI works, and a restart does not print a new key.
-    const cliAgain = runEntry('src/cli.ts', ['keys', 'create', '--tenant', 'default', '--role', 'screener'], { DATA_DIR: dataDir });
+    const cliAgain = runEntry('src/cli.ts', ['keys', 'create', '--tenant', 'default', '--owner', 'Startup Test', '--role', 'screener'], { DATA_DIR: dataDir });
     expect(await cliAgain.exited, cliAgain.stderr()).toBe(0);
-    const created = JSON.parse(cliAgain.stdout()) as { key: string; roles: string[] };
-    expect(created.roles).toEqual(['screener']);
+    const created = JSON.parse(cliAgain.stdout()) as { key: string; roles: string[]; owner: string };
+    expect(created).toMatchObject({ roles: ['screener'], owner: 'Startup Test' });
+    // Every key names who holds it: four-eyes compares owners.
+    const noOwner = runEntry('src/cli.ts', ['keys', 'create', '--tenant', 'default', '--role', 'reviewer'], { DATA_DIR: dataDir });
+    expect(await noOwner.exited).toBe(1);
+    expect(noOwner.stderr()).toContain('--owner');
 
     const restarted = await startServer({ DATA_DIR: dataDir });
     expect(restarted.server.stdout()).not.toMatch(/shown only this once/i);

@@ -33,7 +33,7 @@ export async function publishNameOnlyRuleset(db: Db, version: number, thresholds
 
 /** A second reviewer key of tenant `default`, for four-eyes. */
 export async function createReviewerKey(db: Db, label: string) {
-  return (await createApiKey(db, { tenantSlug: 'default', roles: ['reviewer'], label })).key;
+  return (await createApiKey(db, { tenantSlug: 'default', roles: ['reviewer'], owner: label, label })).key;
 }
 
 export async function screen(t: TestApp, subject: Record<string, unknown>, key = t.keys.screener) {

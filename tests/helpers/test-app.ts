@@ -55,7 +55,7 @@ export async function createTestApp(
   const bootstrap = await bootstrapIfEmpty(database.db, {});
   if (!bootstrap.created || !bootstrap.operatorKey) throw new Error('expected an empty database');
   await createTenant(database.db, { slug: 'other', name: 'Other tenant', createdBy: 'test' });
-  const key = async (tenantSlug: string, role: string) => (await createApiKey(database.db, { tenantSlug, roles: [role] })).key;
+  const key = async (tenantSlug: string, role: string) => (await createApiKey(database.db, { tenantSlug, roles: [role], owner: `${role} of ${tenantSlug}` })).key;
   const keys = {
     admin: bootstrap.apiKey,
     screener: await key('default', 'screener'),

@@ -11,14 +11,15 @@ export interface TestDatabase extends Database {
 }
 
 /**
- * A fresh, migrated database for one test file: in-memory PGlite by default, or a brand-new
+ * A fresh, migrated database for one test file (migrated by another folder's migrations, to test
+ * a migration over data of the schema before it): in-memory PGlite by default, or a brand-new
  * database on the PostgreSQL server named by DATABASE_URL (CI runs the suite both ways).
  */
-export async function createTestDatabase(): Promise<TestDatabase> {
+export async function createTestDatabase(options: { migrationsFolder?: string } = {}): Promise<TestDatabase> {
   const serverUrl = process.env.DATABASE_URL;
   if (!serverUrl) {
     const database = await openDatabase({ kind: 'pglite' });
-    await runMigrations(database);
+    await runMigrations(database, options.migrationsFolder);
     return { ...database, destroy: () => database.close() };
   }
   const name = `redflag_test_${randomBytes(6).toString('hex')}`;
@@ -29,7 +30,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   const url = new URL(serverUrl);
   url.pathname = `/${name}`;
   const database = await openDatabase({ kind: 'postgres', url: url.toString(), poolSize: 20 });
-  await runMigrations(database);
+  await runMigrations(database, options.migrationsFolder);
   return {
     ...database,
     url: url.toString(),

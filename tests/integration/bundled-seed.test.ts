@@ -38,7 +38,7 @@ describe('the whole bundled lists, which a new installation loads by default', (
     const app = await buildApp({ database, logStream: stream, listRefreshMs: 0, retentionCheckMs: 0, monitoring: false });
     try {
       await app.ready();
-      const screener = await createApiKey(database.db, { tenantSlug: 'default', roles: ['screener'] });
+      const screener = await createApiKey(database.db, { tenantSlug: 'default', roles: ['screener'], owner: 'seed test' });
       const response = await request(app.server)
         .post('/v1/screenings')
         .set(bearer(screener.key))

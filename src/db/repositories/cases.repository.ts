@@ -1,4 +1,4 @@
-import { and, asc, count, desc, eq, inArray, lte, ne, notInArray, sql, type SQL } from 'drizzle-orm';
+import { and, asc, count, desc, eq, gt, inArray, isNull, lte, ne, notInArray, or, sql, type SQL } from 'drizzle-orm';
 import type { DbOrTx } from '../client.js';
 import { apiKeys, caseDecisions, caseEvents, cases, decisions, falsePositives, listEntries, listVersions, subjects } from '../schema/index.js';
 
@@ -77,6 +77,8 @@ export interface CaseQueueFilter {
 }
 
 const decisionCount = sql<number>`(select count(*)::int from ${caseDecisions} where ${caseDecisions.caseId} = ${cases.id})`;
+/** Owner of the key named by `proposed_by` (`api-key:<id>`). */
+const proposedByOwner = sql<string | null>`(select ${apiKeys.owner} from ${apiKeys} where 'api-key:' || ${apiKeys.id}::text = ${cases.proposedBy})`;
 
 export async function findCaseQueue(db: DbOrTx, tenantId: string, filter: CaseQueueFilter) {
   const conditions: SQL[] = [eq(cases.tenantId, tenantId)];
@@ -87,7 +89,7 @@ export async function findCaseQueue(db: DbOrTx, tenantId: string, filter: CaseQu
   const where = and(...conditions);
   const [total] = await db.select({ value: count() }).from(cases).where(where);
   const rows = await db
-    .select({ case: cases, externalRef: subjects.externalRef, decisionCount })
+    .select({ case: cases, externalRef: subjects.externalRef, decisionCount, proposedByOwner })
     .from(cases)
     .innerJoin(subjects, eq(subjects.id, cases.subjectId))
     .where(where)
@@ -100,7 +102,7 @@ export async function findCaseQueue(db: DbOrTx, tenantId: string, filter: CaseQu
 
 export async function findCaseWithSubject(db: DbOrTx, tenantId: string, id: string) {
   const [row] = await db
-    .select({ case: cases, externalRef: subjects.externalRef, decisionCount })
+    .select({ case: cases, externalRef: subjects.externalRef, decisionCount, proposedByOwner })
     .from(cases)
     .innerJoin(subjects, eq(subjects.id, cases.subjectId))
     .where(and(eq(cases.tenantId, tenantId), eq(cases.id, id)));
@@ -145,17 +147,31 @@ export async function findContentHashes(db: DbOrTx, entryIds: string[]): Promise
   return new Map(rows.map((row) => [row.id, row.contentHash]));
 }
 
-export async function findFalsePositivesOfSubject(db: DbOrTx, tenantId: string, subjectId: string) {
+/**
+ * The subject's remembered false positives: those standing now, or (`asOf`, a replay) those
+ * recorded by then and not withdrawn by then.
+ */
+export async function findFalsePositivesOfSubject(db: DbOrTx, tenantId: string, subjectId: string, asOf?: string) {
+  const standing = asOf === undefined ? isNull(falsePositives.withdrawnAt) : and(lte(falsePositives.clearedAt, asOf), or(isNull(falsePositives.withdrawnAt), gt(falsePositives.withdrawnAt, asOf)));
   return db
     .select()
     .from(falsePositives)
-    .where(and(eq(falsePositives.tenantId, tenantId), eq(falsePositives.subjectId, subjectId)));
+    .where(and(eq(falsePositives.tenantId, tenantId), eq(falsePositives.subjectId, subjectId), standing));
 }
 
 export async function insertFalsePositives(tx: DbOrTx, rows: (typeof falsePositives.$inferInsert)[]) {
   if (rows.length === 0) return;
-  // Clearing the same entry twice keeps the first record of who cleared it and when.
   await tx.insert(falsePositives).values(rows).onConflictDoNothing();
+}
+
+/** A reopened case's verdict no longer stands: its remembered false positives stop suppressing. */
+export async function withdrawFalsePositivesOfCase(tx: DbOrTx, caseId: string, at: string): Promise<number> {
+  const rows = await tx
+    .update(falsePositives)
+    .set({ withdrawnAt: at })
+    .where(and(eq(falsePositives.caseId, caseId), isNull(falsePositives.withdrawnAt)))
+    .returning({ caseId: falsePositives.caseId });
+  return rows.length;
 }
 
 /** The case a decision belongs to (its latest, should a decision ever be in two). */
@@ -170,7 +186,13 @@ export async function findCaseOfDecision(db: DbOrTx, tenantId: string, decisionI
   return row;
 }
 
-export async function findApiKeyLabel(db: DbOrTx, keyId: string): Promise<string | null> {
-  const [row] = await db.select({ label: apiKeys.label }).from(apiKeys).where(eq(apiKeys.id, keyId));
-  return row?.label ?? null;
+/** Who a key belongs to, for the case record: its label and owner. */
+export async function findApiKeyIdentity(db: DbOrTx, keyId: string): Promise<{ label: string | null; owner: string | null }> {
+  const [row] = await db.select({ label: apiKeys.label, owner: apiKeys.owner }).from(apiKeys).where(eq(apiKeys.id, keyId));
+  return { label: row?.label ?? null, owner: row?.owner ?? null };
+}
+
+/** Every key of the tenant (revoked ones too) with its owner and the key that created it: four-eyes lineage. */
+export async function findKeyLineage(db: DbOrTx, tenantId: string) {
+  return db.select({ id: apiKeys.id, owner: apiKeys.owner, createdByKeyId: apiKeys.createdByKeyId }).from(apiKeys).where(eq(apiKeys.tenantId, tenantId));
 }

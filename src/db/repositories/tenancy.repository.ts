@@ -21,11 +21,12 @@ export async function insertTenant(db: DbOrTx, input: { slug: string; name: stri
 
 export async function insertApiKey(
   db: DbOrTx,
-  input: { tenantId: string | null; keyHash: string; keyPrefix: string; roles: string[]; label?: string },
+  input: { tenantId: string | null; keyHash: string; keyPrefix: string; roles: string[]; label?: string; owner?: string; createdByKeyId?: string },
 ) {
   const [row] = await db
     .insert(apiKeys)
-    .values({ id: uuidv7(), ...input, label: input.label ?? null })
+    // Without an owner (the bootstrap key), the label stands in, as the migration did for older keys.
+    .values({ id: uuidv7(), ...input, label: input.label ?? null, owner: input.owner ?? input.label ?? 'unknown', createdByKeyId: input.createdByKeyId ?? null })
     .returning({ id: apiKeys.id, tenantId: apiKeys.tenantId, roles: apiKeys.roles, keyPrefix: apiKeys.keyPrefix, createdAt: apiKeys.createdAt });
   if (!row) throw new Error('api key insert returned nothing');
   return row;
@@ -41,7 +42,16 @@ export async function findActiveApiKeyByHash(db: DbOrTx, keyHash: string) {
   return row;
 }
 
-const apiKeyColumns = { id: apiKeys.id, label: apiKeys.label, roles: apiKeys.roles, keyPrefix: apiKeys.keyPrefix, createdAt: apiKeys.createdAt, revokedAt: apiKeys.revokedAt };
+const apiKeyColumns = {
+  id: apiKeys.id,
+  label: apiKeys.label,
+  owner: apiKeys.owner,
+  createdByKeyId: apiKeys.createdByKeyId,
+  roles: apiKeys.roles,
+  keyPrefix: apiKeys.keyPrefix,
+  createdAt: apiKeys.createdAt,
+  revokedAt: apiKeys.revokedAt,
+};
 
 /** A tenant's keys, newest first; never their hashes. */
 export async function findApiKeysOfTenant(db: DbOrTx, tenantId: string) {

@@ -66,8 +66,10 @@ export const caseEvents = pgTable(
 );
 
 /**
- * A hit a reviewer disposed as a false positive, remembered per tenant: later screenings of the
- * same subject against the same list entry (same content) do not reopen a case.
+ * False-positive memory: one row per list hit a `false_positive` disposition covered, with the
+ * evidence the reviewers saw (entry and its content, rule, field, matched value, similarity). A
+ * later screening of the same subject has a hit suppressed only when all of it is the same and
+ * the similarity is not higher (src/domain/cases/false-positive-memory.ts).
  */
 export const falsePositives = pgTable(
   'false_positives',
@@ -79,11 +81,24 @@ export const falsePositives = pgTable(
     sourceId: text('source_id').notNull(),
     /** Content hash of the entry when cleared: a changed entry is screened afresh. */
     entryContentHash: text('entry_content_hash').notNull(),
+    ruleId: text('rule_id').notNull(),
+    field: text('field').notNull(),
+    /** SHA-256 of the matched value: the subject's name and the listed name variant it matched. */
+    valueDigest: text('value_digest').notNull(),
+    /** Similarity the reviewers saw, in thousandths. */
+    similarity: integer('similarity').notNull(),
     caseId: uuid('case_id').notNull(),
+    /** The case event that closed the case as false_positive (a disposal or an approval). */
+    dispositionEventId: uuid('disposition_event_id').notNull(),
     clearedBy: text('cleared_by').notNull(),
     clearedAt: timestamp('cleared_at', { withTimezone: true, mode: 'string' }).notNull(),
+    /** Set when the case is reopened: the reviewers' verdict no longer stands. */
+    withdrawnAt: timestamp('withdrawn_at', { withTimezone: true, mode: 'string' }),
   },
-  (table) => [uniqueIndex('false_positives_uq').on(table.tenantId, table.subjectId, table.source, table.sourceId, table.entryContentHash)],
+  (table) => [
+    uniqueIndex('false_positives_evidence_uq').on(table.dispositionEventId, table.source, table.sourceId, table.entryContentHash, table.ruleId, table.field, table.valueDigest),
+    index('false_positives_subject_idx').on(table.tenantId, table.subjectId),
+  ],
 );
 
 export const webhooks = pgTable('webhooks', {

@@ -21,6 +21,10 @@ export const apiKeys = pgTable(
     /** First characters of the key, so people can tell keys apart in listings. */
     keyPrefix: text('key_prefix').notNull(),
     label: text('label'),
+    /** The person or system the key belongs to: four-eyes compares owners, not keys. */
+    owner: text('owner').notNull(),
+    /** The key that created this one over the API (null: CLI or bootstrap); four-eyes follows this lineage. */
+    createdByKeyId: uuid('created_by_key_id'),
     roles: text('roles').array().notNull().default(sql`'{}'::text[]`),
     createdAt: timestamp('created_at', { withTimezone: true, mode: 'string' }).notNull().defaultNow(),
     revokedAt: timestamp('revoked_at', { withTimezone: true, mode: 'string' }),

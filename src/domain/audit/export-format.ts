@@ -2,7 +2,7 @@
  * The decision-log export (`GET /v1/audit/decisions/export`): one row per decision, in CSV or
  * NDJSON, followed by one manifest line that lets an auditor check the file offline.
  *
- * File layout (format version 1):
+ * File layout (format version 2; version 1 differs only in writing CSV cells verbatim):
  * - CSV (RFC 4180, CRLF line ends): a header line, one record per decision, then the manifest
  *   line `#manifest,"<manifest JSON, quotes doubled>"`. Readers that know `#` comments skip
  *   it; others read a two-field record whose first field `#manifest` no data row can have
@@ -15,8 +15,14 @@
  *
  * Cells: null is an empty unquoted CSV field, the empty string is `""`, so the two stay apart.
  * List-valued cells are joined with `;` (list versions as `source@version:contentDigest`), an
- * empty list being an empty field; NDJSON keeps them as arrays. Values are written verbatim (no spreadsheet-formula escaping):
- * the export is evidence and must match the database byte for byte.
+ * empty list being an empty field; NDJSON keeps them as arrays.
+ *
+ * Spreadsheets run a CSV cell that begins with `=`, `+`, `-`, `@`, a tab or a carriage return as a
+ * formula, and an `externalRef` is whatever the caller sent. Such a CSV text cell gets a leading
+ * apostrophe (OWASP, CSV injection), and so does a cell that already began with one, so a reader
+ * gets the stored value back by removing exactly one leading apostrophe from any cell that has
+ * one. The manifest hashes the bytes as written, so the file still verifies. NDJSON is written
+ * verbatim, byte for byte what the database holds.
  *
  * Pure string work; hashing and streaming live in `src/audit/export-writer.ts`.
  */
@@ -28,7 +34,9 @@ export const EXPORT_FORMATS = ['csv', 'ndjson'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 
 export const EXPORT_FORMAT_NAME = 'redflag.decision-export';
-export const EXPORT_FORMAT_VERSION = 1;
+export const EXPORT_FORMAT_VERSION = 2;
+/** Versions the offline verifier reads: files written before CSV cells were neutralised still verify. */
+export const READABLE_FORMAT_VERSIONS = [1, 2] as const;
 
 export interface ExportRow {
   sequence: number;
@@ -80,7 +88,7 @@ export interface ExportFilter {
 
 export const exportManifestSchema = z.object({
   format: z.literal(EXPORT_FORMAT_NAME),
-  formatVersion: z.literal(EXPORT_FORMAT_VERSION),
+  formatVersion: z.union(READABLE_FORMAT_VERSIONS.map((version) => z.literal(version))),
   rows: z.number().int().min(0),
   firstHash: z.string().regex(/^[0-9a-f]{64}$/).nullable(),
   lastHash: z.string().regex(/^[0-9a-f]{64}$/).nullable(),
@@ -132,11 +140,16 @@ export function toExportRow(row: StoredChainRow, caseInfo: ExportCaseInfo | null
 }
 
 const NEEDS_QUOTES = /[",\r\n]/;
+/** What a spreadsheet reads as the start of a formula, and the apostrophe that neutralises it. */
+const NEEDS_APOSTROPHE = /^[=+\-@\t\r']/;
 
-/** One RFC 4180 field: quoted when it holds a comma, quote or line break, or is empty. */
+/** A text cell a spreadsheet will not run: see the file comment. */
+export const neutraliseCsvText = (text: string) => (NEEDS_APOSTROPHE.test(text) ? `'${text}` : text);
+
+/** One RFC 4180 field: quoted when it holds a comma, quote or line break, or is empty; text neutralised. */
 export function csvField(value: string | number | null): string {
   if (value === null) return '';
-  const text = String(value);
+  const text = typeof value === 'string' ? neutraliseCsvText(value) : String(value);
   if (text === '' || NEEDS_QUOTES.test(text)) return `"${text.replaceAll('"', '""')}"`;
   return text;
 }

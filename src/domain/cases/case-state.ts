@@ -2,9 +2,14 @@
  * The case state machine: which step may follow which, and who may take it. Pure: the service
  * loads the case, asks `transition`, and writes back the new state and the event it returns.
  *
- * Four-eyes: confirming or clearing a case whose outcome is `block` takes two different actors.
- * The first disposition only proposes (`pending_approval`); a second actor's approval closes it.
+ * Four-eyes: confirming or clearing a case whose outcome is `block`, clearing (`false_positive`,
+ * `cleared`) any case whose decisions hold a list hit, and reopening such a case take two people.
+ * The first step only proposes (`pending_approval`); another person's approval carries it out.
+ * Who counts as another person (owner and key lineage, domain/auth/key-lineage.ts) is worked out
+ * by the service and handed in with the approval.
  */
+import type { SecondPersonRefusal } from '../auth/key-lineage.js';
+
 
 export const CASE_STATUSES = ['open', 'escalated', 'pending_approval', 'closed'] as const;
 export type CaseStatus = (typeof CASE_STATUSES)[number];
@@ -16,7 +21,19 @@ export type Disposition = (typeof DISPOSITIONS)[number];
 export const CASE_OUTCOMES = ['review', 'block'] as const;
 export type CaseOutcome = (typeof CASE_OUTCOMES)[number];
 
-export const CASE_EVENT_TYPES = ['opened', 'decision_added', 'assigned', 'commented', 'disposition_proposed', 'escalated', 'disposed', 'approved'] as const;
+export const CASE_EVENT_TYPES = [
+  'opened',
+  'decision_added',
+  'assigned',
+  'commented',
+  'disposition_proposed',
+  'escalated',
+  'disposed',
+  'approved',
+  'reopen_proposed',
+  'reopened',
+  'reopen_declined',
+] as const;
 export type CaseEventType = (typeof CASE_EVENT_TYPES)[number];
 
 /** The dispositions that need a second reviewer when the case outcome is `block`. */
@@ -24,13 +41,19 @@ export type CaseEventType = (typeof CASE_EVENT_TYPES)[number];
 // needs the second reviewer as much as `cleared` does.
 export const FOUR_EYES_DISPOSITIONS: readonly Disposition[] = ['confirmed_match', 'cleared', 'false_positive'];
 
+/** The dispositions that need a second reviewer on any case whose decisions hold a list hit. */
+export const CLEARING_DISPOSITIONS: readonly Disposition[] = ['cleared', 'false_positive'];
+
+/** What a proposal waiting for approval would do: close with a disposition, or reopen a closed case. */
+export type PendingStep = Disposition | 'reopen';
+
 export interface CaseState {
   status: CaseStatus;
   outcome: CaseOutcome;
   score: number;
   assignee: string | null;
   disposition: Disposition | null;
-  pendingDisposition: Disposition | null;
+  pendingDisposition: PendingStep | null;
   /** The actor who proposed `pendingDisposition`; the approver must be someone else. */
   proposedBy: string | null;
   closedAt: string | null;
@@ -41,24 +64,29 @@ export type CaseAction =
   | { type: 'assign'; assignee: string | null }
   | { type: 'comment'; text: string }
   | { type: 'dispose'; disposition: Disposition; note: string }
-  | { type: 'approve'; note: string };
+  | { type: 'approve'; note: string }
+  | { type: 'reopen'; note: string };
 
 export interface CaseEventDraft {
   type: CaseEventType;
   data: Record<string, unknown>;
 }
 
-export type RefusalReason = 'closed' | 'not_pending' | 'awaiting_approval' | 'already_escalated' | 'same_actor';
+export type RefusalReason = 'closed' | 'not_closed' | 'not_pending' | 'awaiting_approval' | 'already_escalated' | SecondPersonRefusal['rule'];
 
 export type TransitionResult =
   | { ok: true; state: CaseState; event: CaseEventDraft; closed: boolean }
   | { ok: false; reason: RefusalReason; detail: string };
 
 export interface TransitionContext {
-  /** Opaque id of whoever acts (an API key id); four-eyes compares these. */
+  /** Opaque id of whoever acts (an API key id). */
   actor: string;
   /** UTC ISO-8601, injected. */
   now: string;
+  /** The case's decisions hold a list hit (a name match or an identifier): clearing or reopening needs approval. */
+  listHit?: boolean;
+  /** For an approval: why the approver is not a second person (same owner, key lineage), if they are not. */
+  secondPerson?: SecondPersonRefusal;
 }
 
 const OUTCOME_RANK: Record<CaseOutcome, number> = { review: 1, block: 2 };
@@ -68,8 +96,8 @@ export function isCaseOutcome(outcome: string): outcome is CaseOutcome {
 }
 
 /** Whether closing `outcome` with `disposition` takes a second reviewer. */
-export function needsSecondReviewer(outcome: CaseOutcome, disposition: Disposition): boolean {
-  return outcome === 'block' && FOUR_EYES_DISPOSITIONS.includes(disposition);
+export function needsSecondReviewer(outcome: CaseOutcome, disposition: Disposition, listHit = false): boolean {
+  return (outcome === 'block' && FOUR_EYES_DISPOSITIONS.includes(disposition)) || (listHit && CLEARING_DISPOSITIONS.includes(disposition));
 }
 
 /** The state and first event of a case opened by a review or block decision. */
@@ -86,9 +114,38 @@ function closeWith(state: CaseState, disposition: Disposition, now: string): Cas
   return { ...state, status: 'closed', disposition, pendingDisposition: null, closedAt: now };
 }
 
+function reopened(state: CaseState): CaseState {
+  return { ...state, status: 'open', disposition: null, pendingDisposition: null, proposedBy: null, closedAt: null };
+}
+
+/** A closed case only takes a reopening; it is otherwise a finished record (new evidence opens a new case). */
+function transitionClosed(state: CaseState, action: CaseAction, context: TransitionContext): TransitionResult {
+  if (action.type !== 'reopen') return refuse('closed', `The case is closed (${state.disposition ?? 'no disposition'}); it cannot be changed`);
+  if (context.listHit) {
+    return {
+      ok: true,
+      // Still closed in substance: the disposition and closing time stay until someone else approves.
+      state: { ...state, status: 'pending_approval', pendingDisposition: 'reopen', proposedBy: context.actor },
+      event: { type: 'reopen_proposed', data: { note: action.note, disposition: state.disposition, needsApproval: true } },
+      closed: false,
+    };
+  }
+  return { ok: true, state: reopened(state), event: { type: 'reopened', data: { note: action.note, disposition: state.disposition } }, closed: false };
+}
+
+/** Who may approve: another key, held by another person not related to the proposer by key lineage. */
+function approverRefusal(state: CaseState, context: TransitionContext): TransitionResult | undefined {
+  if (state.proposedBy === context.actor) {
+    return refuse('same_owner', 'Four-eyes (same owner): the proposal must be approved by a different reviewer than the one who proposed it');
+  }
+  if (context.secondPerson) return refuse(context.secondPerson.rule, context.secondPerson.detail);
+  return undefined;
+}
+
 export function transition(state: CaseState, action: CaseAction, context: TransitionContext): TransitionResult {
-  // A closed case is a finished record: new evidence opens a new case instead.
-  if (state.status === 'closed') return refuse('closed', `The case is closed (${state.disposition ?? 'no disposition'}); it cannot be changed`);
+  if (state.status === 'closed') return transitionClosed(state, action, context);
+  if (action.type === 'reopen') return refuse('not_closed', `Only a closed case can be reopened; this one is ${state.status}`);
+  const reopening = state.pendingDisposition === 'reopen';
 
   switch (action.type) {
     case 'add_decision': {
@@ -99,7 +156,9 @@ export function transition(state: CaseState, action: CaseAction, context: Transi
       const data: Record<string, unknown> = { decisionId: action.decisionId, outcome: action.outcome, score: action.score, caseOutcome: next.outcome, caseScore: next.score };
       if (withdrawn) {
         data.withdrawnProposal = { disposition: state.pendingDisposition, proposedBy: state.proposedBy };
-        return { ok: true, state: { ...next, status: 'open', pendingDisposition: null, proposedBy: null }, event: { type: 'decision_added', data }, closed: false };
+        // New evidence on a case waiting to be reopened opens it, as it would have opened a new case.
+        const open = reopening ? reopened(next) : { ...next, status: 'open' as const, pendingDisposition: null, proposedBy: null };
+        return { ok: true, state: open, event: { type: 'decision_added', data }, closed: false };
       }
       return { ok: true, state: next, event: { type: 'decision_added', data }, closed: false };
     }
@@ -114,6 +173,11 @@ export function transition(state: CaseState, action: CaseAction, context: Transi
       const { disposition, note } = action;
       if (disposition === 'escalated') {
         if (state.status === 'escalated') return refuse('already_escalated', 'The case is already escalated');
+        // Declining a reopening leaves the case closed as it was.
+        if (reopening) {
+          const data = { note, withdrawnProposal: { disposition: 'reopen', proposedBy: state.proposedBy } };
+          return { ok: true, state: { ...state, status: 'closed', pendingDisposition: null, proposedBy: null }, event: { type: 'reopen_declined', data }, closed: false };
+        }
         // Escalating a pending proposal is how a second reviewer who disagrees sends it back.
         const data: Record<string, unknown> = { disposition, note };
         if (state.status === 'pending_approval') data.withdrawnProposal = { disposition: state.pendingDisposition, proposedBy: state.proposedBy };
@@ -122,7 +186,7 @@ export function transition(state: CaseState, action: CaseAction, context: Transi
       if (state.status === 'pending_approval') {
         return refuse('awaiting_approval', `The case awaits a second reviewer's approval of "${state.pendingDisposition ?? ''}"; approve it, or escalate to send it back`);
       }
-      if (needsSecondReviewer(state.outcome, disposition)) {
+      if (needsSecondReviewer(state.outcome, disposition, context.listHit)) {
         return {
           ok: true,
           state: { ...state, status: 'pending_approval', pendingDisposition: disposition, proposedBy: context.actor },
@@ -137,10 +201,12 @@ export function transition(state: CaseState, action: CaseAction, context: Transi
       if (state.status !== 'pending_approval' || state.pendingDisposition === null) {
         return refuse('not_pending', `Only a case pending approval can be approved; this one is ${state.status}`);
       }
-      if (state.proposedBy === context.actor) {
-        return refuse('same_actor', 'Four-eyes: the disposition must be approved by a different reviewer than the one who proposed it');
-      }
+      const refused = approverRefusal(state, context);
+      if (refused) return refused;
       const disposition = state.pendingDisposition;
+      if (disposition === 'reopen') {
+        return { ok: true, state: reopened(state), event: { type: 'reopened', data: { note: action.note, disposition: state.disposition, proposedBy: state.proposedBy } }, closed: false };
+      }
       return {
         ok: true,
         state: closeWith(state, disposition, context.now),

@@ -11,6 +11,8 @@ export const CONSOLE_JS = String.raw`
   var KEY_STORAGE = 'redflag.apiKey';
   var DISPOSITIONS = ['false_positive', 'confirmed_match', 'cleared', 'escalated'];
   var apiKey = sessionStorage.getItem(KEY_STORAGE);
+  /** The signed-in key as GET /v1/me describes it: who holds it, so one's own proposals are told apart. */
+  var me = null;
 
   function $(id) { return document.getElementById(id); }
 
@@ -77,6 +79,7 @@ export const CONSOLE_JS = String.raw`
   function signOut() {
     sessionStorage.removeItem(KEY_STORAGE);
     apiKey = null;
+    me = null;
     location.hash = '';
     render();
   }
@@ -88,6 +91,7 @@ export const CONSOLE_JS = String.raw`
     input.value = '';
     try {
       await api('GET', '/v1/cases?limit=1');
+      me = await api('GET', '/v1/me');
       sessionStorage.setItem(KEY_STORAGE, apiKey);
       say('Signed in.', false);
       render();
@@ -98,6 +102,33 @@ export const CONSOLE_JS = String.raw`
   }
 
   // ---- queue ----------------------------------------------------------------------------
+
+  /** Owners are compared as the server does: spacing and letter case aside. */
+  function sameOwner(a, b) {
+    function normal(owner) { return String(owner || '').normalize('NFKC').trim().replace(/\s+/g, ' ').toLowerCase(); }
+    return Boolean(a) && Boolean(b) && normal(a) === normal(b);
+  }
+
+  /** Whether the signed-in person made the pending proposal (this key, or another key of the same owner). */
+  function ownProposal(item) {
+    if (!me || !item.proposedBy) return false;
+    return item.proposedBy === 'api-key:' + me.id || sameOwner(item.proposedByOwner, me.owner);
+  }
+
+  async function whoAmI() {
+    try {
+      me = await api('GET', '/v1/me');
+    } catch (error) { fail(error); }
+  }
+
+  function showWho() {
+    var who = $('who');
+    clear(who);
+    if (!me) { who.textContent = 'key ' + apiKey.slice(0, 8) + '…'; return; }
+    who.appendChild(document.createTextNode('Signed in as '));
+    who.appendChild(el('strong', { 'data-testid': 'who-owner', text: me.owner }));
+    who.appendChild(document.createTextNode(' · key ' + me.keyPrefix + '…' + (me.label ? ' (' + me.label + ')' : '') + ' · ' + me.roles.join(', ')));
+  }
 
   async function loadQueue() {
     var status = $('queue-status').value;
@@ -183,7 +214,7 @@ export const CONSOLE_JS = String.raw`
     var title = hit.ruleId + ' · ' + hit.points + ' points' + (typeof hit.similarity === 'number' ? ' · similarity ' + hit.similarity.toFixed(2) : '') + (hit.forcesBlock ? ' · forces block' : '');
     return el('div', { class: 'hit' + (hit.previouslyCleared ? ' cleared' : ''), 'data-testid': 'hit' }, [
       el('strong', { text: title }),
-      hit.previouslyCleared ? el('span', { class: 'badge status-closed', text: 'previously cleared as false positive' }) : null,
+      hit.previouslyCleared ? el('span', { class: 'badge status-closed', 'data-testid': 'previously-cleared', text: 'previously cleared as false positive' + (hit.suppressedBy ? ' in case ' + hit.suppressedBy.caseId.slice(0, 8) + ' (' + when(hit.suppressedBy.clearedAt) + ')' : '') }) : null,
       el('div', { class: 'side' }, [subjectSide(hit, subject), entrySide(hit)]),
     ].concat(hit.indicators.map(function (indicator) {
       return el('div', { class: 'indicator', 'data-testid': 'indicator' }, [
@@ -202,10 +233,13 @@ export const CONSOLE_JS = String.raw`
       case 'decision_added': return 'a ' + data.outcome + ' decision joined (score ' + data.score + ')' + (data.withdrawnProposal ? '; the pending proposal was withdrawn' : '');
       case 'assigned': return data.assignee ? 'assigned to ' + data.assignee : 'unassigned';
       case 'commented': return 'commented';
-      case 'disposition_proposed': return 'proposed ' + data.disposition + ' (needs a second reviewer)';
-      case 'escalated': return 'escalated';
+      case 'disposition_proposed': return 'proposed ' + data.disposition + ' (needs a second person)';
+      case 'escalated': return 'escalated' + (data.withdrawnProposal ? '; the pending proposal was withdrawn' : '');
       case 'disposed': return 'closed as ' + data.disposition;
       case 'approved': return 'approved ' + data.disposition + ' and closed the case';
+      case 'reopen_proposed': return 'proposed reopening the case (needs a second person)';
+      case 'reopened': return 'reopened the case' + (data.proposedBy ? ' (approved the proposal)' : '') + (data.withdrawnFalsePositives ? '; ' + data.withdrawnFalsePositives + ' remembered false positive(s) withdrawn' : '');
+      case 'reopen_declined': return 'declined the reopening; the case stays closed';
       default: return event.type;
     }
   }
@@ -227,8 +261,38 @@ export const CONSOLE_JS = String.raw`
     await loadCase(caseId);
   }
 
+  function reopenPanel(item) {
+    var why = el('textarea', { maxlength: 4000, 'aria-label': 'Why reopen', 'data-testid': 'reopen-note', required: 'required' });
+    return el('div', { class: 'actions' }, [
+      actionPanel('Reopen the case', 'reopen', [el('span', { class: 'muted', text: 'A case with a list hit is only proposed for reopening: another person must approve.' }), why], 'Reopen', function () {
+        return step(item.id, '/reopen', { note: why.value }, function (c) {
+          return c.status === 'pending_approval' ? 'Reopening proposed; another person must approve.' : 'The case is open again.';
+        });
+      }),
+    ]);
+  }
+
+  function approvePanel(item) {
+    var approveNote = el('textarea', { maxlength: 4000, 'aria-label': 'Approval note', 'data-testid': 'approve-note' });
+    var own = ownProposal(item);
+    var controls = [
+      el('span', { class: 'muted', 'data-testid': 'proposed-by', text: 'Proposed by ' + (item.proposedByOwner || item.proposedBy) + (own ? ' (you): another person must approve it.' : '') }),
+      approveNote,
+    ];
+    var panel = actionPanel('Approve as second person: ' + String(item.pendingDisposition).replace(/_/g, ' '), 'approve', controls, 'Approve', function () {
+      return step(item.id, '/approve', { note: approveNote.value }, function (c) { return 'Approved: the case is ' + c.status.replace(/_/g, ' ') + (c.disposition ? ' (' + c.disposition + ')' : '') + '.'; });
+    });
+    if (own) {
+      var button = panel.querySelector('[data-testid=approve-submit]');
+      button.disabled = true;
+      button.title = 'You proposed this; four-eyes needs another person';
+      approveNote.disabled = true;
+    }
+    return panel;
+  }
+
   function actions(item) {
-    if (item.status === 'closed') return el('p', { class: 'muted', text: 'The case is closed; it can no longer be changed.' });
+    if (item.status === 'closed') return reopenPanel(item);
     var assignee = el('input', { type: 'text', maxlength: 200, value: item.assignee || '', 'aria-label': 'Assignee' });
     var comment = el('textarea', { maxlength: 4000, 'aria-label': 'Comment', 'data-testid': 'comment-text' });
     var select = el('select', { 'aria-label': 'Disposition', 'data-testid': 'disposition-select' }, DISPOSITIONS.map(function (value) { return el('option', { value: value, text: value.replace(/_/g, ' ') }); }));
@@ -242,15 +306,11 @@ export const CONSOLE_JS = String.raw`
         return step(item.id, '/comments', { text: comment.value }, function () { return 'Comment added.'; });
       }),
     ];
-    if (item.status === 'pending_approval') {
-      var approveNote = el('textarea', { maxlength: 4000, 'aria-label': 'Approval note', 'data-testid': 'approve-note' });
-      panels.push(actionPanel('Approve as second reviewer: ' + item.pendingDisposition, 'approve', [el('span', { class: 'muted', text: 'Proposed by ' + item.proposedBy }), approveNote], 'Approve', function () {
-        return step(item.id, '/approve', { note: approveNote.value }, function (c) { return 'Approved: the case is ' + c.status + ' (' + (c.disposition || '') + ').'; });
-      }));
-    }
-    panels.push(actionPanel('Disposition', 'dispose', [select, el('span', { class: 'muted', text: item.outcome === 'block' ? 'Confirming or clearing a block case needs a second reviewer.' : '' }), note], 'Dispose', function () {
+    if (item.status === 'pending_approval') panels.push(approvePanel(item));
+    var hint = 'Four-eyes: clearing (false positive, cleared) a case with a list hit, and confirming or clearing a block case, need a second person.';
+    panels.push(actionPanel('Disposition', 'dispose', [select, el('span', { class: 'muted', text: item.pendingDisposition === 'reopen' ? 'Escalated declines the reopening.' : hint }), note], 'Dispose', function () {
       return step(item.id, '/disposition', { disposition: select.value, note: note.value }, function (c) {
-        return c.status === 'pending_approval' ? 'Proposed ' + c.pendingDisposition + '; a second reviewer must approve.' : 'The case is now ' + c.status.replace(/_/g, ' ') + (c.disposition ? ' (' + c.disposition + ')' : '') + '.';
+        return c.status === 'pending_approval' ? 'Proposed ' + c.pendingDisposition + '; another person must approve.' : 'The case is now ' + c.status.replace(/_/g, ' ') + (c.disposition ? ' (' + c.disposition + ')' : '') + '.';
       });
     }));
     return el('div', { class: 'actions' }, panels);
@@ -281,7 +341,7 @@ export const CONSOLE_JS = String.raw`
       });
       body.appendChild(el('h3', { text: 'Events' }));
       body.appendChild(el('ol', { class: 'events', 'data-testid': 'events' }, events.map(function (event) {
-        var who = event.actor.label || event.actor.id;
+        var who = event.actor.owner || event.actor.label || event.actor.id;
         return el('li', {}, [
           el('span', { class: 'muted', text: when(event.createdAt) + ' · ' + who + ': ' }),
           el('span', { text: eventText(event) }),
@@ -305,8 +365,12 @@ export const CONSOLE_JS = String.raw`
     show('queue', signedIn && !match);
     show('case', signedIn && Boolean(match));
     if (!signedIn) { $('api-key').focus(); return; }
-    $('who').textContent = 'key ' + apiKey.slice(0, 8) + '…';
-    if (match) loadCase(match[1]); else loadQueue();
+    // Who is signed in is known before a case is shown, so one's own proposal is never offered for approval.
+    (me ? Promise.resolve() : whoAmI()).then(function () {
+      if (!apiKey) return;
+      showWho();
+      if (match) loadCase(match[1]); else loadQueue();
+    });
   }
 
   document.addEventListener('DOMContentLoaded', function () {

@@ -1,9 +1,10 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Db } from '../../db/client.js';
-import { API_KEY_CACHE_MS, createApiKey, listApiKeys, revokeApiKey } from '../../services/api-keys.service.js';
+import { ROLES } from '../../domain/auth/roles.js';
+import { API_KEY_CACHE_MS, createApiKey, currentApiKey, listApiKeys, revokeApiKey } from '../../services/api-keys.service.js';
 import { principalOf } from '../plugins/auth.plugin.js';
-import { apiKeyBody, apiKeyListSchema, apiKeySchema, createdApiKeySchema } from '../schemas/api-keys.schemas.js';
+import { apiKeyBody, apiKeyListSchema, apiKeySchema, createdApiKeySchema, currentApiKeySchema } from '../schemas/api-keys.schemas.js';
 import { authErrorResponses, problemSchema, uuidParam } from '../schemas/common.schemas.js';
 
 const security = [{ bearerAuth: [] }];
@@ -31,11 +32,28 @@ export function apiKeyRoutes(deps: { db: Db }) {
         const created = await createApiKey(deps.db, {
           tenantSlug: principal.tenantSlug,
           roles: request.body.roles,
+          owner: request.body.owner,
           ...(request.body.label ? { label: request.body.label } : {}),
           actor: `api-key:${principal.keyId}`,
+          createdByKeyId: principal.keyId,
         });
         return reply.code(201).send({ ...created.view, key: created.key });
       },
+    );
+
+    routes.get(
+      '/v1/me',
+      {
+        config: { roles: ROLES },
+        schema: {
+          operationId: 'getCurrentApiKey',
+          tags: ['api-keys'],
+          summary: 'The API key of this request: its owner, label and roles (never its secret)',
+          security,
+          response: { 200: currentApiKeySchema, ...authErrorResponses },
+        },
+      },
+      async (request) => currentApiKey(deps.db, principalOf(request)),
     );
 
     routes.get(

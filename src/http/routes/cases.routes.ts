@@ -13,12 +13,21 @@ import {
   caseViewSchema,
   commentBody,
   dispositionBody,
+  reopenBody,
 } from '../schemas/cases.schemas.js';
 import { authErrorResponses, problemSchema, uuidParam } from '../schemas/common.schemas.js';
 
 const security = [{ bearerAuth: [] }];
 const roles = ['reviewer'] as const;
-const stepResponses = { 200: caseActionResultSchema, 400: problemSchema, ...authErrorResponses, 404: problemSchema, 409: problemSchema.describe('The step is not allowed in the case\'s current state') };
+const stepResponses = {
+  200: caseActionResultSchema,
+  400: problemSchema,
+  ...authErrorResponses,
+  404: problemSchema,
+  409: problemSchema.describe(
+    "The step is not allowed in the case's current state; an approval by the proposer (`four-eyes-same-owner`) or by someone related to the proposer by key lineage (`four-eyes-key-lineage`)",
+  ),
+};
 
 export function caseRoutes(deps: CasesDeps) {
   return async (app: FastifyInstance) => {
@@ -115,7 +124,7 @@ export function caseRoutes(deps: CasesDeps) {
           tags: ['cases'],
           summary: 'Dispose of the case',
           description:
-            'false_positive, and confirmed_match or cleared on a review case, close it. confirmed_match or cleared on a block case only proposes (status pending_approval): a different reviewer must approve (four-eyes). escalated keeps the case workable (status escalated); on a pending case it withdraws the proposal. A case closed as false_positive is remembered: later screenings of the subject against the same unchanged list entries do not open a case.',
+            'Four-eyes: false_positive or cleared on a case whose decisions hold any list hit (a name match or an identifier), and confirmed_match, cleared or false_positive on a block case, only propose (status pending_approval): another person must approve. Otherwise the disposition closes the case. escalated keeps the case workable (status escalated); on a pending case it withdraws the proposal (a pending reopening: the case stays closed). A case closed as false_positive is remembered: a later screening of the subject has a name hit suppressed only when it is the same evidence (entry, rule, field, matched name) at a similarity not higher; identifier hits and hits that force a block never are.',
           security,
           params: uuidParam,
           body: dispositionBody,
@@ -133,7 +142,8 @@ export function caseRoutes(deps: CasesDeps) {
           operationId: 'approveCase',
           tags: ['cases'],
           summary: 'Approve the pending disposition as the second reviewer (four-eyes), which closes the case',
-          description: 'The approver must be another API key than the one that proposed the disposition; the same key is 409.',
+          description:
+            'The approver must be another person than the proposer: a key of another owner, and neither of the two may hold a key created (directly or through other keys) by a key the other holds. Otherwise 409 naming the rule: `four-eyes-same-owner` or `four-eyes-key-lineage`.',
           security,
           params: uuidParam,
           body: approvalBody,
@@ -141,6 +151,25 @@ export function caseRoutes(deps: CasesDeps) {
         },
       },
       async (request) => act(request, request.params.id, { type: 'approve', note: request.body.note }),
+    );
+
+    routes.post(
+      '/v1/cases/:id/reopen',
+      {
+        config: { roles },
+        schema: {
+          operationId: 'reopenCase',
+          tags: ['cases'],
+          summary: 'Reopen a closed case',
+          description:
+            'A closed case whose decisions hold a list hit is only proposed for reopening (status pending_approval, pendingDisposition reopen): another person must approve, and escalated declines it. Any other closed case reopens at once. Reopening withdraws the false-positive memory the case recorded. 409 when the case is not closed, or its subject has another case in the queue.',
+          security,
+          params: uuidParam,
+          body: reopenBody,
+          response: stepResponses,
+        },
+      },
+      async (request) => act(request, request.params.id, { type: 'reopen', note: request.body.note }),
     );
   };
 }

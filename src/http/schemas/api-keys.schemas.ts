@@ -8,14 +8,22 @@ export const apiKeyBody = z
       .min(1)
       .max(TENANT_ROLES.length)
       .describe('What the key may do: screener, reviewer, rules_admin, auditor, admin (admin may do everything)'),
-    label: z.string().trim().min(1).max(100).optional().describe('Who or what uses the key, for listings and the audit log'),
+    owner: z
+      .string()
+      .trim()
+      .min(1)
+      .max(200)
+      .describe('The person or system the key belongs to. Four-eyes compares owners (and which key made which), not keys'),
+    label: z.string().trim().min(1).max(100).optional().describe('What the key is for, for listings and the audit log'),
   })
-  .meta({ id: 'ApiKeyRequest', example: { roles: ['screener'], label: 'HR system (Workday connector)' } });
+  .meta({ id: 'ApiKeyRequest', example: { roles: ['screener'], owner: 'Workday connector (HR systems team)', label: 'HR system' } });
 
 export const apiKeySchema = z
   .object({
     id: z.uuid(),
     label: z.string().nullable(),
+    owner: z.string().describe('The person or system the key belongs to'),
+    createdByKeyId: z.uuid().nullable().describe('The key that created this one over the API; null for keys made with the CLI or at bootstrap'),
     roles: z.array(z.string()),
     keyPrefix: z.string().describe('The first characters of the key, to tell keys apart'),
     createdAt: z.string(),
@@ -28,3 +36,7 @@ export const createdApiKeySchema = apiKeySchema
   .meta({ id: 'CreatedApiKey' });
 
 export const apiKeyListSchema = z.object({ items: z.array(apiKeySchema).describe("The tenant's keys, newest first, revoked ones included") }).meta({ id: 'ApiKeyList' });
+
+export const currentApiKeySchema = apiKeySchema
+  .extend({ tenant: z.string().describe("The key's tenant (slug)") })
+  .meta({ id: 'CurrentApiKey', description: 'The key the request was made with: who holds it and what it may do' });

@@ -39,8 +39,12 @@ export const caseSummarySchema = z
     score: z.number().int().min(0).max(100).describe('Highest score among the decisions of the case'),
     assignee: z.string().nullable(),
     disposition: dispositionSchema.nullable().describe('Set when the case is closed'),
-    pendingDisposition: dispositionSchema.nullable().describe('Proposed disposition awaiting a second reviewer (four-eyes)'),
-    proposedBy: z.string().nullable().describe('Actor who proposed the pending disposition'),
+    pendingDisposition: z
+      .enum([...DISPOSITIONS, 'reopen'])
+      .nullable()
+      .describe('Proposed step awaiting a second person (four-eyes): a disposition, or `reopen` for a closed case'),
+    proposedBy: z.string().nullable().describe('Actor who proposed the pending step'),
+    proposedByOwner: z.string().nullable().describe('Owner of the key that proposed the pending step; the approver must be another person'),
     decisionCount: z.number().int(),
     openedAt: z.string(),
     updatedAt: z.string(),
@@ -107,6 +111,7 @@ export const caseEventSchema = z
     actor: z.object({
       id: z.string().describe('`api-key:<id>`, or `system:screening` for steps taken by a screening'),
       label: z.string().nullable(),
+      owner: z.string().nullable().describe('The person or system the key belongs to'),
       roles: z.array(z.string()),
     }),
     data: z.record(z.string(), z.unknown()),
@@ -139,6 +144,10 @@ export const dispositionBody = z
     note: requiredProse(MAX_NOTE_CHARS).describe('Why; kept in the case record'),
   })
   .meta({ id: 'CaseDisposition', example: { disposition: 'false_positive', note: 'Different birth date and nationality.' } });
+
+export const reopenBody = z
+  .strictObject({ note: requiredProse(MAX_NOTE_CHARS).describe('Why the case is reopened; kept in the case record') })
+  .meta({ id: 'CaseReopening', example: { note: 'The listed person\'s birth date was corrected; the comparison must be made again.' } });
 
 export const approvalBody = z
   .strictObject({ note: prose(MAX_NOTE_CHARS).default('').describe('Optional remark of the approving reviewer') })

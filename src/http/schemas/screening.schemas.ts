@@ -55,7 +55,18 @@ export const hitSchema = z
     previouslyCleared: z
       .boolean()
       .optional()
-      .describe('A reviewer closed an earlier case of this subject as a false positive for this same list entry (unchanged since): the hit is shown but counts 0 points'),
+      .describe(
+        'Reviewers closed an earlier case of this subject as a false positive having seen this same evidence: same list entry (unchanged since), rule, field and matched name, at a similarity at least as high. The hit is shown but counts 0 points. Identifier hits and hits that force a block are never marked',
+      ),
+    suppressedBy: z
+      .object({
+        caseId: z.uuid(),
+        eventId: z.uuid().describe('The case event that closed the case (the disposal, or the second reviewer\'s approval)'),
+        disposition: z.literal('false_positive'),
+        clearedAt: z.string(),
+      })
+      .optional()
+      .describe('For a previously cleared hit: the case and disposition that cleared it'),
   })
   .meta({ id: 'Hit' });
 
