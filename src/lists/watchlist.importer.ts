@@ -30,7 +30,7 @@ import {
   normalizeWebsite,
 } from '../domain/identifiers/identifier.normalize.js';
 import { maskEmail, maskIp, maskPhone, shortenDigest, shortenWallet } from '../domain/identifiers/identifier.redact.js';
-import type { ListEntry, ListIdentifier } from '../domain/lists/list-entry.js';
+import { listEntryOf, type ListEntry, type ListIdentifier } from '../domain/lists/list-entry.js';
 import { linkKeyOf, type KeyedHash, type LinkKind } from '../domain/rules/subject-lookups.js';
 import { ListImportError } from './list-import.errors.js';
 import { MAX_NAME_LENGTH, MAX_RECORD_BYTES, RECORD_TOO_LARGE } from './list-limits.js';
@@ -209,20 +209,12 @@ class EntryCollector {
     if (!built) {
       const name = record.name ?? identifiers[0]?.value ?? '';
       built = {
-        entry: {
+        entry: listEntryOf({
           sourceId: `wl-${shortHash(identity)}`,
           type,
           name,
           names: record.name !== undefined ? [{ full: record.name, kind: 'primary', strength: 'strong' }] : [],
-          programs: [],
-          birthDates: [],
-          birthPlaces: [],
-          nationalities: [],
-          citizenships: [],
-          addresses: [],
-          identifiers: [],
-          attributes: {},
-        },
+        }),
         identifierKeys: new Set(),
         notes: [],
       };

@@ -13,10 +13,10 @@ import { findListSource, findListSources } from '../db/repositories/list-queries
 import { findEntriesOfVersions } from '../db/repositories/lists.repository.js';
 import { findTenantById } from '../db/repositories/tenancy.repository.js';
 import { findLinkKeysOfSubject, findWatchlistSource, insertWatchlistSource } from '../db/repositories/watchlists.repository.js';
-import type { ListEntry, ListIdentifier } from '../domain/lists/list-entry.js';
-import type { KeyedHash, LinkKind } from '../domain/rules/subject-lookups.js';
+import { listEntryOf, type ListIdentifier } from '../domain/lists/list-entry.js';
+import { watchlistKindOfLink, type KeyedHash, type LinkKind } from '../domain/rules/subject-lookups.js';
 import { AppError, notFound } from '../errors.js';
-import { parseWatchlistCsv, parseWatchlistJson, type WatchlistIdentifierKind } from '../lists/watchlist.importer.js';
+import { parseWatchlistCsv, parseWatchlistJson } from '../lists/watchlist.importer.js';
 import { canonicalDigest } from '../shared/hashing.js';
 import { diffListVersion, listVersions, storeListVersion, type ImportOutcome } from './lists.service.js';
 
@@ -101,24 +101,6 @@ export async function watchlistDiff(db: Db, scope: TenantScope, slug: string, ve
   return { ...diff, slug };
 }
 
-/** How a link key's role reads as a watchlist identifier kind. */
-const WATCHLIST_KIND_OF_LINK: Readonly<Record<LinkKind, WatchlistIdentifierKind>> = {
-  email: 'email',
-  reference_email: 'email',
-  phone: 'phone',
-  reference_phone: 'phone',
-  wallet: 'wallet',
-  bank_account: 'bank_account',
-  document: 'document',
-  residence_address: 'address',
-  id_document_address: 'address',
-  shipping_address: 'address',
-  other_address: 'address',
-  ip: 'ip',
-  photo: 'photo_digest',
-  profile_url: 'url',
-};
-
 /**
  * After an approved `confirmed_match`: the case subject's identifiers (every link key its
  * screenings recorded) join the tenant's `confirmed-cases` watchlist as a new version, so the next
@@ -128,27 +110,21 @@ export async function addConfirmedCase(tx: DbOrTx, input: { tenantId: string; ca
   const tenant = await findTenantById(tx, input.tenantId);
   if (!tenant) throw new Error('the case belongs to no tenant');
   const keys = await findLinkKeysOfSubject(tx, input.subjectId);
-  const identifiers: ListIdentifier[] = keys.map((key) => ({ kind: 'link_key', value: key.display, normalized: key.key, watchlistKind: WATCHLIST_KIND_OF_LINK[key.kind as LinkKind] ?? key.kind }));
+  const identifiers: ListIdentifier[] = keys.map((key) => ({ kind: 'link_key', value: key.display, normalized: key.key, watchlistKind: watchlistKindOfLink(key.kind as LinkKind) }));
   const decisions = await findDecisionsOfCase(tx, input.caseId);
   const screenedName = decisions
     .map(({ decision }) => (decision.input as { subject?: { name?: string } } | null)?.subject?.name)
     .filter((name): name is string => typeof name === 'string')
     .at(-1);
-  const entry: ListEntry = {
+  const entry = listEntryOf({
     sourceId: `case-${input.caseId}`,
     type: 'individual',
     name: screenedName ?? input.externalRef ?? `case ${input.caseId}`,
     names: screenedName ? [{ full: screenedName, kind: 'primary', strength: 'strong' }] : [],
-    programs: [],
-    birthDates: [],
-    birthPlaces: [],
-    nationalities: [],
-    citizenships: [],
-    addresses: [],
     identifiers,
     remarks: `Confirmed match: case ${input.caseId}${input.externalRef ? ` (${input.externalRef})` : ''}`,
     attributes: { caseId: input.caseId, ...(input.externalRef ? { externalRef: input.externalRef } : {}) },
-  };
+  });
   const source = watchlistSource(tenant.slug, CONFIRMED_CASES);
   await insertWatchlistSource(tx, { source, name: 'Confirmed matches (added on approval)', tenantId: input.tenantId });
   const active = await findListSource(tx, source);

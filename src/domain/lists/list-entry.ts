@@ -107,3 +107,8 @@ export interface ListEntry {
   /** Format-specific extras worth showing (title, vessel flag, call sign, reliability ...). */
   attributes: Record<string, string>;
 }
+
+/** An entry with what is given and every other field empty. */
+export function listEntryOf(fields: Pick<ListEntry, 'sourceId' | 'type' | 'name' | 'names'> & Partial<ListEntry>): ListEntry {
+  return { programs: [], birthDates: [], birthPlaces: [], nationalities: [], citizenships: [], addresses: [], identifiers: [], attributes: {}, ...fields };
+}

@@ -90,22 +90,31 @@ export const LINK_KINDS = [
 ] as const;
 export type LinkKind = (typeof LINK_KINDS)[number];
 
-const LINK_VALUE_SPACE: Readonly<Record<LinkKind, string>> = {
-  email: 'email',
-  reference_email: 'email',
-  phone: 'phone',
-  reference_phone: 'phone',
-  wallet: 'wallet',
-  bank_account: 'bank_account',
-  document: 'document',
-  residence_address: 'address',
-  id_document_address: 'address',
-  shipping_address: 'address',
-  other_address: 'address',
-  ip: 'ip',
-  photo: 'photo',
-  profile_url: 'website',
+/**
+ * Per link kind: its value space (roles sharing one space hash alike, so one lookup finds both),
+ * the identifier source rules name its values by, and the kind a watchlist shows it as.
+ */
+const LINK_KIND_TRAITS: Readonly<Record<LinkKind, { space: string; source: IdentifierSource; watchlistKind: string }>> = {
+  email: { space: 'email', source: 'email', watchlistKind: 'email' },
+  reference_email: { space: 'email', source: 'reference_email', watchlistKind: 'email' },
+  phone: { space: 'phone', source: 'phone', watchlistKind: 'phone' },
+  reference_phone: { space: 'phone', source: 'reference_phone', watchlistKind: 'phone' },
+  wallet: { space: 'wallet', source: 'wallet', watchlistKind: 'wallet' },
+  bank_account: { space: 'bank_account', source: 'bank_account', watchlistKind: 'bank_account' },
+  document: { space: 'document', source: 'document', watchlistKind: 'document' },
+  residence_address: { space: 'address', source: 'address', watchlistKind: 'address' },
+  id_document_address: { space: 'address', source: 'address', watchlistKind: 'address' },
+  shipping_address: { space: 'address', source: 'address', watchlistKind: 'address' },
+  other_address: { space: 'address', source: 'address', watchlistKind: 'address' },
+  ip: { space: 'ip', source: 'ip', watchlistKind: 'ip' },
+  photo: { space: 'photo', source: 'photo', watchlistKind: 'photo_digest' },
+  profile_url: { space: 'website', source: 'profile_url', watchlistKind: 'url' },
 };
+
+/** How a watchlist shows an identifier taken from a subject's link key of this kind. */
+export function watchlistKindOfLink(kind: LinkKind): string {
+  return LINK_KIND_TRAITS[kind].watchlistKind;
+}
 
 export interface LinkKey {
   kind: LinkKind;
@@ -123,7 +132,7 @@ export interface Lookups {
 
 /** The link key of one canonical value: also what `redactForStorage` stores for a number. */
 export function linkKeyOf(hash: KeyedHash, kind: LinkKind, canonical: string): string {
-  return hash(`${LINK_VALUE_SPACE[kind]}:${canonical}`);
+  return hash(`${LINK_KIND_TRAITS[kind].space}:${canonical}`);
 }
 
 /** Short values match too much by accident to be worth a lookup. */
@@ -288,31 +297,13 @@ export function addressLinkKind(kind: AddressKind): LinkKind {
   }
 }
 
-/** Which profile part a link key's value came from, as identifier rules name it. */
-const LINK_KIND_SOURCES: Readonly<Record<LinkKind, IdentifierSource>> = {
-  email: 'email',
-  reference_email: 'reference_email',
-  phone: 'phone',
-  reference_phone: 'reference_phone',
-  wallet: 'wallet',
-  bank_account: 'bank_account',
-  document: 'document',
-  residence_address: 'address',
-  id_document_address: 'address',
-  shipping_address: 'address',
-  other_address: 'address',
-  ip: 'ip',
-  photo: 'photo',
-  profile_url: 'profile_url',
-};
-
 /**
  * The subject's link keys as identifier lookups (`link_key`): tenant watchlists keep their
  * identifiers as link keys, so a watchlisted e-mail, document or bank account is found by the same
  * identifier rules as a listed one, without the watchlist ever storing the number itself.
  */
 export function linkKeyLookups(links: readonly LinkKey[]): IdentifierLookup[] {
-  return links.map((link) => ({ kind: 'link_key', normalized: link.key, source: LINK_KIND_SOURCES[link.kind], field: link.field, display: link.display }));
+  return links.map((link) => ({ kind: 'link_key', normalized: link.key, source: LINK_KIND_TRAITS[link.kind].source, field: link.field, display: link.display }));
 }
 
 /** Everything the service must answer before evaluating this subject. */
