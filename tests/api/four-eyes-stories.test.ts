@@ -39,13 +39,13 @@ type HitBody = { ruleId: string; field: string; entry?: { sourceId: string }; pr
 
 describe('story 1: one reviewer whitelisted a designated wallet by clearing a name match', () => {
   test('clearing the name-only case takes a second person; the same externalRef screened with the listed e-mail and wallet is blocked, only the reviewed name hit suppressed', async () => {
-    const nameOnly = { externalRef: 'story-1', name: 'Sang Man Kim', birthDate: '1994-02-03' };
+    const nameOnly = { externalRef: 'story-1', name: 'Sang Man Kim', birthDate: '1963-02-03' };
     const first = await screen(t, nameOnly);
     expect(first.outcome).toBe('review');
 
     const alone = await api(t, t.keys.reviewer).post(`/v1/cases/${first.caseId}/disposition`, { disposition: 'false_positive', note: 'Different birth year.' });
     expect(alone.body.case, json(alone.body)).toMatchObject({ status: 'pending_approval', pendingDisposition: 'false_positive' });
-    const approved = await api(t, t.keys.admin).post(`/v1/cases/${first.caseId}/approve`, { note: 'Checked: 1994 vs 1961.' });
+    const approved = await api(t, t.keys.admin).post(`/v1/cases/${first.caseId}/approve`, { note: 'Checked: 1963 vs 1961, other village.' });
     expect(approved.body.case, json(approved.body)).toMatchObject({ status: 'closed', disposition: 'false_positive' });
 
     const withIdentifiers = { ...nameOnly, emails: [EMAIL], payment: { method: 'crypto', wallets: [WALLET] } };
@@ -64,7 +64,7 @@ describe('story 1: one reviewer whitelisted a designated wallet by clearing a na
   });
 
   test('a screener who reuses the cleared externalRef for another name gets no suppression', async () => {
-    const reused = await screen(t, { externalRef: 'story-1', name: 'Kim Sang-man', birthDate: '1994-02-03' });
+    const reused = await screen(t, { externalRef: 'story-1', name: 'Kim Sang-man', birthDate: '1963-02-03' });
     const nameHit = (reused.hits as HitBody[]).find((hit) => hit.ruleId === 'list-name-match');
     expect(nameHit, json(reused.hits)).toBeDefined();
     expect(nameHit!.previouslyCleared).toBeUndefined();

@@ -97,14 +97,14 @@ describe('starting the service as a process', () => {
       return run;
     };
     expect(JSON.parse((await cli(['tenants', 'create', '--slug', 'acme', '--name', 'Acme Staffing'])).stdout())).toMatchObject({ slug: 'acme', name: 'Acme Staffing' });
-    expect(JSON.parse((await cli(['keys', 'create', '--tenant', 'acme', '--role', 'admin'])).stdout())).toMatchObject({ tenant: 'acme', roles: ['admin'] });
-    expect(JSON.parse((await cli(['keys', 'create', '--operator', '--label', 'second operator'])).stdout())).toMatchObject({ tenant: null, roles: ['operator'] });
+    expect(JSON.parse((await cli(['keys', 'create', '--tenant', 'acme', '--owner', 'Acme Admin', '--role', 'admin'])).stdout())).toMatchObject({ tenant: 'acme', roles: ['admin'] });
+    expect(JSON.parse((await cli(['keys', 'create', '--operator', '--owner', 'Second Operator', '--label', 'second operator'])).stdout())).toMatchObject({ tenant: null, roles: ['operator'] });
     const listed = (await cli(['tenants', 'list'])).stdout().trim().split('\n').map((line) => JSON.parse(line) as { slug: string });
     expect(listed.map((tenant) => tenant.slug)).toEqual(['acme', 'default']);
     expect(JSON.parse((await cli(['tenants', 'disable', '--slug', 'acme'])).stdout())).toMatchObject({ slug: 'acme', disabledAt: expect.any(String) });
-    expect((await cli(['keys', 'create', '--tenant', 'acme', '--role', 'screener'], 1)).stderr()).toContain('Tenant "acme" is disabled');
-    expect((await cli(['keys', 'create', '--tenant', 'nobody', '--role', 'screener'], 1)).stderr()).toContain('Tenant "nobody" not found');
-    expect((await cli(['keys', 'create', '--operator', '--tenant', 'default'], 1)).stderr()).toContain('--operator alone');
+    expect((await cli(['keys', 'create', '--tenant', 'acme', '--owner', 'Acme Screener', '--role', 'screener'], 1)).stderr()).toContain('Tenant "acme" is disabled');
+    expect((await cli(['keys', 'create', '--tenant', 'nobody', '--owner', 'Nobody', '--role', 'screener'], 1)).stderr()).toContain('Tenant "nobody" not found');
+    expect((await cli(['keys', 'create', '--operator', '--owner', 'Operator', '--tenant', 'default'], 1)).stderr()).toContain('--operator alone');
   }, 120_000);
 
   // Runs in the PostgreSQL pass of the suite (DATABASE_URL set); the embedded path is above.
