@@ -28,7 +28,6 @@ import {
   findChangedEntries,
   findListedDocumentNumbers,
   findListVersionSources,
-  findPreviousScreening,
   findRun,
   findRunKeys,
   findRunProgress,
@@ -59,14 +58,14 @@ import {
 } from '../domain/monitoring/list-change-check.js';
 import { triggerKeyOf, type MonitoringTrigger } from '../domain/monitoring/monitoring-trigger.js';
 import { hasChanged } from '../domain/monitoring/rescreen-change.js';
-import { DOCUMENT_IDENTIFIER_KINDS, restoreStoredSubject } from '../domain/monitoring/stored-subject-restore.js';
-import { evaluateRuleset, type Evaluation } from '../domain/rules/evaluate.js';
+import { DOCUMENT_IDENTIFIER_KINDS } from '../domain/monitoring/stored-subject-restore.js';
+import { evaluateRestored, restoreStoredInput } from '../screening/stored-screening.js';
+import type { Evaluation } from '../domain/rules/evaluate.js';
 import type { Hit, Outcome, Ruleset } from '../domain/rules/ruleset.js';
 import { collectLookups, linkKeyOf, type KeyedHash, type LinkKey } from '../domain/rules/subject-lookups.js';
-import type { StoredSubject } from '../domain/rules/subject-redaction.js';
 import { notFound } from '../errors.js';
 import { buildSnapshot, type ListIndexHolder, type ListSnapshot } from './list-index.service.js';
-import { answerLookupsFor, recordScreening } from './screening.service.js';
+import { recordScreening } from './screening.service.js';
 
 export interface MonitoringDeps {
   db: Db;
@@ -277,10 +276,9 @@ async function planItem(
   }
   const basis = listBasis(subject);
   const checkedAgainst = { rulesetId: ruleset.id, listVersionIds: snapshot.versions.map((ref) => ref.versionId) };
-  const restored = restoreStoredSubject((subject.input as { subject: StoredSubject }).subject, {
-    hash: deps.keyedHash,
-    listedDocumentNumber: (hash) => context.documentNumbers.get(hash),
-  });
+  const evaluationBasis = { ruleset, snapshot, listedDocumentNumber: (hash: string) => context.documentNumbers.get(hash) };
+  const stored = { tenantId: plan.item.tenantId, decisionId: subject.decisionId, subjectId: subject.subjectId, externalRef: subject.externalRef, input: subject.input };
+  const restored = restoreStoredInput(deps, stored, evaluationBasis);
 
   if (basis.rulesetId === ruleset.id) {
     let changes = listVersionChanges(basis.listVersionIds, snapshot.versions, (id) => state.versionSources.get(id));
@@ -299,15 +297,8 @@ async function planItem(
     }
   }
 
-  // Without an externalRef no screening of the same subject came before (each is its own subject).
-  const previousDecisionId = subject.externalRef === null ? undefined : await findPreviousScreening(deps.db, subject.decisionId);
-  const answers = await answerLookupsFor(
-    deps,
-    { tenantId: plan.item.tenantId, subject: restored.subject, keyedHash: restored.hash, stored: { id: subject.subjectId, previousDecisionId } },
-    checkedAgainst.listVersionIds,
-  );
-  const evaluation = evaluateRuleset(restored.subject, ruleset, { searchNames: (query, options) => snapshot.searchNames(query, options), ...answers });
-  plan.full = { evaluation, links: answers.lookups.links, name: restored.subject.name, ruleset, listVersions: snapshot.versions };
+  const { evaluation, links } = await evaluateRestored(deps, stored, restored, evaluationBasis);
+  plan.full = { evaluation, links, name: restored.subject.name, ruleset, listVersions: snapshot.versions };
 }
 
 /** What the subject was last checked against: a later unchanged check, else its last decision. */

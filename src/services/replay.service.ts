@@ -12,19 +12,14 @@
 import type { Db } from '../db/client.js';
 import { findDecision, type DecisionRow } from '../db/repositories/decisions.repository.js';
 import { findRulesetById } from '../db/repositories/rulesets.repository.js';
-import { findListedDocumentNumbers, findPreviousScreening } from '../db/repositories/monitoring.repository.js';
 import type { ListVersionRef } from '../db/schema/index.js';
 import { canonicalTimestamp } from '../domain/audit/chain-record.js';
-import { evaluateRuleset } from '../domain/rules/evaluate.js';
 import type { Hit, Outcome, Ruleset } from '../domain/rules/ruleset.js';
-import type { StoredSubject } from '../domain/rules/subject-redaction.js';
-import { linkKeyOf, type KeyedHash } from '../domain/rules/subject-lookups.js';
-import { DOCUMENT_IDENTIFIER_KINDS, restoreStoredSubject } from '../domain/monitoring/stored-subject-restore.js';
 import { AppError, notFound } from '../errors.js';
 import { canonicalDigest, canonicalJson } from '../shared/hashing.js';
-import { loadListSnapshot, type ListIndexHolder, type ListSnapshot } from './list-index.service.js';
-import { answerLookupsFor } from './screening.service.js';
-import { applyFalsePositiveMemory } from './cases.service.js';
+import type { KeyedHash } from '../domain/rules/subject-lookups.js';
+import { evaluateRecorded, listedDocumentNumbers, snapshotOfVersions } from '../screening/stored-screening.js';
+import type { ListIndexHolder } from './list-index.service.js';
 
 export interface ReplayDeps {
   db: Db;
@@ -57,52 +52,16 @@ export interface ReplayResult {
   differences: ReplayDifference[];
 }
 
-/** The current index when it was built from the same versions; otherwise one built for them. */
-async function snapshotFor(deps: ReplayDeps, tenantId: string, versions: ListVersionRef[]): Promise<ListSnapshot> {
-  const key = (refs: readonly ListVersionRef[]) => refs.map((ref) => ref.versionId).sort().join(',');
-  const current = deps.lists.forTenant(tenantId);
-  return key(current.versions) === key(versions) ? current : loadListSnapshot(deps.db, versions);
-}
-
-/**
- * The false-positive memory applied at screening time, as it stood when the decision was made: a
- * later disposition, or a reopening that withdrew one, must not change the replay.
- */
-async function applyMemoryAsOf(db: Db, decision: DecisionRow, evaluation: ReplayedOutcome, ruleset: Ruleset): Promise<ReplayedOutcome> {
-  if (!decision.subjectId) return evaluation;
-  const { hits, score, outcome } = await applyFalsePositiveMemory(db, {
-    tenantId: decision.tenantId,
-    subjectId: decision.subjectId,
-    evaluation,
-    thresholds: ruleset.thresholds,
-    asOf: canonicalTimestamp(decision.createdAt),
-  });
-  return { hits, score, outcome };
-}
-
-/** The evaluation a screening made at the decision's time, from its stored input. */
-async function evaluateAsRecorded(deps: ReplayDeps, decision: DecisionRow, ruleset: Ruleset) {
-  const versionIds = decision.listVersions.map((ref) => ref.versionId);
-  const snapshot = await snapshotFor(deps, decision.tenantId, decision.listVersions);
-  // Document and bank-account numbers are stored as keyed hashes; restore them as monitoring does.
-  const listed = new Map<string, string>();
-  for (const number of await findListedDocumentNumbers(deps.db, versionIds, DOCUMENT_IDENTIFIER_KINDS)) listed.set(linkKeyOf(deps.keyedHash, 'document', number), number);
-  const restored = restoreStoredSubject((decision.input as { subject: StoredSubject }).subject, { hash: deps.keyedHash, listedDocumentNumber: (hash) => listed.get(hash) });
-  const subjectId = decision.subjectId ?? undefined;
-  // Other applicants screened later must not count: only keys recorded earlier in the chain.
-  const answers = await answerLookupsFor(
+/** The evaluation a screening made at the decision's time, from its stored input (src/screening). */
+async function evaluateAsRecorded(deps: ReplayDeps, decision: DecisionRow, ruleset: Ruleset): Promise<ReplayedOutcome> {
+  const snapshot = await snapshotOfVersions(deps, decision.tenantId, decision.listVersions);
+  const numbers = await listedDocumentNumbers(deps, decision.listVersions.map((ref) => ref.versionId));
+  return evaluateRecorded(
     deps,
-    {
-      tenantId: decision.tenantId,
-      subject: restored.subject,
-      keyedHash: restored.hash,
-      stored: { id: subjectId, previousDecisionId: await findPreviousScreening(deps.db, decision.id) },
-      beforeSequence: decision.sequence,
-    },
-    versionIds,
+    { tenantId: decision.tenantId, decisionId: decision.id, subjectId: decision.subjectId, externalRef: decision.externalRef, input: decision.input },
+    { ruleset, snapshot, listedDocumentNumber: (hash) => numbers.get(hash) },
+    { sequence: decision.sequence, createdAt: decision.createdAt },
   );
-  const evaluation = evaluateRuleset(restored.subject, ruleset, { searchNames: (query, options) => snapshot.searchNames(query, options), ...answers });
-  return applyMemoryAsOf(deps.db, decision, { outcome: evaluation.outcome, score: evaluation.score, hits: evaluation.hits }, ruleset);
 }
 
 /** Hits as stored: JSON without undefined keys, so the comparison sees what the database holds. */

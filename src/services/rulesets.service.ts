@@ -11,13 +11,13 @@ import {
   updateDraftRule,
   updateDraftThresholds,
 } from '../db/repositories/rulesets.repository.js';
-import { evaluateRuleset } from '../domain/rules/evaluate.js';
 import { validateRule, validateRuleset } from '../domain/rules/rule.schema.js';
 import type { Rule, Ruleset, Severity, Thresholds } from '../domain/rules/ruleset.js';
-import type { ScreeningSubject } from '../domain/rules/screening-subject.js';
 import { AppError, conflict, notFound } from '../errors.js';
 import { forgetActiveRuleset } from './active-ruleset.service.js';
-import { answerLookups, type ScreeningDeps } from './screening.service.js';
+import { evaluateRecorded, listedDocumentNumbers, snapshotOfVersions } from '../screening/stored-screening.js';
+import type { ListSnapshot } from './list-index.service.js';
+import type { ScreeningDeps } from './screening.service.js';
 
 export type RulesetDeps = Pick<ScreeningDeps, 'db' | 'lists' | 'now' | 'keyedHash'>;
 
@@ -129,19 +129,30 @@ export async function publishDraft(db: Db, tenantId: string, version: number, ac
 
 /**
  * Evaluates a draft over the last N stored screening inputs, beside the decisions they got,
- * without writing anything: which outcomes would change and how.
+ * without writing anything: which outcomes would change and how. Each input is evaluated as its
+ * replay is (src/screening), with the draft in place of the ruleset it was decided by: the list
+ * versions it cited, the other applicants and the false-positive memory as they stood then. So
+ * every change reported is the draft's doing, and an unchanged copy of the ruleset that decided
+ * them reports none.
  */
 export async function dryRunDraft(deps: RulesetDeps, tenantId: string, version: number, limit: number) {
   const draft = await requireDraft(deps.db, tenantId, version);
-  const snapshot = deps.lists.forTenant(tenantId);
-  const versionIds = snapshot.versions.map((listVersion) => listVersion.versionId);
   const inputs = await findRecentInputs(deps.db, tenantId, limit);
+  const snapshots = new Map<string, Promise<ListSnapshot>>();
+  const documentNumbers = new Map<string, Promise<Map<string, string>>>();
   const changes = [];
   let unchanged = 0;
   for (const stored of inputs) {
-    const subject = (stored.input as { subject: ScreeningSubject }).subject;
-    const context = await answerLookups(deps, { tenantId, subject }, versionIds);
-    const evaluation = evaluateRuleset(subject, draft, { searchNames: (query, options) => snapshot.searchNames(query, options), ...context });
+    const versionIds = stored.listVersions.map((ref) => ref.versionId);
+    const numbersKey = [...versionIds].sort().join(',');
+    if (!documentNumbers.has(numbersKey)) documentNumbers.set(numbersKey, listedDocumentNumbers(deps, versionIds));
+    const numbers = await documentNumbers.get(numbersKey)!;
+    const evaluation = await evaluateRecorded(
+      deps,
+      { tenantId, decisionId: stored.id, subjectId: stored.subjectId, externalRef: stored.externalRef, input: stored.input },
+      { ruleset: draft, snapshot: await snapshotOfVersions(deps, tenantId, stored.listVersions, snapshots), listedDocumentNumber: (hash) => numbers.get(hash) },
+      { sequence: stored.sequence, createdAt: stored.createdAt },
+    );
     if (evaluation.outcome === stored.outcome && evaluation.score === stored.score) {
       unchanged += 1;
       continue;

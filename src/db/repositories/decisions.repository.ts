@@ -34,7 +34,19 @@ export async function findDecisionByIdempotencyKey(db: DbOrTx, tenantId: string,
 /** The tenant's newest decisions that still hold their input (not erased), newest first. */
 export async function findRecentInputs(db: DbOrTx, tenantId: string, limit: number) {
   return db
-    .select({ id: decisions.id, externalRef: decisions.externalRef, outcome: decisions.outcome, score: decisions.score, rulesetVersion: decisions.rulesetVersion, input: decisions.input })
+    .select({
+      id: decisions.id,
+      tenantId: decisions.tenantId,
+      subjectId: decisions.subjectId,
+      externalRef: decisions.externalRef,
+      outcome: decisions.outcome,
+      score: decisions.score,
+      rulesetVersion: decisions.rulesetVersion,
+      listVersions: decisions.listVersions,
+      sequence: decisions.sequence,
+      createdAt: decisions.createdAt,
+      input: decisions.input,
+    })
     .from(decisions)
     .where(and(eq(decisions.tenantId, tenantId), isNotNull(decisions.input)))
     .orderBy(desc(decisions.sequence))
