@@ -191,7 +191,7 @@ const sealWithNodeCrypto = (decision: UnchainedDecision, head: ChainHead | null)
  * applicants screen clear), and any screening of an applicant never seen before, whose case, if
  * it opens one, is new too. Everything else needs a transaction (recordScreening).
  */
-function isBatchable(record: ScreeningRecord): record is ScreeningRecord & { subject: { externalRef: string | undefined; monitored: boolean } } {
+export function isBatchable(record: ScreeningRecord): record is ScreeningRecord & { subject: { externalRef: string | undefined; monitored: boolean } } {
   if ('id' in record.subject || record.keep !== undefined) return false;
   return record.subjectWasNew === true || !needsKnownSubject(record);
 }
@@ -199,7 +199,7 @@ function isBatchable(record: ScreeningRecord): record is ScreeningRecord & { sub
 /** What only a stored subject can change: hits a reviewer cleared before, a case still open. */
 const needsKnownSubject = (record: ScreeningRecord) => isCaseOutcome(record.evaluation.outcome) || record.evaluation.hits.some((hit) => hit.entry);
 
-async function recordScreeningAtOnce(db: Db, record: ScreeningRecord & { subject: { externalRef: string | undefined; monitored: boolean } }) {
+export async function recordScreeningAtOnce(db: Db, record: ScreeningRecord & { subject: { externalRef: string | undefined; monitored: boolean } }) {
   const decision = draftOf(record, uuidv7(), record.evaluation);
   const subjectId = uuidv7();
   const { outcome } = decision;
