@@ -25,8 +25,8 @@ beforeAll(async () => {
   const now = new Date('2026-11-25T12:00:00.000Z');
   const url = 'https://hooks.example.com/redflag';
   await createWebhook(database.db, { tenantId, url, events: ['case.opened'], now });
-  await createWebhook(database.db, { tenantId, url, events: ['case.opened', 'case.closed'], now });
-  await createWebhook(database.db, { tenantId, url, events: ['case.closed'], now });
+  await createWebhook(database.db, { tenantId, url, events: ['case.opened', 'case.disposed'], now });
+  await createWebhook(database.db, { tenantId, url, events: ['case.disposed'], now });
   const disabled = await createWebhook(database.db, { tenantId, url, events: ['case.opened'], now });
   await database.db.execute(sql`update webhooks set disabled_at = now() where id = ${disabled.id}`);
 });
