@@ -26,6 +26,9 @@ import {
   databaseNow,
   findActiveRulesetsOfTenants,
   findChangedEntries,
+  findLinkingDecisions,
+  lockLinkCursor,
+  moveLinkCursor,
   findListedDocumentNumbers,
   findListVersionSources,
   findRun,
@@ -154,7 +157,8 @@ export async function createDueRuns(
       if (!state.settled.has(`${ruleset.tenantId}/${key}`)) candidates.push({ tenantId: ruleset.tenantId, trigger, key });
     }
   }
-  if (candidates.length === 0) return [];
+  const linked = await createLinkRuns(deps, { tenantIds: [...new Set(rulesets.map((ruleset) => ruleset.tenantId))], ...(options.log ? { log: options.log } : {}) });
+  if (candidates.length === 0) return linked;
   for (const existing of await findRunKeys(deps.db, [...new Set(candidates.map((candidate) => candidate.key))])) {
     state.settled.add(`${existing.tenantId}/${existing.triggerKey}`);
   }
@@ -173,6 +177,41 @@ export async function createDueRuns(
       options.log?.info({ monitoringRun: run.id, trigger: candidate.trigger, total: run.total }, 'monitoring run created');
     }
   }
+  return [...linked, ...created];
+}
+
+/** Decisions read per tenant and transaction by the link scan. */
+const LINK_SCAN_WINDOW = 1000;
+
+/**
+ * Retroactive link alerts: for each screening since the tenant's link cursor that shares an
+ * identifier with earlier applicants, a `link` run screens those applicants again (each gets a
+ * new decision, and a case, when its outcome changes; its link hit names the later applicant).
+ * Runs and the cursor move in one transaction: a crash repeats the scan, it never skips one.
+ */
+export async function createLinkRuns(
+  deps: Pick<MonitoringDeps, 'db'>,
+  options: { tenantIds: readonly string[]; log?: MonitoringLog },
+): Promise<{ id: string; tenantId: string; trigger: MonitoringTrigger; total: number }[]> {
+  const created: { id: string; tenantId: string; trigger: MonitoringTrigger; total: number }[] = [];
+  for (const tenantId of options.tenantIds) {
+    for (;;) {
+      const scanned = await deps.db.transaction(async (tx) => {
+        const after = await lockLinkCursor(tx, tenantId);
+        if (after === undefined) return { more: false };
+        const { upTo, decisions } = await findLinkingDecisions(tx, tenantId, { after, limit: LINK_SCAN_WINDOW });
+        for (const decision of decisions) {
+          const trigger: MonitoringTrigger = { kind: 'link', decisionId: decision.id, sequence: decision.sequence };
+          const run = await createRunWithItems(tx, { id: uuidv7(), tenantId, triggerKey: triggerKeyOf(trigger), trigger });
+          if (run) created.push({ id: run.id, tenantId, trigger, total: run.total });
+        }
+        if (upTo !== after) await moveLinkCursor(tx, tenantId, upTo);
+        return { more: upTo - after >= LINK_SCAN_WINDOW };
+      });
+      if (!scanned.more) break;
+    }
+  }
+  for (const run of created) options.log?.info({ monitoringRun: run.id, trigger: run.trigger, total: run.total }, 'monitoring run created');
   return created;
 }
 
@@ -280,7 +319,9 @@ async function planItem(
   const stored = { tenantId: plan.item.tenantId, decisionId: subject.decisionId, subjectId: subject.subjectId, externalRef: subject.externalRef, input: subject.input };
   const restored = restoreStoredInput(deps, stored, evaluationBasis);
 
-  if (basis.rulesetId === ruleset.id) {
+  // A link run is about other applicants, which no list or ruleset delta shows: always in full.
+  const linkRun = state.runs.get(plan.item.runId)?.trigger.kind === 'link';
+  if (basis.rulesetId === ruleset.id && !linkRun) {
     let changes = listVersionChanges(basis.listVersionIds, snapshot.versions, (id) => state.versionSources.get(id));
     if (changes === undefined) {
       await refreshVersionSources(deps.db, state);

@@ -73,6 +73,14 @@ describe('what counts as a change', () => {
   ])('%s', (_name, next, changed) => {
     expect(hasChanged(base, next)).toBe(changed);
   });
+
+  const linked = { outcome: 'review', score: 40, hits: [{ ruleId: 'shared-contact', field: '/subject/phones/0', points: 40, related: ['farm-2', 'farm-3'] }] };
+  test.each([
+    ['one more applicant sharing the phone', { ...linked, hits: [{ ...linked.hits[0]!, related: ['farm-2', 'farm-3', 'farm-4'] }] }, true],
+    ['the same applicants named in another order', { ...linked, hits: [{ ...linked.hits[0]!, related: ['farm-3', 'farm-2'] }] }, false],
+  ])('link: %s', (_name, next, changed) => {
+    expect(hasChanged(linked, next)).toBe(changed);
+  });
 });
 
 describe('which list versions changed since a subject was checked', () => {

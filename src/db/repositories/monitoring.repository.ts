@@ -1,4 +1,4 @@
-import { and, desc, eq, lt, sql } from 'drizzle-orm';
+import { and, desc, eq, lt, sql, type SQL } from 'drizzle-orm';
 import type { ListEntry } from '../../domain/lists/list-entry.js';
 import type { MonitoringTrigger } from '../../domain/monitoring/monitoring-trigger.js';
 import { queryRows, type DbOrTx } from '../client.js';
@@ -16,6 +16,87 @@ class NothingToRescreen extends Error {}
  * last decision predates the trigger, in one transaction. Returns the run, or undefined when the
  * run already exists (another instance made it) or no subject needs it (nothing is kept then).
  */
+/**
+ * Applicants sharing one key beyond which another is no news to those before it: a link hit names
+ * at most 20 others (subject-link.evaluator.ts), so once 21 subjects hold a key, each earlier one
+ * already names 20 and one more changes nothing. Without this bound a farm of n members would
+ * cost n² re-screens; with it, at most 21 per key.
+ */
+export const LINK_ALERT_MAX_SHARING = 21;
+
+function keyStillNews(mine: SQL, decision: SQL) {
+  return sql`(select count(distinct x.subject_id) from subject_link_keys x
+      where x.tenant_id = ${decision}.tenant_id and x.key = ${mine}.key) <= ${LINK_ALERT_MAX_SHARING}`;
+}
+
+/** The work items of a new run: the monitored subjects whose last decision predates its version, or the linked ones. */
+function insertItemsOf(runId: string, tenantId: string, trigger: MonitoringTrigger) {
+  if (trigger.kind === 'link') {
+    // Monitored or not: an earlier applicant a later one links to is looked at again, unless it
+    // was screened since that later decision (which then saw the link) or its input is erased.
+    return sql`insert into monitoring_work_items (run_id, subject_id, tenant_id)
+      select distinct ${runId}::uuid, o.subject_id, ${tenantId}::uuid
+      from decisions d
+      join subject_link_keys mine on mine.decision_id = d.id
+      join subject_link_keys o on o.tenant_id = d.tenant_id and o.key = mine.key and o.subject_id <> d.subject_id
+      join subjects s on s.id = o.subject_id
+      join decisions last on last.id = s.last_decision_id
+      where d.id = ${trigger.decisionId} and last.sequence < d.sequence and last.input is not null
+        and ${keyStillNews(sql`mine`, sql`d`)}
+      returning subject_id`;
+  }
+  // A decision made with the trigger's version already reflects it: only older ones are stale.
+  const stale =
+    trigger.kind === 'list_version'
+      ? sql`not (d.list_versions @> ${JSON.stringify([{ versionId: trigger.versionId }])}::jsonb)`
+      : sql`d.ruleset_id <> ${trigger.rulesetId}`;
+  return sql`insert into monitoring_work_items (run_id, subject_id, tenant_id)
+    select ${runId}, s.id, s.tenant_id
+    from subjects s join decisions d on d.id = s.last_decision_id
+    where s.tenant_id = ${tenantId} and s.monitored and ${stale}
+    returning subject_id`;
+}
+
+/**
+ * Screenings after the tenant's link cursor that share a link key with an earlier applicant not
+ * screened since, up to `limit` decisions further along the chain; monitoring re-screens are not
+ * links of their own (their keys are the subject's, already seen). Also says where the scan ended.
+ */
+export async function findLinkingDecisions(db: DbOrTx, tenantId: string, input: { after: number; limit: number }): Promise<{ upTo: number; decisions: { id: string; sequence: number }[] }> {
+  const [head] = await queryRows<{ upTo: number | string | null }>(
+    { db },
+    sql`select max(sequence) as "upTo" from decisions where tenant_id = ${tenantId} and sequence > ${input.after} and sequence <= ${input.after + input.limit}`,
+  );
+  const upTo = head?.upTo === null || head?.upTo === undefined ? input.after : Number(head.upTo);
+  if (upTo === input.after) return { upTo, decisions: [] };
+  const decisions = await queryRows<{ id: string; sequence: number | string }>(
+    { db },
+    sql`select d.id, d.sequence from decisions d
+        where d.tenant_id = ${tenantId} and d.sequence > ${input.after} and d.sequence <= ${upTo}
+          and not exists (select 1 from monitoring_work_items w where w.new_decision_id = d.id)
+          and exists (
+            select 1 from subject_link_keys mine
+            join subject_link_keys o on o.tenant_id = d.tenant_id and o.key = mine.key and o.subject_id <> d.subject_id
+            join subjects s on s.id = o.subject_id
+            join decisions last on last.id = s.last_decision_id
+            where mine.decision_id = d.id and last.sequence < d.sequence and last.input is not null
+              and ${keyStillNews(sql`mine`, sql`d`)})
+        order by d.sequence`,
+  );
+  return { upTo, decisions: decisions.map((row) => ({ id: row.id, sequence: Number(row.sequence) })) };
+}
+
+/** The tenant's link cursor, locked for this transaction; undefined while another instance holds it. */
+export async function lockLinkCursor(tx: DbOrTx, tenantId: string): Promise<number | undefined> {
+  await tx.execute(sql`insert into monitoring_link_cursors (tenant_id, sequence) values (${tenantId}, 0) on conflict do nothing`);
+  const [row] = await queryRows<{ sequence: number | string }>({ db: tx }, sql`select sequence from monitoring_link_cursors where tenant_id = ${tenantId} for update skip locked`);
+  return row === undefined ? undefined : Number(row.sequence);
+}
+
+export async function moveLinkCursor(tx: DbOrTx, tenantId: string, sequence: number): Promise<void> {
+  await tx.execute(sql`update monitoring_link_cursors set sequence = ${sequence}, updated_at = now() where tenant_id = ${tenantId}`);
+}
+
 export async function createRunWithItems(
   db: DbOrTx,
   input: { id: string; tenantId: string; triggerKey: string; trigger: MonitoringTrigger },
@@ -28,19 +109,7 @@ export async function createRunWithItems(
         .onConflictDoNothing({ target: [monitoringRuns.tenantId, monitoringRuns.triggerKey] })
         .returning({ id: monitoringRuns.id });
       if (!run) return undefined;
-      // A decision made with the trigger's version already reflects it: only older ones are stale.
-      const stale =
-        input.trigger.kind === 'list_version'
-          ? sql`not (d.list_versions @> ${JSON.stringify([{ versionId: input.trigger.versionId }])}::jsonb)`
-          : sql`d.ruleset_id <> ${input.trigger.rulesetId}`;
-      const inserted = await queryRows<{ subject_id: string }>(
-        { db: tx },
-        sql`insert into monitoring_work_items (run_id, subject_id, tenant_id)
-            select ${run.id}, s.id, s.tenant_id
-            from subjects s join decisions d on d.id = s.last_decision_id
-            where s.tenant_id = ${input.tenantId} and s.monitored and ${stale}
-            returning subject_id`,
-      );
+      const inserted = await queryRows<{ subject_id: string }>({ db: tx }, insertItemsOf(run.id, input.tenantId, input.trigger));
       if (inserted.length === 0) throw new NothingToRescreen();
       await tx.update(monitoringRuns).set({ total: inserted.length }).where(eq(monitoringRuns.id, run.id));
       return { id: run.id, total: inserted.length };

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { bigint, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import type { MonitoringTrigger } from '../../domain/monitoring/monitoring-trigger.js';
 import { subjects } from './subjects.js';
 import { tenants } from './tenancy.js';
@@ -81,3 +81,16 @@ export const monitoringWorkItems = pgTable(
     index('monitoring_work_items_unchanged_idx').on(table.subjectId, table.processedAt).where(sql`status = 'unchanged'`),
   ],
 );
+
+/**
+ * How far the link-alert scan has read a tenant's decision chain: every decision up to this
+ * sequence has had the earlier applicants it links to queued for a new look (a `link` run).
+ * Moved in the transaction that creates those runs, so a crash repeats work but loses none.
+ */
+export const monitoringLinkCursors = pgTable('monitoring_link_cursors', {
+  tenantId: uuid('tenant_id')
+    .primaryKey()
+    .references(() => tenants.id),
+  sequence: bigint('sequence', { mode: 'number' }).notNull(),
+  updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'string' }).notNull().defaultNow(),
+});

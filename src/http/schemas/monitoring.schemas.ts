@@ -6,8 +6,15 @@ const triggerSchema = z
   .discriminatedUnion('kind', [
     z.object({ kind: z.literal('list_version'), source: z.string(), version: z.number().int(), versionId: z.uuid() }),
     z.object({ kind: z.literal('ruleset'), rulesetId: z.uuid(), version: z.number().int() }),
+    z.object({
+      kind: z.literal('link'),
+      decisionId: z.uuid().describe('The later screening that shares identifiers with the subjects of this run'),
+      sequence: z.number().int().describe("That decision's place in the tenant's decision chain"),
+    }),
   ])
-  .describe('What started the run: a list version or a ruleset version becoming active')
+  .describe(
+    'What started the run: a list version or a ruleset version becoming active, or a later screening sharing identifiers with earlier applicants (each is screened again: a laptop farm is found as a whole, its first member too)',
+  )
   .meta({ id: 'MonitoringTrigger' });
 
 export const monitoringRunSchema = z
@@ -15,7 +22,7 @@ export const monitoringRunSchema = z
     id: z.uuid(),
     status: z.enum(['running', 'completed']),
     trigger: triggerSchema,
-    total: z.number().int().describe('Monitored subjects to screen again'),
+    total: z.number().int().describe('Subjects to screen again: the monitored ones (list or ruleset runs), or the earlier applicants a screening linked to (link runs)'),
     done: z.number().int().describe('Subjects processed so far (changed + unchanged + skipped + failed)'),
     changed: z.number().int().describe('New decision written: the outcome, score or evidence changed'),
     unchanged: z.number().int().describe('Nothing new: recorded here only, no decision written'),
