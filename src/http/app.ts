@@ -8,6 +8,8 @@ import { uuidv7 } from 'uuidv7';
 import type { Database } from '../db/client.js';
 import { loggerOptions } from '../logging.js';
 import { startRetentionJob } from '../services/erasure.service.js';
+import type { CheckpointSigner } from '../audit/checkpoint-signing.js';
+import { createCheckpointWorker, DEFAULT_CHECKPOINT_POLICY } from '../services/audit-checkpoints.service.js';
 import { EvaluationThread, type EvaluateScreening } from '../services/evaluation-offload.js';
 import { ListIndexHolder } from '../services/list-index.service.js';
 import { createKeyedHash } from '../services/keyed-hash.service.js';
@@ -67,6 +69,11 @@ export interface AppDeps {
   monitoring?: Omit<MonitoringWorkerOptions, 'log' | 'exclusiveDatabase'> | false;
   /** Lists this instance fetches on their schedule (LIST_SOURCES_FILE); absent or empty: none. */
   listFetch?: { sources: readonly ListSourceConfig[]; pollMs?: number; options?: Partial<ListFetchOptions> };
+  /**
+   * Signed audit checkpoints: the key (AUDIT_SIGNING_KEY_FILE) and how often; without a signer
+   * nothing is signed. `pollMs` (default 5 s; 0: no timer) is how often due heads are looked for.
+   */
+  checkpoints?: { signer?: CheckpointSigner; every?: number; minutes?: number; pollMs?: number };
 }
 
 export const API_VERSION = '0.1.0';
@@ -210,7 +217,18 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     app.addHook('onClose', async () => fetcher.stop());
   }
 
-  await app.register(auditRoutes({ db: deps.database.db, lists, now, keyedHash }));
+  const signer = deps.checkpoints?.signer;
+  const checkpointPolicy = { every: deps.checkpoints?.every ?? DEFAULT_CHECKPOINT_POLICY.every, minutes: deps.checkpoints?.minutes ?? DEFAULT_CHECKPOINT_POLICY.minutes };
+  await app.register(auditRoutes({ db: deps.database.db, lists, now, keyedHash, checkpointPolicy, ...(signer ? { signer } : {}) }));
+  if (signer && deps.checkpoints?.pollMs !== 0) {
+    // Any number of instances may sign: one checkpoint per tenant and sequence (unique index).
+    const checkpointer = createCheckpointWorker({ db: deps.database.db, now, log: app.log, onWebhooksQueued: () => dispatcher.kick() }, signer, {
+      ...checkpointPolicy,
+      pollMs: deps.checkpoints?.pollMs ?? 5000,
+    });
+    app.addHook('onReady', async () => checkpointer.start());
+    app.addHook('onClose', async () => checkpointer.stop());
+  }
   const retentionDays = deps.retentionDays ?? 365;
   if (retentionDays > 0 && deps.retentionCheckMs !== 0) {
     const retention = startRetentionJob(
