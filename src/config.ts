@@ -121,6 +121,16 @@ export const configSchema = z.object({
     .max(10080)
     .default(10)
     .describe("Or once the last checkpoint is this many minutes old and the head moved since (0: by count only)"),
+  METRICS: z
+    .string()
+    .regex(/^(off|operator|port:\d{1,5})$/, 'must be off, operator or port:<n>')
+    .refine((value) => !value.startsWith('port:') || Number(value.slice(5)) <= 65535, 'port must be at most 65535')
+    .default('operator')
+    .describe('Prometheus metrics: operator (GET /metrics with an operator key), port:<n> (a listener of their own on HOST, no key: keep it off the internet), or off'),
+  METRICS_TENANT_LABELS: z
+    .enum(['on', 'off'])
+    .default('off')
+    .describe("Label the chain-head metric with each tenant's id (off: one aggregate; tenant ids are the only tenant label ever used)"),
   LIST_FETCH_WORKER: z
     .enum(['on', 'off'])
     .default('on')

@@ -2,6 +2,7 @@ import { ConfigError, loadConfig } from './config.js';
 import { DataDirLockedError } from './db/data-dir-lock.js';
 import { openMigratedDatabase } from './db/open-configured.js';
 import { buildApp } from './http/app.js';
+import { metricsModeOf } from './http/plugins/metrics.plugin.js';
 import { bootstrapIfEmpty, bootstrapKeysOf } from './services/bootstrap.service.js';
 import { seedBundledListsIfEmpty } from './services/list-import.service.js';
 import { registerListSources } from './services/list-fetch.service.js';
@@ -40,6 +41,7 @@ async function main() {
     monitoring: config.MONITORING_WORKER === 'off' ? false : { batchSize: config.MONITORING_BATCH_SIZE, leaseMs: config.MONITORING_LEASE_SECONDS * 1000 },
     ...(config.LIST_FETCH_WORKER === 'on' && listSources.length > 0 ? { listFetch: { sources: listSources } } : {}),
     ...(config.PERSONAL_DATA_KEY ? { personalDataKey: config.PERSONAL_DATA_KEY } : {}),
+    metrics: { mode: metricsModeOf(config.METRICS, config.HOST), tenantLabels: config.METRICS_TENANT_LABELS === 'on' },
     checkpoints: { ...(signer ? { signer } : {}), every: config.AUDIT_CHECKPOINT_EVERY, minutes: config.AUDIT_CHECKPOINT_MINUTES },
   });
 

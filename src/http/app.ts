@@ -18,6 +18,8 @@ import type { ListSourceConfig } from '../services/list-sources.config.js';
 import { createMonitoringWorker, type MonitoringWorkerOptions } from '../services/monitoring.service.js';
 import { createWebhookDispatcher, type WebhookDispatcherOptions } from '../services/webhooks.service.js';
 import { consoleRoutes } from './console/console.routes.js';
+import { createMetrics } from '../services/metrics.service.js';
+import { registerMetrics, type MetricsMode } from './plugins/metrics.plugin.js';
 import { DEFAULT_AUTH_FAILURES_PER_MINUTE, registerAuth } from './plugins/auth.plugin.js';
 import { handleFrameworkError, registerErrorHandling } from './plugins/errors.plugin.js';
 import { registerJsonBodyParser } from './plugins/json-body.plugin.js';
@@ -74,6 +76,8 @@ export interface AppDeps {
    * nothing is signed. `pollMs` (default 5 s; 0: no timer) is how often due heads are looked for.
    */
   checkpoints?: { signer?: CheckpointSigner; every?: number; minutes?: number; pollMs?: number };
+  /** Prometheus metrics (METRICS): default behind the operator key; `off` registers nothing. */
+  metrics?: { mode: MetricsMode; tenantLabels?: boolean };
 }
 
 export const API_VERSION = '0.1.0';
@@ -130,14 +134,22 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const lists = deps.lists ?? new ListIndexHolder();
   // Mirrored before the first load, so that load serves both indexes (one read of the entries).
   let evaluate: EvaluateScreening | undefined;
+  let thread: EvaluationThread | undefined;
   if (deps.evaluationThread) {
-    const thread = new EvaluationThread(app.log);
+    thread = new EvaluationThread(app.log);
     await lists.mirrorTo(deps.database.db, thread);
     evaluate = thread.evaluate;
-    app.addHook('onClose', async () => thread.close());
+    const started = thread;
+    app.addHook('onClose', async () => started.close());
   }
   if (!deps.lists) await lists.refresh(deps.database.db);
   const now = deps.now ?? (() => new Date());
+  const metricsMode = deps.metrics?.mode ?? { kind: 'operator' };
+  const metrics =
+    metricsMode.kind === 'off'
+      ? undefined
+      : createMetrics({ database: deps.database, tenantLabels: deps.metrics?.tenantLabels ?? false, now, ...(thread ? { evaluationQueue: () => thread.pendingCount } : {}) });
+  const observe = metrics ? { observe: metrics.screening } : {};
 
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
@@ -174,10 +186,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   registerAuth(app, deps.database.db, { failuresPerMinute: deps.authFailuresPerMinute ?? DEFAULT_AUTH_FAILURES_PER_MINUTE });
+  if (metrics && metricsMode.kind !== 'off') registerMetrics(app, metrics, metricsMode);
   await app.register(healthRoutes(deps.database));
   const keyedHash = await createKeyedHash(deps.database.db, deps.personalDataKey);
-  await app.register(screeningRoutes({ db: deps.database.db, lists, now, keyedHash, ...(evaluate ? { evaluate } : {}) }));
-  await app.register(batchScreeningRoutes({ db: deps.database.db, lists, now, keyedHash, ...(evaluate ? { evaluate } : {}) }));
+  await app.register(screeningRoutes({ db: deps.database.db, lists, now, keyedHash, ...observe, ...(evaluate ? { evaluate } : {}) }));
+  await app.register(batchScreeningRoutes({ db: deps.database.db, lists, now, keyedHash, ...observe, ...(evaluate ? { evaluate } : {}) }));
   await app.register(monitoringRoutes({ db: deps.database.db }));
   if (deps.monitoring !== false) {
     // Re-screens monitored subjects when a list or ruleset version becomes active. Any number of
