@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { generateKeyPairSync, verify as verifySignature, createPublicKey } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -15,6 +16,7 @@ import { checkpointPayload, type SignedCheckpoint } from '../../src/domain/audit
 import { buildApp } from '../../src/http/app.js';
 import { signDueCheckpoints } from '../../src/services/audit-checkpoints.service.js';
 import { tenantIdOf } from '../helpers/audit-decisions.js';
+import { eventually } from '../helpers/cases-fixtures.js';
 import { bearer, createTestApp, type TestApp } from '../helpers/test-app.js';
 
 const POLICY = { every: 3, minutes: 10 };
@@ -297,6 +299,25 @@ describe('signed audit checkpoints', () => {
     expect(problems[0]).toMatchObject({ code: 'checkpoint_mismatch', sequence: 4 });
     expect(JSON.parse(result.out).checkpoints).toMatchObject({ considered: 4, valid: 4, matched: 1, keysPinned: true });
     expect(problems.map((p) => p.sequence)).toEqual(expect.arrayContaining([4, 6, 7]));
+  });
+
+  test('the app signs on its own timer, here for the other tenant, and a key from openssl genpkey works', async () => {
+    const keyFile = path.join(dir, 'openssl.pem');
+    execFileSync('openssl', ['genpkey', '-algorithm', 'ed25519', '-out', keyFile]);
+    const opensslSigner = await loadCheckpointSigner(keyFile);
+    const silent = new Writable({ write: (_chunk, _encoding, callback) => callback() });
+    const timed = await buildApp({ database: t.database, logStream: silent, now: () => clock, monitoring: false, listRefreshMs: 0, retentionCheckMs: 0, checkpoints: { signer: opensslSigner, every: 1, pollMs: 20 } });
+    try {
+      await timed.ready();
+      await request(timed.server).post('/v1/screenings').set(bearer(t.keys.otherTenantScreener)).send({ subject: { name: 'Other Tenant Person' } }).expect(201);
+      const signed = await eventually(async () => {
+        const page = await request(timed.server).get('/v1/audit/checkpoints').set(bearer(t.keys.otherTenantAdmin));
+        return page.body.items.length > 0 ? (page.body.items as SignedCheckpoint[]) : undefined;
+      }, 'a checkpoint signed by the timer');
+      expect(signed[0]).toMatchObject({ sequence: 1, keyId: opensslSigner.key.keyId });
+    } finally {
+      await timed.close();
+    }
   });
 
   test('a key file that is not an Ed25519 private key stops start-up with the variable named', async () => {
