@@ -62,6 +62,7 @@ export function createMetrics(options: MetricsOptions): Metrics {
     buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1],
     registers: [registry],
   });
+  const requestChildren = new Map<string, { count: { inc(): void }; latency: { observe(value: number): void } }>();
   const ruleLabels = new Set<string>();
   const ruleLabel = (rule: string) => {
     if (ruleLabels.has(rule)) return rule;
@@ -171,9 +172,16 @@ export function createMetrics(options: MetricsOptions): Metrics {
     registry,
     contentType: registry.contentType,
     observeRequest({ method, route, status, seconds: elapsed }) {
-      const labels = { method: HTTP_METHODS.has(method) ? method : 'OTHER', route, status: String(status) };
-      requests.inc(labels);
-      requestSeconds.observe(labels, elapsed);
+      // The labelled children, looked up once per (method, route, status): no label hashing per request.
+      const key = `${method} ${status} ${route}`;
+      let children = requestChildren.get(key);
+      if (!children) {
+        const labels = { method: HTTP_METHODS.has(method) ? method : 'OTHER', route, status: String(status) };
+        children = { count: requests.labels(labels), latency: requestSeconds.labels(labels) };
+        requestChildren.set(key, children);
+      }
+      children.count.inc();
+      children.latency.observe(elapsed);
     },
     screening: {
       evaluated: (elapsed) => evaluationSeconds.observe(elapsed),
