@@ -49,9 +49,11 @@ Commands:
       version and queues list.fetch_failed (a running server sends it). A source another instance
       is fetching is skipped. Prints one JSON line per source. Exit code 0: none failed; 1: some failed.
 
-  audit verify-export [--json] <file>
+  audit verify-export [--json] [--checkpoints <file>]... [--public-key <file>]... <file>
       Checks a decision-log export (CSV or NDJSON from GET /v1/audit/decisions/export) offline, no
-      database needed: manifest, row count, first and last hash, SHA-256 of the rows, chain links.
+      database needed: manifest, row count, first and last hash, SHA-256 of the rows, chain links,
+      and the signed checkpoints of the manifest and of each --checkpoints file (kept outside the
+      database) against the rows and the chain head; --public-key pins the keys trusted to sign.
       Exit code 0: verified; 1: problems found (each named); 2: usage error or unreadable file.
 
   screen [--tenant <slug>] <file.ndjson | ->

@@ -8,6 +8,8 @@ import { uuidv7 } from 'uuidv7';
 import type { Database } from '../db/client.js';
 import { loggerOptions } from '../logging.js';
 import { startRetentionJob } from '../services/erasure.service.js';
+import type { CheckpointSigner } from '../audit/checkpoint-signing.js';
+import { createCheckpointWorker, DEFAULT_CHECKPOINT_POLICY } from '../services/audit-checkpoints.service.js';
 import { EvaluationThread, type EvaluateScreening } from '../services/evaluation-offload.js';
 import { ListIndexHolder } from '../services/list-index.service.js';
 import { createKeyedHash } from '../services/keyed-hash.service.js';
@@ -16,6 +18,8 @@ import type { ListSourceConfig } from '../services/list-sources.config.js';
 import { createMonitoringWorker, type MonitoringWorkerOptions } from '../services/monitoring.service.js';
 import { createWebhookDispatcher, type WebhookDispatcherOptions } from '../services/webhooks.service.js';
 import { consoleRoutes } from './console/console.routes.js';
+import { createMetrics } from '../services/metrics.service.js';
+import { registerMetrics, type MetricsMode } from './plugins/metrics.plugin.js';
 import { DEFAULT_AUTH_FAILURES_PER_MINUTE, registerAuth } from './plugins/auth.plugin.js';
 import { handleFrameworkError, registerErrorHandling } from './plugins/errors.plugin.js';
 import { registerJsonBodyParser } from './plugins/json-body.plugin.js';
@@ -67,6 +71,13 @@ export interface AppDeps {
   monitoring?: Omit<MonitoringWorkerOptions, 'log' | 'exclusiveDatabase'> | false;
   /** Lists this instance fetches on their schedule (LIST_SOURCES_FILE); absent or empty: none. */
   listFetch?: { sources: readonly ListSourceConfig[]; pollMs?: number; options?: Partial<ListFetchOptions> };
+  /**
+   * Signed audit checkpoints: the key (AUDIT_SIGNING_KEY_FILE) and how often; without a signer
+   * nothing is signed. `pollMs` (default 5 s; 0: no timer) is how often due heads are looked for.
+   */
+  checkpoints?: { signer?: CheckpointSigner; every?: number; minutes?: number; pollMs?: number };
+  /** Prometheus metrics (METRICS): default behind the operator key; `off` registers nothing. */
+  metrics?: { mode: MetricsMode; tenantLabels?: boolean };
 }
 
 export const API_VERSION = '0.1.0';
@@ -123,14 +134,22 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const lists = deps.lists ?? new ListIndexHolder();
   // Mirrored before the first load, so that load serves both indexes (one read of the entries).
   let evaluate: EvaluateScreening | undefined;
+  let thread: EvaluationThread | undefined;
   if (deps.evaluationThread) {
-    const thread = new EvaluationThread(app.log);
+    thread = new EvaluationThread(app.log);
     await lists.mirrorTo(deps.database.db, thread);
     evaluate = thread.evaluate;
-    app.addHook('onClose', async () => thread.close());
+    const started = thread;
+    app.addHook('onClose', async () => started.close());
   }
   if (!deps.lists) await lists.refresh(deps.database.db);
   const now = deps.now ?? (() => new Date());
+  const metricsMode = deps.metrics?.mode ?? { kind: 'operator' };
+  const metrics =
+    metricsMode.kind === 'off'
+      ? undefined
+      : createMetrics({ database: deps.database, tenantLabels: deps.metrics?.tenantLabels ?? false, now, ...(thread ? { evaluationQueue: () => thread.pendingCount } : {}) });
+  const observe = metrics ? { observe: metrics.screening } : {};
 
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
@@ -167,10 +186,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   registerAuth(app, deps.database.db, { failuresPerMinute: deps.authFailuresPerMinute ?? DEFAULT_AUTH_FAILURES_PER_MINUTE });
+  if (metrics && metricsMode.kind !== 'off') registerMetrics(app, metrics, metricsMode);
   await app.register(healthRoutes(deps.database));
   const keyedHash = await createKeyedHash(deps.database.db, deps.personalDataKey);
-  await app.register(screeningRoutes({ db: deps.database.db, lists, now, keyedHash, ...(evaluate ? { evaluate } : {}) }));
-  await app.register(batchScreeningRoutes({ db: deps.database.db, lists, now, keyedHash, ...(evaluate ? { evaluate } : {}) }));
+  await app.register(screeningRoutes({ db: deps.database.db, lists, now, keyedHash, ...observe, ...(evaluate ? { evaluate } : {}) }));
+  await app.register(batchScreeningRoutes({ db: deps.database.db, lists, now, keyedHash, ...observe, ...(evaluate ? { evaluate } : {}) }));
   await app.register(monitoringRoutes({ db: deps.database.db }));
   if (deps.monitoring !== false) {
     // Re-screens monitored subjects when a list or ruleset version becomes active. Any number of
@@ -210,7 +230,18 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     app.addHook('onClose', async () => fetcher.stop());
   }
 
-  await app.register(auditRoutes({ db: deps.database.db, lists, now, keyedHash }));
+  const signer = deps.checkpoints?.signer;
+  const checkpointPolicy = { every: deps.checkpoints?.every ?? DEFAULT_CHECKPOINT_POLICY.every, minutes: deps.checkpoints?.minutes ?? DEFAULT_CHECKPOINT_POLICY.minutes };
+  await app.register(auditRoutes({ db: deps.database.db, lists, now, keyedHash, checkpointPolicy, ...(signer ? { signer } : {}) }));
+  if (signer && deps.checkpoints?.pollMs !== 0) {
+    // Any number of instances may sign: one checkpoint per tenant and sequence (unique index).
+    const checkpointer = createCheckpointWorker({ db: deps.database.db, now, log: app.log, onWebhooksQueued: () => dispatcher.kick() }, signer, {
+      ...checkpointPolicy,
+      pollMs: deps.checkpoints?.pollMs ?? 5000,
+    });
+    app.addHook('onReady', async () => checkpointer.start());
+    app.addHook('onClose', async () => checkpointer.stop());
+  }
   const retentionDays = deps.retentionDays ?? 365;
   if (retentionDays > 0 && deps.retentionCheckMs !== 0) {
     const retention = startRetentionJob(

@@ -44,6 +44,9 @@ const ROUTES: ProtectedRoute[] = [
   { method: 'get', path: () => '/v1/audit/decisions/export', allowed: ['auditor', 'admin'] },
   { method: 'get', path: () => '/v1/audit/events', allowed: ['auditor', 'admin'] },
   { method: 'get', path: () => '/v1/audit/events/export', allowed: ['auditor', 'admin'] },
+  { method: 'get', path: () => '/v1/audit/checkpoints', allowed: ['auditor', 'admin'] },
+  { method: 'get', path: () => '/metrics', allowed: ['operator'] },
+  { method: 'get', path: () => '/v1/audit/checkpoints/public-key', allowed: ['auditor', 'admin'] },
   { method: 'post', path: () => '/v1/subjects/erasure', body: { externalRef: 'nobody-screened' }, allowed: ['admin'] },
   // Global lists are the operator's: a tenant admin cannot change what every tenant screens against.
   { method: 'post', path: () => '/v1/lists/ofac-sdn/imports', allowed: ['operator'] },
