@@ -6,13 +6,15 @@
 import type { z } from 'zod';
 import type { currentApiKeySchema } from '../../schemas/api-keys.schemas.js';
 import type { auditEventPageSchema, verifyReportSchema } from '../../schemas/audit.schemas.js';
-import type { caseActionResultSchema, caseEventListSchema, caseEventSchema, casePageSchema, caseSummarySchema, caseViewSchema } from '../../schemas/cases.schemas.js';
+import type { caseActionResultSchema, caseEventListSchema, caseEventSchema, casePageSchema, caseSummarySchema, caseViewSchema, caseWorkerListSchema } from '../../schemas/cases.schemas.js';
 import type { problemSchema } from '../../schemas/common.schemas.js';
 import type { listSourceSchema } from '../../schemas/lists.schemas.js';
 
 export type Me = z.infer<typeof currentApiKeySchema>;
 export type CasePage = z.infer<typeof casePageSchema>;
 export type CaseSummary = z.infer<typeof caseSummarySchema>;
+export type CaseQueueItem = CasePage['items'][number];
+export type CaseWorkerList = z.infer<typeof caseWorkerListSchema>;
 export type CaseView = z.infer<typeof caseViewSchema>;
 export type CaseDecision = CaseView['decisions'][number];
 export type CaseHit = CaseDecision['hits'][number];
@@ -23,4 +25,5 @@ export type CaseActionResult = z.infer<typeof caseActionResultSchema>;
 export type Problem = z.infer<typeof problemSchema>;
 export type VerifyReport = z.infer<typeof verifyReportSchema>;
 export type AuditEventPage = z.infer<typeof auditEventPageSchema>;
+export type ListSourceList = { items: ListSource[] };
 export type ListSource = z.infer<typeof listSourceSchema>;

@@ -1,6 +1,6 @@
 import { api, sameOwner, session } from './api.js';
-import type { CaseActionResult, CaseEvent, CaseEventList, CaseHit, CaseListEntry, CaseSummary, CaseView } from './api-types.js';
-import { $, clear, dl, el, say, when, words, type Child } from './dom.js';
+import type { CaseActionResult, CaseDecision, CaseEvent, CaseEventList, CaseHit, CaseListEntry, CaseSummary, CaseView, CaseWorkerList } from './api-types.js';
+import { $, badge, clear, dl, el, say, when, words, type Child } from './dom.js';
 
 const DISPOSITIONS = ['false_positive', 'confirmed_match', 'cleared', 'escalated'] as const;
 
@@ -110,6 +110,20 @@ function eventText(event: CaseEvent): string {
   }
 }
 
+/** What changed from one decision of the subject to the next: score and the rules that fired. */
+export function changeText(before: CaseDecision, after: CaseDecision): string {
+  const rules = (decision: CaseDecision) => new Set(decision.hits.map((hit) => hit.ruleId));
+  const [was, now] = [rules(before), rules(after)];
+  const added = [...now].filter((rule) => !was.has(rule));
+  const gone = [...was].filter((rule) => !now.has(rule));
+  const parts = [`score ${before.score} → ${after.score}`];
+  if (before.outcome !== after.outcome) parts.push(`${before.outcome} → ${after.outcome}`);
+  if (added.length > 0) parts.push(`new: ${added.join(', ')}`);
+  if (gone.length > 0) parts.push(`gone: ${gone.join(', ')}`);
+  if (after.rulesetVersion !== before.rulesetVersion) parts.push(`ruleset v${before.rulesetVersion} → v${after.rulesetVersion}`);
+  return `Changed since the previous decision: ${parts.join('; ')}`;
+}
+
 function actionPanel(title: string, testId: string, controls: Child[], label: string, onSubmit: () => Promise<void>, fail: Fail) {
   const button = el('button', { type: 'submit', 'data-testid': `${testId}-submit`, text: label });
   const form = el('form', { class: 'panel', 'data-testid': testId }, [el('strong', { text: title }), ...controls, button]);
@@ -171,14 +185,22 @@ export function createCaseView(fail: Fail) {
     return panel;
   }
 
-  function actions(item: CaseSummary) {
+  function assigneeSelect(item: CaseSummary, workers: string[]) {
+    const owners = item.assignee && !workers.includes(item.assignee) ? [item.assignee, ...workers] : workers;
+    const options = [el('option', { value: '', text: '— nobody —' }), ...owners.map((owner) => el('option', { value: owner, text: owner + (sameOwner(owner, session.me?.owner) ? ' (you)' : '') }))];
+    const control = el('select', { 'data-testid': 'assignee-select' }, options);
+    control.value = item.assignee ?? '';
+    return control;
+  }
+
+  function actions(item: CaseSummary, workers: string[]) {
     if (item.status === 'closed') return reopenPanel(item);
-    const assignee = el('input', { type: 'text', maxlength: 200, value: item.assignee ?? '' });
+    const assignee = assigneeSelect(item, workers);
     const comment = el('textarea', { maxlength: 4000, 'data-testid': 'comment-text' });
     const disposition = el('select', { 'data-testid': 'disposition-select' }, DISPOSITIONS.map((value) => el('option', { value, text: words(value) })));
     const note = el('textarea', { maxlength: 4000, 'data-testid': 'disposition-note', required: true });
     const panels = [
-      actionPanel('Assign', 'assign', [labelled('Assignee', assignee)], 'Save', () => step(item.id, '/assign', { assignee: assignee.value.trim() || null }, (c) => (c.assignee ? `Assigned to ${c.assignee}.` : 'Unassigned.')), fail),
+      actionPanel('Assign', 'assign', [labelled('Assign to', assignee)], 'Save', () => step(item.id, '/assign', { assignee: assignee.value || null }, (c) => (c.assignee ? `Assigned to ${c.assignee}.` : 'Unassigned.')), fail),
       actionPanel('Comment', 'comment', [labelled('Comment', comment)], 'Add comment', () => step(item.id, '/comments', { text: comment.value }, () => 'Comment added.'), fail),
     ];
     if (item.status === 'pending_approval') panels.push(approvePanel(item));
@@ -212,32 +234,62 @@ export function createCaseView(fail: Fail) {
     ]);
   }
 
-  function eventList(events: CaseEvent[]) {
+  function eventList(events: CaseEvent[], decisions: CaseDecision[]) {
+    const byId = new Map(decisions.map((decision, index) => [decision.id, { decision, before: decisions[index - 1] }]));
     return el(
       'ol',
-      { class: 'events', 'data-testid': 'events' },
+      { class: 'timeline', 'data-testid': 'events' },
       events.map((event) => {
         const who = event.actor.owner ?? event.actor.label ?? event.actor.id;
         const text = event.data.text ?? event.data.note;
-        return el('li', {}, [el('span', { class: 'muted', text: `${when(event.createdAt)} · ${who}: ` }), el('span', { text: eventText(event) }), typeof text === 'string' && text ? el('pre', { class: 'note', text }) : null]);
+        const decided = typeof event.data.decisionId === 'string' ? byId.get(event.data.decisionId) : undefined;
+        const kind = decided ? 'decision' : event.type === 'disposed' || event.type === 'approved' ? 'closing' : 'step';
+        return el('li', { class: `kind-${kind}`, 'data-testid': 'timeline-item' }, [
+          el('span', { class: 'muted', text: `${when(event.createdAt)} · ${who}: ` }),
+          el('span', { text: eventText(event) }),
+          decided?.before ? el('div', { class: 'muted', 'data-testid': 'decision-change', text: changeText(decided.before, decided.decision) }) : null,
+          typeof text === 'string' && text ? el('pre', { class: 'note', text }) : null,
+        ]);
       }),
+    );
+  }
+
+  function linkedList(item: CaseView) {
+    if (item.linkedSubjects.length === 0) return el('p', { class: 'muted', text: 'None: no link hit names another subject.' });
+    return el(
+      'ul',
+      { class: 'linked', 'data-testid': 'linked-subjects' },
+      item.linkedSubjects.map((linked) =>
+        el('li', { 'data-testid': 'linked-subject' }, [
+          linked.caseId ? el('a', { href: `#/cases/${linked.caseId}`, text: linked.externalRef }) : el('span', { text: linked.externalRef }),
+          ` shares ${linked.fields.join(', ')} `,
+          linked.caseStatus ? badge('status', linked.caseStatus) : el('span', { class: 'muted', text: '(no case)' }),
+          linked.disposition ? el('span', { class: 'muted', text: ` ${words(linked.disposition)}` }) : null,
+        ]),
+      ),
     );
   }
 
   async function load(caseId: string) {
     try {
-      const [item, events] = await Promise.all([api<CaseView>('GET', `/v1/cases/${caseId}`), api<CaseEventList>('GET', `/v1/cases/${caseId}/events`)]);
+      const [item, events, workers] = await Promise.all([
+        api<CaseView>('GET', `/v1/cases/${caseId}`),
+        api<CaseEventList>('GET', `/v1/cases/${caseId}/events`),
+        api<CaseWorkerList>('GET', '/v1/cases/assignees'),
+      ]);
       const body = clear($('case-body'));
-      body.appendChild(el('h2', { 'data-testid': 'case-title', text: `Case ${item.externalRef ?? item.subjectId}` }));
+      body.appendChild(el('h2', { 'data-testid': 'case-title', text: `Case ${item.externalRef ?? item.subjectId}${item.subjectName ? ` · ${item.subjectName}` : ''}` }));
       body.appendChild(summary(item));
-      body.appendChild(actions(item));
+      body.appendChild(actions(item, workers.items.map((worker) => worker.owner)));
       for (const decision of item.decisions) {
         body.appendChild(el('h3', { text: `Decision ${decision.id.slice(0, 8)} · ${decision.outcome} · score ${decision.score} · ${when(decision.createdAt)}` }));
         if (decision.hits.length === 0) body.appendChild(el('p', { class: 'muted', text: 'No hits.' }));
         for (const hit of decision.hits) body.appendChild(hitView(hit, decision.subject));
       }
-      body.appendChild(el('h3', { text: 'Events' }));
-      body.appendChild(eventList(events.items));
+      body.appendChild(el('h3', { text: 'Linked subjects' }));
+      body.appendChild(linkedList(item));
+      body.appendChild(el('h3', { text: 'Timeline' }));
+      body.appendChild(eventList(events.items, item.decisions));
       body.appendChild(el('h3', { text: 'Earlier decisions of this subject' }));
       body.appendChild(
         item.history.length === 0

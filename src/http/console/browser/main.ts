@@ -1,12 +1,19 @@
 /**
- * The console's entry point: sign-in, routing between pages (location.hash), and the session.
- * No framework and no build-time dependencies: DOM calls only (see dom.ts for the XSS rule).
+ * The console's entry point: sign-in, routing between pages (location.hash) by the key's roles,
+ * and the session. No framework: DOM calls only (see dom.ts for the XSS rule).
  */
 import { ApiError, api, forgetKey, keepKey, problemText, session } from './api.js';
-import type { CasePage, Me } from './api-types.js';
+import type { Me } from './api-types.js';
+import { createAudit } from './audit.js';
 import { createCaseView } from './case-view.js';
-import { $, clear, el, input, say, select, show } from './dom.js';
+import { $, clear, el, input, say, show } from './dom.js';
+import { createLists } from './lists.js';
 import { createQueue } from './queue.js';
+
+type Page = 'queue' | 'case' | 'audit' | 'lists';
+const PAGES: Page[] = ['queue', 'case', 'audit', 'lists'];
+/** Which roles each page serves; admin may do everything. */
+const PAGE_ROLES: Record<Page, string[]> = { queue: ['reviewer', 'admin'], case: ['reviewer', 'admin'], audit: ['auditor', 'admin'], lists: ['reviewer', 'auditor', 'admin'] };
 
 function fail(error: unknown) {
   if (error instanceof ApiError && error.status === 401) signOut();
@@ -15,6 +22,10 @@ function fail(error: unknown) {
 
 const queue = createQueue(fail);
 const caseView = createCaseView(fail);
+const audit = createAudit(fail);
+const lists = createLists(fail);
+
+const allowed = (page: Page) => PAGE_ROLES[page].some((role) => session.me?.roles.includes(role));
 
 function signOut() {
   forgetKey();
@@ -28,13 +39,20 @@ async function signIn(event: Event) {
   session.apiKey = field.value.trim();
   field.value = '';
   try {
-    await api<CasePage>('GET', '/v1/cases?limit=1');
-    session.me = await api<Me>('GET', '/v1/me');
+    const me = await api<Me>('GET', '/v1/me');
+    session.me = me;
+    if (!PAGES.some(allowed)) {
+      session.apiKey = null;
+      session.me = null;
+      say(`This key (roles: ${me.roles.join(', ')}) opens no page of the console: it needs the reviewer, auditor or admin role.`, true);
+      return;
+    }
     keepKey(session.apiKey);
     say('Signed in.');
     render();
   } catch (error) {
     session.apiKey = null;
+    session.me = null;
     say(problemText(error), true);
   }
 }
@@ -57,13 +75,29 @@ function showWho() {
   who.append('Signed in as ', el('strong', { 'data-testid': 'who-owner', text: me.owner }), ` · key ${me.keyPrefix}…${me.label ? ` (${me.label})` : ''} · ${me.roles.join(', ')}`);
 }
 
+function route(): { page: Page; caseId?: string } {
+  const match = /^#\/cases\/([0-9a-f-]{36})$/.exec(location.hash);
+  if (match?.[1]) return { page: 'case', caseId: match[1] };
+  const named = /^#\/(queue|audit|lists)$/.exec(location.hash)?.[1] as Page | undefined;
+  return { page: named ?? PAGES.find(allowed) ?? 'queue' };
+}
+
+function showNav() {
+  const current = route().page;
+  for (const link of $('nav').querySelectorAll<HTMLAnchorElement>('a[data-roles]')) {
+    const page = link.id.replace('nav-', '') as Page;
+    link.hidden = !allowed(page);
+    if (page === current || (current === 'case' && page === 'queue')) link.setAttribute('aria-current', 'page');
+    else link.removeAttribute('aria-current');
+  }
+}
+
 function render() {
   const signedIn = Boolean(session.apiKey);
   show('sign-in', !signedIn);
   show('session', signedIn);
-  const match = /^#\/cases\/([0-9a-f-]{36})$/.exec(location.hash);
-  show('queue', signedIn && !match);
-  show('case', signedIn && Boolean(match));
+  show('nav', false);
+  for (const page of PAGES) show(page, false);
   if (!signedIn) {
     input('api-key').focus();
     return;
@@ -72,20 +106,30 @@ function render() {
   void (session.me ? Promise.resolve() : whoAmI()).then(() => {
     if (!session.apiKey) return;
     showWho();
-    if (match?.[1]) void caseView.load(match[1]);
-    else void queue.load();
+    showNav();
+    show('nav', true);
+    const { page, caseId } = route();
+    if (!allowed(page)) {
+      say(`This key's roles do not open the ${page} page.`, true);
+      return;
+    }
+    show(page, true);
+    if (page === 'case' && caseId) void caseView.load(caseId);
+    else if (page === 'queue') void queue.load();
+    else if (page === 'audit') void audit.load();
+    else if (page === 'lists') void lists.load();
   });
 }
 
 function start() {
   $('sign-in-form').addEventListener('submit', signIn);
   $('sign-out').addEventListener('click', signOut);
-  $('queue-refresh').addEventListener('click', () => void queue.load());
-  select('queue-status').addEventListener('change', () => void queue.load());
-  $('back').addEventListener('click', () => (location.hash = ''));
+  queue.start();
+  audit.start();
   window.addEventListener('hashchange', () => {
     say('');
     render();
+    $('main').focus({ preventScroll: true });
   });
   render();
 }
