@@ -45,6 +45,7 @@ export function createQueue(fail: (error: unknown) => void) {
       q: input('queue-search').value.trim(),
       status: select('queue-status').value,
       outcome: select('queue-outcome').value,
+      olderThanHours: select('queue-age').value,
       sort: state.sort,
       order: state.order,
       ...(assignee === 'me' ? { assignee: session.me?.owner } : assignee === 'none' ? { unassigned: 'true' } : {}),
@@ -138,7 +139,7 @@ export function createQueue(fail: (error: unknown) => void) {
       event.preventDefault();
       reload();
     });
-    for (const id of ['queue-status', 'queue-outcome', 'queue-assignee']) select(id).addEventListener('change', reload);
+    for (const id of ['queue-status', 'queue-outcome', 'queue-assignee', 'queue-age']) select(id).addEventListener('change', reload);
     $('queue-prev').addEventListener('click', () => {
       state.offset = Math.max(0, state.offset - PAGE_SIZE);
       void load();
