@@ -37,6 +37,7 @@ import { screeningRoutes } from './routes/screenings.routes.js';
 import { apiKeyRoutes } from './routes/api-keys.routes.js';
 import { tenantRoutes } from './routes/tenants.routes.js';
 import { webhookRoutes } from './routes/webhooks.routes.js';
+import { createIpLocator, type IpLocator } from '../services/ip-intelligence.service.js';
 
 export interface AppDeps {
   /** HMAC key for personal identifiers (PERSONAL_DATA_KEY); generated and stored when absent. */
@@ -78,6 +79,8 @@ export interface AppDeps {
   checkpoints?: { signer?: CheckpointSigner; every?: number; minutes?: number; pollMs?: number };
   /** Prometheus metrics (METRICS): default behind the operator key; `off` registers nothing. */
   metrics?: { mode: MetricsMode; tenantLabels?: boolean };
+  /** Geolocation of login IPs: the bundled database (default), another mmdb file (IP_DATABASE_FILE), a locator, or none. */
+  ipDatabase?: { path?: string } | IpLocator | false;
 }
 
 export const API_VERSION = '0.1.0';
@@ -189,8 +192,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   if (metrics && metricsMode.kind !== 'off') registerMetrics(app, metrics, metricsMode);
   await app.register(healthRoutes(deps.database));
   const keyedHash = await createKeyedHash(deps.database.db, deps.personalDataKey);
-  await app.register(screeningRoutes({ db: deps.database.db, lists, now, keyedHash, ...observe, ...(evaluate ? { evaluate } : {}) }));
-  await app.register(batchScreeningRoutes({ db: deps.database.db, lists, now, keyedHash, ...observe, ...(evaluate ? { evaluate } : {}) }));
+  const ipLocator = deps.ipDatabase === false ? undefined : deps.ipDatabase && 'locate' in deps.ipDatabase ? deps.ipDatabase : createIpLocator(deps.ipDatabase ?? {});
+  const located = ipLocator ? { ipLocator } : {};
+  await app.register(screeningRoutes({ db: deps.database.db, lists, now, keyedHash, ...observe, ...located, ...(evaluate ? { evaluate } : {}) }));
+  await app.register(batchScreeningRoutes({ db: deps.database.db, lists, now, keyedHash, ...observe, ...located, ...(evaluate ? { evaluate } : {}) }));
   await app.register(monitoringRoutes({ db: deps.database.db }));
   if (deps.monitoring !== false) {
     // Re-screens monitored subjects when a list or ruleset version becomes active. Any number of
