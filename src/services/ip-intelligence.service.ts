@@ -13,13 +13,14 @@ import { Reader, type CountryResponse } from 'maxmind';
 import { isCountryCode } from '../domain/geo/countries.js';
 import { DPRK_NETWORKS, DPRK_NETWORKS_VERSION, type DprkNetwork } from '../domain/geo/dprk-networks.table.js';
 import { rangeTable, type RangeTable } from '../domain/geo/ip-ranges.js';
+import { SPECIAL_ADDRESS_BLOCKS } from '../domain/geo/special-addresses.table.js';
 import { normalizeIp } from '../domain/identifiers/identifier.normalize.js';
 import type { IpIntelligence, IpLocation } from '../domain/rules/login-locations.js';
 
 export interface IpLocator {
   /** Database package, version and build date, and the DPRK network table's version. */
   readonly database: string;
-  /** Every IP that resolves, by its `normalizeIp` form; private, reserved and unknown ones are left out. */
+  /** Every IP that resolves, by its `normalizeIp` form; special-purpose (private, reserved, documentation) and unknown ones are left out. */
   locate(ips: readonly string[]): IpIntelligence;
 }
 
@@ -53,13 +54,15 @@ export function createIpLocator(options: { path?: string; label?: string; networ
   const label = options.label ?? bundled?.version ?? path.split(/[\\/]/).pop() ?? path;
   const database = `${label} built ${built}; ${options.networksVersion ?? DPRK_NETWORKS_VERSION}`;
   const networks: RangeTable<DprkNetwork> = rangeTable(options.networks ?? DPRK_NETWORKS);
+  const special = rangeTable(SPECIAL_ADDRESS_BLOCKS);
   return {
     database,
     locate(ips) {
       const locations: Record<string, IpLocation> = {};
       for (const raw of ips) {
         const ip = normalizeIp(raw);
-        if (ip === undefined || Object.hasOwn(locations, ip)) continue;
+        // No country holds a private or documentation address, whatever the database answers.
+        if (ip === undefined || Object.hasOwn(locations, ip) || special.find(ip)) continue;
         const network = networks.find(ip);
         if (network) {
           locations[ip] = { country: 'KP', dprkNetwork: network.cidr };

@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { DPRK_NETWORKS } from '../../src/domain/geo/dprk-networks.table.js';
 import { ipNumber, parseCidr, rangeTable } from '../../src/domain/geo/ip-ranges.js';
+import { SPECIAL_ADDRESS_BLOCKS } from '../../src/domain/geo/special-addresses.table.js';
 
 describe('ipNumber', () => {
   test.each([
@@ -87,6 +88,21 @@ describe('the DPRK network table', () => {
   });
 
   test.each(['175.45.175.255', '175.45.180.0', '210.52.108.255', '77.94.36.0', '8.8.8.8'])('%s is not', (ip) => {
+    expect(table.find(ip)).toBeUndefined();
+  });
+});
+
+describe('the special-purpose address table', () => {
+  const table = rangeTable(SPECIAL_ADDRESS_BLOCKS);
+
+  test.each(['10.1.2.3', '172.31.255.255', '192.168.0.10', '100.64.0.1', '127.0.0.1', '169.254.1.1', '192.0.2.1', '198.51.100.7', '203.0.113.5', '224.0.0.1', '255.255.255.255', '0.1.2.3', '::', '::1', '2001:db8::1', 'fc00::1', 'fe80::1', 'ff02::1', '2002:808:808::1', '64:ff9b::808:808'])(
+    '%s is special-purpose',
+    (ip) => {
+      expect(table.find(ip)).toBeDefined();
+    },
+  );
+
+  test.each(['8.8.8.8', '172.32.0.1', '192.169.0.1', '100.128.0.1', '175.45.176.1', '2001:4860:4860::8888', '2a00:1450::1', '::ffff:8.8.8.8'])('%s is not', (ip) => {
     expect(table.find(ip)).toBeUndefined();
   });
 });
