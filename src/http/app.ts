@@ -9,6 +9,7 @@ import type { Database } from '../db/client.js';
 import { loggerOptions } from '../logging.js';
 import type { ListIndexHolder } from '../services/list-index.service.js';
 import { createServices, type ServicesConfig } from '../services/container.js';
+import type { ActiveRulesets } from '../services/active-ruleset.service.js';
 import { consoleRoutes } from './console/console.routes.js';
 import { registerMetrics, type MetricsMode } from './plugins/metrics.plugin.js';
 import { DEFAULT_AUTH_FAILURES_PER_MINUTE, registerAuth } from './plugins/auth.plugin.js';
@@ -33,6 +34,8 @@ export interface AppDeps extends Omit<ServicesConfig, 'metrics'> {
   database: Database;
   /** Matching index; built from the database when omitted. */
   lists?: ListIndexHolder;
+  /** The active-ruleset cache; a test passes its own to tell it about rulesets published behind the service's back. */
+  rulesets?: ActiveRulesets;
   logLevel?: string;
   /** Where log lines go (stdout by default); tests capture them here. */
   logStream?: DestinationStream;
@@ -106,6 +109,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     database: deps.database,
     ...(deps.now ? { now: deps.now } : {}),
     ...(deps.lists ? { lists: deps.lists } : {}),
+    ...(deps.rulesets ? { rulesets: deps.rulesets } : {}),
     config: { ...deps, metrics: metricsMode.kind === 'off' ? false : { tenantLabels: deps.metrics?.tenantLabels ?? false } },
     log: app.log,
   });
@@ -152,13 +156,14 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   registerAuth(app, db, { failuresPerMinute: deps.authFailuresPerMinute ?? DEFAULT_AUTH_FAILURES_PER_MINUTE });
   if (metrics && metricsMode.kind !== 'off') registerMetrics(app, metrics, metricsMode);
-  const screening = { db, lists, now, keyedHash, ...observe, ...(evaluate ? { evaluate } : {}), ...(services.ipLocator ? { ipLocator: services.ipLocator } : {}) };
+  const { rulesets, inFlight } = services;
+  const screening = { db, lists, now, keyedHash, rulesets, inFlight, ...observe, ...(evaluate ? { evaluate } : {}), ...(services.ipLocator ? { ipLocator: services.ipLocator } : {}) };
   await app.register(healthRoutes(deps.database));
   await app.register(screeningRoutes(screening));
   await app.register(batchScreeningRoutes(screening));
   await app.register(monitoringRoutes({ db }));
   await app.register(matchingRoutes({ lists }));
-  await app.register(rulesetRoutes({ db, lists, now, keyedHash }));
+  await app.register(rulesetRoutes({ db, lists, now, keyedHash, rulesets }));
   await app.register(listRoutes({ db, lists, now }));
   await app.register(watchlistRoutes({ db, lists, keyedHash }));
   await app.register(caseRoutes({ db, now, onWebhooksQueued: services.webhooksQueued, onListsChanged: services.refreshLists }));

@@ -7,6 +7,7 @@
  */
 import type { CheckpointSigner } from '../audit/checkpoint-signing.js';
 import type { Database } from '../db/client.js';
+import { ActiveRulesets, InFlight } from './active-ruleset.service.js';
 import { createCheckpointWorker, DEFAULT_CHECKPOINT_POLICY, type CheckpointPolicy } from './audit-checkpoints.service.js';
 import { startRetentionJob } from './erasure.service.js';
 import { EvaluationThread, type EvaluateScreening } from './evaluation-offload.js';
@@ -90,6 +91,10 @@ export class Lifecycle {
 
 export interface Services {
   database: Database;
+  /** The tenants' active rulesets, cached here (not in module state): each set of services has its own. */
+  rulesets: ActiveRulesets;
+  /** Screenings under way through these services. */
+  inFlight: InFlight;
   lists: ListIndexHolder;
   now: () => Date;
   keyedHash: KeyedHash;
@@ -121,7 +126,15 @@ function intervalJob(name: string, everyMs: number, tick: () => void): Backgroun
   };
 }
 
-export async function createServices(input: { database: Database; now?: () => Date; lists?: ListIndexHolder; config: ServicesConfig; log: ServicesLog }): Promise<Services> {
+export async function createServices(input: {
+  database: Database;
+  now?: () => Date;
+  lists?: ListIndexHolder;
+  /** A test's own ruleset cache, to tell it about rulesets it publishes behind the service's back. */
+  rulesets?: ActiveRulesets;
+  config: ServicesConfig;
+  log: ServicesLog;
+}): Promise<Services> {
   const { database, config, log } = input;
   const db = database.db;
   const now = input.now ?? (() => new Date());
@@ -208,6 +221,8 @@ export async function createServices(input: { database: Database; now?: () => Da
 
   return {
     database,
+    rulesets: input.rulesets ?? new ActiveRulesets(),
+    inFlight: new InFlight(),
     lists,
     now,
     keyedHash,

@@ -14,12 +14,12 @@ import {
 import { validateRule, validateRuleset } from '../domain/rules/rule.schema.js';
 import type { Rule, Ruleset, Severity, Thresholds } from '../domain/rules/ruleset.js';
 import { AppError, conflict, notFound } from '../errors.js';
-import { forgetActiveRuleset } from './active-ruleset.service.js';
+import type { ActiveRulesets } from './active-ruleset.service.js';
 import { evaluateRecorded, listedDocumentNumbers, snapshotOfVersions } from '../screening/stored-screening.js';
 import type { ListSnapshot } from './list-index.service.js';
 import type { ScreeningDeps } from './screening.service.js';
 
-export type RulesetDeps = Pick<ScreeningDeps, 'db' | 'lists' | 'now' | 'keyedHash'>;
+export type RulesetDeps = Pick<ScreeningDeps, 'db' | 'lists' | 'now' | 'keyedHash' | 'rulesets'>;
 
 const withoutVersion = ({ version: _version, ...rule }: Rule) => rule;
 
@@ -113,7 +113,7 @@ export async function changeDraftThresholds(db: Db, tenantId: string, version: n
 }
 
 /** Validates the whole draft and makes it the active version. Published versions never change. */
-export async function publishDraft(db: Db, tenantId: string, version: number, actor: string, at: string) {
+export async function publishDraft(db: Db, tenantId: string, version: number, actor: string, at: string, rulesets?: ActiveRulesets) {
   const draft = await requireDraft(db, tenantId, version);
   const checked = validateRuleset({ thresholds: draft.thresholds, rules: draft.rules.map(withoutVersion) });
   if (!checked.ok) {
@@ -123,7 +123,8 @@ export async function publishDraft(db: Db, tenantId: string, version: number, ac
     await markPublished(tx, draft.id, at);
     await recordAuditEvent(tx, { tenantId, actor, action: 'ruleset.published', targetType: 'ruleset', targetId: String(version), details: { rules: draft.rules.length } });
   });
-  forgetActiveRuleset(tenantId);
+  // This instance reads the new version at once; other instances within ACTIVE_RULESET_TTL_MS.
+  rulesets?.forget(tenantId);
   return getRuleset(db, tenantId, version);
 }
 

@@ -15,7 +15,7 @@ import { canonicalDigest } from '../shared/hashing.js';
 import { sealDecision, type ChainHead } from '../domain/audit/chain-record.js';
 import { isCaseOutcome } from '../domain/cases/case-state.js';
 import { nodeSha256 } from '../audit/node-sha256.js';
-import { activeRuleset } from './active-ruleset.service.js';
+import type { ActiveRulesets, InFlight } from './active-ruleset.service.js';
 import { evaluateHere, type EvaluateScreening } from './evaluation-offload.js';
 import { applyFalsePositiveMemory, caseOpening, caseRefOfDecision, NO_CASE, openOrJoinCase, type DecisionCaseRef } from './cases.service.js';
 import { webhookPayload } from './webhooks.service.js';
@@ -38,6 +38,10 @@ export interface ScreeningDeps {
   observe?: ScreeningObserver;
   /** Geolocates login IPs (ip-intelligence.service.ts); absent: login rules use the caller's countries. */
   ipLocator?: Pick<IpLocator, 'locate'>;
+  /** The tenants' active rulesets, cached by this set of services (createServices). */
+  rulesets: ActiveRulesets;
+  /** Screenings of this set of services under way: a lone one is evaluated on the calling thread. */
+  inFlight: InFlight;
 }
 
 export interface ScreeningObserver {
@@ -299,19 +303,16 @@ async function withConflictRetries<T>(write: (inOneStatement: boolean) => Promis
   }
 }
 
-/** Screenings of this process between their start and their answer. */
-let screeningsInFlight = 0;
-
 function hitRuleIds(hits: readonly unknown[]): string[] {
   return hits.flatMap((hit) => (typeof hit === 'object' && hit !== null && typeof (hit as { ruleId?: unknown }).ruleId === 'string' ? [(hit as { ruleId: string }).ruleId] : []));
 }
 
 export async function screenSubject(deps: ScreeningDeps, request: ScreenRequest): Promise<{ decision: DecisionView; replayed: boolean }> {
-  screeningsInFlight += 1;
+  deps.inFlight.count += 1;
   try {
     return await screen(deps, request);
   } finally {
-    screeningsInFlight -= 1;
+    deps.inFlight.count -= 1;
   }
 }
 
@@ -325,14 +326,14 @@ async function screen(deps: ScreeningDeps, request: ScreenRequest): Promise<{ de
     const earlier = await earlierDecision(deps, request.tenantId, request.idempotencyKey, input, inputDigest);
     if (earlier) return earlier;
   }
-  const ruleset = await activeRuleset(deps.db, request.tenantId);
+  const ruleset = await deps.rulesets.get(deps.db, request.tenantId);
   if (!ruleset) throw new AppError('conflict', 'The tenant has no published ruleset');
   const snapshot = deps.lists.forTenant(request.tenantId);
   const answers = await answerLookups(deps, request, snapshot.versions.map((version) => version.versionId));
   const context = ipIntelligence ? { ...answers, ipIntelligence } : answers;
   // The thread hop costs more than it saves when nothing else is waiting for the event loop: a
   // lone screening is evaluated here, concurrent ones on the evaluation thread.
-  const evaluate = deps.evaluate && screeningsInFlight > 1 ? deps.evaluate : evaluateHere;
+  const evaluate = deps.evaluate && deps.inFlight.count > 1 ? deps.evaluate : evaluateHere;
   const started = performance.now();
   const evaluation = await evaluate(snapshot, request.subject, ruleset, context);
   deps.observe?.evaluated((performance.now() - started) / 1000);

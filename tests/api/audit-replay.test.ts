@@ -8,13 +8,14 @@ import { ListIndexHolder } from '../../src/services/list-index.service.js';
 import { tamper, tenantIdOf } from '../helpers/audit-decisions.js';
 import { listEntry, loadTestList } from '../helpers/list-fixtures.js';
 import { bearer, createTestApp, type TestApp } from '../helpers/test-app.js';
-import { forgetActiveRuleset } from '../../src/services/active-ruleset.service.js';
+import { ActiveRulesets } from '../../src/services/active-ruleset.service.js';
 
 let t: TestApp;
 let reviewId: string;
 let clearId: string;
 let otherTenantId: string;
 const lists = new ListIndexHolder();
+const rulesets = new ActiveRulesets();
 
 beforeAll(async () => {
   t = await createTestApp({
@@ -29,7 +30,7 @@ beforeAll(async () => {
       ]);
       await lists.refresh(database.db);
     },
-    appDeps: { lists },
+    appDeps: { lists, rulesets },
   });
   const screen = async (key: string, subject: object) => {
     const response = await request(t.app.server).post('/v1/screenings').set(bearer(key)).send({ subject });
@@ -83,7 +84,7 @@ describe('POST /v1/decisions/{id}/replay', () => {
     const tenantId = await tenantIdOf(t.database.db, 'default');
     await insertPublishedRuleset(t.database.db, { tenantId, version: 2, thresholds: { review: 1, block: 2 }, rules: DEFAULT_RULES, createdBy: 'test' });
     // Published behind the service's back: tell this instance, as publishing through the API does.
-    forgetActiveRuleset(tenantId);
+    rulesets.forget(tenantId);
     const response = await replay(reviewId);
     expect(response.body, JSON.stringify(response.body)).toMatchObject({ identical: true, rulesetVersion: 1, listVersions: [expect.objectContaining({ source: 'test-watchlist', version: 1 })] });
     // While a screening now is clear: KIM is no longer listed.

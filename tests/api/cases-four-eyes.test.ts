@@ -34,7 +34,7 @@ describe('block cases', () => {
     const review = await screen(t, { externalRef: 'emp-1', name: 'Sang Man Kim' });
     expect(review.outcome).toBe('review');
     // From here on a strong name match alone is a block.
-    await publishNameOnlyRuleset(t.database.db, 2, { review: 30, block: 45 });
+    await publishNameOnlyRuleset(t.database.db, 2, { review: 30, block: 45 }, t.rulesets);
     const block = await screen(t, { externalRef: 'emp-1', name: 'Sang Man Kim' });
     expect(block.outcome, json(block)).toBe('block');
     expect(block.caseId).toBe(review.caseId);

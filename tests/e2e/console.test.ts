@@ -242,7 +242,7 @@ describe.skipIf(!hasChromium)(`the review console in headless Chromium${hasChrom
   }, 30_000);
 
   test('a block case is proposed by one reviewer and approved in the console by a second one', async () => {
-    await publishNameOnlyRuleset(t.database.db, 2, { review: 30, block: 45 });
+    await publishNameOnlyRuleset(t.database.db, 2, { review: 30, block: 45 }, t.rulesets);
     const decision = await screen(t, { externalRef: 'e2e-block', name: 'Pak Hwa Song' });
     expect(decision.outcome).toBe('block');
     const caseId = decision.caseId!;

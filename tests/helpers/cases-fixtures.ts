@@ -7,7 +7,7 @@ import type { Rule } from '../../src/domain/rules/ruleset.js';
 import { createApiKey } from '../../src/services/api-keys.service.js';
 import { listEntry } from './list-fixtures.js';
 import { bearer, type TestApp } from './test-app.js';
-import { forgetActiveRuleset } from '../../src/services/active-ruleset.service.js';
+import type { ActiveRulesets } from '../../src/services/active-ruleset.service.js';
 
 /** A small watchlist: names the tests screen against. */
 export const WATCHLIST = [
@@ -21,14 +21,14 @@ export const WATCHLIST = [
  * Publishes a ruleset of only the list-name rule with the given thresholds for tenant `default`.
  * With `{ review: 40, block: 50 }` a strong name match (about 60 points) is a block.
  */
-export async function publishNameOnlyRuleset(db: Db, version: number, thresholds: { review: number; block: number }) {
+export async function publishNameOnlyRuleset(db: Db, version: number, thresholds: { review: number; block: number }, rulesets: ActiveRulesets) {
   const tenant = await findTenantBySlug(db, 'default');
   if (!tenant) throw new Error('tenant default missing');
   const nameRule = DEFAULT_RULES.find((rule) => rule.key === 'list-name-match');
   if (!nameRule) throw new Error('list-name-match rule missing from the default ruleset');
   await db.transaction((tx) => insertPublishedRuleset(tx, { tenantId: tenant.id, version, thresholds, rules: [nameRule as unknown as Omit<Rule, 'version'>], createdBy: 'test' }));
   // Published behind the service's back: tell this instance, as publishing through the API does.
-  forgetActiveRuleset(tenant.id);
+  rulesets.forget(tenant.id);
 }
 
 /** A second reviewer key of tenant `default`, for four-eyes. */

@@ -4,6 +4,7 @@ import { buildApp, type AppDeps } from '../../src/http/app.js';
 import { createApiKey } from '../../src/services/api-keys.service.js';
 import { bootstrapIfEmpty } from '../../src/services/bootstrap.service.js';
 import { createTenant } from '../../src/services/tenants.service.js';
+import { ActiveRulesets } from '../../src/services/active-ruleset.service.js';
 import { createTestDatabase, type TestDatabase } from './test-database.js';
 
 export const FIXED_NOW = new Date('2026-11-25T12:00:00.000Z');
@@ -29,6 +30,8 @@ export interface TestApp {
     /** The operator's key (tenants, global lists): belongs to no tenant. */
     operator: string;
   };
+  /** The app's active-ruleset cache: a test that publishes a ruleset in SQL tells it (`forget`). */
+  rulesets: ActiveRulesets;
   close(): Promise<void>;
 }
 
@@ -70,13 +73,15 @@ export async function createTestApp(
   const { stream, logs } = captureLogs();
   // Tests deliver webhooks to receivers on 127.0.0.1; webhook-targets.test.ts covers the default (public only).
   const webhooks = { allowPrivateNetworks: true, ...options.appDeps?.webhooks };
-  const app = await buildApp({ now: () => FIXED_NOW, ...options.appDeps, webhooks, database, logStream: stream });
+  const rulesets = options.appDeps?.rulesets ?? new ActiveRulesets();
+  const app = await buildApp({ now: () => FIXED_NOW, ...options.appDeps, rulesets, webhooks, database, logStream: stream });
   await app.ready();
   return {
     app,
     database,
     logs,
     keys,
+    rulesets,
     close: async () => {
       await app.close();
       await database.destroy();

@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { queryRows } from '../../src/db/client.js';
 import { createWebhook } from '../../src/services/webhooks.service.js';
-import { activeRuleset } from '../../src/services/active-ruleset.service.js';
+import { ActiveRulesets } from '../../src/services/active-ruleset.service.js';
 import { bootstrapIfEmpty } from '../../src/services/bootstrap.service.js';
 import { isBatchable, recordScreening, recordScreeningAtOnce, type ScreeningRecord } from '../../src/services/screening.service.js';
 import { canonicalDigest } from '../../src/shared/hashing.js';
@@ -33,7 +33,7 @@ beforeAll(async () => {
 afterAll(() => database.destroy());
 
 async function recordFor(externalRef: string): Promise<ScreeningRecord> {
-  const ruleset = await activeRuleset(database.db, tenantId);
+  const ruleset = await new ActiveRulesets().get(database.db, tenantId);
   if (!ruleset) throw new Error('no ruleset');
   const input = { subject: { externalRef, name: 'Path Applicant' } };
   return {

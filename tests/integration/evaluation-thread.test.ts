@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { ScreeningSubject } from '../../src/domain/rules/screening-subject.js';
-import { activeRuleset } from '../../src/services/active-ruleset.service.js';
+import { ActiveRulesets } from '../../src/services/active-ruleset.service.js';
 import { bootstrapIfEmpty } from '../../src/services/bootstrap.service.js';
 import { EvaluationThread, evaluateHere } from '../../src/services/evaluation-offload.js';
 import { createKeyedHash } from '../../src/services/keyed-hash.service.js';
@@ -48,7 +48,7 @@ afterAll(async () => {
 
 async function evaluateBothWays() {
   const tenantId = await tenantIdOf(database.db, 'default');
-  const ruleset = (await activeRuleset(database.db, tenantId))!;
+  const ruleset = (await new ActiveRulesets().get(database.db, tenantId))!;
   const keyedHash = await createKeyedHash(database.db, undefined);
   const snapshot = lists.current();
   const results = [];

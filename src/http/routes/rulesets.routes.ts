@@ -134,7 +134,7 @@ export function rulesetRoutes(deps: RulesetDeps) {
     routes.post(
       '/v1/rulesets/:version/publish',
       { config: { roles: ['rules_admin'] }, schema: { operationId: 'publishRuleset', tags: ['rules'], summary: 'Validate a draft and make it the active version; published versions never change', security, params: versionParam, response: { 200: rulesetSchema, 400: problemSchema, ...authErrorResponses, 404: problemSchema, 409: problemSchema } } },
-      async (request) => publishDraft(deps.db, principalOf(request).tenantId, request.params.version, actorOf(request), deps.now().toISOString()),
+      async (request) => publishDraft(deps.db, principalOf(request).tenantId, request.params.version, actorOf(request), deps.now().toISOString(), deps.rulesets),
     );
 
     routes.post(
