@@ -27,6 +27,7 @@ import type { AnchorStatus, ChainBreakReason } from '../domain/audit/chain-verif
 import { toExportRow, type ExportFormat, type ExportManifest } from '../domain/audit/export-format.js';
 import type { Outcome } from '../domain/rules/ruleset.js';
 import { AppError } from '../errors.js';
+import type { AuditEventView } from '../http/schemas/audit.schemas.js';
 
 export interface AuditDeps {
   db: Db;
@@ -331,17 +332,6 @@ export async function exportDecisionLog(deps: AuditDeps, request: ExportRequest)
   });
   const stamp = generatedAt.replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
   return { stream: output, contentType: EXPORT_CONTENT_TYPES[request.format], filename: `redflag-decisions-${stamp}.${request.format}` };
-}
-
-export interface AuditEventView {
-  id: string;
-  tenantId: string | null;
-  actor: string;
-  action: string;
-  targetType: string;
-  targetId: string | null;
-  details: Record<string, unknown>;
-  createdAt: string;
 }
 
 export function toAuditEventView(row: AuditEventRow): AuditEventView {

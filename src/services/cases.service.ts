@@ -45,11 +45,12 @@ import { evidenceToRemember, holdsListHit, markPreviouslyCleared, type Remembere
 import { secondPersonRefusal } from '../domain/auth/key-lineage.js';
 import { findIndicator } from '../domain/indicators/indicators.data.js';
 import { addConfirmedCase } from './watchlists.service.js';
-import type { ListEntry } from '../domain/lists/list-entry.js';
 import { applyCorroboration, scoreHits, type Hit, type Outcome, type Thresholds } from '../domain/rules/ruleset.js';
 import { AppError, notFound, type ErrorCode } from '../errors.js';
 import { sha256Hex } from '../shared/hashing.js';
 import { enqueueWebhookEvent } from './webhooks.service.js';
+import type { DecisionView } from '../http/schemas/screening.schemas.js';
+import type { CaseEventView, CaseSummaryView, CaseView, IndicatorCitationView, ListEntryView } from '../http/schemas/cases.schemas.js';
 
 export interface CasesDeps {
   db: Db;
@@ -67,11 +68,7 @@ export interface CaseActor {
 }
 
 /** What the decision view tells an HR system about the case its decision opened or joined. */
-export interface DecisionCaseRef {
-  caseId: string | null;
-  caseStatus: CaseStatus | null;
-  disposition: Disposition | null;
-}
+export type DecisionCaseRef = Pick<DecisionView, 'caseId' | 'caseStatus' | 'disposition'>;
 
 export const NO_CASE: DecisionCaseRef = Object.freeze({ caseId: null, caseStatus: null, disposition: null });
 
@@ -223,26 +220,7 @@ export async function caseRefOfDecision(db: DbOrTx, tenantId: string, decisionId
   return row ? { caseId: row.id, caseStatus: row.status as CaseStatus, disposition: row.disposition as Disposition | null } : NO_CASE;
 }
 
-export interface CaseSummary {
-  id: string;
-  subjectId: string;
-  externalRef: string | null;
-  status: CaseStatus;
-  outcome: CaseOutcome;
-  score: number;
-  assignee: string | null;
-  disposition: Disposition | null;
-  pendingDisposition: PendingStep | null;
-  proposedBy: string | null;
-  /** Owner of the key that made the pending proposal: the console tells people their own proposals apart. */
-  proposedByOwner: string | null;
-  decisionCount: number;
-  openedAt: string;
-  updatedAt: string;
-  closedAt: string | null;
-}
-
-function toSummary(row: { case: CaseRow; externalRef: string | null; decisionCount: number; proposedByOwner: string | null }): CaseSummary {
+function toSummary(row: { case: CaseRow; externalRef: string | null; decisionCount: number; proposedByOwner: string | null }): CaseSummaryView {
   const state = stateOf(row.case);
   return {
     id: row.case.id,
@@ -286,52 +264,7 @@ export async function listCases(deps: Pick<CasesDeps, 'db' | 'now'>, tenantId: s
   return { total, limit: query.limit, offset: query.offset, items: rows.map(toSummary) };
 }
 
-export interface IndicatorCitation {
-  id: string;
-  title: string;
-  description: string;
-  citation: string;
-  sourceDocument: string;
-}
-
-export interface ListEntryView {
-  id: string;
-  source: string;
-  sourceId: string;
-  version: number;
-  type: string;
-  name: string;
-  names: ListEntry['names'];
-  programs: string[];
-  birthDates: ListEntry['birthDates'];
-  nationalities: string[];
-  citizenships: string[];
-  identifiers: { kind: string; value: string }[];
-  remarks?: string;
-  contentHash: string;
-}
-
-export type CaseHitView = ScreenedHit & { listEntry: ListEntryView | null; indicators: IndicatorCitation[] };
-
-export interface CaseDecisionView {
-  id: string;
-  outcome: Outcome;
-  score: number;
-  rulesetVersion: number;
-  createdAt: string;
-  addedAt: string;
-  /** The profile as screened, to compare with each list entry; null once erased. */
-  subject: Record<string, unknown> | null;
-  hits: CaseHitView[];
-}
-
-export interface CaseView extends CaseSummary {
-  decisions: CaseDecisionView[];
-  /** The subject's other decisions (not in this case), newest first. */
-  history: { id: string; outcome: Outcome; score: number; createdAt: string }[];
-}
-
-function citationOf(id: string): IndicatorCitation | undefined {
+function citationOf(id: string): IndicatorCitationView | undefined {
   const indicator = findIndicator(id);
   return indicator && { id: indicator.id, title: indicator.title, description: indicator.description, citation: indicator.citation, sourceDocument: indicator.sourceDocument };
 }
@@ -396,14 +329,6 @@ export async function getCase(deps: Pick<CasesDeps, 'db'>, tenantId: string, id:
   };
 }
 
-export interface CaseEventView {
-  id: string;
-  type: CaseEventType;
-  actor: { id: string; label: string | null; owner: string | null; roles: string[] };
-  data: Record<string, unknown>;
-  createdAt: string;
-}
-
 function toEventView(row: CaseEventRow): CaseEventView {
   const { by, ...data } = row.data as { by?: { label?: string | null; owner?: string | null; roles?: string[] } } & Record<string, unknown>;
   return { id: row.id, type: row.type as CaseEventType, actor: { id: row.actor, label: by?.label ?? null, owner: by?.owner ?? null, roles: by?.roles ?? [] }, data, createdAt: iso(row.createdAt) };
@@ -457,7 +382,7 @@ async function lockCase(tx: DbOrTx, input: { tenantId: string; caseId: string; a
  * and (when it closes) the false-positive memory and the webhook deliveries, all in one
  * transaction. An illegal step is 409 with the state machine's reason.
  */
-export async function actOnCase(deps: CasesDeps, input: { tenantId: string; caseId: string; actor: CaseActor; action: CaseAction }): Promise<{ summary: CaseSummary; event: CaseEventView }> {
+export async function actOnCase(deps: CasesDeps, input: { tenantId: string; caseId: string; actor: CaseActor; action: CaseAction }): Promise<{ summary: CaseSummaryView; event: CaseEventView }> {
   const now = deps.now().toISOString();
   const identity = await findApiKeyIdentity(deps.db, input.actor.keyId);
   const actor = actorId(input.actor.keyId);

@@ -25,6 +25,7 @@ import type { ListIndexHolder } from './list-index.service.js';
 import type { ListSourceConfig } from './list-sources.config.js';
 import { listSources, storeParsedList } from './lists.service.js';
 import { enqueueGlobalWebhookEvent } from './webhooks.service.js';
+import type { LastFetchView } from '../http/schemas/lists.schemas.js';
 
 /**
  * Keeps the configured lists current without a person (LIST_SOURCES_FILE): each source is
@@ -271,14 +272,6 @@ export function createListFetchWorker(deps: ListFetchDeps, sources: readonly Lis
     },
     runOnce,
   };
-}
-
-export interface LastFetchView {
-  at: string;
-  result: 'new_version' | 'unchanged' | 'failed';
-  version: number | null;
-  error: string | null;
-  nextRunAt: string;
 }
 
 /**

@@ -23,6 +23,7 @@ import type { ListIndexHolder } from './list-index.service.js';
 import type { ListVersionRef } from '../db/schema/index.js';
 import { findVersionImportTimes } from '../db/repositories/lists.repository.js';
 import { withListAges } from '../domain/lists/list-age.js';
+import type { DecisionView } from '../http/schemas/screening.schemas.js';
 
 export interface ScreeningDeps {
   db: Db;
@@ -32,19 +33,6 @@ export interface ScreeningDeps {
   keyedHash: KeyedHash;
   /** Where the rules run: the evaluation thread, or (absent) the calling thread. */
   evaluate?: EvaluateScreening;
-}
-
-export interface DecisionView extends DecisionCaseRef {
-  id: string;
-  externalRef: string | null;
-  outcome: Outcome;
-  score: number;
-  hits: Hit[];
-  rulesetVersion: number;
-  /** As recorded, each with its import time and age at the decision (computed on reading). */
-  listVersions: (ListVersionRef & { importedAt: string | null; ageHours: number | null })[];
-  inputDigest: string;
-  createdAt: string;
 }
 
 export function toDecisionView(row: DecisionRow, caseRef: DecisionCaseRef = NO_CASE, listImportTimes: ReadonlyMap<string, string> = new Map()): DecisionView {

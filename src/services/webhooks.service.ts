@@ -21,33 +21,12 @@ import {
 } from '../db/repositories/webhooks.repository.js';
 import { AppError, notFound } from '../errors.js';
 import { connectLookup, refusedAtRegistration, type ResolveHost } from './webhook-targets.js';
+import type { DeliveryView, WebhookView } from '../http/schemas/webhooks.schemas.js';
 
 export const WEBHOOK_EVENTS = ['case.opened', 'case.disposed', 'list.fetch_failed', 'list.stale'] as const;
 export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];
 
 export const SIGNATURE_HEADER = 'x-redflag-signature';
-
-export interface WebhookView {
-  id: string;
-  url: string;
-  events: WebhookEvent[];
-  createdAt: string;
-  disabledAt: string | null;
-}
-
-export interface DeliveryView {
-  id: string;
-  webhookId: string;
-  event: string;
-  status: 'pending' | 'delivered' | 'failed';
-  attempts: number;
-  nextAttemptAt: string | null;
-  lastStatusCode: number | null;
-  lastError: string | null;
-  attemptLog: AttemptRecord[];
-  payload: Record<string, unknown>;
-  createdAt: string;
-}
 
 const iso = (value: string) => new Date(value).toISOString();
 

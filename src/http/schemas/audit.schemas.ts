@@ -100,6 +100,8 @@ export const auditEventSchema = z
   })
   .meta({ id: 'AuditEvent' });
 
+export type AuditEventView = z.infer<typeof auditEventSchema>;
+
 export const auditEventPageSchema = z.object({
   items: z.array(auditEventSchema),
   nextCursor: z.string().nullable().describe('Pass as `cursor` for the next page; null on the last page'),

@@ -52,6 +52,8 @@ export const caseSummarySchema = z
   })
   .meta({ id: 'CaseSummary' });
 
+export type CaseSummaryView = z.infer<typeof caseSummarySchema>;
+
 export const casePageSchema = z
   .object({ total: z.number().int(), limit: z.number().int(), offset: z.number().int(), items: z.array(caseSummarySchema) })
   .meta({ id: 'CasePage', description: 'Sorted by score (highest first), then by age (oldest first)' });
@@ -84,25 +86,31 @@ const caseHitSchema = hitSchema.extend({
   indicators: z.array(indicatorCitationSchema).describe('The red-flag indicators the rule cites, with their source'),
 });
 
+const caseDecisionSchema = z.object({
+  id: z.uuid(),
+  outcome: z.enum(OUTCOMES),
+  score: z.number().int(),
+  rulesetVersion: z.number().int(),
+  createdAt: z.string(),
+  addedAt: z.string().describe('When the decision joined the case'),
+  subject: z.record(z.string(), z.unknown()).nullable().describe('The profile as screened; null once erased'),
+  hits: z.array(caseHitSchema),
+});
+
 export const caseViewSchema = caseSummarySchema
   .extend({
-    decisions: z.array(
-      z.object({
-        id: z.uuid(),
-        outcome: z.enum(OUTCOMES),
-        score: z.number().int(),
-        rulesetVersion: z.number().int(),
-        createdAt: z.string(),
-        addedAt: z.string().describe('When the decision joined the case'),
-        subject: z.record(z.string(), z.unknown()).nullable().describe('The profile as screened; null once erased'),
-        hits: z.array(caseHitSchema),
-      }),
-    ),
+    decisions: z.array(caseDecisionSchema),
     history: z
       .array(z.object({ id: z.uuid(), outcome: z.enum(OUTCOMES), score: z.number().int(), createdAt: z.string() }))
       .describe("The subject's other decisions, newest first"),
   })
   .meta({ id: 'Case' });
+
+export type ListEntryView = z.infer<typeof listEntrySideSchema>;
+export type IndicatorCitationView = z.infer<typeof indicatorCitationSchema>;
+export type CaseHitView = z.infer<typeof caseHitSchema>;
+export type CaseDecisionView = z.infer<typeof caseDecisionSchema>;
+export type CaseView = z.infer<typeof caseViewSchema>;
 
 export const caseEventSchema = z
   .object({
@@ -118,6 +126,8 @@ export const caseEventSchema = z
     createdAt: z.string(),
   })
   .meta({ id: 'CaseEvent' });
+
+export type CaseEventView = z.infer<typeof caseEventSchema>;
 
 export const caseEventListSchema = z.object({ items: z.array(caseEventSchema) }).meta({ id: 'CaseEventList' });
 
