@@ -24,7 +24,6 @@ const NOT_YET_SPLIT = [
   'http/routes/audit.routes.ts:<anonymous>',
   'http/routes/lists.routes.ts:listRoutes',
   'http/routes/lists.routes.ts:<anonymous>',
-  'lists/ofac-csv.importer.ts:parseOfacCsv',
   'http/routes/watchlists.routes.ts:watchlistRoutes',
   'http/routes/watchlists.routes.ts:<anonymous>',
   'domain/screening/match-index.ts:searchIndex',
