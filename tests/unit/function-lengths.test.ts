@@ -28,7 +28,6 @@ const NOT_YET_SPLIT = [
   'http/routes/watchlists.routes.ts:<anonymous>',
   'domain/screening/match-index.ts:searchIndex',
   'services/webhooks.service.ts:createWebhookDispatcher',
-  'lists/ofac-remarks.parser.ts:parseSegment',
   'domain/audit/chain-verify.ts:createChainVerifier',
   'domain/screening/match-index.ts:buildMatchIndex',
   'http/routes/rulesets.routes.ts:rulesetRoutes',
