@@ -19,7 +19,6 @@ const SPLIT_AFTER_MERGE = new Set<string>([
 const NOT_YET_SPLIT = [
   'http/routes/cases.routes.ts:caseRoutes',
   'http/routes/cases.routes.ts:<anonymous>',
-  'domain/screening/name-compare.ts:alignNames',
   'http/routes/audit.routes.ts:auditRoutes',
   'http/routes/audit.routes.ts:<anonymous>',
   'http/routes/lists.routes.ts:listRoutes',
