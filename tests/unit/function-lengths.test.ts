@@ -26,7 +26,6 @@ const NOT_YET_SPLIT = [
   'http/routes/watchlists.routes.ts:watchlistRoutes',
   'http/routes/watchlists.routes.ts:<anonymous>',
   'services/webhooks.service.ts:createWebhookDispatcher',
-  'domain/audit/chain-verify.ts:createChainVerifier',
   'http/routes/rulesets.routes.ts:rulesetRoutes',
   'http/routes/rulesets.routes.ts:<anonymous>',
   'http/plugins/security.plugin.ts:registerSecurity',
