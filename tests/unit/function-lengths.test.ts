@@ -25,7 +25,6 @@ const NOT_YET_SPLIT = [
   'http/routes/lists.routes.ts:<anonymous>',
   'http/routes/watchlists.routes.ts:watchlistRoutes',
   'http/routes/watchlists.routes.ts:<anonymous>',
-  'services/webhooks.service.ts:createWebhookDispatcher',
   'http/routes/rulesets.routes.ts:rulesetRoutes',
   'http/routes/rulesets.routes.ts:<anonymous>',
   'http/plugins/security.plugin.ts:registerSecurity',
