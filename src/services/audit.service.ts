@@ -23,11 +23,10 @@ import {
 import { verifyDecisionChain } from '../audit/node-sha256.js';
 import { createExportWriter } from '../audit/export-writer.js';
 import { canonicalTimestamp, type StoredChainRow } from '../domain/audit/chain-record.js';
-import type { AnchorStatus, ChainBreakReason } from '../domain/audit/chain-verify.js';
 import { toExportRow, type ExportFormat, type ExportManifest } from '../domain/audit/export-format.js';
 import type { Outcome } from '../domain/rules/ruleset.js';
 import { AppError } from '../errors.js';
-import type { AuditEventView } from '../http/schemas/audit.schemas.js';
+import type { AuditEventView, ChainVerificationView } from '../http/schemas/audit.schemas.js';
 
 export interface AuditDeps {
   db: Db;
@@ -134,27 +133,6 @@ async function chainSpan(db: Db, tenantId: string, range: TimeRange): Promise<Ch
   return { anchor, first, last, head: head ? { sequence: head.sequence, hash: head.hash } : undefined, reachesHead };
 }
 
-export type VerifyBreakReason = ChainBreakReason | 'head_mismatch';
-
-export interface VerifyReport {
-  ok: boolean;
-  from: string | null;
-  to: string | null;
-  /** Sequences this request covered (null when the range holds no decision). */
-  firstSequence: number | null;
-  lastSequence: number | null;
-  checked: number;
-  anchor: AnchorStatus;
-  head: ChainHeadRow | null;
-  /** Whether the range reaches the chain head, so the last decision was checked against it. */
-  reachesHead: boolean;
-  headMatches: boolean | null;
-  /** False when the range holds more than `maxRows` decisions: continue with `nextAfterSequence`. */
-  complete: boolean;
-  nextAfterSequence: number | null;
-  firstBroken: { id: string | null; sequence: number | null; reason: VerifyBreakReason; detail: string } | null;
-}
-
 export interface VerifyRequest extends TimeRange {
   tenantId: string;
   /** Continue a verification: only decisions after this sequence (anchored at the one before). */
@@ -168,7 +146,7 @@ export interface VerifyRequest extends TimeRange {
  * the decision before the range and, when the range reaches it, at the chain head. Stops after
  * `maxRows` decisions or the time budget, at a page boundary, saying where to continue.
  */
-export async function verifyDecisionLog(deps: Pick<AuditDeps, 'db'>, request: VerifyRequest): Promise<VerifyReport> {
+export async function verifyDecisionLog(deps: Pick<AuditDeps, 'db'>, request: VerifyRequest): Promise<ChainVerificationView> {
   const span = await chainSpan(deps.db, request.tenantId, request);
   let { anchor, first } = span;
   if (request.afterSequence !== undefined && request.afterSequence >= first) {
@@ -204,7 +182,7 @@ export async function verifyDecisionLog(deps: Pick<AuditDeps, 'db'>, request: Ve
   const head = complete && span.reachesHead ? span.head : undefined;
   const headMatches = head && !result.firstBroken ? result.lastSequence === head.sequence && result.lastHash === head.hash : null;
 
-  let firstBroken: VerifyReport['firstBroken'] = null;
+  let firstBroken: ChainVerificationView['firstBroken'] = null;
   if (result.firstBroken) {
     const { id, sequence, reason, detail } = result.firstBroken;
     firstBroken = { id, sequence: Number.isFinite(sequence) ? sequence : null, reason, detail };

@@ -63,6 +63,8 @@ export const verifyReportSchema = z
   })
   .meta({ id: 'ChainVerification' });
 
+export type ChainVerificationView = z.infer<typeof verifyReportSchema>;
+
 export const exportQuery = z
   .strictObject({
     ...timeRange,
@@ -138,3 +140,5 @@ export const replayResultSchema = z
     differences: z.array(z.object({ path: z.string().meta({ example: '/score' }), original: z.unknown(), replayed: z.unknown() })),
   })
   .meta({ id: 'DecisionReplay' });
+
+export type DecisionReplayView = z.infer<typeof replayResultSchema>;
