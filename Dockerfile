@@ -5,6 +5,7 @@ COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
+COPY scripts/console-build.ts ./scripts/
 RUN npm run build
 
 # Runtime stage: production dependencies, compiled code, migrations and bundled data only.

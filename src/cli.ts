@@ -21,8 +21,14 @@ import { findTenantBySlug } from './db/repositories/tenancy.repository.js';
 import { problemFor } from './http/plugins/errors.plugin.js';
 import { invalidLine, toBatchItem } from './http/schemas/batch.schemas.js';
 import { screenBatch, type BatchItem } from './services/batch.service.js';
-import { createKeyedHash } from './services/keyed-hash.service.js';
-import { ListIndexHolder } from './services/list-index.service.js';
+import { createServices, type ServicesLog } from './services/container.js';
+
+/** Warnings of the services the CLI builds go to stderr as one JSON line each (stdout is the output). */
+const stderrLog: ServicesLog = {
+  info: () => undefined,
+  warn: (details, message) => process.stderr.write(`${JSON.stringify({ level: 'warn', message, ...details })}\n`),
+  error: (details, message) => process.stderr.write(`${JSON.stringify({ level: 'error', message, ...details })}\n`),
+};
 
 const USAGE = `Usage: npm run cli -- <command> [options]
 
@@ -49,9 +55,11 @@ Commands:
       version and queues list.fetch_failed (a running server sends it). A source another instance
       is fetching is skipped. Prints one JSON line per source. Exit code 0: none failed; 1: some failed.
 
-  audit verify-export [--json] <file>
+  audit verify-export [--json] [--checkpoints <file>]... [--public-key <file>]... <file>
       Checks a decision-log export (CSV or NDJSON from GET /v1/audit/decisions/export) offline, no
-      database needed: manifest, row count, first and last hash, SHA-256 of the rows, chain links.
+      database needed: manifest, row count, first and last hash, SHA-256 of the rows, chain links,
+      and the signed checkpoints of the manifest and of each --checkpoints file (kept outside the
+      database) against the rows and the chain head; --public-key pins the keys trusted to sign.
       Exit code 0: verified; 1: problems found (each named); 2: usage error or unreadable file.
 
   screen [--tenant <slug>] <file.ndjson | ->
@@ -247,9 +255,14 @@ async function screenFile(args: string[]) {
     await bootstrapIfEmpty(database.db, bootstrapKeysOf(config));
     const tenant = await findTenantBySlug(database.db, values.tenant ?? 'default');
     if (!tenant) throw new UsageError(`no tenant "${values.tenant ?? 'default'}"`);
-    const lists = new ListIndexHolder();
-    await lists.refresh(database.db);
-    const deps = { db: database.db, lists, now: () => new Date(), keyedHash: await createKeyedHash(database.db, config.PERSONAL_DATA_KEY) };
+    // The services a server builds, without its background loops (the lifecycle is never started):
+    // deliveries these screenings queue are sent by the server.
+    const services = await createServices({
+      database,
+      config: { ...(config.PERSONAL_DATA_KEY ? { personalDataKey: config.PERSONAL_DATA_KEY } : {}), metrics: false, monitoring: false, listRefreshMs: 0, retentionCheckMs: 0 },
+      log: stderrLog,
+    });
+    const deps = { db: database.db, lists: services.lists, now: services.now, keyedHash: services.keyedHash };
     const progress = process.stderr.isTTY === true;
     const started = performance.now();
     let screened = 0;

@@ -109,6 +109,28 @@ export const configSchema = z.object({
     .min(1)
     .optional()
     .describe('JSON file naming the lists to fetch on a schedule (source, format, URLs, interval, maximum age); validated at start-up'),
+  AUDIT_SIGNING_KEY_FILE: z
+    .string()
+    .min(1)
+    .optional()
+    .describe('Ed25519 private key (PKCS#8 PEM, `openssl genpkey -algorithm ed25519`) that signs audit checkpoints; never stored in the database. Unset: no checkpoints'),
+  AUDIT_CHECKPOINT_EVERY: z.coerce.number().int().min(1).max(10_000_000).default(1000).describe("Sign a tenant's chain head once it moved this many decisions past the last checkpoint"),
+  AUDIT_CHECKPOINT_MINUTES: z.coerce
+    .number()
+    .min(0)
+    .max(10080)
+    .default(10)
+    .describe("Or once the last checkpoint is this many minutes old and the head moved since (0: by count only)"),
+  METRICS: z
+    .string()
+    .regex(/^(off|operator|port:\d{1,5})$/, 'must be off, operator or port:<n>')
+    .refine((value) => !value.startsWith('port:') || Number(value.slice(5)) <= 65535, 'port must be at most 65535')
+    .default('operator')
+    .describe('Prometheus metrics: operator (GET /metrics with an operator key), port:<n> (a listener of their own on HOST, no key: keep it off the internet), or off'),
+  METRICS_TENANT_LABELS: z
+    .enum(['on', 'off'])
+    .default('off')
+    .describe("Label the chain-head metric with each tenant's id (off: one aggregate; tenant ids are the only tenant label ever used)"),
   LIST_FETCH_WORKER: z
     .enum(['on', 'off'])
     .default('on')

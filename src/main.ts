@@ -2,10 +2,12 @@ import { ConfigError, loadConfig } from './config.js';
 import { DataDirLockedError } from './db/data-dir-lock.js';
 import { openMigratedDatabase } from './db/open-configured.js';
 import { buildApp } from './http/app.js';
+import { metricsModeOf } from './http/plugins/metrics.plugin.js';
 import { bootstrapIfEmpty, bootstrapKeysOf } from './services/bootstrap.service.js';
 import { seedBundledListsIfEmpty } from './services/list-import.service.js';
 import { registerListSources } from './services/list-fetch.service.js';
 import { loadListSources } from './services/list-sources.config.js';
+import { loadCheckpointSigner, SigningKeyError } from './audit/checkpoint-signing.js';
 
 /** TRUST_PROXY as Fastify takes it: a boolean, a number of hops, or the proxies' addresses. */
 function trustProxyOf(value: string): boolean | number | string {
@@ -17,6 +19,7 @@ async function main() {
   const config = loadConfig();
   // Read before the database is opened: a bad file stops the start-up with the entry named.
   const listSources = config.LIST_SOURCES_FILE ? await loadListSources(config.LIST_SOURCES_FILE) : [];
+  const signer = config.AUDIT_SIGNING_KEY_FILE ? await loadCheckpointSigner(config.AUDIT_SIGNING_KEY_FILE) : undefined;
   const database = await openMigratedDatabase(config);
   const bootstrap = await bootstrapIfEmpty(database.db, bootstrapKeysOf(config));
   // A first start imports the whole bundled lists (some seconds): say what it is doing meanwhile.
@@ -38,6 +41,8 @@ async function main() {
     monitoring: config.MONITORING_WORKER === 'off' ? false : { batchSize: config.MONITORING_BATCH_SIZE, leaseMs: config.MONITORING_LEASE_SECONDS * 1000 },
     ...(config.LIST_FETCH_WORKER === 'on' && listSources.length > 0 ? { listFetch: { sources: listSources } } : {}),
     ...(config.PERSONAL_DATA_KEY ? { personalDataKey: config.PERSONAL_DATA_KEY } : {}),
+    metrics: { mode: metricsModeOf(config.METRICS, config.HOST), tenantLabels: config.METRICS_TENANT_LABELS === 'on' },
+    checkpoints: { ...(signer ? { signer } : {}), every: config.AUDIT_CHECKPOINT_EVERY, minutes: config.AUDIT_CHECKPOINT_MINUTES },
   });
 
   let closing = false;
@@ -91,7 +96,7 @@ async function main() {
 }
 
 main().catch((error: unknown) => {
-  if (error instanceof ConfigError || error instanceof DataDirLockedError) {
+  if (error instanceof ConfigError || error instanceof DataDirLockedError || error instanceof SigningKeyError) {
     process.stderr.write(`${error.message}\n`);
   } else {
     process.stderr.write(`redflag failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);

@@ -25,6 +25,8 @@ export interface ExportWriterOptions {
   filter: ExportFilter;
   /** When the export was made (ISO-8601): passed in so the output is reproducible. */
   generatedAt: string;
+  /** The chain head and signed checkpoints the manifest carries (format version 3). */
+  chain?: Pick<ExportManifest, 'tenantId' | 'head' | 'checkpoints' | 'keys'>;
 }
 
 /** Formats rows and keeps the running digest and counts the manifest needs. */
@@ -79,6 +81,7 @@ export class ExportEncoder {
       bodySha256: this.hash.digest('hex'),
       filter: { from: this.options.filter.from, to: this.options.filter.to, outcome: this.options.filter.outcome },
       generatedAt: this.options.generatedAt,
+      ...this.options.chain,
     };
     chunks.push(Buffer.from(formatManifestLine(this.format, manifest), 'utf8'));
     return { bytes: Buffer.concat(chunks), manifest };

@@ -11,10 +11,16 @@
  *   unless the manifest's filter selected by outcome (which legitimately skips decisions);
  * - rows lie inside the manifest's filter (outcome, created_at in [from, to)).
  *
+ * - signed checkpoints (issue #23), from the manifest and from `--checkpoints` files kept
+ *   elsewhere: each signature with a key pinned by `--public-key` (or, unpinned, the keys the
+ *   file itself names); the row at a checkpoint's sequence must carry its hash and the row after
+ *   it must link to it; a checkpoint beyond the chain head the manifest records means newest
+ *   decisions were cut off.
+ *
  * What it cannot check: the chain hashes themselves (the export carries a summary of each
- * decision, not the full hashed record), and a file whose rows and manifest were both rewritten
- * consistently. Compare the first row's prevHash and the last hash with the database (or a
- * published chain head) for that.
+ * decision, not the full hashed record). A file whose rows and manifest were both rewritten
+ * consistently (or made from a database rewritten and re-sealed) verifies on its own; a signed
+ * checkpoint kept outside the database, at or after the change, exposes it.
  */
 import { createReadStream } from 'node:fs';
 import { createHash } from 'node:crypto';
@@ -28,7 +34,10 @@ import {
   type ExportManifest,
 } from '../domain/audit/export-format.js';
 import { OUTCOMES } from '../domain/rules/ruleset.js';
+import { createCheckpointMatcher, type SignedCheckpoint } from '../domain/audit/checkpoint.js';
 import { CsvRecordReader, type CsvRecord } from './csv-record-reader.js';
+import { CheckpointFileError, readCheckpointsFile, readPublicKeysFile, type FiledCheckpoint } from './checkpoint-files.js';
+import { createSignatureChecker, type PublicSigningKey } from './checkpoint-signing.js';
 
 export type ExportProblemCode =
   | 'unknown_format'
@@ -45,7 +54,11 @@ export type ExportProblemCode =
   | 'sequence_order'
   | 'sequence_gap'
   | 'prev_link_mismatch'
-  | 'row_outside_filter';
+  | 'row_outside_filter'
+  | 'checkpoint_signature_invalid'
+  | 'checkpoint_unknown_key'
+  | 'checkpoint_mismatch'
+  | 'checkpoint_beyond_head';
 
 export interface ExportProblem {
   code: ExportProblemCode;
@@ -67,6 +80,22 @@ export interface VerifyExportResult {
   problems: ExportProblem[];
   /** All problems found, including those left out of `problems`. */
   problemCount: number;
+  /** What the signed checkpoints said; null when there were none (neither in the manifest nor given). */
+  checkpoints: CheckpointSummary | null;
+}
+
+export interface CheckpointSummary {
+  /** Checkpoints of this export's tenant (manifest and files, each counted once). */
+  considered: number;
+  /** Of those, how many carried a valid signature by a trusted key. */
+  valid: number;
+  /** Of those, how many a row of the file or the recorded chain head agreed with. */
+  matched: number;
+  /** Checkpoints of other tenants, left aside. */
+  ignored: number;
+  /** Whether the keys were pinned with --public-key; otherwise the keys the files name were used. */
+  keysPinned: boolean;
+  keyIds: string[];
 }
 
 export interface VerifyExportOptions {
@@ -74,13 +103,22 @@ export interface VerifyExportOptions {
   maxProblems?: number;
   /** Longest line accepted, in bytes. Default 4 MiB. */
   maxLineBytes?: number;
+  /** Told every data row's chain facts, in file order. */
+  onRow?: (facts: RowFacts) => void;
+}
+
+export interface VerifyExportCheckpointOptions extends Omit<VerifyExportOptions, 'onRow'> {
+  /** Checkpoints kept outside the service (a file, a webhook receiver's log). */
+  checkpoints?: readonly FiledCheckpoint[];
+  /** Keys trusted to sign checkpoints; when absent, the keys the manifest and checkpoint files name. */
+  trustedKeys?: readonly PublicSigningKey[];
 }
 
 const HEX64 = /^[0-9a-f]{64}$/;
 const SEQUENCE = /^[1-9][0-9]{0,15}$/;
 const NEWLINE = 0x0a;
 
-interface RowFacts {
+export interface RowFacts {
   sequence: number;
   tenantId: string;
   outcome: string;
@@ -251,6 +289,7 @@ export async function verifyExportStream(source: AsyncIterable<Buffer | string>,
     const facts = csvRowFacts(record.fields);
     if (typeof facts === 'string') return checker.malformedRow(record.line, facts, null);
     checker.row(facts, record.line);
+    options.onRow?.(facts);
   }
 
   function ndjsonLine(text: string, line: number): void {
@@ -268,6 +307,7 @@ export async function verifyExportStream(source: AsyncIterable<Buffer | string>,
     const facts = rowFacts(value as Record<string, unknown>);
     if (typeof facts === 'string') return checker.malformedRow(line, facts, null);
     checker.row(facts, line);
+    options.onRow?.(facts);
   }
 
   /** A line known not to be the last one: hash it and read it as data. */
@@ -326,6 +366,7 @@ export async function verifyExportStream(source: AsyncIterable<Buffer | string>,
     bodySha256,
     problems: checker.problems,
     problemCount: checker.problemCount,
+    checkpoints: null,
   });
 
   if (tooLong) {
@@ -366,8 +407,110 @@ export async function verifyExportStream(source: AsyncIterable<Buffer | string>,
   return result(null, body.digest('hex'));
 }
 
-export function verifyExportFile(path: string, options: VerifyExportOptions = {}): Promise<VerifyExportResult> {
-  return verifyExportStream(createReadStream(path, { highWaterMark: 256 * 1024 }), options);
+const positionKey = (tenantId: string, sequence: number) => `${tenantId.toLowerCase()}:${sequence}`;
+
+/** The positions whose rows a checkpoint is checked against: its own and the next (whose prevHash it fixes). */
+function positionsOf(checkpoints: readonly SignedCheckpoint[]): Set<string> {
+  const keys = new Set<string>();
+  for (const checkpoint of checkpoints) {
+    keys.add(positionKey(checkpoint.tenantId, checkpoint.sequence));
+    keys.add(positionKey(checkpoint.tenantId, checkpoint.sequence + 1));
+  }
+  return keys;
+}
+
+/**
+ * Verifies an export that can be read more than once (a file): as verifyExportStream, then
+ * against the signed checkpoints of its manifest and of `options.checkpoints`. Rows at
+ * checkpoint positions are picked out as they stream; the manifest's checkpoints are known only
+ * at the end, so the file is read a second time when they name rows not picked out already.
+ */
+export async function verifyExport(open: () => AsyncIterable<Buffer | string>, options: VerifyExportCheckpointOptions = {}): Promise<VerifyExportResult> {
+  const external = options.checkpoints ?? [];
+  const picked = new Map<string, RowFacts>();
+  let wanted = positionsOf(external);
+  let firstTenant: string | undefined;
+  let lastSequence = 0;
+  const pick = (facts: RowFacts) => {
+    firstTenant ??= facts.tenantId;
+    lastSequence = Math.max(lastSequence, facts.sequence);
+    const key = positionKey(facts.tenantId, facts.sequence);
+    if (wanted.has(key)) picked.set(key, facts);
+  };
+  const result = await verifyExportStream(open(), {
+    ...(options.maxProblems !== undefined ? { maxProblems: options.maxProblems } : {}),
+    ...(options.maxLineBytes !== undefined ? { maxLineBytes: options.maxLineBytes } : {}),
+    onRow: pick,
+  });
+  const manifest = result.manifest;
+  const fromManifest = manifest?.checkpoints ?? [];
+  if (external.length === 0 && fromManifest.length === 0) return result;
+
+  const again = [...positionsOf(fromManifest)].filter((key) => !wanted.has(key));
+  if (again.length > 0) {
+    wanted = new Set(again);
+    await verifyExportStream(open(), { maxLineBytes: options.maxLineBytes ?? 4 * 1024 * 1024, maxProblems: 0, onRow: (facts) => wanted.has(positionKey(facts.tenantId, facts.sequence)) && picked.set(positionKey(facts.tenantId, facts.sequence), facts) });
+  }
+
+  const tenantId = (manifest?.tenantId ?? firstTenant)?.toLowerCase();
+  const seen = new Set<string>();
+  const all: FiledCheckpoint[] = [];
+  for (const checkpoint of [...external, ...fromManifest]) {
+    const key = `${positionKey(checkpoint.tenantId, checkpoint.sequence)}:${checkpoint.signature}`;
+    if (!seen.has(key)) {
+      seen.add(key);
+      all.push(checkpoint);
+    }
+  }
+  const relevant = tenantId ? all.filter((checkpoint) => checkpoint.tenantId.toLowerCase() === tenantId) : all;
+  const pinned = options.trustedKeys !== undefined;
+  const keys: { keyId: string; publicKey: string }[] = pinned
+    ? [...options.trustedKeys!]
+    : [...(manifest?.keys ?? []), ...external.flatMap((checkpoint) => (checkpoint.publicKey ? [{ keyId: checkpoint.keyId, publicKey: checkpoint.publicKey }] : []))];
+  const check = createSignatureChecker(keys);
+  const problems: ExportProblem[] = [];
+  const valid: SignedCheckpoint[] = [];
+  for (const checkpoint of relevant) {
+    const verdict = check(checkpoint);
+    if (verdict === 'valid') valid.push(checkpoint);
+    else if (verdict === 'unknown_key') {
+      problems.push({ code: 'checkpoint_unknown_key', sequence: checkpoint.sequence, message: `the checkpoint of decision ${checkpoint.sequence} is signed by key ${checkpoint.keyId}, which is not ${pinned ? 'among the pinned keys' : 'named in the manifest or the checkpoint file'}` });
+    } else {
+      problems.push({ code: 'checkpoint_signature_invalid', sequence: checkpoint.sequence, message: `the checkpoint of decision ${checkpoint.sequence} (signed at ${checkpoint.signedAt}) does not carry a valid signature of key ${checkpoint.keyId}` });
+    }
+  }
+  const matcher = createCheckpointMatcher(valid);
+  const found = [...picked.values()].sort((a, b) => a.sequence - b.sequence).flatMap((facts) => matcher.row(facts));
+  if (tenantId && manifest?.head !== undefined) found.push(...matcher.head(tenantId, manifest.head));
+  else if (manifest && manifest.filter.outcome === null && result.rows > 0) {
+    // No recorded head (format 1 or 2): a checkpoint signed inside the range beyond the last row was cut off.
+    const to = manifest.filter.to === null ? Number.POSITIVE_INFINITY : Date.parse(manifest.filter.to);
+    for (const checkpoint of valid) {
+      if (checkpoint.sequence > lastSequence && Date.parse(checkpoint.signedAt) < to) {
+        found.push({ reason: 'checkpoint_beyond_head', tenantId: checkpoint.tenantId, sequence: checkpoint.sequence, detail: `a checkpoint signed at ${checkpoint.signedAt} names decision ${checkpoint.sequence}, but the export ends at ${lastSequence}` });
+      }
+    }
+  }
+  for (const problem of found) problems.push({ code: problem.reason, sequence: problem.sequence, message: problem.detail });
+  const maxProblems = options.maxProblems ?? 100;
+  return {
+    ...result,
+    ok: result.ok && problems.length === 0,
+    problems: [...result.problems, ...problems].slice(0, Math.max(maxProblems, result.problems.length)),
+    problemCount: result.problemCount + problems.length,
+    checkpoints: {
+      considered: relevant.length,
+      valid: valid.length,
+      matched: matcher.matchedCount(),
+      ignored: all.length - relevant.length,
+      keysPinned: pinned,
+      keyIds: [...new Set(relevant.map((checkpoint) => checkpoint.keyId))],
+    },
+  };
+}
+
+export function verifyExportFile(path: string, options: VerifyExportCheckpointOptions = {}): Promise<VerifyExportResult> {
+  return verifyExport(() => createReadStream(path, { highWaterMark: 256 * 1024 }), options);
 }
 
 /** Where the CLI writes: process.stdout / process.stderr, or a test double. */
@@ -375,18 +518,27 @@ export interface TextSink {
   write(text: string): unknown;
 }
 
-const CLI_USAGE = `Usage: audit verify-export [--json] <file>
+const CLI_USAGE = `Usage: audit verify-export [--json] [--checkpoints <file>]... [--public-key <file>]... <file>
   Verifies a decision-log export (CSV or NDJSON) offline: manifest, row count, first and last
-  chain hash, SHA-256 of the rows, and prevHash links between consecutive decisions.
+  chain hash, SHA-256 of the rows, and prevHash links between consecutive decisions; then the
+  signed checkpoints of the manifest and of each --checkpoints file (JSON or NDJSON: a
+  GET /v1/audit/checkpoints page, an array, or audit.checkpoint webhook deliveries) against the
+  rows and the chain head. --public-key pins the keys trusted to sign (PEM, or the JSON of
+  GET /v1/audit/checkpoints/public-key); without it the keys the files name are used.
   Exit code 0: verified; 1: problems found; 2: usage error or unreadable file.
 `;
 
 /** The `audit verify-export` command: `args` are the words after it. Returns the exit code. */
 export async function runVerifyExportCli(args: string[], stdout: TextSink, stderr: TextSink): Promise<number> {
-  let values: { json?: boolean; help?: boolean };
+  let values: { json?: boolean; help?: boolean; checkpoints?: string[]; 'public-key'?: string[] };
   let positionals: string[];
   try {
-    ({ values, positionals } = parseArgs({ args, options: { json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } }, allowPositionals: true, strict: true }));
+    ({ values, positionals } = parseArgs({
+      args,
+      options: { json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' }, checkpoints: { type: 'string', multiple: true }, 'public-key': { type: 'string', multiple: true } },
+      allowPositionals: true,
+      strict: true,
+    }));
   } catch (error) {
     stderr.write(`${(error as Error).message}\n${CLI_USAGE}`);
     return 2;
@@ -400,9 +552,18 @@ export async function runVerifyExportCli(args: string[], stdout: TextSink, stder
     stderr.write(CLI_USAGE);
     return 2;
   }
+  const checkpoints: FiledCheckpoint[] = [];
+  const trustedKeys: PublicSigningKey[] = [];
+  try {
+    for (const path of values.checkpoints ?? []) checkpoints.push(...(await readCheckpointsFile(path)));
+    for (const path of values['public-key'] ?? []) trustedKeys.push(...(await readPublicKeysFile(path)));
+  } catch (error) {
+    stderr.write(`${error instanceof CheckpointFileError ? error.message : `cannot read: ${(error as Error).message}`}\n`);
+    return 2;
+  }
   let result: VerifyExportResult;
   try {
-    result = await verifyExportFile(file);
+    result = await verifyExportFile(file, { checkpoints, ...(values['public-key'] ? { trustedKeys } : {}) });
   } catch (error) {
     stderr.write(`cannot read ${file}: ${(error as Error).message}\n`);
     return 2;
@@ -411,8 +572,12 @@ export async function runVerifyExportCli(args: string[], stdout: TextSink, stder
     stdout.write(`${JSON.stringify(result)}\n`);
   } else {
     const summary = `${result.format ?? 'unknown format'}, ${result.rows} rows, body sha256 ${result.bodySha256}`;
+    const signed = result.checkpoints;
+    const checkpointLine = signed
+      ? `  checkpoints: ${signed.valid} of ${signed.considered} validly signed, ${signed.matched} matched the rows or the chain head${signed.ignored > 0 ? `, ${signed.ignored} of other tenants ignored` : ''}; keys ${signed.keyIds.join(', ') || '-'}${signed.keysPinned ? ' (pinned)' : ' (NOT pinned: pass --public-key with the keys you trust)'}\n`
+      : '  checkpoints: none (no signed checkpoint in the manifest or given with --checkpoints)\n';
     if (result.ok && result.manifest) {
-      stdout.write(`OK ${file}: ${summary}\n  first hash ${result.manifest.firstHash ?? '-'}\n  last hash  ${result.manifest.lastHash ?? '-'}\n`);
+      stdout.write(`OK ${file}: ${summary}\n  first hash ${result.manifest.firstHash ?? '-'}\n  last hash  ${result.manifest.lastHash ?? '-'}\n${checkpointLine}`);
     } else {
       stdout.write(`FAILED ${file}: ${summary}; ${result.problemCount} problem(s)\n`);
       for (const problem of result.problems) {
@@ -420,6 +585,7 @@ export async function runVerifyExportCli(args: string[], stdout: TextSink, stder
         stdout.write(`  ${problem.code}${where}: ${problem.message}\n`);
       }
       if (result.problemCount > result.problems.length) stdout.write(`  … and ${result.problemCount - result.problems.length} more\n`);
+      stdout.write(checkpointLine);
     }
   }
   return result.ok ? 0 : 1;

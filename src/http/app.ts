@@ -7,15 +7,10 @@ import pino from 'pino';
 import { uuidv7 } from 'uuidv7';
 import type { Database } from '../db/client.js';
 import { loggerOptions } from '../logging.js';
-import { startRetentionJob } from '../services/erasure.service.js';
-import { EvaluationThread, type EvaluateScreening } from '../services/evaluation-offload.js';
-import { ListIndexHolder } from '../services/list-index.service.js';
-import { createKeyedHash } from '../services/keyed-hash.service.js';
-import { createListFetchWorker, DEFAULT_LIST_FETCH_OPTIONS, type ListFetchOptions } from '../services/list-fetch.service.js';
-import type { ListSourceConfig } from '../services/list-sources.config.js';
-import { createMonitoringWorker, type MonitoringWorkerOptions } from '../services/monitoring.service.js';
-import { createWebhookDispatcher, type WebhookDispatcherOptions } from '../services/webhooks.service.js';
+import type { ListIndexHolder } from '../services/list-index.service.js';
+import { createServices, type ServicesConfig } from '../services/container.js';
 import { consoleRoutes } from './console/console.routes.js';
+import { registerMetrics, type MetricsMode } from './plugins/metrics.plugin.js';
 import { DEFAULT_AUTH_FAILURES_PER_MINUTE, registerAuth } from './plugins/auth.plugin.js';
 import { handleFrameworkError, registerErrorHandling } from './plugins/errors.plugin.js';
 import { registerJsonBodyParser } from './plugins/json-body.plugin.js';
@@ -34,27 +29,15 @@ import { apiKeyRoutes } from './routes/api-keys.routes.js';
 import { tenantRoutes } from './routes/tenants.routes.js';
 import { webhookRoutes } from './routes/webhooks.routes.js';
 
-export interface AppDeps {
-  /** HMAC key for personal identifiers (PERSONAL_DATA_KEY); generated and stored when absent. */
-  personalDataKey?: string;
+export interface AppDeps extends Omit<ServicesConfig, 'metrics'> {
   database: Database;
   /** Matching index; built from the database when omitted. */
   lists?: ListIndexHolder;
-  /** Evaluate screenings on a worker thread (evaluation-offload.ts); default off (tests). */
-  evaluationThread?: boolean;
   logLevel?: string;
   /** Where log lines go (stdout by default); tests capture them here. */
   logStream?: DestinationStream;
   now?: () => Date;
   bodyLimitBytes?: number;
-  /** How often to look for newly activated list versions; 0 turns polling off. */
-  listRefreshMs?: number;
-  /** Webhook dispatcher tuning (retry backoff base, attempts, timeout); `pollMs: 0` turns it off. */
-  webhooks?: Omit<WebhookDispatcherOptions, 'db' | 'log'>;
-  /** Stored screening inputs older than this many days are erased (default 365); 0 keeps them. */
-  retentionDays?: number;
-  /** How often the retention job runs (default hourly); 0 turns the timer off. */
-  retentionCheckMs?: number;
   /** Requests per minute per API key (default 1200, per instance); 0 turns the limit off. */
   rateLimitPerMinute?: number;
   /** Requests with a key that is not valid, per minute per client address (default 30, per instance); 0 turns the limit off. */
@@ -63,10 +46,8 @@ export interface AppDeps {
   trustProxy?: boolean | number | string;
   /** A request not answered within this many ms gets 503 (default 15 s); 0 turns the deadline off. */
   requestTimeoutMs?: number;
-  /** The monitoring re-screen worker's tuning (poll, batch size, lease); `false` runs no worker here. */
-  monitoring?: Omit<MonitoringWorkerOptions, 'log' | 'exclusiveDatabase'> | false;
-  /** Lists this instance fetches on their schedule (LIST_SOURCES_FILE); absent or empty: none. */
-  listFetch?: { sources: readonly ListSourceConfig[]; pollMs?: number; options?: Partial<ListFetchOptions> };
+  /** Prometheus metrics (METRICS): default behind the operator key; `off` registers nothing. */
+  metrics?: { mode: MetricsMode; tenantLabels?: boolean };
 }
 
 export const API_VERSION = '0.1.0';
@@ -120,17 +101,20 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     handlerTimeoutMs: deps.requestTimeoutMs ?? DEFAULT_SECURITY.handlerTimeoutMs,
   });
 
-  const lists = deps.lists ?? new ListIndexHolder();
-  // Mirrored before the first load, so that load serves both indexes (one read of the entries).
-  let evaluate: EvaluateScreening | undefined;
-  if (deps.evaluationThread) {
-    const thread = new EvaluationThread(app.log);
-    await lists.mirrorTo(deps.database.db, thread);
-    evaluate = thread.evaluate;
-    app.addHook('onClose', async () => thread.close());
-  }
-  if (!deps.lists) await lists.refresh(deps.database.db);
-  const now = deps.now ?? (() => new Date());
+  const metricsMode = deps.metrics?.mode ?? { kind: 'operator' };
+  const services = await createServices({
+    database: deps.database,
+    ...(deps.now ? { now: deps.now } : {}),
+    ...(deps.lists ? { lists: deps.lists } : {}),
+    config: { ...deps, metrics: metricsMode.kind === 'off' ? false : { tenantLabels: deps.metrics?.tenantLabels ?? false } },
+    log: app.log,
+  });
+  // The background loops run while the app does: started once it is ready, stopped as it closes.
+  app.addHook('onReady', async () => services.lifecycle.start());
+  app.addHook('onClose', async () => services.lifecycle.stop());
+  const { lists, now, keyedHash, evaluate, metrics } = services;
+  const db = deps.database.db;
+  const observe = metrics ? { observe: metrics.screening } : {};
 
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
@@ -166,74 +150,22 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(fastifySwaggerUi, { routePrefix: '/docs', staticCSP: DOCS_CSP });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
-  registerAuth(app, deps.database.db, { failuresPerMinute: deps.authFailuresPerMinute ?? DEFAULT_AUTH_FAILURES_PER_MINUTE });
+  registerAuth(app, db, { failuresPerMinute: deps.authFailuresPerMinute ?? DEFAULT_AUTH_FAILURES_PER_MINUTE });
+  if (metrics && metricsMode.kind !== 'off') registerMetrics(app, metrics, metricsMode);
+  const screening = { db, lists, now, keyedHash, ...observe, ...(evaluate ? { evaluate } : {}) };
   await app.register(healthRoutes(deps.database));
-  const keyedHash = await createKeyedHash(deps.database.db, deps.personalDataKey);
-  await app.register(screeningRoutes({ db: deps.database.db, lists, now, keyedHash, ...(evaluate ? { evaluate } : {}) }));
-  await app.register(batchScreeningRoutes({ db: deps.database.db, lists, now, keyedHash, ...(evaluate ? { evaluate } : {}) }));
-  await app.register(monitoringRoutes({ db: deps.database.db }));
-  if (deps.monitoring !== false) {
-    // Re-screens monitored subjects when a list or ruleset version becomes active. Any number of
-    // instances may run one: runs and leases live in the database (services/monitoring.service.ts).
-    const refreshMs = deps.listRefreshMs ?? 5000;
-    const worker = createMonitoringWorker(
-      { db: deps.database.db, lists, now, keyedHash },
-      { pollMs: refreshMs > 0 ? refreshMs : 5000, listSettleMs: 2 * refreshMs, ...deps.monitoring, exclusiveDatabase: deps.database.kind === 'pglite', log: app.log },
-    );
-    app.addHook('onReady', async () => worker.start());
-    app.addHook('onClose', async () => worker.stop());
-  }
+  await app.register(screeningRoutes(screening));
+  await app.register(batchScreeningRoutes(screening));
+  await app.register(monitoringRoutes({ db }));
   await app.register(matchingRoutes({ lists }));
-  await app.register(rulesetRoutes({ db: deps.database.db, lists, now, keyedHash }));
-  await app.register(listRoutes({ db: deps.database.db, lists, now }));
-  await app.register(watchlistRoutes({ db: deps.database.db, lists, keyedHash }));
-
-  // Sends the webhook deliveries that case changes queue in their own transactions.
-  const dispatcher = createWebhookDispatcher({ ...deps.webhooks, db: deps.database.db, log: app.log });
-  const refreshLists = () => void lists.refresh(deps.database.db).catch((error: unknown) => app.log.warn({ err: { message: (error as Error).message } }, 'list index refresh failed'));
-  await app.register(caseRoutes({ db: deps.database.db, now, onWebhooksQueued: () => dispatcher.kick(), onListsChanged: refreshLists }));
-  await app.register(apiKeyRoutes({ db: deps.database.db }));
-  await app.register(tenantRoutes({ db: deps.database.db }));
-  await app.register(webhookRoutes({ db: deps.database.db, now, allowPrivateNetworks: deps.webhooks?.allowPrivateNetworks ?? false }));
+  await app.register(rulesetRoutes({ db, lists, now, keyedHash }));
+  await app.register(listRoutes({ db, lists, now }));
+  await app.register(watchlistRoutes({ db, lists, keyedHash }));
+  await app.register(caseRoutes({ db, now, onWebhooksQueued: services.webhooksQueued, onListsChanged: services.refreshLists }));
+  await app.register(apiKeyRoutes({ db }));
+  await app.register(tenantRoutes({ db }));
+  await app.register(webhookRoutes({ db, now, allowPrivateNetworks: services.allowPrivateWebhooks }));
   await app.register(consoleRoutes());
-  app.addHook('onReady', async () => dispatcher.start());
-  app.addHook('onClose', async () => dispatcher.stop());
-
-  if (deps.listFetch && deps.listFetch.sources.length > 0) {
-    // Any number of instances may run one: a source is fetched by whichever takes its lease.
-    const fetcher = createListFetchWorker(
-      { db: deps.database.db, now, lists, onWebhooksQueued: () => dispatcher.kick(), log: app.log },
-      deps.listFetch.sources,
-      { ...DEFAULT_LIST_FETCH_OPTIONS, ...deps.listFetch.options, pollMs: deps.listFetch.pollMs ?? 60_000 },
-    );
-    app.addHook('onReady', async () => fetcher.start());
-    app.addHook('onClose', async () => fetcher.stop());
-  }
-
-  await app.register(auditRoutes({ db: deps.database.db, lists, now, keyedHash }));
-  const retentionDays = deps.retentionDays ?? 365;
-  if (retentionDays > 0 && deps.retentionCheckMs !== 0) {
-    const retention = startRetentionJob(
-      { db: deps.database.db, now },
-      {
-        retentionDays,
-        intervalMs: deps.retentionCheckMs ?? 3_600_000,
-        onRun: (run) => {
-          if (run.decisionsErased > 0) app.log.info({ retention: run }, 'retention erased stored inputs');
-        },
-        onError: (error) => app.log.warn({ err: { message: error.message } }, 'retention run failed'),
-      },
-    );
-    app.addHook('onClose', async () => retention.stop());
-  }
-
-  // Other instances (or the CLI) may activate a new list version: poll the small version row.
-  if (deps.listRefreshMs !== 0) {
-    const timer = setInterval(() => {
-      lists.refresh(deps.database.db).catch((error: unknown) => app.log.warn({ err: { message: (error as Error).message } }, 'list index refresh failed'));
-    }, deps.listRefreshMs ?? 5000);
-    timer.unref();
-    app.addHook('onClose', async () => clearInterval(timer));
-  }
+  await app.register(auditRoutes({ db, lists, now, keyedHash, checkpointPolicy: services.checkpointPolicy, ...(services.signer ? { signer: services.signer } : {}) }));
   return app;
 }

@@ -21,16 +21,21 @@ import {
   type ChainPageRow,
 } from '../db/repositories/audit.repository.js';
 import { verifyDecisionChain } from '../audit/node-sha256.js';
+import type { CheckpointSigner } from '../audit/checkpoint-signing.js';
+import { createCheckpointMatcher, type CheckpointProblem } from '../domain/audit/checkpoint.js';
+import { checkpointsForRange, latestCheckpoint } from './audit-checkpoints.service.js';
 import { createExportWriter } from '../audit/export-writer.js';
+import type { AuditEventView, ChainVerificationView } from '../http/schemas/audit.schemas.js';
 import { canonicalTimestamp, type StoredChainRow } from '../domain/audit/chain-record.js';
 import { toExportRow, type ExportFormat, type ExportManifest } from '../domain/audit/export-format.js';
 import type { Outcome } from '../domain/rules/ruleset.js';
 import { AppError } from '../errors.js';
-import type { AuditEventView, ChainVerificationView } from '../http/schemas/audit.schemas.js';
 
 export interface AuditDeps {
   db: Db;
   now: () => Date;
+  /** Signs audit checkpoints (AUDIT_SIGNING_KEY_FILE); verification also uses its public key. */
+  signer?: CheckpointSigner;
 }
 
 /**
@@ -146,7 +151,9 @@ export interface VerifyRequest extends TimeRange {
  * the decision before the range and, when the range reaches it, at the chain head. Stops after
  * `maxRows` decisions or the time budget, at a page boundary, saying where to continue.
  */
-export async function verifyDecisionLog(deps: Pick<AuditDeps, 'db'>, request: VerifyRequest): Promise<ChainVerificationView> {
+export async function verifyDecisionLog(deps: Pick<AuditDeps, 'db' | 'signer'>, request: VerifyRequest): Promise<ChainVerificationView> {
+  // Read before the head: a checkpoint read first can never be newer than the head read after it.
+  const latest = await latestCheckpoint(deps.db, request.tenantId);
   const span = await chainSpan(deps.db, request.tenantId, request);
   let { anchor, first } = span;
   if (request.afterSequence !== undefined && request.afterSequence >= first) {
@@ -155,9 +162,41 @@ export async function verifyDecisionLog(deps: Pick<AuditDeps, 'db'>, request: Ve
   }
   const maxRows = Math.min(request.maxRows ?? VERIFY_MAX_ROWS, VERIFY_MAX_ROWS);
   const last = Math.min(span.last, first + maxRows - 1);
+  const evidence = await checkpointsForRange(deps.db, deps.signer, { tenantId: request.tenantId, from: first, to: last, latest });
+  const matcher = createCheckpointMatcher(evidence.valid);
+  // Checkpoint problems by sequence; the head's are known now, the rows' as they stream.
+  const checkpointProblems: CheckpointProblem[] = matcher.head(request.tenantId, span.head ?? null);
+  const checkpointReport = (): ChainVerificationView['checkpoints'] => ({
+    signing: deps.signer !== undefined,
+    checked: evidence.valid.length,
+    matched: matcher.matchedCount(),
+    invalid: evidence.invalid.length,
+    latest: latest ?? null,
+  });
   const base = { from: request.from, to: request.to, head: span.head ?? null, reachesHead: span.reachesHead };
+  const forged = evidence.invalid[0];
+  const signatureBreak = forged
+    ? { id: null, sequence: forged.sequence, reason: 'checkpoint_signature_invalid' as const, detail: `the checkpoint of decision ${forged.sequence} (key ${forged.keyId}) does not carry a valid signature` }
+    : null;
+  const checkpointBreak = (): ChainVerificationView['firstBroken'] => {
+    const problem = [...checkpointProblems].sort((a, b) => a.sequence - b.sequence)[0];
+    return problem ? { id: null, sequence: problem.sequence, reason: problem.reason, detail: problem.detail } : signatureBreak;
+  };
   if (last < first) {
-    return { ...base, ok: true, firstSequence: null, lastSequence: null, checked: 0, anchor: 'empty', headMatches: null, complete: true, nextAfterSequence: null, firstBroken: null };
+    const firstBroken = checkpointBreak();
+    return {
+      ...base,
+      ok: firstBroken === null,
+      firstSequence: null,
+      lastSequence: null,
+      checked: 0,
+      anchor: 'empty',
+      headMatches: null,
+      complete: true,
+      nextAfterSequence: null,
+      firstBroken,
+      checkpoints: checkpointReport(),
+    };
   }
 
   const deadline = performance.now() + (request.timeBudgetMs ?? VERIFY_TIME_BUDGET_MS);
@@ -168,6 +207,7 @@ export async function verifyDecisionLog(deps: Pick<AuditDeps, 'db'>, request: Ve
     for await (const page of chainPages(deps.db, { tenantId: request.tenantId, afterSequence: first - 1, upToSequence: last })) {
       for (const row of page) {
         lastRow = { id: row.id, sequence: Number(row.sequence) };
+        checkpointProblems.push(...matcher.row({ tenantId: request.tenantId, sequence: lastRow.sequence, prevHash: row.prevHash, hash: row.hash }));
         yield parse(row);
       }
       if (performance.now() > deadline && lastRow && lastRow.sequence < last) {
@@ -206,6 +246,9 @@ export async function verifyDecisionLog(deps: Pick<AuditDeps, 'db'>, request: Ve
     // appendDecision writes the head in the same transaction as every decision.
     firstBroken = { id: lastRow.id, sequence: lastRow.sequence, reason: 'head_mismatch', detail: 'decisions exist but the chain head record is missing' };
   }
+  // A chain re-sealed after a change verifies link by link: only a signed checkpoint shows it.
+  const signed = checkpointBreak();
+  if (signed && (firstBroken === null || (signed.sequence ?? 0) < (firstBroken.sequence ?? 0))) firstBroken = signed;
   const ok = result.ok && firstBroken === null;
   const coveredTo = complete ? last : (lastRow?.sequence ?? last);
   return {
@@ -219,6 +262,7 @@ export async function verifyDecisionLog(deps: Pick<AuditDeps, 'db'>, request: Ve
     complete,
     nextAfterSequence: ok && !complete ? coveredTo : null,
     firstBroken,
+    checkpoints: checkpointReport(),
   };
 }
 
@@ -275,7 +319,10 @@ export const EXPORT_CONTENT_TYPES: Record<ExportFormat, string> = {
  */
 export async function exportDecisionLog(deps: AuditDeps, request: ExportRequest): Promise<{ stream: Readable; contentType: string; filename: string }> {
   const generatedAt = deps.now().toISOString();
+  const latest = await latestCheckpoint(deps.db, request.tenantId);
   const span = await chainSpan(deps.db, request.tenantId, request);
+  const evidence = await checkpointsForRange(deps.db, deps.signer, { tenantId: request.tenantId, from: span.first, to: span.last, latest });
+  const checkpoints = [...evidence.valid, ...evidence.invalid].sort((a, b) => a.sequence - b.sequence);
   let rows = 0;
   let pages = 0;
   let manifest: ExportManifest | undefined;
@@ -300,6 +347,7 @@ export async function exportDecisionLog(deps: AuditDeps, request: ExportRequest)
   const writer = createExportWriter(request.format, {
     filter: { from: request.from, to: request.to, outcome: request.outcome },
     generatedAt,
+    chain: { tenantId: request.tenantId, head: span.head ?? null, checkpoints, keys: evidence.keys },
     onManifest: (written) => (manifest = written),
   });
   const output = coalesce(EXPORT_CHUNK_BYTES);

@@ -8,6 +8,9 @@ import {
   findCaseOfDecision,
   findCaseQueue,
   findCaseWithSubject,
+  findCaseWorkers,
+  findNewestHitsOfCases,
+  findSubjectsWithNewestCase,
   findContentHashes,
   findDecisionsOfCase,
   findFalsePositivesOfSubject,
@@ -41,6 +44,7 @@ import {
   type RefusalReason,
   type TransitionContext,
 } from '../domain/cases/case-state.js';
+import type { CaseQueueSort } from '../domain/cases/case-queue.js';
 import { evidenceToRemember, holdsListHit, markPreviouslyCleared, type RememberedEvidence, type ScreenedHit } from '../domain/cases/false-positive-memory.js';
 import { secondPersonRefusal } from '../domain/auth/key-lineage.js';
 import { findIndicator } from '../domain/indicators/indicators.data.js';
@@ -50,7 +54,15 @@ import { AppError, notFound, type ErrorCode } from '../errors.js';
 import { sha256Hex } from '../shared/hashing.js';
 import { enqueueWebhookEvent } from './webhooks.service.js';
 import type { DecisionView } from '../http/schemas/screening.schemas.js';
-import type { CaseEventView, CaseSummaryView, CaseView, IndicatorCitationView, ListEntryView } from '../http/schemas/cases.schemas.js';
+import type {
+  CaseEventView,
+  CaseSummaryView,
+  CaseView,
+  IndicatorCitationView,
+  LinkedSubjectView,
+  ListEntryView,
+  TopReasonView,
+} from '../http/schemas/cases.schemas.js';
 
 export interface CasesDeps {
   db: Db;
@@ -220,12 +232,13 @@ export async function caseRefOfDecision(db: DbOrTx, tenantId: string, decisionId
   return row ? { caseId: row.id, caseStatus: row.status as CaseStatus, disposition: row.disposition as Disposition | null } : NO_CASE;
 }
 
-function toSummary(row: { case: CaseRow; externalRef: string | null; decisionCount: number; proposedByOwner: string | null }): CaseSummaryView {
+function toSummary(row: { case: CaseRow; externalRef: string | null; subjectName: string | null; decisionCount: number; proposedByOwner: string | null }): CaseSummaryView {
   const state = stateOf(row.case);
   return {
     id: row.case.id,
     subjectId: row.case.subjectId,
     externalRef: row.externalRef,
+    subjectName: row.subjectName,
     status: state.status,
     outcome: state.outcome,
     score: state.score,
@@ -244,24 +257,71 @@ function toSummary(row: { case: CaseRow; externalRef: string | null; decisionCou
 export interface CaseQueueQuery {
   status?: CaseStatus | 'active';
   assignee?: string;
+  unassigned?: boolean;
   outcome?: CaseOutcome;
   olderThanHours?: number;
+  q?: string;
+  sort?: CaseQueueSort;
+  order?: 'asc' | 'desc';
   limit: number;
   offset: number;
+}
+
+/** The hit that weighed most in the newest decision: what a reviewer reads first in the queue. */
+export function topReasonOf(hits: readonly ScreenedHit[]): TopReasonView | null {
+  let top: ScreenedHit | undefined;
+  for (const hit of hits) if (!top || hit.points > top.points) top = hit;
+  if (!top) return null;
+  return { ruleId: top.ruleId, points: top.points, field: top.field, entry: top.entry ? { source: top.entry.source, sourceId: top.entry.sourceId, name: top.entry.name } : null };
 }
 
 export async function listCases(deps: Pick<CasesDeps, 'db' | 'now'>, tenantId: string, query: CaseQueueQuery) {
   const status = query.status === 'active' ? ['open', 'escalated', 'pending_approval'] : query.status ? [query.status] : undefined;
   const openedBefore = query.olderThanHours !== undefined ? new Date(deps.now().getTime() - query.olderThanHours * 3_600_000).toISOString() : undefined;
+  const { status: _status, olderThanHours: _hours, q, ...rest } = query;
   const { total, rows } = await findCaseQueue(deps.db, tenantId, {
-    limit: query.limit,
-    offset: query.offset,
+    ...rest,
     ...(status ? { status } : {}),
-    ...(query.assignee !== undefined ? { assignee: query.assignee } : {}),
-    ...(query.outcome ? { outcome: query.outcome } : {}),
     ...(openedBefore ? { openedBefore } : {}),
+    ...(q !== undefined ? { search: q } : {}),
   });
-  return { total, limit: query.limit, offset: query.offset, items: rows.map(toSummary) };
+  const hits = await findNewestHitsOfCases(
+    deps.db,
+    rows.map((row) => row.case.id),
+  );
+  const items = rows.map((row) => ({ ...toSummary(row), topReason: topReasonOf((hits.get(row.case.id) ?? []) as ScreenedHit[]) }));
+  return { total, limit: query.limit, offset: query.offset, items };
+}
+
+/** Who a case can be assigned to: the owners of the tenant's working reviewer and admin keys, each once. */
+export async function listCaseWorkers(deps: Pick<CasesDeps, 'db'>, tenantId: string) {
+  const seen = new Set<string>();
+  const items: { owner: string }[] = [];
+  for (const owner of await findCaseWorkers(deps.db, tenantId)) {
+    const normal = owner.normalize('NFKC').trim().replace(/\s+/g, ' ').toLowerCase();
+    if (seen.has(normal)) continue;
+    seen.add(normal);
+    items.push({ owner });
+  }
+  return { items };
+}
+
+/** The other subjects the case's link hits name, with the newest case of each to open. */
+async function linkedSubjectsOf(db: DbOrTx, tenantId: string, hits: readonly ScreenedHit[]): Promise<LinkedSubjectView[]> {
+  const fields = new Map<string, Set<string>>();
+  for (const hit of hits) for (const ref of hit.related ?? []) fields.set(ref, (fields.get(ref) ?? new Set()).add(hit.field));
+  const found = new Map((await findSubjectsWithNewestCase(db, tenantId, [...fields.keys()])).map((row) => [row.externalRef, row]));
+  return [...fields].map(([externalRef, shared]) => {
+    const row = found.get(externalRef);
+    return {
+      externalRef,
+      subjectId: row?.subjectId ?? null,
+      fields: [...shared].sort(),
+      caseId: row?.caseId ?? null,
+      caseStatus: (row?.status as CaseStatus | null | undefined) ?? null,
+      disposition: (row?.disposition as Disposition | null | undefined) ?? null,
+    };
+  });
 }
 
 function citationOf(id: string): IndicatorCitationView | undefined {
@@ -309,8 +369,14 @@ export async function getCase(deps: Pick<CasesDeps, 'db'>, tenantId: string, id:
     decisionRows.map(({ decision }) => decision.id),
     100,
   );
+  const linkedSubjects = await linkedSubjectsOf(
+    deps.db,
+    tenantId,
+    decisionRows.flatMap(({ decision }) => hitsOf(decision.hits)),
+  );
   return {
     ...toSummary(row),
+    linkedSubjects,
     decisions: decisionRows.map(({ decision, addedAt }) => ({
       id: decision.id,
       outcome: decision.outcome as Outcome,

@@ -81,6 +81,11 @@ export class EvaluationThread implements SnapshotMirror {
     return this.worker !== undefined && this.listsReady.has(snapshotKey(versions));
   }
 
+  /** Screenings sent to the thread and not answered yet (metrics). */
+  get pendingCount(): number {
+    return this.pending.size;
+  }
+
   readonly evaluate: EvaluateScreening = async (snapshot, subject, ruleset, context) => {
     const listsKey = snapshotKey(snapshot.versions);
     const worker = this.worker;

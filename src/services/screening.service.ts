@@ -33,6 +33,15 @@ export interface ScreeningDeps {
   keyedHash: KeyedHash;
   /** Where the rules run: the evaluation thread, or (absent) the calling thread. */
   evaluate?: EvaluateScreening;
+  /** Told of each evaluation's duration and each decision recorded (metrics); nothing personal. */
+  observe?: ScreeningObserver;
+}
+
+export interface ScreeningObserver {
+  /** Seconds the name search and rule evaluation took. */
+  evaluated(seconds: number): void;
+  /** A decision was recorded: its outcome and the rule of each hit. */
+  decided(decision: { outcome: string; ruleIds: readonly string[] }): void;
 }
 
 export function toDecisionView(row: DecisionRow, caseRef: DecisionCaseRef = NO_CASE, listImportTimes: ReadonlyMap<string, string> = new Map()): DecisionView {
@@ -255,6 +264,10 @@ async function withConflictRetries<T>(write: (inOneStatement: boolean) => Promis
 /** Screenings of this process between their start and their answer. */
 let screeningsInFlight = 0;
 
+function hitRuleIds(hits: readonly unknown[]): string[] {
+  return hits.flatMap((hit) => (typeof hit === 'object' && hit !== null && typeof (hit as { ruleId?: unknown }).ruleId === 'string' ? [(hit as { ruleId: string }).ruleId] : []));
+}
+
 export async function screenSubject(deps: ScreeningDeps, request: ScreenRequest): Promise<{ decision: DecisionView; replayed: boolean }> {
   screeningsInFlight += 1;
   try {
@@ -279,7 +292,9 @@ async function screen(deps: ScreeningDeps, request: ScreenRequest): Promise<{ de
   // The thread hop costs more than it saves when nothing else is waiting for the event loop: a
   // lone screening is evaluated here, concurrent ones on the evaluation thread.
   const evaluate = deps.evaluate && screeningsInFlight > 1 ? deps.evaluate : evaluateHere;
+  const started = performance.now();
   const evaluation = await evaluate(snapshot, request.subject, ruleset, context);
+  deps.observe?.evaluated((performance.now() - started) / 1000);
   const createdAt = deps.now().toISOString();
   const record: ScreeningRecord = {
     tenantId: request.tenantId,
@@ -311,6 +326,7 @@ async function screen(deps: ScreeningDeps, request: ScreenRequest): Promise<{ de
     }
     throw error;
   }
+  deps.observe?.decided({ outcome: outcome.row.outcome, ruleIds: hitRuleIds(outcome.row.hits) });
   return { decision: toDecisionView(outcome.row, outcome.caseRef, await listImportTimes(deps, outcome.row.listVersions)), replayed: false };
 }
 

@@ -23,7 +23,7 @@ import { AppError, notFound } from '../errors.js';
 import { connectLookup, refusedAtRegistration, type ResolveHost } from './webhook-targets.js';
 import type { DeliveryView, WebhookView } from '../http/schemas/webhooks.schemas.js';
 
-export const WEBHOOK_EVENTS = ['case.opened', 'case.disposed', 'list.fetch_failed', 'list.stale'] as const;
+export const WEBHOOK_EVENTS = ['case.opened', 'case.disposed', 'list.fetch_failed', 'list.stale', 'audit.checkpoint'] as const;
 export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];
 
 export const SIGNATURE_HEADER = 'x-redflag-signature';

@@ -35,6 +35,7 @@ interface Route {
 
 const ROUTES: Route[] = [
   { method: 'get', path: () => '/v1/cases', allowed: ['reviewer', 'admin'], kind: 'none' },
+  { method: 'get', path: () => '/v1/cases/assignees', allowed: ['reviewer', 'admin'], kind: 'none' },
   { method: 'get', path: (id) => `/v1/cases/${id}`, allowed: ['reviewer', 'admin'], kind: 'case' },
   { method: 'get', path: (id) => `/v1/cases/${id}/events`, allowed: ['reviewer', 'admin'], kind: 'case' },
   { method: 'post', path: (id) => `/v1/cases/${id}/assign`, body: { assignee: 'intruder' }, allowed: ['reviewer', 'admin'], kind: 'case' },

@@ -177,6 +177,71 @@ describe('the queue', () => {
   });
 });
 
+describe('the queue a reviewer works in', () => {
+  type Item = { id: string; externalRef: string; subjectName: string | null; assignee: string | null; outcome: string; topReason: { ruleId: string; points: number; entry: { source: string; name: string } | null } | null };
+  const items = async (query: string) => {
+    const response = await reviewer().get(`/v1/cases${query}`);
+    expect(response.status, json(response.body)).toBe(200);
+    return response.body.items as Item[];
+  };
+
+  test('names each subject and its top reason (the rule and list entry that weighed most)', async () => {
+    const [item] = (await items('?q=cand-4'));
+    expect(item).toMatchObject({ externalRef: 'cand-4', subjectName: 'Ri Kyong Sik', topReason: { ruleId: expect.any(String), points: expect.any(Number), entry: { source: 'test-watchlist', name: expect.any(String) } } });
+  });
+
+  test('searches by part of a name or reference in any letter case, and says nothing of the % and _ wildcards', async () => {
+    expect((await items('?q=kyong%20SIK')).map((item) => item.externalRef)).toEqual(['cand-4']);
+    expect((await items('?q=CAND-3')).map((item) => item.externalRef)).toEqual(['cand-3']);
+    expect(await items('?q=%25')).toEqual([]);
+    expect(await items('?q=cand_3')).toEqual([]);
+  });
+
+  test('filters unassigned cases and sorts by any column, either way', async () => {
+    const unassigned = await items('?unassigned=true');
+    expect(unassigned.length).toBeGreaterThan(0);
+    expect(unassigned.every((item) => item.assignee === null), json(unassigned)).toBe(true);
+    expect((await items('')).length).toBeGreaterThan(unassigned.length);
+
+    const refs = (await items('?sort=reference')).map((item) => item.externalRef);
+    expect(refs).toEqual([...refs].sort());
+    expect((await items('?sort=reference&order=desc')).map((item) => item.externalRef)).toEqual([...refs].sort().reverse());
+    const names = (await items('?sort=name')).map((item) => item.subjectName!.toLowerCase());
+    expect(names).toEqual([...names].sort());
+  });
+
+  test('refuses unassigned with an assignee, and an unknown sort, naming the field', async () => {
+    const both = await reviewer().get('/v1/cases?unassigned=true&assignee=analyst.kim');
+    expect(both.status).toBe(400);
+    expect(both.body.errors, json(both.body)).toEqual([expect.objectContaining({ field: expect.stringContaining('unassigned') })]);
+    const sort = await reviewer().get('/v1/cases?sort=shoe-size');
+    expect(sort.status).toBe(400);
+    expect(sort.body.errors, json(sort.body)).toEqual([expect.objectContaining({ field: expect.stringContaining('sort') })]);
+  });
+
+  test('lists who cases can be assigned to: owners of working reviewer and admin keys, each once', async () => {
+    const response = await reviewer().get('/v1/cases/assignees');
+    expect(response.status, json(response.body)).toBe(200);
+    const owners = (response.body.items as { owner: string }[]).map((item) => item.owner);
+    expect(owners).toContain('reviewer of default');
+    expect(new Set(owners).size).toBe(owners.length);
+    expect(owners.some((owner) => owner.startsWith('screener'))).toBe(false);
+  });
+
+  test('a case names the other subjects its link hits share an identifier with, and their cases', async () => {
+    const farm = { kind: 'shipping', line1: '400 Warehouse Rd Apt 2', city: 'Nashville', postalCode: '37201', country: 'US' };
+    for (const [index, name] of ['Mark Jensen', 'Luis Ortega', 'Sam Whitaker'].entries()) await screen(t, { externalRef: `farm-${index + 1}`, name, addresses: [farm] });
+    const [third] = await items('?q=farm-3');
+    expect(third, 'the third applicant at the address has a case').toBeDefined();
+    const view = await reviewer().get(`/v1/cases/${third!.id}`);
+    expect(view.status, json(view.body)).toBe(200);
+    expect(view.body.subjectName).toBe('Sam Whitaker');
+    const linked = view.body.linkedSubjects as { externalRef: string; subjectId: string | null; fields: string[] }[];
+    expect(linked.map((item) => item.externalRef).sort()).toEqual(['farm-1', 'farm-2']);
+    expect(linked.every((item) => item.subjectId !== null && item.fields.length > 0), json(linked)).toBe(true);
+  });
+});
+
 describe('reviewer steps', () => {
   let caseId: string;
   beforeAll(async () => {

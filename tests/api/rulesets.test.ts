@@ -28,6 +28,24 @@ describe('indicators', () => {
     expect(response.body.uncheckable.length).toBeGreaterThan(0);
     expect(response.body.uncheckable[0]).toEqual({ id: expect.any(String), reason: expect.any(String) });
   });
+
+  test('the catalogue carries a strong ETag: a client that has it gets 304 with no body; another tag gets it whole', async () => {
+    const first = await request(t.app.server).get('/v1/indicators').set(bearer(t.keys.reviewer));
+    const etag = first.headers.etag as string;
+    expect(etag).toMatch(/^"[A-Za-z0-9_-]{27}"$/);
+    expect(first.headers['content-type']).toBe('application/json; charset=utf-8');
+    expect(first.headers['cache-control']).toBe('private, no-cache');
+    const again = await request(t.app.server).get('/v1/indicators').set(bearer(t.keys.reviewer)).set('If-None-Match', `"other", ${etag}`);
+    expect(again.status).toBe(304);
+    expect(again.text).toBe('');
+    const weak = await request(t.app.server).get('/v1/indicators').set(bearer(t.keys.reviewer)).set('If-None-Match', `W/${etag}`);
+    expect(weak.status).toBe(304);
+    const stale = await request(t.app.server).get('/v1/indicators').set(bearer(t.keys.reviewer)).set('If-None-Match', '"stale"');
+    expect(stale.status).toBe(200);
+    expect(stale.body).toEqual(first.body);
+    // Still behind authentication.
+    expect((await request(t.app.server).get('/v1/indicators').set('If-None-Match', etag)).status).toBe(401);
+  });
 });
 
 describe('the ruleset lifecycle: draft, change, dry-run, publish', () => {

@@ -44,6 +44,9 @@ const ROUTES: ProtectedRoute[] = [
   { method: 'get', path: () => '/v1/audit/decisions/export', allowed: ['auditor', 'admin'] },
   { method: 'get', path: () => '/v1/audit/events', allowed: ['auditor', 'admin'] },
   { method: 'get', path: () => '/v1/audit/events/export', allowed: ['auditor', 'admin'] },
+  { method: 'get', path: () => '/v1/audit/checkpoints', allowed: ['auditor', 'admin'] },
+  { method: 'get', path: () => '/metrics', allowed: ['operator'] },
+  { method: 'get', path: () => '/v1/audit/checkpoints/public-key', allowed: ['auditor', 'admin'] },
   { method: 'post', path: () => '/v1/subjects/erasure', body: { externalRef: 'nobody-screened' }, allowed: ['admin'] },
   // Global lists are the operator's: a tenant admin cannot change what every tenant screens against.
   { method: 'post', path: () => '/v1/lists/ofac-sdn/imports', allowed: ['operator'] },
@@ -61,6 +64,7 @@ const ROUTES: ProtectedRoute[] = [
   { method: 'get', path: () => '/v1/lists/entries', allowed: ['reviewer', 'admin'] },
   { method: 'get', path: () => '/v1/lists/entries/0190f2a0-0000-7000-8000-000000000000', allowed: ['reviewer', 'screener', 'admin'] },
   { method: 'get', path: () => '/v1/cases', allowed: ['reviewer', 'admin'] },
+  { method: 'get', path: () => '/v1/cases/assignees', allowed: ['reviewer', 'admin'] },
   { method: 'get', path: () => `/v1/cases/${otherTenantCaseId}`, allowed: ['reviewer', 'admin'], otherTenantPath: () => `/v1/cases/${otherTenantCaseId}` },
   { method: 'get', path: () => `/v1/cases/${otherTenantCaseId}/events`, allowed: ['reviewer', 'admin'], otherTenantPath: () => `/v1/cases/${otherTenantCaseId}/events` },
   // Steps that change the case: their other-tenant checks are in tests/api/cases-security.test.ts.

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -14,6 +14,18 @@ const CHROMIUM = '/usr/bin/chromium';
 const hasChromium = existsSync(CHROMIUM);
 const ARTIFACTS = path.resolve(import.meta.dirname, '..', '..', 'test-artifacts');
 const XSS = '<img src=x onerror="window.__xss=1">';
+/** `npm run screenshots` sets this to docs/screenshots: the README's pictures come from this run. */
+const SCREENSHOTS = process.env.CONSOLE_SCREENSHOTS_DIR;
+
+/** Every run keeps its pictures in test-artifacts/; the screenshots script also writes them for the README. */
+async function snap(page: Page, name: string) {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  await page.screenshot({ path: path.join(ARTIFACTS, name), fullPage: true });
+  if (SCREENSHOTS) {
+    mkdirSync(SCREENSHOTS, { recursive: true });
+    await page.screenshot({ path: path.join(SCREENSHOTS, name), fullPage: true });
+  }
+}
 
 let t: TestApp;
 let browser: Browser;
@@ -46,8 +58,8 @@ describe.skipIf(!hasChromium)(`the review console in headless Chromium${hasChrom
     await t?.close();
   });
 
-  async function openConsole(key: string): Promise<Page> {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 1000 } });
+  async function openConsole(key: string, options: { width?: number; waitFor?: string } = {}): Promise<Page> {
+    const context = await browser.newContext({ viewport: { width: options.width ?? 1280, height: 1000 } });
     const page = await context.newPage();
     page.on('pageerror', (error) => pageErrors.push(error.message));
     page.on('console', (message) => {
@@ -57,8 +69,13 @@ describe.skipIf(!hasChromium)(`the review console in headless Chromium${hasChrom
     await page.goto(`${base}/console`);
     await page.fill('#api-key', key);
     await page.click('#sign-in-form button[type=submit]');
-    await page.waitForSelector('#queue:not([hidden])');
+    await page.waitForSelector(options.waitFor ?? '#queue:not([hidden])');
     return page;
+  }
+
+  async function openCaseById(page: Page, caseId: string) {
+    await page.goto(`${base}/console#/cases/${caseId}`);
+    await page.waitForSelector('[data-testid=case-status]');
   }
 
   async function openCase(page: Page, caseId: string) {
@@ -112,14 +129,117 @@ describe.skipIf(!hasChromium)(`the review console in headless Chromium${hasChrom
     expect(await page.locator('[data-testid=events]').textContent()).toContain('approved false_positive');
     expect(await page.isVisible('[data-testid=reopen]')).toBe(true);
 
-    mkdirSync(ARTIFACTS, { recursive: true });
-    await page.screenshot({ path: path.join(ARTIFACTS, 'console.png'), fullPage: true });
+    await snap(page, 'case-closed.png');
 
     expect(await page.evaluate('window.__xss')).toBeUndefined();
     const stored = await api(t, t.keys.reviewer).get(`/v1/cases/${caseId}`);
     expect(stored.body).toMatchObject({ status: 'closed', disposition: 'false_positive' });
     await page.context().close();
   }, 60_000);
+
+  test('the queue shows name, reference, top reason and assignee; searches, filters, sorts and opens a case with j/k/Enter', async () => {
+    const decision = await screen(t, { externalRef: 'e2e-queue', name: 'Sang Man Kim', birthDate: '1961-08-12' });
+    const page = await openConsole(t.keys.reviewer);
+    await page.fill('#queue-search', 'e2e-queue');
+    await page.press('#queue-search', 'Enter');
+    const row = page.locator(`[data-testid=queue-row][data-case-id="${decision.caseId}"]`);
+    await expect.poll(() => page.locator('[data-testid=queue-row]').count()).toBe(1);
+    const text = await row.textContent();
+    expect(text).toContain('Sang Man Kim');
+    expect(text).toContain('e2e-queue');
+    expect(text).toContain('test-watchlist');
+    expect(await page.locator('#queue-head th').allTextContents()).toEqual(expect.arrayContaining([expect.stringContaining('Top reason'), expect.stringContaining('Age'), expect.stringContaining('Assignee')]));
+
+    // Cases of this run are minutes old: none has waited a week.
+    await page.selectOption('#queue-age', '168');
+    await expect.poll(() => page.locator('[data-testid=queue-row]').count()).toBe(0);
+    await page.selectOption('#queue-age', '');
+    await page.fill('#queue-search', '');
+    await page.selectOption('#queue-assignee', 'none');
+    await expect.poll(() => row.count()).toBe(1);
+    await page.click('#queue-head button[data-sort=name]');
+    await expect.poll(() => page.getAttribute('#queue-head th:has(button[data-sort=name])', 'aria-sort')).toBe('ascending');
+    const names = await page.locator('[data-testid=queue-row] td:first-child strong').allTextContents();
+    expect(names).toEqual([...names].sort((a, b) => a.toLowerCase().localeCompare(b.toLowerCase())));
+    await snap(page, 'queue.png');
+
+    // Keyboard: j moves to the first row, Enter opens it.
+    await page.locator('body').press('j');
+    const current = await page.getAttribute('[data-testid=queue-row].current', 'data-case-id');
+    expect(current).toBeTruthy();
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('[data-testid=case-status]');
+    expect(page.url()).toContain(`#/cases/${current}`);
+
+    // Assignment names a person from the tenant's key owners; the queue then finds it under "me".
+    await openCaseById(page, decision.caseId!);
+    const owners = await page.locator('[data-testid=assignee-select] option').allTextContents();
+    expect(owners).toEqual(expect.arrayContaining(['reviewer of default (you)', 'second reviewer']));
+    await page.selectOption('[data-testid=assignee-select]', 'reviewer of default');
+    await page.click('[data-testid=assign-submit]');
+    await expect.poll(() => page.textContent('#message')).toContain('Assigned to reviewer of default');
+    await page.goto(`${base}/console#/queue`);
+    await page.selectOption('#queue-assignee', 'me');
+    await expect.poll(() => page.locator(`[data-testid=queue-row][data-case-id="${decision.caseId}"]`).count()).toBe(1);
+    await page.context().close();
+  }, 60_000);
+
+  test('a case lists the subjects it shares an address with, each openable, and the timeline of its steps', async () => {
+    const farm = { kind: 'shipping', line1: '400 Warehouse Rd Apt 2', city: 'Nashville', postalCode: '37201', country: 'US' };
+    let last: Awaited<ReturnType<typeof screen>> | undefined;
+    for (const [index, name] of ['Mark Jensen', 'Luis Ortega', 'Sam Whitaker'].entries()) last = await screen(t, { externalRef: `e2e-farm-${index + 1}`, name, addresses: [farm] });
+    expect(last!.caseId).toBeTruthy();
+    const page = await openConsole(t.keys.reviewer, { width: 390 });
+    await openCaseById(page, last!.caseId!);
+    const linked = page.locator('[data-testid=linked-subject]');
+    await expect.poll(() => linked.count()).toBe(2);
+    expect(await page.locator('[data-testid=linked-subjects]').textContent()).toContain('e2e-farm-1');
+    expect(await page.locator('[data-testid=timeline-item]').first().textContent()).toContain('opened by a');
+    // Phone width: nothing wider than the screen but the scrollable tables.
+    expect(await page.evaluate('document.documentElement.scrollWidth <= window.innerWidth + 1')).toBe(true);
+    await snap(page, 'case-linked-phone.png');
+    const openable = linked.locator('a');
+    if ((await openable.count()) > 0) {
+      const href = await openable.first().getAttribute('href');
+      await openable.first().click();
+      await expect.poll(() => page.url()).toContain(href!);
+      await page.waitForSelector('[data-testid=case-status]');
+    }
+    await page.context().close();
+  }, 60_000);
+
+  test('an auditor verifies the chain for a period, sees the administrative events and downloads the export; the lists page shows active versions', async () => {
+    const page = await openConsole(t.keys.auditor, { waitFor: '#audit:not([hidden])' });
+    expect(await page.isVisible('#nav-queue')).toBe(false);
+    await page.fill('#audit-from', '2020-01-01');
+    await page.click('#audit-verify');
+    await expect.poll(() => page.textContent('[data-testid=verify-verdict]')).toContain('verifies');
+    expect(await page.textContent('[data-testid=verify-result]')).toContain('Decisions checked');
+    await snap(page, 'audit.png');
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('#audit-csv')]);
+    expect(download.suggestedFilename()).toBe('redflag-decisions-from-2020-01-01.csv');
+    const file = await download.path();
+    expect(readFileSync(file, 'utf8')).toContain('manifest');
+    const [ndjson] = await Promise.all([page.waitForEvent('download'), page.click('#audit-ndjson')]);
+    expect(ndjson.suggestedFilename()).toMatch(/\.ndjson$/);
+
+    await page.click('#nav-lists');
+    await page.waitForSelector('#lists:not([hidden])');
+    await expect.poll(() => page.locator('[data-testid=list-row][data-source=test-watchlist]').textContent()).toContain('v1');
+    await page.context().close();
+  }, 60_000);
+
+  test('a screener key opens no page of the console and is not kept', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(`${base}/console`);
+    await page.fill('#api-key', t.keys.screener);
+    await page.click('#sign-in-form button[type=submit]');
+    await expect.poll(() => page.textContent('#message')).toContain('opens no page');
+    expect(await page.evaluate('sessionStorage.getItem("redflag.apiKey")')).toBeNull();
+    expect(await page.isVisible('#queue')).toBe(false);
+    await context.close();
+  }, 30_000);
 
   test('a block case is proposed by one reviewer and approved in the console by a second one', async () => {
     await publishNameOnlyRuleset(t.database.db, 2, { review: 30, block: 45 });

@@ -126,7 +126,7 @@ describe('export writer', () => {
       ok: true,
       manifest: {
         format: 'redflag.decision-export',
-        formatVersion: 2,
+        formatVersion: 3,
         rows: 2,
         firstHash: rows[0]!.hash,
         lastHash: rows[1]!.hash,
@@ -167,10 +167,11 @@ describe('export writer', () => {
     expect(await verifyText(ndjson)).toMatchObject({ ok: true, rows: 3 });
   });
 
-  test('a manifest of format version 1 (cells written verbatim) still reads; an unknown version does not', () => {
+  test('manifests of format versions 1 (cells written verbatim) and 2 (no chain head or checkpoints) still read; an unknown version does not', () => {
     const manifest = { format: 'redflag.decision-export', formatVersion: 1, rows: 0, firstHash: null, lastHash: null, bodySha256: '0'.repeat(64), filter: NO_FILTER, generatedAt: GENERATED_AT };
     expect(parseManifestLine('ndjson', JSON.stringify({ manifest }))).toMatchObject({ ok: true });
-    expect(parseManifestLine('ndjson', JSON.stringify({ manifest: { ...manifest, formatVersion: 3 } }))).toMatchObject({ ok: false });
+    expect(parseManifestLine('ndjson', JSON.stringify({ manifest: { ...manifest, formatVersion: 2 } }))).toMatchObject({ ok: true });
+    expect(parseManifestLine('ndjson', JSON.stringify({ manifest: { ...manifest, formatVersion: 4 } }))).toMatchObject({ ok: false });
   });
 
   test('NDJSON: one JSON object per row, then {"manifest": …}', async () => {

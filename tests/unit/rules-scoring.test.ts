@@ -22,7 +22,8 @@ describe('scoreHits', () => {
     ['capped at 100', [hit(70), hit(70)], 100, 'block'],
     ['a forced block with few points', [hit(5, undefined, { forcesBlock: true })], 5, 'block'],
     ['corroborative-only hits alone', [hit(30, ['GEO-HUB']), hit(30, ['US22-NAT-KOREAN', 'USROK23-LANG-ORIGIN'])], 0, 'clear'],
-    ['corroborative-only hits next to a real one', [hit(10), hit(30, ['GEO-HUB'])], 40, 'review'],
+    ['corroborative-only hits next to a real one', [hit(10), hit(30, ['GEO-HUB'], { field: '/subject/logins/0/country' })], 40, 'review'],
+    ['a corroborative hit about the same part of the profile as the real one: one fact, counted once', [hit(10, undefined, { field: '/subject/logins/3/country' }), hit(30, ['GEO-HUB'], { field: '/subject/logins/0/country' })], 10, 'clear'],
     ['a corroborative hit cannot force a block', [hit(0, ['GEO-HUB'], { forcesBlock: true })], 0, 'clear'],
     ['negative or non-finite points count as 0', [hit(-50), hit(Number.NaN), hit(10)], 10, 'clear'],
   ])('%s', (_label, hits, score, outcome) => {

@@ -1,4 +1,5 @@
 import { and, asc, count, desc, eq, gt, inArray, isNull, lte, ne, notInArray, or, sql, type SQL } from 'drizzle-orm';
+import type { CaseQueueSort } from '../../domain/cases/case-queue.js';
 import type { DbOrTx } from '../client.js';
 import { apiKeys, caseDecisions, caseEvents, cases, decisions, falsePositives, listEntries, listVersions, subjects } from '../schema/index.js';
 
@@ -66,12 +67,19 @@ export async function findCaseEvents(db: DbOrTx, caseId: string): Promise<CaseEv
   return db.select().from(caseEvents).where(eq(caseEvents.caseId, caseId)).orderBy(asc(caseEvents.createdAt), asc(caseEvents.id));
 }
 
+
 export interface CaseQueueFilter {
   status?: string[];
   assignee?: string;
+  /** Only cases nobody is assigned to. */
+  unassigned?: boolean;
   outcome?: string;
   /** Only cases opened at or before this instant. */
   openedBefore?: string;
+  /** Part of the subject's reference or of a name it was screened under, any letter case. */
+  search?: string;
+  sort?: CaseQueueSort;
+  order?: 'asc' | 'desc';
   limit: number;
   offset: number;
 }
@@ -79,30 +87,74 @@ export interface CaseQueueFilter {
 const decisionCount = sql<number>`(select count(*)::int from ${caseDecisions} where ${caseDecisions.caseId} = ${cases.id})`;
 /** Owner of the key named by `proposed_by` (`api-key:<id>`). */
 const proposedByOwner = sql<string | null>`(select ${apiKeys.owner} from ${apiKeys} where 'api-key:' || ${apiKeys.id}::text = ${cases.proposedBy})`;
+/** The name the newest decision of the case screened; null once its input was erased. */
+const subjectName = sql<string | null>`(select ${decisions.input} -> 'subject' ->> 'name' from ${caseDecisions} join ${decisions} on ${decisions.id} = ${caseDecisions.decisionId} where ${caseDecisions.caseId} = ${cases.id} order by ${decisions.createdAt} desc, ${decisions.id} desc limit 1)`;
 
-export async function findCaseQueue(db: DbOrTx, tenantId: string, filter: CaseQueueFilter) {
+const OUTCOME_RANK = sql`(case ${cases.outcome} when 'block' then 2 when 'review' then 1 else 0 end)`;
+const SORT_COLUMNS: Record<CaseQueueSort, { column: SQL; natural: 'asc' | 'desc' }> = {
+  score: { column: sql`${cases.score}`, natural: 'desc' },
+  age: { column: sql`${cases.openedAt}`, natural: 'asc' },
+  outcome: { column: OUTCOME_RANK, natural: 'desc' },
+  status: { column: sql`${cases.status}`, natural: 'asc' },
+  assignee: { column: sql`${cases.assignee}`, natural: 'asc' },
+  name: { column: sql`lower(${subjectName})`, natural: 'asc' },
+  reference: { column: sql`${subjects.externalRef}`, natural: 'asc' },
+  updated: { column: sql`${cases.updatedAt}`, natural: 'desc' },
+};
+
+function likePattern(text: string): string {
+  return `%${text.replace(/[\\%_]/g, (character) => `\\${character}`)}%`;
+}
+
+function queueConditions(tenantId: string, filter: CaseQueueFilter): SQL | undefined {
   const conditions: SQL[] = [eq(cases.tenantId, tenantId)];
   if (filter.status && filter.status.length > 0) conditions.push(inArray(cases.status, filter.status));
   if (filter.assignee !== undefined) conditions.push(eq(cases.assignee, filter.assignee));
+  if (filter.unassigned) conditions.push(isNull(cases.assignee));
   if (filter.outcome) conditions.push(eq(cases.outcome, filter.outcome));
   if (filter.openedBefore) conditions.push(lte(cases.openedAt, filter.openedBefore));
-  const where = and(...conditions);
-  const [total] = await db.select({ value: count() }).from(cases).where(where);
+  if (filter.search) {
+    const pattern = likePattern(filter.search);
+    // Any name the subject was screened under in this case, not only the newest.
+    const named = sql`exists (select 1 from ${caseDecisions} join ${decisions} on ${decisions.id} = ${caseDecisions.decisionId} where ${caseDecisions.caseId} = ${cases.id} and ${decisions.input} -> 'subject' ->> 'name' ilike ${pattern})`;
+    conditions.push(or(sql`${subjects.externalRef} ilike ${pattern}`, named)!);
+  }
+  return and(...conditions);
+}
+
+export async function findCaseQueue(db: DbOrTx, tenantId: string, filter: CaseQueueFilter) {
+  const where = queueConditions(tenantId, filter);
+  const [total] = await db.select({ value: count() }).from(cases).innerJoin(subjects, eq(subjects.id, cases.subjectId)).where(where);
+  const sort = SORT_COLUMNS[filter.sort ?? 'score'];
+  const direction = filter.order ?? sort.natural;
+  const ordered = direction === 'asc' ? sql`${sort.column} asc nulls last` : sql`${sort.column} desc nulls last`;
   const rows = await db
-    .select({ case: cases, externalRef: subjects.externalRef, decisionCount, proposedByOwner })
+    .select({ case: cases, externalRef: subjects.externalRef, decisionCount, proposedByOwner, subjectName })
     .from(cases)
     .innerJoin(subjects, eq(subjects.id, cases.subjectId))
     .where(where)
-    // Most serious first; among equals the longest waiting first.
-    .orderBy(desc(cases.score), asc(cases.openedAt), asc(cases.id))
+    // By default the most serious first; among equals (any sort) the longest waiting first.
+    .orderBy(ordered, desc(cases.score), asc(cases.openedAt), asc(cases.id))
     .limit(filter.limit)
     .offset(filter.offset);
   return { total: total?.value ?? 0, rows };
 }
 
+/** The hits of the newest decision of each case, for the queue's top reason. */
+export async function findNewestHitsOfCases(db: DbOrTx, caseIds: string[]): Promise<Map<string, unknown[]>> {
+  if (caseIds.length === 0) return new Map();
+  const rows = await db
+    .selectDistinctOn([caseDecisions.caseId], { caseId: caseDecisions.caseId, hits: decisions.hits })
+    .from(caseDecisions)
+    .innerJoin(decisions, eq(decisions.id, caseDecisions.decisionId))
+    .where(inArray(caseDecisions.caseId, caseIds))
+    .orderBy(caseDecisions.caseId, desc(decisions.createdAt), desc(decisions.id));
+  return new Map(rows.map((row) => [row.caseId, row.hits]));
+}
+
 export async function findCaseWithSubject(db: DbOrTx, tenantId: string, id: string) {
   const [row] = await db
-    .select({ case: cases, externalRef: subjects.externalRef, decisionCount, proposedByOwner })
+    .select({ case: cases, externalRef: subjects.externalRef, decisionCount, proposedByOwner, subjectName })
     .from(cases)
     .innerJoin(subjects, eq(subjects.id, cases.subjectId))
     .where(and(eq(cases.tenantId, tenantId), eq(cases.id, id)));
@@ -195,4 +247,25 @@ export async function findApiKeyIdentity(db: DbOrTx, keyId: string): Promise<{ l
 /** Every key of the tenant (revoked ones too) with its owner and the key that created it: four-eyes lineage. */
 export async function findKeyLineage(db: DbOrTx, tenantId: string) {
   return db.select({ id: apiKeys.id, owner: apiKeys.owner, createdByKeyId: apiKeys.createdByKeyId }).from(apiKeys).where(eq(apiKeys.tenantId, tenantId));
+}
+
+/** People who can work cases: owners of the tenant's working keys with the reviewer or admin role. */
+export async function findCaseWorkers(db: DbOrTx, tenantId: string): Promise<string[]> {
+  const rows = await db
+    .selectDistinct({ owner: apiKeys.owner })
+    .from(apiKeys)
+    .where(and(eq(apiKeys.tenantId, tenantId), isNull(apiKeys.revokedAt), sql`${apiKeys.roles} && array['reviewer', 'admin']::text[]`))
+    .orderBy(asc(apiKeys.owner));
+  return rows.map((row) => row.owner);
+}
+
+/** Subjects of the tenant by reference, each with its newest case (if any). */
+export async function findSubjectsWithNewestCase(db: DbOrTx, tenantId: string, externalRefs: string[]) {
+  if (externalRefs.length === 0) return [];
+  return db
+    .selectDistinctOn([subjects.id], { subjectId: subjects.id, externalRef: subjects.externalRef, caseId: cases.id, status: cases.status, disposition: cases.disposition })
+    .from(subjects)
+    .leftJoin(cases, eq(cases.subjectId, subjects.id))
+    .where(and(eq(subjects.tenantId, tenantId), inArray(subjects.externalRef, externalRefs)))
+    .orderBy(subjects.id, sql`${cases.openedAt} desc nulls last`);
 }

@@ -1,4 +1,4 @@
-import { bigint, index, jsonb, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { bigint, index, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { tenants } from './tenancy.js';
 
 /**
@@ -29,4 +29,41 @@ export const auditEvents = pgTable(
     createdAt: timestamp('created_at', { withTimezone: true, mode: 'string' }).notNull().defaultNow(),
   },
   (table) => [index('audit_events_tenant_created_idx').on(table.tenantId, table.createdAt)],
+);
+
+/**
+ * Every public key that ever signed an audit checkpoint (issue #23), so that checkpoints signed
+ * before a key rotation stay verifiable. The private key never enters the database: it is read
+ * from AUDIT_SIGNING_KEY_FILE by the instance that signs.
+ */
+export const auditSigningKeys = pgTable('audit_signing_keys', {
+  /** SHA-256 (hex) of the public key's DER SubjectPublicKeyInfo: its fingerprint. */
+  keyId: text('key_id').primaryKey(),
+  algorithm: text('algorithm').notNull(),
+  /** SPKI PEM, as `openssl pkey -pubout` writes it. */
+  publicKey: text('public_key').notNull(),
+  firstUsedAt: timestamp('first_used_at', { withTimezone: true, mode: 'string' }).notNull(),
+});
+
+/**
+ * A tenant's chain head signed with the operator's Ed25519 key: tenant, sequence, hash, time and
+ * key id (src/domain/audit/checkpoint.ts has the signed form). Append-only (migration 0014).
+ */
+export const auditCheckpoints = pgTable(
+  'audit_checkpoints',
+  {
+    id: uuid('id').primaryKey(),
+    tenantId: uuid('tenant_id')
+      .notNull()
+      .references(() => tenants.id),
+    sequence: bigint('sequence', { mode: 'number' }).notNull(),
+    hash: text('hash').notNull(),
+    signedAt: timestamp('signed_at', { withTimezone: true, mode: 'string' }).notNull(),
+    keyId: text('key_id')
+      .notNull()
+      .references(() => auditSigningKeys.keyId),
+    /** Ed25519 signature of the canonical checkpoint, base64. */
+    signature: text('signature').notNull(),
+  },
+  (table) => [uniqueIndex('audit_checkpoints_tenant_sequence_uq').on(table.tenantId, table.sequence)],
 );

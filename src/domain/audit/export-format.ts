@@ -28,15 +28,19 @@
  */
 import { z } from 'zod';
 import { OUTCOMES, type Outcome } from '../rules/ruleset.js';
+import { signedCheckpointSchema } from './checkpoint.js';
 import { canonicalTimestamp, chainSequence, toChainListVersions, type ChainListVersion, type StoredChainRow } from './chain-record.js';
 
 export const EXPORT_FORMATS = ['csv', 'ndjson'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 
 export const EXPORT_FORMAT_NAME = 'redflag.decision-export';
-export const EXPORT_FORMAT_VERSION = 2;
-/** Versions the offline verifier reads: files written before CSV cells were neutralised still verify. */
-export const READABLE_FORMAT_VERSIONS = [1, 2] as const;
+export const EXPORT_FORMAT_VERSION = 3;
+/**
+ * Versions the offline verifier reads: files written before CSV cells were neutralised (1) or
+ * before the manifest carried the chain head and signed checkpoints (2) still verify.
+ */
+export const READABLE_FORMAT_VERSIONS = [1, 2, 3] as const;
 
 export interface ExportRow {
   sequence: number;
@@ -99,6 +103,14 @@ export const exportManifestSchema = z.object({
     outcome: z.enum(OUTCOMES).nullable(),
   }),
   generatedAt: z.string(),
+  /** Version 3: whose chain the rows are. */
+  tenantId: z.uuid().optional(),
+  /** Version 3: the tenant's chain head when the export was made (null: no decision yet). */
+  head: z.object({ sequence: z.number().int().min(1), hash: z.string().regex(/^[0-9a-f]{64}$/) }).nullable().optional(),
+  /** Version 3: the signed checkpoints bearing on the rows (and the tenant's latest one). */
+  checkpoints: z.array(signedCheckpointSchema).optional(),
+  /** Version 3: the public keys that signed them, as the service knows them (pin them with --public-key). */
+  keys: z.array(z.object({ keyId: z.string(), algorithm: z.string(), publicKey: z.string() })).optional(),
 });
 
 export type ExportManifest = z.infer<typeof exportManifestSchema>;
@@ -212,6 +224,14 @@ export function manifestJson(manifest: ExportManifest): string {
     bodySha256: manifest.bodySha256,
     filter: { from: manifest.filter.from, to: manifest.filter.to, outcome: manifest.filter.outcome },
     generatedAt: manifest.generatedAt,
+    ...(manifest.tenantId !== undefined ? { tenantId: manifest.tenantId } : {}),
+    ...(manifest.head !== undefined ? { head: manifest.head && { sequence: manifest.head.sequence, hash: manifest.head.hash } } : {}),
+    ...(manifest.checkpoints !== undefined
+      ? {
+          checkpoints: manifest.checkpoints.map((c) => ({ tenantId: c.tenantId, sequence: c.sequence, hash: c.hash, signedAt: c.signedAt, keyId: c.keyId, signature: c.signature })),
+        }
+      : {}),
+    ...(manifest.keys !== undefined ? { keys: manifest.keys.map((key) => ({ keyId: key.keyId, algorithm: key.algorithm, publicKey: key.publicKey })) } : {}),
   });
 }
 

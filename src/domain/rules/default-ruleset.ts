@@ -169,11 +169,11 @@ export const DEFAULT_RULES: readonly RuleDefinition[] = [
     ...base,
     key: 'payment-prc-bank',
     kind: 'country_set',
-    description: 'The payout bank account is in the PRC',
+    description: 'The payout bank account is in the PRC, though the subject does not say they live there',
     weight: 15,
     severity: 'high',
     indicatorIds: ['US22-PAY-PRC-BANK'],
-    params: { fields: ['bankCountry'], countries: ['CN'] },
+    params: { fields: ['bankCountry'], countries: ['CN'], exceptOwnCountry: true },
   },
   {
     ...base,

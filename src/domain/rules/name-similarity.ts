@@ -8,12 +8,30 @@
  * every token of the shorter name must find a close token in the longer one: "Jane M. Roe"
  * is Jane Roe, "Jane Doe" is not.
  */
+import anyAscii from 'any-ascii';
 import { foldAccents } from '../identifiers/identifier.normalize.js';
 
+const HAN_OR_KANA = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}]/u;
+
+/**
+ * Written in Chinese characters or Japanese kana: their reading in Latin letters depends on the
+ * language (佐藤 is Satō in Japanese, Zuo Teng in pinyin), so such a name can confirm another
+ * only when both are written that way.
+ */
+export function isWrittenInHanOrKana(name: string): boolean {
+  return HAN_OR_KANA.test(name);
+}
+
+/**
+ * Tokens in Latin letters: Cyrillic, Greek, Hangul and the other alphabets are transliterated
+ * (a person's own name in their own script is their name: "Алексей Смирнов" is Aleksey Smirnov);
+ * Han and kana tokens stay as written (see isWrittenInHanOrKana).
+ */
 export function nameTokens(name: string): string[] {
   return foldAccents(name)
     .split(/[^\p{L}\p{N}]+/u)
-    .filter((token) => token.length > 0);
+    .filter((token) => token.length > 0)
+    .map((token) => (HAN_OR_KANA.test(token) || /^[a-z0-9]+$/.test(token) ? token : anyAscii(token).toLowerCase()));
 }
 
 function levenshtein(a: string, b: string): number {

@@ -65,6 +65,11 @@ export const countrySetParams = z
       .array(z.strictObject({ country: countryCode, names: uniqueArray(z.string().trim().min(2).max(100), 1, 50) }))
       .max(100)
       .default([]),
+    /**
+     * A country the subject says they live in (claimed location, residence address) is not a
+     * match: a person living in China paid at a Chinese bank is agreement, not a red flag.
+     */
+    exceptOwnCountry: z.boolean().default(false),
   })
   .refine((params) => params.countries.length + params.cities.length > 0, 'give at least one country or city');
 

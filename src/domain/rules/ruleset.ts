@@ -78,17 +78,22 @@ export function isCorroborativeOnly(hit: Pick<Hit, 'indicatorIds'>): boolean {
   return hit.indicatorIds.length > 0 && hit.indicatorIds.every((id) => CORROBORATIVE_ONLY.has(id));
 }
 
+/** The part of the profile a hit is about: `/subject/payment/bankCountry` → `payment`. */
+const sectionOf = (hit: Pick<Hit, 'field'>) => hit.field.split('/')[2] ?? '';
+
 /**
- * Nationality, language and geography indicators add weight only next to another reason
- * (anti-discrimination caution, catalogue section A): without one, their hits stay visible to
- * reviewers but count 0 points and never block.
+ * Nationality, language and geography indicators add weight only next to another reason about
+ * another part of the profile (anti-discrimination caution, catalogue section A): without one,
+ * their hits stay visible to reviewers but count 0 points and never block. Logins from a hub
+ * country do not corroborate a rule about those same logins: that is one fact, counted once.
  */
 export function applyCorroboration(hits: readonly Hit[]): Hit[] {
-  const corroborated = hits.some((hit) => !isCorroborativeOnly(hit) && (hit.points > 0 || hit.forcesBlock === true));
+  const evidence = hits.filter((hit) => !isCorroborativeOnly(hit) && (hit.points > 0 || hit.forcesBlock === true));
   return hits.map((hit) => {
     if (!isCorroborativeOnly(hit)) return hit;
     const { forcesBlock: _ignored, ...rest } = hit;
-    return corroborated ? rest : { ...rest, points: 0 };
+    const section = sectionOf(hit);
+    return evidence.some((other) => sectionOf(other) !== section) ? rest : { ...rest, points: 0 };
   });
 }
 

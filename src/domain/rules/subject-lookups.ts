@@ -149,14 +149,23 @@ const DOCUMENT_LIST_KINDS: Readonly<Record<DocumentType, IdentifierKind>> = {
   other: 'other_document',
 };
 
-/** Lists write a front's site as a `domain` or as a `website`; a host is looked up as both. */
+/** A host and the domains above it, down to two labels: `jobs.front.example` → itself and `front.example`. */
+function hostAndParents(host: string): string[] {
+  const labels = host.split('.');
+  return labels.slice(0, -1).map((_, index) => labels.slice(index).join('.')).filter((candidate) => candidate.includes('.'));
+}
+
+/**
+ * Lists write a front's site as a `domain` or as a `website`; a host is looked up as both, and so
+ * is every domain above it: a listed or seized domain covers its subdomains.
+ */
 function hostLookups(value: string, source: IdentifierSource, field: string): IdentifierLookup[] {
   const host = normalizeDomain(value);
   if (!host.includes('.')) return [];
-  return [
-    { kind: 'domain', normalized: host, source, field, display: host },
-    { kind: 'website', normalized: host, source, field, display: host },
-  ];
+  return hostAndParents(host).flatMap((candidate): IdentifierLookup[] => [
+    { kind: 'domain', normalized: candidate, source, field, display: host },
+    { kind: 'website', normalized: candidate, source, field, display: host },
+  ]);
 }
 
 export function collectIdentifierLookups(subject: ScreeningSubject): IdentifierLookup[] {
@@ -204,9 +213,11 @@ export function collectIdentifierLookups(subject: ScreeningSubject): IdentifierL
   subject.profiles?.forEach((profile, index) => {
     if (profile.url === undefined) return;
     const normalized = normalizeWebsite(profile.url);
-    if (normalized.length > 0) {
-      lookups.push({ kind: 'website', normalized, source: 'profile_url', field: `/subject/profiles/${index}/url`, display: normalized });
-    }
+    if (normalized.length === 0) return;
+    const field = `/subject/profiles/${index}/url`;
+    // The page itself, and the site it is on: a profile hosted on a seized domain is on that domain.
+    const onSite = hostLookups(profile.url, 'profile_url', field).filter((lookup) => !(lookup.kind === 'website' && lookup.normalized === normalized));
+    lookups.push({ kind: 'website', normalized, source: 'profile_url', field, display: normalized }, ...onSite);
   });
   subject.references?.forEach((reference, index) => {
     const base = `/subject/references/${index}`;

@@ -1,7 +1,5 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import { CONSOLE_HTML } from './console.page.js';
-import { CONSOLE_JS } from './console.script.js';
-import { CONSOLE_CSS } from './console.styles.js';
+import { loadConsoleAssets } from './console-assets.js';
 
 /**
  * Only our own files, no inline code: a name or comment that slipped past the escaping still
@@ -21,13 +19,13 @@ function send(reply: FastifyReply, type: string, body: string) {
 }
 
 /** The review console: public static files (no data in them); the API calls carry the key. */
-export function consoleRoutes() {
+export function consoleRoutes(assets = loadConsoleAssets()) {
   return async (app: FastifyInstance) => {
     const hidden = { schema: { hide: true } };
-    const page = async (_request: unknown, reply: FastifyReply) => send(reply, 'text/html; charset=utf-8', CONSOLE_HTML);
+    const page = async (_request: unknown, reply: FastifyReply) => send(reply, 'text/html; charset=utf-8', assets.html);
     app.get('/console', hidden, page);
     app.get('/console/', hidden, page);
-    app.get('/console/console.js', hidden, async (_request, reply) => send(reply, 'text/javascript; charset=utf-8', CONSOLE_JS));
-    app.get('/console/console.css', hidden, async (_request, reply) => send(reply, 'text/css; charset=utf-8', CONSOLE_CSS));
+    app.get('/console/console.js', hidden, async (_request, reply) => send(reply, 'text/javascript; charset=utf-8', await assets.script()));
+    app.get('/console/console.css', hidden, async (_request, reply) => send(reply, 'text/css; charset=utf-8', assets.css));
   };
 }

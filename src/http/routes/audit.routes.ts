@@ -6,17 +6,22 @@ import type { KeyedHash } from '../../domain/rules/subject-lookups.js';
 import type { ListIndexHolder } from '../../services/list-index.service.js';
 import { VERIFY_TIME_BUDGET_MS, exportAuditEvents, exportDecisionLog, listAuditEvents, toInstant, verifyDecisionLog } from '../../services/audit.service.js';
 import { eraseSubject } from '../../services/erasure.service.js';
+import type { CheckpointSigner } from '../../audit/checkpoint-signing.js';
+import { DEFAULT_CHECKPOINT_POLICY, listCheckpoints, listSigningKeys, signingStatus, type CheckpointPolicy } from '../../services/audit-checkpoints.service.js';
 import { replayDecision } from '../../services/replay.service.js';
 import { principalOf } from '../plugins/auth.plugin.js';
 import {
   auditEventPageSchema,
   auditEventSchema,
+  checkpointPageSchema,
+  checkpointsQuery,
   erasureRequestSchema,
   erasureResultSchema,
   eventsExportQuery,
   eventsQuery,
   exportBodySchema,
   exportQuery,
+  publicKeysSchema,
   replayResultSchema,
   verifyQuery,
   verifyReportSchema,
@@ -39,11 +44,12 @@ function sendDownload(reply: FastifyReply, input: { stream: Readable; contentTyp
 
 const range = (query: { from?: string | undefined; to?: string | undefined }) => ({ from: toInstant(query.from, 'from'), to: toInstant(query.to, 'to') });
 
-type AuditRouteDeps = { db: Db; lists: ListIndexHolder; now: () => Date; keyedHash: KeyedHash };
+type AuditRouteDeps = { db: Db; lists: ListIndexHolder; now: () => Date; keyedHash: KeyedHash; signer?: CheckpointSigner; checkpointPolicy?: CheckpointPolicy };
 
-/** The decision log: verifying its hash chain, exporting it. */
-function registerDecisionLogRoutes(app: FastifyInstance, deps: AuditRouteDeps): void {
+/** Verifying the decision chain, and the signed checkpoints it is checked against. */
+function registerChainVerification(app: FastifyInstance, deps: AuditRouteDeps): void {
   const routes = app.withTypeProvider<ZodTypeProvider>();
+  const signing = signingStatus(deps.signer, deps.checkpointPolicy ?? DEFAULT_CHECKPOINT_POLICY);
   routes.get(
     '/v1/audit/verify',
     {
@@ -71,6 +77,53 @@ function registerDecisionLogRoutes(app: FastifyInstance, deps: AuditRouteDeps): 
     },
   );
 
+  routes.get(
+    '/v1/audit/checkpoints',
+    {
+      config: { roles: ['auditor'] },
+      schema: {
+        operationId: 'listAuditCheckpoints',
+        tags: ['audit'],
+        summary: "The tenant's signed chain heads, oldest first",
+        description:
+          "Every AUDIT_CHECKPOINT_EVERY decisions or AUDIT_CHECKPOINT_MINUTES, when the chain head moved, the service signs it with an Ed25519 key that is not in the database. Keep copies elsewhere (or subscribe a webhook to `audit.checkpoint`): a copy made before someone with database access rewrites and re-seals the chain, or cuts off its newest decisions, exposes the change (`npm run cli -- audit verify-export --checkpoints <file>`). `signing` says whether this instance signs; without AUDIT_SIGNING_KEY_FILE it signs nothing and earlier checkpoints are still listed.",
+        security,
+        querystring: checkpointsQuery,
+        response: { 200: checkpointPageSchema, 400: problemSchema, ...authErrorResponses },
+      },
+    },
+    async (request) => {
+      const { limit, cursor, afterSequence } = request.query;
+      const page = await listCheckpoints(deps.db, {
+        tenantId: principalOf(request).tenantId,
+        limit,
+        ...(cursor !== undefined ? { cursor } : {}),
+        ...(afterSequence !== undefined ? { afterSequence } : {}),
+      });
+      return { signing, ...page };
+    },
+  );
+
+  routes.get(
+    '/v1/audit/checkpoints/public-key',
+    {
+      config: { roles: ['auditor'] },
+      schema: {
+        operationId: 'listAuditSigningKeys',
+        tags: ['audit'],
+        summary: 'The public keys that sign audit checkpoints: every key ever used, and the current one',
+        description: 'Key ids are SHA-256 fingerprints of the DER public key, so a rotated key keeps its old checkpoints verifiable. Pin the keys you trust: `audit verify-export --public-key <file>` takes this response or a PEM.',
+        security,
+        response: { 200: publicKeysSchema, ...authErrorResponses },
+      },
+    },
+    async () => ({ signing, keys: await listSigningKeys(deps.db, deps.signer) }),
+  );
+}
+
+/** Exporting the decision log. */
+function registerDecisionExport(app: FastifyInstance, deps: AuditRouteDeps): void {
+  const routes = app.withTypeProvider<ZodTypeProvider>();
   routes.get(
     '/v1/audit/decisions/export',
     {
@@ -193,7 +246,8 @@ function registerDecisionRoutes(app: FastifyInstance, deps: AuditRouteDeps): voi
 
 export function auditRoutes(deps: AuditRouteDeps) {
   return async (app: FastifyInstance) => {
-    registerDecisionLogRoutes(app, deps);
+    registerChainVerification(app, deps);
+    registerDecisionExport(app, deps);
     registerAuditEventRoutes(app, deps);
     registerDecisionRoutes(app, deps);
   };

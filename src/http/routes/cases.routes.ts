@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { CaseAction } from '../../domain/cases/case-state.js';
-import { actOnCase, getCase, listCaseEvents, listCases, type CasesDeps } from '../../services/cases.service.js';
+import { actOnCase, getCase, listCaseEvents, listCases, listCaseWorkers, type CasesDeps } from '../../services/cases.service.js';
 import { principalOf } from '../plugins/auth.plugin.js';
 import {
   approvalBody,
@@ -11,6 +11,7 @@ import {
   casePageSchema,
   caseQueueQuery,
   caseViewSchema,
+  caseWorkerListSchema,
   commentBody,
   dispositionBody,
   reopenBody,
@@ -36,7 +37,7 @@ async function act(deps: CasesDeps, request: FastifyRequest, caseId: string, act
   return { case: summary, event };
 }
 
-/** The queue, a case, and its events. */
+/** The queue, who can be assigned, a case, and its events. */
 function registerCaseReading(app: FastifyInstance, deps: CasesDeps): void {
   const routes = app.withTypeProvider<ZodTypeProvider>();
   routes.get(
@@ -46,23 +47,42 @@ function registerCaseReading(app: FastifyInstance, deps: CasesDeps): void {
       schema: {
         operationId: 'listCases',
         tags: ['cases'],
-        summary: 'The review queue: cases by score (highest first), then age (oldest first)',
+        summary: 'The review queue: cases by score (highest first), then age (oldest first), or as `sort` asks; search, filters, paging',
         security,
         querystring: caseQueueQuery,
         response: { 200: casePageSchema, 400: problemSchema, ...authErrorResponses },
       },
     },
     async (request) => {
-      const { status, assignee, outcome, olderThanHours, limit, offset } = request.query;
+      const { status, assignee, unassigned, outcome, olderThanHours, q, sort, order, limit, offset } = request.query;
       return listCases(deps, principalOf(request).tenantId, {
         limit,
         offset,
+        sort,
+        ...(order ? { order } : {}),
         ...(status ? { status } : {}),
         ...(assignee !== undefined ? { assignee } : {}),
+        ...(unassigned === 'true' ? { unassigned: true } : {}),
         ...(outcome ? { outcome } : {}),
         ...(olderThanHours !== undefined ? { olderThanHours } : {}),
+        ...(q !== undefined ? { q } : {}),
       });
     },
+  );
+
+  routes.get(
+    '/v1/cases/assignees',
+    {
+      config: { roles },
+      schema: {
+        operationId: 'listCaseAssignees',
+        tags: ['cases'],
+        summary: 'Who cases can be assigned to: the owners of the tenant\'s working reviewer and admin keys',
+        security,
+        response: { 200: caseWorkerListSchema, ...authErrorResponses },
+      },
+    },
+    async (request) => listCaseWorkers(deps, principalOf(request).tenantId),
   );
 
   routes.get(

@@ -7,9 +7,16 @@ import { SEVERITIES } from '../../domain/rules/ruleset.js';
 import { UNCHECKABLE_INDICATORS } from '../../domain/rules/uncheckable-indicators.data.js';
 import { changeDraftRule, changeDraftThresholds, createDraft, dryRunDraft, getRuleset, listRulesets, publishDraft, type RulesetDeps } from '../../services/rulesets.service.js';
 import { principalOf } from '../plugins/auth.plugin.js';
+import { sendStaticJson, staticJson } from '../static-json.js';
 import { authErrorResponses, problemSchema } from '../schemas/common.schemas.js';
 
 const security = [{ bearerAuth: [] }];
+
+const indicatorCatalogueSchema = z.object({ items: z.array(indicatorSchema), uncheckable: z.array(z.object({ id: z.string(), reason: z.string() })) });
+const indicatorCatalogue = staticJson(indicatorCatalogueSchema, () => ({
+  items: [...INDICATORS],
+  uncheckable: Object.entries(UNCHECKABLE_INDICATORS).map(([id, reason]) => ({ id, reason })),
+}));
 const versionParam = z.object({ version: z.coerce.number().int().min(1).max(1_000_000) });
 const ruleParams = versionParam.extend({ ruleKey: z.string().regex(/^[a-z0-9-]{1,80}$/, 'must be a rule key such as list-name-match') });
 const thresholdsSchema = z.strictObject({ review: z.number().int().min(1).max(100), block: z.number().int().min(1).max(100) });
@@ -78,12 +85,13 @@ function registerRulesetReading(app: FastifyInstance, deps: RulesetDeps): void {
         summary: 'The red-flag indicators of the government guidance, with citations, and which cannot be checked from a profile',
         security,
         response: {
-          200: z.object({ items: z.array(indicatorSchema), uncheckable: z.array(z.object({ id: z.string(), reason: z.string() })) }),
+          200: indicatorCatalogueSchema,
+          304: z.null().describe('Not modified: the catalogue is the one whose ETag was sent in If-None-Match'),
           ...authErrorResponses,
         },
       },
     },
-    async () => ({ items: [...INDICATORS], uncheckable: Object.entries(UNCHECKABLE_INDICATORS).map(([id, reason]) => ({ id, reason })) }),
+    async (request, reply) => sendStaticJson(request, reply, indicatorCatalogue()),
   );
 
   routes.get(

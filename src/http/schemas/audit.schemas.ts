@@ -32,7 +32,26 @@ export const verifyQuery = z
   })
   .superRefine(fromNotAfterTo);
 
-const chainBreakReasons = ['hash_mismatch', 'prev_link_mismatch', 'sequence_gap', 'head_mismatch'] as const;
+const chainBreakReasons = [
+  'hash_mismatch',
+  'prev_link_mismatch',
+  'sequence_gap',
+  'head_mismatch',
+  'checkpoint_mismatch',
+  'checkpoint_beyond_head',
+  'checkpoint_signature_invalid',
+] as const;
+
+export const checkpointSchema = z
+  .object({
+    tenantId: z.uuid(),
+    sequence: z.number().int().describe('Chain position of the signed head'),
+    hash: z.string().describe('Hash of the decision at that position'),
+    signedAt: z.string(),
+    keyId: z.string().describe('SHA-256 (hex) of the DER public key that signed: see GET /v1/audit/checkpoints/public-key'),
+    signature: z.string().describe('Ed25519 signature, base64, over the RFC 8785 JSON of {format: "redflag.audit-checkpoint", formatVersion: 1, tenantId, sequence, hash, signedAt, keyId}'),
+  })
+  .meta({ id: 'AuditCheckpoint' });
 const chainPosition = z.object({ sequence: z.number().int(), hash: z.string() });
 
 export const verifyReportSchema = z
@@ -59,7 +78,16 @@ export const verifyReportSchema = z
         detail: z.string(),
       })
       .nullable()
-      .describe('The first broken link, when there is one'),
+      .describe('The first broken link, when there is one; checkpoint_* reasons come from signed checkpoints (a chain re-sealed after a change, or cut back)'),
+    checkpoints: z
+      .object({
+        signing: z.boolean().describe('Whether this instance signs checkpoints (AUDIT_SIGNING_KEY_FILE set)'),
+        checked: z.number().int().describe('Stored checkpoints bearing on the range (and the latest one) whose signatures verified'),
+        matched: z.number().int().describe('Of those, how many a decision in the range or the chain head agreed with'),
+        invalid: z.number().int().describe('Stored checkpoints whose signature did not verify'),
+        latest: checkpointSchema.nullable(),
+      })
+      .describe('The signed checkpoints the range was checked against'),
   })
   .meta({ id: 'ChainVerification' });
 
@@ -142,3 +170,44 @@ export const replayResultSchema = z
   .meta({ id: 'DecisionReplay' });
 
 export type DecisionReplayView = z.infer<typeof replayResultSchema>;
+
+export const checkpointsQuery = z.strictObject({
+  limit: z.coerce.number().int().min(1).max(1000).default(100),
+  cursor: z.string().max(400).optional().describe('`nextCursor` of the previous page'),
+  afterSequence: z.coerce.number().int().min(0).optional().describe('Only checkpoints after this chain position (ignored with `cursor`)'),
+});
+
+const signingStatusSchema = z
+  .object({
+    enabled: z.boolean(),
+    currentKeyId: z.string().nullable(),
+    every: z.number().int().nullable().describe('AUDIT_CHECKPOINT_EVERY'),
+    minutes: z.number().nullable().describe('AUDIT_CHECKPOINT_MINUTES'),
+    detail: z.string(),
+  })
+  .describe('Whether this instance signs checkpoints, and how often');
+
+export const checkpointPageSchema = z
+  .object({
+    signing: signingStatusSchema,
+    items: z.array(checkpointSchema),
+    nextCursor: z.string().nullable().describe('Pass as `cursor` for the next page; null on the last page'),
+  })
+  .meta({ id: 'AuditCheckpointPage' });
+
+export const publicKeysSchema = z
+  .object({
+    signing: signingStatusSchema,
+    keys: z.array(
+      z.object({
+        keyId: z.string().describe('SHA-256 (hex) of the DER SubjectPublicKeyInfo'),
+        algorithm: z.literal('ed25519'),
+        publicKey: z.string().describe('SPKI PEM'),
+        firstUsedAt: z.string().nullable().describe('When it signed its first checkpoint; null for the current key before that'),
+        current: z.boolean(),
+      }),
+    ),
+  })
+  .meta({ id: 'AuditSigningKeys' });
+
+export type SigningKeyView = z.infer<typeof publicKeysSchema>['keys'][number];

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CASE_QUEUE_SORTS } from '../../domain/cases/case-queue.js';
 import { CASE_EVENT_TYPES, CASE_OUTCOMES, CASE_STATUSES, DISPOSITIONS } from '../../domain/cases/case-state.js';
 import { OUTCOMES } from '../../domain/rules/ruleset.js';
 import { hitSchema } from './screening.schemas.js';
@@ -23,10 +24,19 @@ export const caseQueueQuery = z.strictObject({
     .optional()
     .describe('One status, or `active` for every status but closed; all cases when absent'),
   assignee: z.string().min(1).max(200).optional().describe('Only cases assigned to exactly this assignee'),
+  unassigned: z.enum(['true', 'false']).optional().describe('`true`: only cases nobody is assigned to (not with `assignee`)'),
   outcome: z.enum(CASE_OUTCOMES).optional(),
   olderThanHours: z.coerce.number().min(0).max(100_000).optional().describe('Only cases opened at least this many hours ago'),
+  q: z.string().trim().min(1).max(200).optional().describe("Part of the subject's reference or of a name it was screened under in the case, any letter case"),
+  sort: z
+    .enum(CASE_QUEUE_SORTS)
+    .default('score')
+    .describe('score (highest first), age (oldest first), outcome (most severe first), status, assignee, name, reference, updated (latest first); ties: score, then age'),
+  order: z.enum(['asc', 'desc']).optional().describe("Reverses a sort's natural direction"),
   limit: z.coerce.number().int().min(1).max(200).default(50),
   offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
+}).superRefine((query, context) => {
+  if (query.unassigned === 'true' && query.assignee !== undefined) context.addIssue({ code: 'custom', path: ['unassigned'], message: 'unassigned=true cannot be combined with assignee' });
 });
 
 export const caseSummarySchema = z
@@ -34,6 +44,7 @@ export const caseSummarySchema = z
     id: z.uuid(),
     subjectId: z.uuid(),
     externalRef: z.string().nullable().describe("The caller's id for the screened person"),
+    subjectName: z.string().nullable().describe('The name the newest decision of the case screened; null once the input was erased'),
     status: caseStatusSchema,
     outcome: z.enum(CASE_OUTCOMES).describe('Most severe outcome among the decisions of the case'),
     score: z.number().int().min(0).max(100).describe('Highest score among the decisions of the case'),
@@ -54,9 +65,29 @@ export const caseSummarySchema = z
 
 export type CaseSummaryView = z.infer<typeof caseSummarySchema>;
 
+export const caseQueueItemSchema = caseSummarySchema
+  .extend({
+    topReason: z
+      .object({
+        ruleId: z.string(),
+        points: z.number().int(),
+        field: z.string().describe('The subject field that fired the rule'),
+        entry: z.object({ source: z.string(), sourceId: z.string(), name: z.string() }).nullable().describe('The list entry, for a list hit'),
+      })
+      .nullable()
+      .describe('The hit of the newest decision that weighed most; null when it has no hits'),
+  })
+  .meta({ id: 'CaseQueueItem' });
+
+export type TopReasonView = NonNullable<z.infer<typeof caseQueueItemSchema>['topReason']>;
+
 export const casePageSchema = z
-  .object({ total: z.number().int(), limit: z.number().int(), offset: z.number().int(), items: z.array(caseSummarySchema) })
-  .meta({ id: 'CasePage', description: 'Sorted by score (highest first), then by age (oldest first)' });
+  .object({ total: z.number().int(), limit: z.number().int(), offset: z.number().int(), items: z.array(caseQueueItemSchema) })
+  .meta({ id: 'CasePage', description: 'Sorted as `sort` asks (by default score, highest first), then by age (oldest first)' });
+
+export const caseWorkerListSchema = z
+  .object({ items: z.array(z.object({ owner: z.string().describe('A person who can be assigned cases') })) })
+  .meta({ id: 'CaseWorkerList', description: "Owners of the tenant's working reviewer and admin keys, each once, by name" });
 
 const listEntrySideSchema = z
   .object({
@@ -100,6 +131,18 @@ const caseDecisionSchema = z.object({
 export const caseViewSchema = caseSummarySchema
   .extend({
     decisions: z.array(caseDecisionSchema),
+    linkedSubjects: z
+      .array(
+        z.object({
+          externalRef: z.string(),
+          subjectId: z.uuid().nullable().describe('null when the reference is no longer known (erased)'),
+          fields: z.array(z.string()).describe("The fields of this case's subject the other subject shares"),
+          caseId: z.uuid().nullable().describe("The other subject's newest case, to open"),
+          caseStatus: caseStatusSchema.nullable(),
+          disposition: dispositionSchema.nullable().describe('How that case was closed: confirmed_match, cleared ...'),
+        }),
+      )
+      .describe("Other subjects the case's link hits name (shared e-mail, wallet, address ...)"),
     history: z
       .array(z.object({ id: z.uuid(), outcome: z.enum(OUTCOMES), score: z.number().int(), createdAt: z.string() }))
       .describe("The subject's other decisions, newest first"),
@@ -111,6 +154,7 @@ export type IndicatorCitationView = z.infer<typeof indicatorCitationSchema>;
 export type CaseHitView = z.infer<typeof caseHitSchema>;
 export type CaseDecisionView = z.infer<typeof caseDecisionSchema>;
 export type CaseView = z.infer<typeof caseViewSchema>;
+export type LinkedSubjectView = CaseView['linkedSubjects'][number];
 
 export const caseEventSchema = z
   .object({

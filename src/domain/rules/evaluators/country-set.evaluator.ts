@@ -44,6 +44,12 @@ function placesOf(subject: ScreeningSubject, field: CountryField): Place[] {
   }
 }
 
+/** Where the subject says they live: the claimed location and residence addresses. */
+function ownCountries(subject: ScreeningSubject): string[] {
+  const residences = (subject.addresses ?? []).filter((address) => address.kind === 'residence').map((address) => address.country);
+  return [...(subject.claimedLocation?.country === undefined ? [] : [subject.claimedLocation.country]), ...residences];
+}
+
 function fold(text: string): string {
   return foldAccents(text)
     .replace(/[^\p{L}\p{N}]+/gu, ' ')
@@ -57,6 +63,7 @@ function fold(text: string): string {
  */
 export const countrySet: Evaluator<RuleOfKind<'country_set'>> = (subject, rule) => {
   const countries = new Set(rule.params.countries);
+  if (rule.params.exceptOwnCountry) for (const own of ownCountries(subject)) countries.delete(own);
   const cities = rule.params.cities.map((city) => ({ country: city.country, names: new Set(city.names.map(fold)) }));
   const hits: Hit[] = [];
   for (const field of rule.params.fields) {

@@ -9,7 +9,7 @@ import { describeAddress, maskEmail, maskPhone } from '../../identifiers/identif
 import type { Hit } from '../ruleset.js';
 import type { ScreeningSubject } from '../screening-subject.js';
 import { hitOf, type Evaluator, type RuleOfKind } from '../evaluation-context.js';
-import { bestNameSimilarity, nameTokens } from '../name-similarity.js';
+import { bestNameSimilarity, isWrittenInHanOrKana, nameTokens } from '../name-similarity.js';
 import { TIME_ZONE_COUNTRIES } from '../time-zones.table.js';
 
 type ConsistencyRule = RuleOfKind<'field_consistency'>;
@@ -104,7 +104,10 @@ const profileNames: Check<'profile_names'> = (subject, rule) =>
     const display = profile.displayName;
     // Handles ("jroe_dev") are not names: only space-separated words are compared.
     if (display === undefined || display.trim().split(/\s+/).filter((word) => /\p{L}/u.test(word)).length < 2) return [];
-    const similarity = bestNameSimilarity(display, ownNames(subject));
+    // 佐藤 花子 beside "Hanako Sato": no reading to compare, so no evidence of another person.
+    const comparable = ownNames(subject).filter((own) => isWrittenInHanOrKana(own) === isWrittenInHanOrKana(display));
+    if (comparable.length === 0) return [];
+    const similarity = bestNameSimilarity(display, comparable);
     if (similarity >= rule.params.minSimilarity) return [];
     return [hitOf(rule, { points: rule.weight, field: `/subject/profiles/${index}/displayName`, value: display, similarity: round3(similarity) })];
   });

@@ -1,0 +1,155 @@
+import { api, query, session } from './api.js';
+import type { CasePage, CaseQueueItem } from './api-types.js';
+import { $, age, badge, clear, el, input, select } from './dom.js';
+
+const PAGE_SIZE = 25;
+
+type Sort = 'name' | 'outcome' | 'score' | 'age' | 'assignee' | 'status';
+interface Column {
+  label: string;
+  sort?: Sort;
+  /** Hidden on a phone-width screen. */
+  wide?: boolean;
+  cell: (item: CaseQueueItem) => Node | string;
+}
+
+function subjectCell(item: CaseQueueItem) {
+  return el('span', {}, [el('strong', { text: item.subjectName ?? '(name erased)' }), el('span', { class: 'ref', text: item.externalRef ?? item.subjectId })]);
+}
+
+function reasonText(item: CaseQueueItem): string {
+  const reason = item.topReason;
+  if (!reason) return '—';
+  return `${reason.ruleId} (${reason.points})${reason.entry ? ` · ${reason.entry.source} ${reason.entry.sourceId}: ${reason.entry.name}` : ''}`;
+}
+
+const COLUMNS: Column[] = [
+  { label: 'Subject', sort: 'name', cell: subjectCell },
+  { label: 'Outcome', sort: 'outcome', cell: (item) => badge('outcome', item.outcome) },
+  { label: 'Score', sort: 'score', cell: (item) => String(item.score) },
+  { label: 'Top reason', wide: true, cell: reasonText },
+  { label: 'Age', sort: 'age', wide: true, cell: (item) => age(item.openedAt) },
+  { label: 'Assignee', sort: 'assignee', cell: (item) => item.assignee ?? '—' },
+  { label: 'Status', sort: 'status', cell: (item) => badge('status', item.status) },
+];
+
+/** The queue page: filters, search, sorting by column, paging, and j/k/Enter to move and open. */
+export function createQueue(fail: (error: unknown) => void) {
+  const state: { sort: Sort; order: 'asc' | 'desc' | null; offset: number; total: number; current: number } = { sort: 'score', order: null, offset: 0, total: 0, current: -1 };
+
+  function params() {
+    const assignee = select('queue-assignee').value;
+    return {
+      limit: PAGE_SIZE,
+      offset: state.offset,
+      q: input('queue-search').value.trim(),
+      status: select('queue-status').value,
+      outcome: select('queue-outcome').value,
+      olderThanHours: select('queue-age').value,
+      sort: state.sort,
+      order: state.order,
+      ...(assignee === 'me' ? { assignee: session.me?.owner } : assignee === 'none' ? { unassigned: 'true' } : {}),
+    };
+  }
+
+  function header() {
+    const row = clear($('queue-head'));
+    for (const column of COLUMNS) {
+      const active = column.sort === state.sort;
+      const direction = active ? (state.order ?? (column.sort === 'score' || column.sort === 'outcome' ? 'desc' : 'asc')) : null;
+      const content: Node | string = column.sort
+        ? el('button', { type: 'button', class: 'sort', 'data-sort': column.sort, text: `${column.label}${direction === 'asc' ? ' ▲' : direction === 'desc' ? ' ▼' : ''}`, onclick: () => sortBy(column.sort!) })
+        : column.label;
+      row.appendChild(el('th', { scope: 'col', class: column.wide ? 'wide' : undefined, 'aria-sort': direction ? (direction === 'asc' ? 'ascending' : 'descending') : undefined }, [content]));
+    }
+    row.appendChild(el('th', { scope: 'col' }, [el('span', { class: 'skip', text: 'Open' })]));
+  }
+
+  function sortBy(sort: Sort) {
+    if (state.sort === sort) state.order = state.order === 'asc' ? 'desc' : state.order === 'desc' ? 'asc' : sort === 'score' || sort === 'outcome' ? 'asc' : 'desc';
+    else {
+      state.sort = sort;
+      state.order = null;
+    }
+    state.offset = 0;
+    void load();
+  }
+
+  function rows(): HTMLTableRowElement[] {
+    return [...$('queue-rows').querySelectorAll<HTMLTableRowElement>('tr[data-case-id]')];
+  }
+
+  function focusRow(index: number) {
+    const all = rows();
+    if (all.length === 0) return;
+    state.current = Math.max(0, Math.min(all.length - 1, index));
+    all.forEach((row, position) => row.classList.toggle('current', position === state.current));
+    const row = all[state.current]!;
+    row.setAttribute('aria-selected', 'true');
+    row.focus();
+  }
+
+  async function load() {
+    try {
+      header();
+      const page = await api<CasePage>('GET', `/v1/cases${query(params())}`);
+      state.total = page.total;
+      state.current = -1;
+      const body = clear($('queue-rows'));
+      $('queue-total').textContent = `${page.total} case${page.total === 1 ? '' : 's'}`;
+      if (page.items.length === 0) body.appendChild(el('tr', {}, [el('td', { colspan: COLUMNS.length + 1, class: 'muted', text: 'No cases.' })]));
+      for (const item of page.items) {
+        const open = el('a', { href: `#/cases/${item.id}`, 'data-testid': 'open-case', text: 'Open', 'aria-label': `Open the case of ${item.externalRef ?? item.subjectId}` });
+        body.appendChild(
+          el(
+            'tr',
+            { 'data-testid': 'queue-row', 'data-case-id': item.id, tabindex: -1 },
+            [...COLUMNS.map((column) => el('td', { class: column.wide ? 'wide' : undefined }, [column.cell(item)])), el('td', {}, [open])],
+          ),
+        );
+      }
+      const last = Math.min(page.offset + page.items.length, page.total);
+      $('queue-page').textContent = page.total === 0 ? '' : `${page.offset + 1}–${last} of ${page.total}`;
+      ($('queue-prev') as HTMLButtonElement).disabled = page.offset === 0;
+      ($('queue-next') as HTMLButtonElement).disabled = last >= page.total;
+    } catch (error) {
+      fail(error);
+    }
+  }
+
+  function onKey(event: KeyboardEvent) {
+    if ($('queue').hidden || event.altKey || event.ctrlKey || event.metaKey) return;
+    const target = event.target as HTMLElement;
+    if (target.closest('input, select, textarea')) return;
+    if (event.key === 'j') focusRow(state.current + 1);
+    else if (event.key === 'k') focusRow(state.current - 1);
+    else if (event.key === 'Enter' && state.current >= 0 && target.tagName !== 'A' && target.tagName !== 'BUTTON') {
+      const id = rows()[state.current]?.dataset.caseId;
+      if (id) location.hash = `#/cases/${id}`;
+    } else return;
+    event.preventDefault();
+  }
+
+  function start() {
+    const reload = () => {
+      state.offset = 0;
+      void load();
+    };
+    $('queue-filters').addEventListener('submit', (event) => {
+      event.preventDefault();
+      reload();
+    });
+    for (const id of ['queue-status', 'queue-outcome', 'queue-assignee', 'queue-age']) select(id).addEventListener('change', reload);
+    $('queue-prev').addEventListener('click', () => {
+      state.offset = Math.max(0, state.offset - PAGE_SIZE);
+      void load();
+    });
+    $('queue-next').addEventListener('click', () => {
+      state.offset += PAGE_SIZE;
+      void load();
+    });
+    document.addEventListener('keydown', onKey);
+  }
+
+  return { load, start };
+}
