@@ -19,7 +19,7 @@ const SPLIT_AFTER_MERGE = new Set<string>([
 ]);
 
 /** Long functions main brought in with the last merge, split next on this branch. */
-for (const key of ['services/audit.service.ts:verifyDecisionLog', 'services/container.ts:createServices']) SPLIT_AFTER_MERGE.add(key);
+for (const key of ['services/container.ts:createServices']) SPLIT_AFTER_MERGE.add(key);
 
 describe('no function in src/ is longer than the limit', () => {
   test(`every function, method and arrow function is at most ${MAX_FUNCTION_LINES} lines (allowlist aside)`, () => {
