@@ -259,10 +259,17 @@ async function screenFile(args: string[]) {
     // deliveries these screenings queue are sent by the server.
     const services = await createServices({
       database,
-      config: { ...(config.PERSONAL_DATA_KEY ? { personalDataKey: config.PERSONAL_DATA_KEY } : {}), metrics: false, monitoring: false, listRefreshMs: 0, retentionCheckMs: 0 },
+      config: {
+        ...(config.PERSONAL_DATA_KEY ? { personalDataKey: config.PERSONAL_DATA_KEY } : {}),
+        ...(config.IP_DATABASE_FILE ? { ipDatabase: { path: config.IP_DATABASE_FILE } } : {}),
+        metrics: false,
+        monitoring: false,
+        listRefreshMs: 0,
+        retentionCheckMs: 0,
+      },
       log: stderrLog,
     });
-    const deps = { db: database.db, lists: services.lists, now: services.now, keyedHash: services.keyedHash };
+    const deps = { db: database.db, lists: services.lists, now: services.now, keyedHash: services.keyedHash, ...(services.ipLocator ? { ipLocator: services.ipLocator } : {}) };
     const progress = process.stderr.isTTY === true;
     const started = performance.now();
     let screened = 0;

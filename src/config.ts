@@ -104,6 +104,11 @@ export const configSchema = z.object({
     .max(3600)
     .default(30)
     .describe("How long a worker's lease on a batch lasts without a heartbeat; a crashed instance's batch is taken over after it"),
+  IP_DATABASE_FILE: z
+    .string()
+    .min(1)
+    .optional()
+    .describe('Country database in MaxMind format (mmdb) that login IPs are geolocated with; unset: the bundled @ip-location-db/geo-whois-asn-country-mmdb'),
   LIST_SOURCES_FILE: z
     .string()
     .min(1)

@@ -152,7 +152,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   registerAuth(app, db, { failuresPerMinute: deps.authFailuresPerMinute ?? DEFAULT_AUTH_FAILURES_PER_MINUTE });
   if (metrics && metricsMode.kind !== 'off') registerMetrics(app, metrics, metricsMode);
-  const screening = { db, lists, now, keyedHash, ...observe, ...(evaluate ? { evaluate } : {}) };
+  const screening = { db, lists, now, keyedHash, ...observe, ...(evaluate ? { evaluate } : {}), ...(services.ipLocator ? { ipLocator: services.ipLocator } : {}) };
   await app.register(healthRoutes(deps.database));
   await app.register(screeningRoutes(screening));
   await app.register(batchScreeningRoutes(screening));

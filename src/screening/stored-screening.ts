@@ -7,7 +7,8 @@
  *    back, the others become placeholders that hash to the stored value (stored-subject-restore);
  * 2. lookups: list identifiers, other applicants' link keys and the subject's previous screening,
  *    answered from PostgreSQL (as of the decision's place in the chain when one is given);
- * 3. rules: the ruleset over the subject with the list snapshot's name index;
+ * 3. rules: the ruleset over the subject with the list snapshot's name index, and the login IPs
+ *    located as the screening located them (the IP intelligence stored with its input);
  * 4. false-positive memory: applied here when the evaluation stands for a recorded decision (as it
  *    stood then); a re-screen that writes applies it inside its write instead (recordScreening).
  *
@@ -19,6 +20,7 @@ import { findListedDocumentNumbers, findPreviousScreening } from '../db/reposito
 import { canonicalTimestamp } from '../domain/audit/chain-record.js';
 import { DOCUMENT_IDENTIFIER_KINDS, restoreStoredSubject, type RestoredSubject } from '../domain/monitoring/stored-subject-restore.js';
 import { evaluateRuleset, type Evaluation } from '../domain/rules/evaluate.js';
+import { storedIpIntelligence } from '../domain/rules/login-locations.js';
 import type { Hit, Outcome, Ruleset } from '../domain/rules/ruleset.js';
 import type { StoredSubject } from '../domain/rules/subject-redaction.js';
 import { linkKeyOf, type KeyedHash } from '../domain/rules/subject-lookups.js';
@@ -106,7 +108,13 @@ export async function evaluateRestored(
     },
     basis.snapshot.versions.map((ref) => ref.versionId),
   );
-  const evaluation = evaluateRuleset(restored.subject, basis.ruleset, { searchNames: (query, options) => basis.snapshot.searchNames(query, options), ...answers });
+  // The login IPs as the screening located them (recorded with its input), never as located today.
+  const ipIntelligence = storedIpIntelligence(stored.input);
+  const evaluation = evaluateRuleset(restored.subject, basis.ruleset, {
+    searchNames: (query, options) => basis.snapshot.searchNames(query, options),
+    ...answers,
+    ...(ipIntelligence ? { ipIntelligence } : {}),
+  });
   return { restored, links: answers.lookups.links, evaluation };
 }
 

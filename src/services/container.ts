@@ -10,6 +10,7 @@ import type { Database } from '../db/client.js';
 import { createCheckpointWorker, DEFAULT_CHECKPOINT_POLICY, type CheckpointPolicy } from './audit-checkpoints.service.js';
 import { startRetentionJob } from './erasure.service.js';
 import { EvaluationThread, type EvaluateScreening } from './evaluation-offload.js';
+import { createIpLocator, type IpLocator } from './ip-intelligence.service.js';
 import { createKeyedHash } from './keyed-hash.service.js';
 import { createListFetchWorker, DEFAULT_LIST_FETCH_OPTIONS, type ListFetchOptions } from './list-fetch.service.js';
 import { ListIndexHolder } from './list-index.service.js';
@@ -50,6 +51,8 @@ export interface ServicesConfig {
   checkpoints?: { signer?: CheckpointSigner; every?: number; minutes?: number; pollMs?: number };
   /** Build the Prometheus metrics (METRICS is not `off`); `tenantLabels` adds tenant ids to the chain-head gauge. */
   metrics?: { tenantLabels?: boolean } | false;
+  /** Geolocation of login IPs: the bundled database (default), another mmdb file (IP_DATABASE_FILE), a locator, or none. */
+  ipDatabase?: { path?: string } | IpLocator | false;
 }
 
 /** A loop beside the requests: started when the app is ready, stopped when it closes. */
@@ -92,6 +95,8 @@ export interface Services {
   keyedHash: KeyedHash;
   /** Where screenings are evaluated: the evaluation thread, or (absent) the calling thread. */
   evaluate?: EvaluateScreening;
+  /** Geolocates the login IPs of new screenings (ip-intelligence.service.ts); absent: the caller's countries. */
+  ipLocator?: IpLocator;
   metrics?: Metrics;
   checkpointPolicy: CheckpointPolicy;
   signer?: CheckpointSigner;
@@ -196,6 +201,8 @@ export async function createServices(input: { database: Database; now?: () => Da
   }
   if (!input.lists) await lists.refresh(db);
   const keyedHash = await createKeyedHash(db, config.personalDataKey);
+  const ipDatabase = config.ipDatabase ?? {};
+  const ipLocator = ipDatabase === false ? undefined : 'locate' in ipDatabase ? ipDatabase : createIpLocator(ipDatabase);
   const metrics =
     config.metrics === false
       ? undefined
@@ -226,6 +233,7 @@ export async function createServices(input: { database: Database; now?: () => Da
     now,
     keyedHash,
     ...(thread ? { evaluate: thread.evaluate } : {}),
+    ...(ipLocator ? { ipLocator } : {}),
     ...(metrics ? { metrics } : {}),
     checkpointPolicy,
     ...(signer ? { signer } : {}),

@@ -24,6 +24,8 @@ import type { ListVersionRef } from '../db/schema/index.js';
 import { findVersionImportTimes } from '../db/repositories/lists.repository.js';
 import { withListAges } from '../domain/lists/list-age.js';
 import type { DecisionView } from '../http/schemas/screening.schemas.js';
+import type { IpIntelligence } from '../domain/rules/login-locations.js';
+import type { IpLocator } from './ip-intelligence.service.js';
 
 export interface ScreeningDeps {
   db: Db;
@@ -35,6 +37,8 @@ export interface ScreeningDeps {
   evaluate?: EvaluateScreening;
   /** Told of each evaluation's duration and each decision recorded (metrics); nothing personal. */
   observe?: ScreeningObserver;
+  /** Geolocates login IPs (ip-intelligence.service.ts); absent: login rules use the caller's countries. */
+  ipLocator?: Pick<IpLocator, 'locate'>;
 }
 
 export interface ScreeningObserver {
@@ -81,15 +85,37 @@ export interface ScreenRequest {
 }
 
 /** The decision an earlier request with the same Idempotency-Key made; 422 when its body differed. */
-async function earlierDecision(deps: ScreeningDeps, tenantId: string, idempotencyKey: string, inputDigest: string) {
+async function earlierDecision(deps: ScreeningDeps, tenantId: string, idempotencyKey: string, input: ScreeningInput, inputDigest: string) {
   const previous = await findDecisionByIdempotencyKey(deps.db, tenantId, idempotencyKey);
   if (!previous) return undefined;
-  if (previous.inputDigest !== inputDigest) {
+  if (!isSameRequest(previous, input, inputDigest)) {
     throw new AppError('unprocessable', 'This Idempotency-Key was already used with a different request body', [
       { field: 'Idempotency-Key', message: 'reused with a different body' },
     ]);
   }
   return { decision: toDecisionView(previous, await caseRefOfDecision(deps.db, tenantId, previous.id), await listImportTimes(deps, previous.listVersions)), replayed: true };
+}
+
+/** What a screening stores and digests: the subject as stored, and where its login IPs were located. */
+export interface ScreeningInput {
+  subject: ReturnType<typeof redactForStorage>;
+  ipIntelligence?: IpIntelligence;
+}
+
+/**
+ * The same body as the earlier request with this Idempotency-Key: the same digest, or the same
+ * subject whose IPs an earlier database located (the database was updated between the two).
+ */
+function isSameRequest(previous: DecisionRow, input: ScreeningInput, inputDigest: string): boolean {
+  if (previous.inputDigest === inputDigest) return true;
+  const recorded = (previous.input as { ipIntelligence?: unknown } | null)?.ipIntelligence;
+  return recorded !== undefined && input.ipIntelligence !== undefined && canonicalDigest({ ...input, ipIntelligence: recorded }) === previous.inputDigest;
+}
+
+/** The login IPs located, when the subject has logins and the service a locator. */
+export function locateLoginIps(deps: Pick<ScreeningDeps, 'ipLocator'>, subject: ScreeningSubject): IpIntelligence | undefined {
+  const logins = subject.logins ?? [];
+  return deps.ipLocator && logins.length > 0 ? deps.ipLocator.locate(logins.map((login) => login.ip)) : undefined;
 }
 
 /**
@@ -278,17 +304,20 @@ export async function screenSubject(deps: ScreeningDeps, request: ScreenRequest)
 }
 
 async function screen(deps: ScreeningDeps, request: ScreenRequest): Promise<{ decision: DecisionView; replayed: boolean }> {
-  // Stored (and digested) with document numbers and bank accounts as keyed hashes only.
-  const input = { subject: redactForStorage(request.subject, deps.keyedHash) };
+  // Stored (and digested) with document numbers and bank accounts as keyed hashes only, and with
+  // the IP database's answers, so that a replay locates the logins as this screening did.
+  const ipIntelligence = locateLoginIps(deps, request.subject);
+  const input: ScreeningInput = { subject: redactForStorage(request.subject, deps.keyedHash), ...(ipIntelligence ? { ipIntelligence } : {}) };
   const inputDigest = canonicalDigest(input);
   if (request.idempotencyKey) {
-    const earlier = await earlierDecision(deps, request.tenantId, request.idempotencyKey, inputDigest);
+    const earlier = await earlierDecision(deps, request.tenantId, request.idempotencyKey, input, inputDigest);
     if (earlier) return earlier;
   }
   const ruleset = await activeRuleset(deps.db, request.tenantId);
   if (!ruleset) throw new AppError('conflict', 'The tenant has no published ruleset');
   const snapshot = deps.lists.forTenant(request.tenantId);
-  const context = await answerLookups(deps, request, snapshot.versions.map((version) => version.versionId));
+  const answers = await answerLookups(deps, request, snapshot.versions.map((version) => version.versionId));
+  const context = ipIntelligence ? { ...answers, ipIntelligence } : answers;
   // The thread hop costs more than it saves when nothing else is waiting for the event loop: a
   // lone screening is evaluated here, concurrent ones on the evaluation thread.
   const evaluate = deps.evaluate && screeningsInFlight > 1 ? deps.evaluate : evaluateHere;
@@ -321,7 +350,7 @@ async function screen(deps: ScreeningDeps, request: ScreenRequest): Promise<{ de
   } catch (error) {
     // Two requests with the same key both passed the lookup above; the unique index let one in.
     if (request.idempotencyKey && isUniqueViolation(error, 'decisions_tenant_idempotency_uq')) {
-      const earlier = await earlierDecision(deps, request.tenantId, request.idempotencyKey, inputDigest);
+      const earlier = await earlierDecision(deps, request.tenantId, request.idempotencyKey, input, inputDigest);
       if (earlier) return earlier;
     }
     throw error;

@@ -150,6 +150,18 @@ const CASES: Record<string, { fires: Case; quiet: Case }> = {
     fires: { subject: jane({ claimedLocation: { country: 'US' }, logins: [...logins('CN', ['2026-11-01T01:00:00Z', '2026-11-02T01:00:00Z']), ...logins('US', ['2026-11-03T15:00:00Z'])] }), field: '/subject/logins' },
     quiet: { subject: jane({ claimedLocation: { country: 'US' }, logins: [...logins('US', ['2026-11-01T15:00:00Z', '2026-11-02T15:00:00Z', '2026-11-03T15:00:00Z']), ...logins('MX', ['2026-11-04T15:00:00Z'])] }) },
   },
+  'login-country-disagrees': {
+    fires: {
+      subject: jane({ logins: [{ ip: '5.255.255.5', country: 'US', at: '2026-11-01T15:00:00Z' }, { ip: '8.8.8.8', country: 'US', at: '2026-11-02T15:00:00Z' }] }),
+      options: { ipIntelligence: { database: 'test', locations: { '5.255.255.5': { country: 'RU' }, '8.8.8.8': { country: 'US' } } } },
+      field: '/subject/logins/0/country',
+    },
+    // The caller's country is all there is for an IP the database does not place.
+    quiet: {
+      subject: jane({ logins: [{ ip: '10.0.0.1', country: 'RU', at: '2026-11-01T15:00:00Z' }, { ip: '8.8.8.8', country: 'US', at: '2026-11-02T15:00:00Z' }] }),
+      options: { ipIntelligence: { database: 'test', locations: { '8.8.8.8': { country: 'US' } } } },
+    },
+  },
   'claimed-country-vs-bank': {
     fires: { subject: jane({ claimedLocation: { country: 'US' }, payment: { method: 'bank', bankCountry: 'CN' } }) },
     quiet: { subject: jane({ claimedLocation: { country: 'US' }, payment: { method: 'bank', bankCountry: 'US' } }) },

@@ -5,6 +5,7 @@
 import { createHmac } from 'node:crypto';
 import { DEFAULT_RULES, DEFAULT_THRESHOLDS, type RuleDefinition } from '../../src/domain/rules/default-ruleset.js';
 import type { EvaluationContext, IdentifierMatch, LinkedSubject, NameCandidate } from '../../src/domain/rules/evaluate.js';
+import type { IpIntelligence } from '../../src/domain/rules/login-locations.js';
 import { nameSimilarity } from '../../src/domain/rules/name-similarity.js';
 import type { Rule, Ruleset } from '../../src/domain/rules/ruleset.js';
 import type { ScreeningSubject } from '../../src/domain/rules/screening-subject.js';
@@ -87,6 +88,8 @@ export interface ContextOptions {
   identifiers?: readonly ListedIdentifier[];
   store?: SubjectStore;
   previous?: ScreeningSubject;
+  /** What the service's IP locator answered for the subject's logins. */
+  ipIntelligence?: IpIntelligence;
 }
 
 /** Runs the service's steps in memory: collect lookups, answer them, build the context. */
@@ -113,6 +116,7 @@ export function contextFor(subject: ScreeningSubject, options: ContextOptions = 
     identifierMatches,
     linkedSubjects: options.store ? options.store.linkedTo(lookups.links, subject.externalRef) : [],
     ...(options.previous !== undefined ? { previousLinkKeys: linkKeysOf(options.previous, hash) } : {}),
+    ...(options.ipIntelligence !== undefined ? { ipIntelligence: options.ipIntelligence } : {}),
   };
 }
 

@@ -318,6 +318,18 @@ export const DEFAULT_RULES: readonly RuleDefinition[] = [
   },
   {
     ...base,
+    key: 'login-country-disagrees',
+    kind: 'field_consistency',
+    // Two geolocations of one address disagreeing is typical of VPN exits and proxies that publish
+    // a chosen location; travel and stale databases explain some, hence the modest weight.
+    description: "The country the caller gives for a login is not the one the login's IP is registered in",
+    weight: 10,
+    severity: 'medium',
+    indicatorIds: ['US22-VPN-VPS'],
+    params: { check: 'caller_login_country', minCount: 1, minShare: 0.25 },
+  },
+  {
+    ...base,
     key: 'claimed-country-vs-bank',
     kind: 'field_consistency',
     description: 'The payout bank is outside the claimed country',

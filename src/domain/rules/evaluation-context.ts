@@ -3,6 +3,7 @@
  * (lists, other subjects) so evaluation is synchronous, pure and replayable from stored data.
  */
 import type { EntryType, IdentifierKind } from '../lists/list-entry.js';
+import type { IpIntelligence } from './login-locations.js';
 import type { CheckedRule } from './rule.schema.js';
 import type { Hit } from './ruleset.js';
 import type { ScreeningSubject } from './screening-subject.js';
@@ -70,6 +71,11 @@ export interface EvaluationContext {
    * since then is a signal of its own (contact, payee and address churn).
    */
   previousLinkKeys?: readonly LinkKey[];
+  /**
+   * The service's own geolocation of the login IPs (login-locations.ts). Absent: no lookup was
+   * made (a decision from before IP intelligence), and login rules use the caller's countries.
+   */
+  ipIntelligence?: IpIntelligence;
 }
 
 /** A context with no list identifiers, no other subjects and no history. */

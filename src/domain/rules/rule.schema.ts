@@ -132,6 +132,13 @@ export const fieldConsistencyParams = z.discriminatedUnion('check', [
     /** For logins: fewest geolocated logins worth judging. */
     minCount: z.number().int().min(1).max(1000).default(1),
   }),
+  z.strictObject({
+    check: z.literal('caller_login_country'),
+    /** Fewest logins whose given country differs from their IP's. */
+    minCount: z.number().int().min(1).max(1000).default(1),
+    /** Share of the logins placed both ways that must differ. */
+    minShare: fraction.default(0.25),
+  }),
   z.strictObject({ check: z.literal('payee_name'), minSimilarity: fraction }),
   z.strictObject({ check: z.literal('shipping_vs_id_address') }),
   z.strictObject({ check: z.literal('profile_names'), minSimilarity: fraction }),

@@ -87,7 +87,7 @@ export interface OnlineProfile {
 
 export interface LoginEvent {
   ip: string;
-  /** Country the caller geolocated the IP to. */
+  /** Country the caller geolocated the IP to; rules prefer the service's own geolocation (login-locations.ts). */
   country?: string | undefined;
   /** Start of the session, ISO-8601 with offset. */
   at: string;

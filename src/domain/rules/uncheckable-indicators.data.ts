@@ -21,7 +21,6 @@ export const UNCHECKABLE_INDICATORS: Readonly<Record<string, string>> = {
   'US22-NONDELIVERY': POST_HIRE,
   'US22-UNREACHABLE': POST_HIRE,
   'US22-BORROW-PII': 'Comes from an incident report by co-workers, after hiring',
-  'US22-VPN-VPS': 'Needs IP reputation (VPN, hosting ASN, residential proxy); logins carry IPs but no reputation feed is wired',
   'US22-FORGED-DOCS': DOCUMENT_FORENSICS,
   'US22-FAKE-DOCS-KYC': DOCUMENT_FORENSICS,
   'US22-REFERRAL-CHAIN': 'Needs the referral graph (who referred whom); the profile has no referral field yet',

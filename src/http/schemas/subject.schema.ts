@@ -200,7 +200,7 @@ const loginSchema = z
       .union([z.ipv4(), z.ipv6()], { error: 'must be an IPv4 or IPv6 address' })
       .describe('IP address of the login')
       .meta({ example: '203.0.113.5' }),
-    country: country('Country the IP geolocates to').optional(),
+    country: country('Country the caller geolocated the IP to. The service geolocates the IP itself and uses this only for an IP it cannot place (private, reserved, unknown); a disagreement is a red flag of its own').optional(),
     at: dateTime.describe('Start of the session, ISO-8601 with offset').meta({ example: '2026-11-01T15:00:00Z' }),
     endedAt: dateTime.optional().describe('End of the session, when known').meta({ example: '2026-11-01T23:30:00Z' }),
   })

@@ -1,16 +1,19 @@
 import { countriesOfCallingCode, foldAccents, phoneCallingCode } from '../../identifiers/identifier.normalize.js';
 import type { Hit } from '../ruleset.js';
 import type { ScreeningSubject } from '../screening-subject.js';
-import { hitOf, type Evaluator, type RuleOfKind } from '../evaluation-context.js';
+import { hitOf, type EvaluationContext, type Evaluator, type RuleOfKind } from '../evaluation-context.js';
+import { locateLogins, loginGeographyNote, type LocatedLogin } from '../login-locations.js';
 import type { CountryField } from '../rule.schema.js';
 
 interface Place {
   field: string;
   countries: readonly string[];
   city?: string | undefined;
+  /** For logins: where the country came from (the IP, or the caller). */
+  login?: LocatedLogin;
 }
 
-function placesOf(subject: ScreeningSubject, field: CountryField): Place[] {
+function placesOf(subject: ScreeningSubject, field: CountryField, context: Pick<EvaluationContext, 'ipIntelligence'>): Place[] {
   const one = (path: string, country: string | undefined, city?: string): Place[] =>
     country === undefined ? [] : [{ field: path, countries: [country], city }];
   switch (field) {
@@ -32,7 +35,8 @@ function placesOf(subject: ScreeningSubject, field: CountryField): Place[] {
         return code === undefined ? [] : [{ field: `/subject/phones/${index}`, countries: countriesOfCallingCode(code) }];
       });
     case 'logins':
-      return (subject.logins ?? []).flatMap((login, index) => one(`/subject/logins/${index}/country`, login.country));
+      // The service's geolocation of the IP when it has one, else the caller's country.
+      return locateLogins(subject, context.ipIntelligence).flatMap((login) => (login.country === undefined ? [] : [{ field: login.field, countries: [login.country], login }]));
     case 'bankCountry':
       return one('/subject/payment/bankCountry', subject.payment?.bankCountry);
     case 'documents':
@@ -61,13 +65,13 @@ function fold(text: string): string {
  * first place found and how many of that family's values are in the set: forty logins from one
  * country are one reason, not forty.
  */
-export const countrySet: Evaluator<RuleOfKind<'country_set'>> = (subject, rule) => {
+export const countrySet: Evaluator<RuleOfKind<'country_set'>> = (subject, rule, context) => {
   const countries = new Set(rule.params.countries);
   if (rule.params.exceptOwnCountry) for (const own of ownCountries(subject)) countries.delete(own);
   const cities = rule.params.cities.map((city) => ({ country: city.country, names: new Set(city.names.map(fold)) }));
   const hits: Hit[] = [];
   for (const field of rule.params.fields) {
-    const places = placesOf(subject, field);
+    const places = placesOf(subject, field, context);
     const matching = places.flatMap((place) => {
       const country = place.countries.find((code) => countries.has(code));
       if (country !== undefined) return [{ place, label: country }];
@@ -82,7 +86,8 @@ export const countrySet: Evaluator<RuleOfKind<'country_set'>> = (subject, rule) 
     if (first === undefined) continue;
     const labels = [...new Set(matching.map((match) => match.label))];
     const value = places.length > 1 ? `${labels.join(', ')} (${matching.length} of ${places.length})` : labels.join(', ');
-    hits.push(hitOf(rule, { points: rule.weight, field: first.place.field, value }));
+    const located = matching.flatMap((match) => (match.place.login ? [match.place.login] : []));
+    hits.push(hitOf(rule, { points: rule.weight, field: first.place.field, value, ...(field === 'logins' ? loginGeographyNote(located, context.ipIntelligence) : {}) }));
   }
   return hits;
 };

@@ -8,12 +8,17 @@ import {
 import { describeAddress, maskEmail, maskPhone } from '../../identifiers/identifier.redact.js';
 import type { Hit } from '../ruleset.js';
 import type { ScreeningSubject } from '../screening-subject.js';
-import { hitOf, type Evaluator, type RuleOfKind } from '../evaluation-context.js';
+import { hitOf, type EvaluationContext, type Evaluator, type RuleOfKind } from '../evaluation-context.js';
+import { locateLogins, loginGeographyNote } from '../login-locations.js';
 import { bestNameSimilarity, isWrittenInHanOrKana, nameTokens } from '../name-similarity.js';
 import { TIME_ZONE_COUNTRIES } from '../time-zones.table.js';
 
 type ConsistencyRule = RuleOfKind<'field_consistency'>;
-type Check<C extends ConsistencyRule['params']['check']> = (subject: ScreeningSubject, rule: ConsistencyRule & { params: { check: C } }) => Hit[];
+type Check<C extends ConsistencyRule['params']['check']> = (
+  subject: ScreeningSubject,
+  rule: ConsistencyRule & { params: { check: C } },
+  context: Pick<EvaluationContext, 'ipIntelligence'>,
+) => Hit[];
 
 function ownNames(subject: ScreeningSubject): string[] {
   return [subject.name, ...(subject.aliases ?? [])];
@@ -34,7 +39,7 @@ export function timeZoneCountries(zone: string): string[] | undefined {
  * innocent explanations (travel, expatriates, a foreign SIM); the rule weights stay small and
  * add up only when several signals disagree.
  */
-const claimedCountry: Check<'claimed_country'> = (subject, rule) => {
+const claimedCountry: Check<'claimed_country'> = (subject, rule, context) => {
   const claimed = subject.claimedLocation?.country;
   if (claimed === undefined) return [];
   const hit = (field: string, value: string) => hitOf(rule, { points: rule.weight, field, value: `${value}; claimed ${claimed}` });
@@ -46,12 +51,12 @@ const claimedCountry: Check<'claimed_country'> = (subject, rule) => {
         return [hit(`/subject/phones/${index}`, `calling code +${code}`)];
       });
     case 'logins': {
-      const located = (subject.logins ?? []).filter((login) => login.country !== undefined);
+      const located = locateLogins(subject, context.ipIntelligence).filter((login) => login.country !== undefined);
       if (located.length < rule.params.minCount) return [];
       const outside = located.filter((login) => login.country !== claimed);
       if (outside.length === 0 || outside.length / located.length < rule.params.minShare) return [];
       const countries = [...new Set(outside.map((login) => login.country))].slice(0, 10);
-      return [hit('/subject/logins', `${outside.length} of ${located.length} logins from ${countries.join(', ')}`)];
+      return [{ ...hit('/subject/logins', `${outside.length} of ${located.length} logins from ${countries.join(', ')}`), ...loginGeographyNote(located, context.ipIntelligence) }];
     }
     case 'bank_country': {
       const bank = subject.payment?.bankCountry;
@@ -69,6 +74,29 @@ const claimedCountry: Check<'claimed_country'> = (subject, rule) => {
         address.kind === 'residence' && address.country !== claimed ? [hit(`/subject/addresses/${index}/country`, `residence in ${address.country}`)] : [],
       );
   }
+};
+
+/**
+ * The country the caller gives for a login against the country the service's IP database places
+ * its network in (US22 "VPN, VPS or third-country IP use"): an address whose geolocation differs
+ * between two services is typical of VPN exits and proxies that publish a chosen location. Only
+ * logins both placed; a lone disagreement may be a stale database, hence `minShare`.
+ */
+const callerLoginCountry: Check<'caller_login_country'> = (subject, rule, context) => {
+  if (!context.ipIntelligence) return [];
+  const both = locateLogins(subject, context.ipIntelligence).filter((login) => login.basis === 'ip' && login.login.country !== undefined);
+  const differing = both.filter((login) => login.login.country !== login.country);
+  if (differing.length < rule.params.minCount || differing.length / both.length < rule.params.minShare) return [];
+  const pairs = [...new Set(differing.map((login) => `given ${login.login.country}, IP in ${login.country}`))].slice(0, 5);
+  const first = differing[0]!;
+  return [
+    hitOf(rule, {
+      points: rule.weight,
+      field: `/subject/logins/${first.index}/country`,
+      value: `${differing.length} of ${both.length} logins: ${pairs.join('; ')}`,
+      explanation: { ipDatabase: context.ipIntelligence.database },
+    }),
+  ];
 };
 
 /** Pay going to someone else: the proxy-payee pattern (JP24, DOJ US v. Hwa). */
@@ -163,24 +191,26 @@ const referencesVsSelf: Check<'references_vs_self'> = (subject, rule) => {
 };
 
 /** Fields of one profile that should tell the same story and do not. */
-export const fieldConsistency: Evaluator<ConsistencyRule> = (subject, rule) => {
+export const fieldConsistency: Evaluator<ConsistencyRule> = (subject, rule, context) => {
   const params = rule.params;
   switch (params.check) {
     case 'claimed_country':
-      return claimedCountry(subject, { ...rule, params });
+      return claimedCountry(subject, { ...rule, params }, context);
+    case 'caller_login_country':
+      return callerLoginCountry(subject, { ...rule, params }, context);
     case 'payee_name':
-      return payeeName(subject, { ...rule, params });
+      return payeeName(subject, { ...rule, params }, context);
     case 'shipping_vs_id_address':
-      return shippingVsIdAddress(subject, { ...rule, params });
+      return shippingVsIdAddress(subject, { ...rule, params }, context);
     case 'profile_names':
-      return profileNames(subject, { ...rule, params });
+      return profileNames(subject, { ...rule, params }, context);
     case 'profile_photos':
-      return profilePhotos(subject, { ...rule, params });
+      return profilePhotos(subject, { ...rule, params }, context);
     case 'nationality_vs_documents':
-      return nationalityVsDocuments(subject, { ...rule, params });
+      return nationalityVsDocuments(subject, { ...rule, params }, context);
     case 'preferred_language':
-      return preferredLanguage(subject, { ...rule, params });
+      return preferredLanguage(subject, { ...rule, params }, context);
     case 'references_vs_self':
-      return referencesVsSelf(subject, { ...rule, params });
+      return referencesVsSelf(subject, { ...rule, params }, context);
   }
 };

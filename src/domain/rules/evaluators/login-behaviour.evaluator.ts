@@ -1,6 +1,7 @@
 import type { Hit } from '../ruleset.js';
 import type { LoginEvent, ScreeningSubject } from '../screening-subject.js';
-import { hitOf, type Evaluator, type RuleOfKind } from '../evaluation-context.js';
+import { hitOf, type EvaluationContext, type Evaluator, type RuleOfKind } from '../evaluation-context.js';
+import { locateLogin, loginGeographyNote } from '../login-locations.js';
 import { hourInZone } from '../../geo/time-zones.js';
 
 type LoginRule = RuleOfKind<'login_behaviour'>;
@@ -32,17 +33,23 @@ function formatHours(milliseconds: number): string {
   return `${Math.round((milliseconds / HOUR) * 10) / 10} h`;
 }
 
-/** Many countries inside one sliding window (geo-velocity): O(n log n) for any login count. */
-const manyCountries: Check<'many_countries'> = (subject, rule) => {
-  const located = timedLogins(subject).filter((timed) => timed.login.country !== undefined);
+/**
+ * Many countries inside one sliding window (geo-velocity): O(n log n) for any login count. A
+ * login's country is the service's geolocation of its IP when there is one (login-locations.ts).
+ */
+const manyCountries = (subject: ScreeningSubject, rule: LoginRule & { params: { check: 'many_countries' } }, context: Pick<EvaluationContext, 'ipIntelligence'>): Hit[] => {
+  const located = timedLogins(subject)
+    .map((timed) => ({ ...timed, place: locateLogin(timed.login, timed.index, context.ipIntelligence) }))
+    .filter((timed) => timed.place.country !== undefined);
   const window = rule.params.windowHours * HOUR;
   const counts = new Map<string, number>();
   let first = 0;
-  for (const current of located) {
-    const country = current.login.country ?? '';
+  for (let last = 0; last < located.length; last += 1) {
+    const current = located[last]!;
+    const country = current.place.country ?? '';
     counts.set(country, (counts.get(country) ?? 0) + 1);
     while (first < located.length && current.start - (located[first]?.start ?? 0) > window) {
-      const old = located[first]?.login.country ?? '';
+      const old = located[first]?.place.country ?? '';
       const left = (counts.get(old) ?? 1) - 1;
       if (left === 0) counts.delete(old);
       else counts.set(old, left);
@@ -55,6 +62,10 @@ const manyCountries: Check<'many_countries'> = (subject, rule) => {
           points: rule.weight,
           field: `/subject/logins/${current.index}`,
           value: `${countries.join(', ')} within ${rule.params.windowHours} h`,
+          ...loginGeographyNote(
+            located.slice(first, last + 1).map((timed) => timed.place),
+            context.ipIntelligence,
+          ),
         }),
       ];
     }
@@ -126,11 +137,11 @@ const offHours: Check<'off_hours'> = (subject, rule) => {
 };
 
 /** Login history patterns: geo-velocity, marathon sessions, night-time work. */
-export const loginBehaviour: Evaluator<LoginRule> = (subject, rule) => {
+export const loginBehaviour: Evaluator<LoginRule> = (subject, rule, context) => {
   const params = rule.params;
   switch (params.check) {
     case 'many_countries':
-      return manyCountries(subject, { ...rule, params });
+      return manyCountries(subject, { ...rule, params }, context);
     case 'continuous_session':
       return continuousSession(subject, { ...rule, params });
     case 'daily_hours':
