@@ -221,11 +221,8 @@ export function ftmSanction(entity: FtmEntity): FtmSanction {
 /** OpenSanctions keys OFAC parties as `ofac-<ent_num>`: the same party in our OFAC list. */
 const OFAC_REFERENT = /^ofac-(\d+)$/;
 
-/** A target entity as a list entry, with what its linked entities say. */
-export function ftmEntry(entity: FtmEntity, links: FtmLinks): ListEntry {
-  const type = FTM_ENTRY_SCHEMAS[entity.schema] ?? 'unknown';
-  const attributes: Record<string, string> = { schema: entity.schema };
-
+/** The entity's names, the caption first; name parts are kept as attributes. */
+function ftmNames(entity: FtmEntity, attributes: Record<string, string>): { primary: string | undefined; names: ListName[] } {
   const names: ListName[] = [];
   const addName = (full: string, kind: NameKind, strength: NameStrength) => {
     const trimmed = full.replace(/\s+/g, ' ').trim();
@@ -247,7 +244,10 @@ export function ftmEntry(entity: FtmEntity, links: FtmLinks): ListEntry {
     if (composed) addName(composed, 'primary', 'strong');
   }
   for (const part of NAME_PARTS) setAttribute(attributes, part, values(entity, part));
+  return { primary, names };
+}
 
+function ftmBirthData(entity: FtmEntity): { birthDates: ListDate[]; birthPlaces: string[] } {
   const birthDates: ListDate[] = [];
   for (const value of values(entity, 'birthDate')) {
     const date = ftmPartialDate(value);
@@ -255,7 +255,10 @@ export function ftmEntry(entity: FtmEntity, links: FtmLinks): ListEntry {
   }
   const birthPlaces: string[] = [];
   for (const value of [...values(entity, 'birthPlace'), ...values(entity, 'birthCountry').map(countryCode)]) addUnique(birthPlaces, value);
+  return { birthDates, birthPlaces };
+}
 
+function ftmNationalities(entity: FtmEntity, type: EntryType, attributes: Record<string, string>): { nationalities: string[]; citizenships: string[] } {
   const nationalities: string[] = [];
   const citizenships: string[] = [];
   for (const value of values(entity, 'nationality')) addUnique(nationalities, countryCode(value));
@@ -266,7 +269,10 @@ export function ftmEntry(entity: FtmEntity, links: FtmLinks): ListEntry {
   // nationality only when the list gives neither nationality nor citizenship.
   if (type !== 'individual' || (nationalities.length === 0 && citizenships.length === 0)) for (const code of countries) addUnique(nationalities, code);
   setAttribute(attributes, 'countries', countries);
+  return { nationalities, citizenships };
+}
 
+function ftmAddresses(entity: FtmEntity, links: FtmLinks): ListAddress[] {
   const addresses: ListAddress[] = [];
   const addAddress = (address: ListAddress | undefined) => {
     if (address && !addresses.some((known) => JSON.stringify(known) === JSON.stringify(address))) addresses.push(address);
@@ -279,7 +285,10 @@ export function ftmEntry(entity: FtmEntity, links: FtmLinks): ListEntry {
       addAddress({ line: text });
     }
   }
+  return addresses;
+}
 
+function ftmIdentifiers(entity: FtmEntity, links: FtmLinks): ListIdentifier[] {
   const identifiers: ListIdentifier[] = [];
   const addIdentifier = (found: ListIdentifier | undefined) => {
     if (found && !identifiers.some((known) => known.kind === found.kind && known.normalized === found.normalized)) identifiers.push(found);
@@ -290,7 +299,11 @@ export function ftmEntry(entity: FtmEntity, links: FtmLinks): ListEntry {
   }
   if (entity.schema === 'Airplane') for (const value of values(entity, 'registrationNumber')) addIdentifier(identifier('registration', value, { note: 'aircraft registration' }));
   for (const linked of links.identifiers(entity.id)) addIdentifier(linked);
+  return identifiers;
+}
 
+/** Programs from the entity and the sanctions naming it; the earliest full listing date. */
+function ftmPrograms(entity: FtmEntity, links: FtmLinks, attributes: Record<string, string>): { programs: string[]; listedOn: string | undefined } {
   const programs: string[] = [];
   for (const value of values(entity, 'programId')) addUnique(programs, value);
   const sanctions = links.sanctions(entity.id);
@@ -302,7 +315,11 @@ export function ftmEntry(entity: FtmEntity, links: FtmLinks): ListEntry {
     .map(ftmPartialDate)
     .filter((date): date is string => date !== undefined && date.length === 10)
     .sort()[0];
+  return { programs, listedOn };
+}
 
+/** Other properties shown to reviewers, and where the entity comes from. */
+function setProvenance(entity: FtmEntity, attributes: Record<string, string>): void {
   for (const [property, key] of ATTRIBUTE_PROPERTIES) setAttribute(attributes, key, values(entity, property));
   setAttribute(attributes, 'datasets', entity.datasets);
   setAttribute(attributes, 'referents', entity.referents);
@@ -310,6 +327,20 @@ export function ftmEntry(entity: FtmEntity, links: FtmLinks): ListEntry {
   setAttribute(attributes, 'ofacEntNum', ofac);
   if (entity.first_seen) attributes['firstSeen'] = entity.first_seen;
   if (entity.last_change) attributes['lastChange'] = entity.last_change;
+}
+
+/** A target entity as a list entry, with what its linked entities say. */
+export function ftmEntry(entity: FtmEntity, links: FtmLinks): ListEntry {
+  const type = FTM_ENTRY_SCHEMAS[entity.schema] ?? 'unknown';
+  // Attributes are set in this order: schema, name parts, countries, programs, provenance.
+  const attributes: Record<string, string> = { schema: entity.schema };
+  const { primary, names } = ftmNames(entity, attributes);
+  const { birthDates, birthPlaces } = ftmBirthData(entity);
+  const { nationalities, citizenships } = ftmNationalities(entity, type, attributes);
+  const addresses = ftmAddresses(entity, links);
+  const identifiers = ftmIdentifiers(entity, links);
+  const { programs, listedOn } = ftmPrograms(entity, links, attributes);
+  setProvenance(entity, attributes);
 
   const remarks = [...values(entity, 'notes'), ...values(entity, 'summary'), ...values(entity, 'description')].map((note) => note.trim()).filter(Boolean);
   const entry: ListEntry = {

@@ -111,107 +111,154 @@ export function readFtmLine(text: string): FtmEntity | { refused: string } {
   return entity;
 }
 
-export async function parseFtm(file: ListFile, options: FtmImportOptions = {}): Promise<FtmParseResult> {
-  const wanted = options.datasets && options.datasets.length > 0 ? new Set(options.datasets) : undefined;
-  const counts = { lines: 0, notTargets: 0, skippedSchemas: 0, unknownSchemas: 0, ...(wanted ? { otherDatasets: 0 } : {}) };
-  const seenDatasets = new Set<string>();
-  const unknown = new Map<string, { count: number; line: number }>();
-  const targets: FtmEntity[] = [];
-  const targetLines = new Map<string, number>();
-  const addresses = new Map<string, ListAddress>();
-  const identifiers = new Map<string, ListIdentifier[]>();
-  const sanctions = new Map<string, FtmSanction[]>();
-  const push = <T>(map: Map<string, T[]>, key: string, value: T) => {
-    const list = map.get(key);
-    if (list) list.push(value);
-    else map.set(key, [value]);
-  };
+function pushTo<T>(map: Map<string, T[]>, key: string, value: T): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}
 
-  const handle = (bytes: Buffer, line: number) => {
+/**
+ * Keeps what the lines say: the targets (in file order, each with its line) and the facts other
+ * entities state about them, with the counts of what was left out and why.
+ */
+interface FtmCounts {
+  lines: number;
+  notTargets: number;
+  skippedSchemas: number;
+  unknownSchemas: number;
+  /** Only when datasets were chosen. */
+  otherDatasets?: number;
+}
+
+class FtmCollector {
+  readonly counts: FtmCounts;
+  readonly targets: FtmEntity[] = [];
+  readonly targetLines = new Map<string, number>();
+  private readonly seenDatasets = new Set<string>();
+  private readonly unknown = new Map<string, { count: number; line: number }>();
+  private readonly addresses = new Map<string, ListAddress>();
+  private readonly identifiers = new Map<string, ListIdentifier[]>();
+  private readonly sanctions = new Map<string, FtmSanction[]>();
+
+  constructor(
+    private readonly fileName: string,
+    private readonly wanted: ReadonlySet<string> | undefined,
+  ) {
+    this.counts = { lines: 0, notTargets: 0, skippedSchemas: 0, unknownSchemas: 0, ...(wanted ? { otherDatasets: 0 } : {}) };
+  }
+
+  handle(bytes: Buffer, line: number): void {
     const text = bytes.toString('utf8').trim();
     if (text.length === 0) return;
     const entity = readFtmLine(text);
-    if ('refused' in entity) throw new ListImportError({ file: file.name, line, reason: entity.refused });
-    counts.lines += 1;
-    if (wanted) {
-      for (const dataset of entity.datasets) seenDatasets.add(dataset);
-      if (!entity.datasets.some((dataset) => wanted.has(dataset))) {
-        counts.otherDatasets! += 1;
+    if ('refused' in entity) throw new ListImportError({ file: this.fileName, line, reason: entity.refused });
+    this.counts.lines += 1;
+    if (this.wanted) {
+      for (const dataset of entity.datasets) this.seenDatasets.add(dataset);
+      if (!entity.datasets.some((dataset) => this.wanted!.has(dataset))) {
+        this.counts.otherDatasets! += 1;
         return;
       }
     }
     switch (ftmSchemaRole(entity.schema)) {
-      case 'entry': {
-        if (!entity.target) {
-          counts.notTargets += 1;
-          return;
-        }
-        const earlier = targetLines.get(entity.id);
-        if (earlier !== undefined) throw new ListImportError({ file: file.name, line, reason: `entity ${entity.id} appears twice (also on line ${earlier})` });
-        targetLines.set(entity.id, line);
-        targets.push(entity);
-        return;
-      }
+      case 'entry':
+        return this.keepTarget(entity, line);
       case 'context':
-        if (entity.schema === 'Address') {
-          const address = ftmAddress(entity);
-          if (address) addresses.set(entity.id, address);
-        } else if (entity.schema === 'Sanction') {
-          const sanction = ftmSanction(entity);
-          for (const id of entity.properties['entity'] ?? []) push(sanctions, id, sanction);
-        } else {
-          const found = entity.schema === 'CryptoWallet' ? ftmWallet(entity) : ftmDocument(entity);
-          if (found) for (const holder of entity.properties['holder'] ?? []) push(identifiers, holder, found);
-        }
-        return;
+        return this.keepContext(entity);
       case 'other':
-        counts.skippedSchemas += 1;
+        this.counts.skippedSchemas += 1;
         return;
       case 'unknown': {
-        counts.unknownSchemas += 1;
-        const known = unknown.get(entity.schema);
+        this.counts.unknownSchemas += 1;
+        const known = this.unknown.get(entity.schema);
         if (known) known.count += 1;
-        else unknown.set(entity.schema, { count: 1, line });
+        else this.unknown.set(entity.schema, { count: 1, line });
       }
     }
-  };
+  }
 
+  private keepTarget(entity: FtmEntity, line: number): void {
+    if (!entity.target) {
+      this.counts.notTargets += 1;
+      return;
+    }
+    const earlier = this.targetLines.get(entity.id);
+    if (earlier !== undefined) throw new ListImportError({ file: this.fileName, line, reason: `entity ${entity.id} appears twice (also on line ${earlier})` });
+    this.targetLines.set(entity.id, line);
+    this.targets.push(entity);
+  }
+
+  private keepContext(entity: FtmEntity): void {
+    if (entity.schema === 'Address') {
+      const address = ftmAddress(entity);
+      if (address) this.addresses.set(entity.id, address);
+    } else if (entity.schema === 'Sanction') {
+      const sanction = ftmSanction(entity);
+      for (const id of entity.properties['entity'] ?? []) pushTo(this.sanctions, id, sanction);
+    } else {
+      const found = entity.schema === 'CryptoWallet' ? ftmWallet(entity) : ftmDocument(entity);
+      if (found) for (const holder of entity.properties['holder'] ?? []) pushTo(this.identifiers, holder, found);
+    }
+  }
+
+  warnings(): ListImportWarning[] {
+    const warnings: ListImportWarning[] = [];
+    for (const [schema, { count, line }] of this.unknown) {
+      warnings.push({ file: this.fileName, line, message: `schema ${JSON.stringify(schema)} is not one redflag knows: ${count} entit${count === 1 ? 'y' : 'ies'} skipped` });
+    }
+    for (const dataset of this.wanted ?? []) {
+      if (!this.seenDatasets.has(dataset)) warnings.push({ file: this.fileName, message: `no entity of dataset ${dataset} in the file` });
+    }
+    return warnings;
+  }
+
+  links() {
+    return {
+      address: (id: string) => this.addresses.get(id),
+      identifiers: (holder: string) => this.identifiers.get(holder) ?? [],
+      sanctions: (id: string) => this.sanctions.get(id) ?? [],
+    };
+  }
+}
+
+/** Splits the byte stream at newlines, refusing a line over the record limit as it grows. */
+async function splitLines(chunks: AsyncIterable<Buffer>, fileName: string, handle: (bytes: Buffer, line: number) => void): Promise<void> {
+  let line = 0;
+  let pending: Buffer[] = [];
+  let pendingBytes = 0;
+  for await (const chunk of chunks) {
+    let start = 0;
+    for (let newline = chunk.indexOf(0x0a); newline !== -1; newline = chunk.indexOf(0x0a, start)) {
+      const piece = chunk.subarray(start, newline);
+      line += 1;
+      handle(pending.length > 0 ? Buffer.concat([...pending, piece]) : piece, line);
+      pending = [];
+      pendingBytes = 0;
+      start = newline + 1;
+    }
+    if (start < chunk.length) {
+      pending.push(chunk.subarray(start));
+      pendingBytes += chunk.length - start;
+      if (pendingBytes > MAX_LINE_BYTES) throw new ListImportError({ file: fileName, line: line + 1, reason: RECORD_TOO_LARGE });
+    }
+  }
+  if (pendingBytes > 0) handle(Buffer.concat(pending), line + 1);
+}
+
+/** Reads the file, plain or gzip, through `tap` (the digest of the bytes as received) line by line. */
+async function readLines(file: ListFile, tap: DigestTap, handle: (bytes: Buffer, line: number) => void): Promise<void> {
   // A pipeline stage that fails is reported as the abort it causes in the others (the source
   // read through peekFirstChunk, gunzip); the first failure is kept here and reported instead.
   let refusal: unknown;
   let gzipError: Error | undefined;
   const consume = async (chunks: AsyncIterable<Buffer>) => {
     try {
-      await splitLines(chunks);
+      await splitLines(chunks, file.name, handle);
     } catch (error) {
       refusal ??= error;
       throw error;
     }
   };
-  const splitLines = async (chunks: AsyncIterable<Buffer>) => {
-    let line = 0;
-    let pending: Buffer[] = [];
-    let pendingBytes = 0;
-    for await (const chunk of chunks) {
-      let start = 0;
-      for (let newline = chunk.indexOf(0x0a); newline !== -1; newline = chunk.indexOf(0x0a, start)) {
-        const piece = chunk.subarray(start, newline);
-        line += 1;
-        handle(pending.length > 0 ? Buffer.concat([...pending, piece]) : piece, line);
-        pending = [];
-        pendingBytes = 0;
-        start = newline + 1;
-      }
-      if (start < chunk.length) {
-        pending.push(chunk.subarray(start));
-        pendingBytes += chunk.length - start;
-        if (pendingBytes > MAX_LINE_BYTES) throw new ListImportError({ file: file.name, line: line + 1, reason: RECORD_TOO_LARGE });
-      }
-    }
-    if (pendingBytes > 0) handle(Buffer.concat(pending), line + 1);
-  };
-
-  const tap = new DigestTap();
   const inspector = new ListFileInspector({ file: file.name, sniff: sniffFtm });
   try {
     const { first, all } = await peekFirstChunk(file.stream);
@@ -233,35 +280,32 @@ export async function parseFtm(file: ListFile, options: FtmImportOptions = {}): 
     }
     throw new ListImportError({ file: file.name, reason: `could not read the file: ${error instanceof Error ? error.message : String(error)}`, cause: error });
   }
+}
+
+export async function parseFtm(file: ListFile, options: FtmImportOptions = {}): Promise<FtmParseResult> {
+  const wanted = options.datasets && options.datasets.length > 0 ? new Set(options.datasets) : undefined;
+  const collector = new FtmCollector(file.name, wanted);
+  const tap = new DigestTap();
+  await readLines(file, tap, (bytes, line) => collector.handle(bytes, line));
   if (tap.bytes === 0) throw new ListImportError({ file: file.name, reason: 'the file is empty' });
 
-  const warnings: ListImportWarning[] = [];
-  for (const [schema, { count, line }] of unknown) {
-    warnings.push({ file: file.name, line, message: `schema ${JSON.stringify(schema)} is not one redflag knows: ${count} entit${count === 1 ? 'y' : 'ies'} skipped` });
-  }
-  for (const dataset of wanted ?? []) {
-    if (!seenDatasets.has(dataset)) warnings.push({ file: file.name, message: `no entity of dataset ${dataset} in the file` });
-  }
-  if (targets.length === 0) {
+  const warnings = collector.warnings();
+  if (collector.targets.length === 0) {
     const of = wanted ? ` of dataset${wanted.size > 1 ? 's' : ''} ${[...wanted].join(', ')}` : '';
     throw new ListImportError({ file: file.name, reason: `no screening targets${of} (persons, organisations, companies, vessels or aircraft with "target": true)` });
   }
 
-  const links = {
-    address: (id: string) => addresses.get(id),
-    identifiers: (holder: string) => identifiers.get(holder) ?? [],
-    sanctions: (id: string) => sanctions.get(id) ?? [],
-  };
-  const entries = targets.map((entity) => {
+  const links = collector.links();
+  const entries = collector.targets.map((entity) => {
     const entry = ftmEntry(entity, links);
-    if (overlongName(entry) !== undefined) throw new ListImportError({ file: file.name, line: targetLines.get(entity.id), reason: `entity ${entity.id} has ${NAME_TOO_LONG}` });
+    if (overlongName(entry) !== undefined) throw new ListImportError({ file: file.name, line: collector.targetLines.get(entity.id), reason: `entity ${entity.id} has ${NAME_TOO_LONG}` });
     return entry;
   });
   return {
     format: 'ftm',
     entries,
-    files: [{ name: file.name, role: 'entities', sha256: tap.sha256, bytes: tap.bytes, rows: counts.lines }],
-    counts,
+    files: [{ name: file.name, role: 'entities', sha256: tap.sha256, bytes: tap.bytes, rows: collector.counts.lines }],
+    counts: { ...collector.counts },
     warnings,
   };
 }

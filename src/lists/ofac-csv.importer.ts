@@ -155,110 +155,119 @@ function sniffCsv(head: string): string | undefined {
 
 const MAX_WARNINGS = 1000;
 
-/**
- * Streams the files through csv-parse and assembles entries. Files are read one after the
- * other in the order given (uploads arrive in order), so secondary rows are buffered by
- * ent_num until every file is read; memory is the entries themselves plus those rows.
- */
-export async function parseOfacCsv(files: OfacCsvFiles): Promise<OfacParseResult> {
-  const resolved = resolveRoles(files);
-  const warnings: ListImportWarning[] = [];
-  let suppressedWarnings = 0;
-  const warn = (warning: ListImportWarning): void => {
-    if (warnings.length < MAX_WARNINGS) warnings.push(warning);
-    else suppressedWarnings += 1;
-  };
+/** Warnings up to a limit; past it, only counted (a broken file would otherwise flood the result). */
+class WarningList {
+  readonly items: ListImportWarning[] = [];
+  private suppressed = 0;
 
-  const primaries: PrimaryRow[] = [];
-  const primaryByEntNum = new Map<string, PrimaryRow>();
-  const altByEntNum = new Map<string, AltRow[]>();
-  const addByEntNum = new Map<string, ListAddress[]>();
-  const commentsByEntNum = new Map<string, string[]>();
-  /** First line and row count per ent_num in each secondary file, for orphan reporting. */
-  const rowsSeen = new Map<OfacFileRole, Map<string, { line: number; count: number }>>();
-  const imported: ImportedFile<OfacFileRole>[] = [];
-
-  try {
-    for (const { file, role } of resolved) {
-      const seenInFile = new Map<string, { line: number; count: number }>();
-      rowsSeen.set(role, seenInFile);
-      const onRow = (record: string[], line: number): void => {
-        const entNum = field(record[0]);
-        if (entNum === undefined || !ENT_NUM.test(entNum)) {
-          throw new ListImportError({
-            file: file.name,
-            line,
-            reason: `the first column must be an OFAC ent_num (a number), found ${JSON.stringify(record[0] ?? '')}`,
-          });
-        }
-        if (role !== 'primary') {
-          const seen = seenInFile.get(entNum);
-          if (seen) seen.count += 1;
-          else seenInFile.set(entNum, { line, count: 1 });
-        }
-        switch (role) {
-          case 'primary': {
-            if (primaryByEntNum.has(entNum)) {
-              throw new ListImportError({
-                file: file.name,
-                line,
-                reason: `ent_num ${entNum} appears twice (first on line ${primaryByEntNum.get(entNum)?.line ?? '?'})`,
-              });
-            }
-            const row: PrimaryRow = { line, entNum, fields: record.map(field), rawRemarks: record[11] ?? '' };
-            primaries.push(row);
-            primaryByEntNum.set(entNum, row);
-            break;
-          }
-          case 'alt': {
-            const name = field(record[3]);
-            if (name === undefined) break;
-            if (name.length > MAX_NAME_LENGTH) throw new ListImportError({ file: file.name, line, reason: `ent_num ${entNum} has ${NAME_TOO_LONG}` });
-            const rawType = (field(record[2]) ?? 'aka').toLowerCase().replace(/\./g, '');
-            let kind: NameKind = 'aka';
-            if (rawType === 'aka' || rawType === 'fka' || rawType === 'nka') kind = rawType;
-            else warn({ file: file.name, line, message: `unknown alias type ${JSON.stringify(record[2])}, read as a.k.a.` });
-            // OFAC marks "low quality" aliases in alt remarks in some exports; the files seen
-            // so far leave alt remarks empty and put weak a.k.a.s in the main remarks instead.
-            const weak = /\b(weak|low[- ]quality)\b/i.test(field(record[4]) ?? '');
-            pushTo(altByEntNum, entNum, { kind, name, weak });
-            break;
-          }
-          case 'add': {
-            const address = toAddress(record);
-            // Placeholder rows with every column "-0-" exist for entries without an address.
-            if (address) pushTo(addByEntNum, entNum, address);
-            break;
-          }
-          case 'comments': {
-            // Overflow of the remarks column, cut at a fixed width: it continues the remarks
-            // text mid-word, so it is appended as written (not trimmed, no separator).
-            const text = record[1];
-            if (text !== undefined && !NULL_PATTERN.test(text.trim())) pushTo(commentsByEntNum, entNum, text);
-            break;
-          }
-        }
-      };
-      imported.push({ ...(await readCsv(file.name, file.stream, role, onRow)), role });
-    }
-  } finally {
-    // A refused set must not leave later uploads or file handles open.
-    for (const { file } of resolved) if (!file.stream.destroyed) file.stream.destroy();
+  warn(warning: ListImportWarning): void {
+    if (this.items.length < MAX_WARNINGS) this.items.push(warning);
+    else this.suppressed += 1;
   }
 
+  finish(primaryName: string): ListImportWarning[] {
+    if (this.suppressed > 0) this.items.push({ file: primaryName, message: `${this.suppressed} more warnings not shown` });
+    return this.items;
+  }
+}
+
+/** Secondary rows wait here by ent_num until every file is read. */
+class OfacRows {
+  readonly primaries: PrimaryRow[] = [];
+  readonly primaryByEntNum = new Map<string, PrimaryRow>();
+  readonly altByEntNum = new Map<string, AltRow[]>();
+  readonly addByEntNum = new Map<string, ListAddress[]>();
+  readonly commentsByEntNum = new Map<string, string[]>();
+  /** First line and row count per ent_num in each secondary file, for orphan reporting. */
+  readonly rowsSeen = new Map<OfacFileRole, Map<string, { line: number; count: number }>>();
+
+  constructor(private readonly warnings: WarningList) {}
+
+  /** The row handler for one file. */
+  reader(fileName: string, role: OfacFileRole): (record: string[], line: number) => void {
+    const seenInFile = new Map<string, { line: number; count: number }>();
+    this.rowsSeen.set(role, seenInFile);
+    return (record, line) => {
+      const entNum = field(record[0]);
+      if (entNum === undefined || !ENT_NUM.test(entNum)) {
+        throw new ListImportError({
+          file: fileName,
+          line,
+          reason: `the first column must be an OFAC ent_num (a number), found ${JSON.stringify(record[0] ?? '')}`,
+        });
+      }
+      if (role !== 'primary') {
+        const seen = seenInFile.get(entNum);
+        if (seen) seen.count += 1;
+        else seenInFile.set(entNum, { line, count: 1 });
+      }
+      switch (role) {
+        case 'primary':
+          return this.keepPrimary(fileName, record, line, entNum);
+        case 'alt':
+          return this.keepAlias(fileName, record, line, entNum);
+        case 'add':
+          return this.keepAddress(record, entNum);
+        case 'comments':
+          return this.keepComment(record, entNum);
+      }
+    };
+  }
+
+  private keepPrimary(fileName: string, record: string[], line: number, entNum: string): void {
+    if (this.primaryByEntNum.has(entNum)) {
+      throw new ListImportError({
+        file: fileName,
+        line,
+        reason: `ent_num ${entNum} appears twice (first on line ${this.primaryByEntNum.get(entNum)?.line ?? '?'})`,
+      });
+    }
+    const row: PrimaryRow = { line, entNum, fields: record.map(field), rawRemarks: record[11] ?? '' };
+    this.primaries.push(row);
+    this.primaryByEntNum.set(entNum, row);
+  }
+
+  private keepAlias(fileName: string, record: string[], line: number, entNum: string): void {
+    const name = field(record[3]);
+    if (name === undefined) return;
+    if (name.length > MAX_NAME_LENGTH) throw new ListImportError({ file: fileName, line, reason: `ent_num ${entNum} has ${NAME_TOO_LONG}` });
+    const rawType = (field(record[2]) ?? 'aka').toLowerCase().replace(/\./g, '');
+    let kind: NameKind = 'aka';
+    if (rawType === 'aka' || rawType === 'fka' || rawType === 'nka') kind = rawType;
+    else this.warnings.warn({ file: fileName, line, message: `unknown alias type ${JSON.stringify(record[2])}, read as a.k.a.` });
+    // OFAC marks "low quality" aliases in alt remarks in some exports; the files seen
+    // so far leave alt remarks empty and put weak a.k.a.s in the main remarks instead.
+    const weak = /\b(weak|low[- ]quality)\b/i.test(field(record[4]) ?? '');
+    pushTo(this.altByEntNum, entNum, { kind, name, weak });
+  }
+
+  private keepAddress(record: string[], entNum: string): void {
+    const address = toAddress(record);
+    // Placeholder rows with every column "-0-" exist for entries without an address.
+    if (address) pushTo(this.addByEntNum, entNum, address);
+  }
+
+  private keepComment(record: string[], entNum: string): void {
+    // Overflow of the remarks column, cut at a fixed width: it continues the remarks
+    // text mid-word, so it is appended as written (not trimmed, no separator).
+    const text = record[1];
+    if (text !== undefined && !NULL_PATTERN.test(text.trim())) pushTo(this.commentsByEntNum, entNum, text);
+  }
+}
+
+/** One entry per primary row, with its aliases, addresses and remarks overflow. */
+function assembleEntries(rows: OfacRows, primaryName: string, warnings: WarningList): { entries: ListEntry[]; counts: OfacParseResult['counts'] } {
   const entries: ListEntry[] = [];
   let aliases = 0;
   let weakAliases = 0;
   let addresses = 0;
   let identifiers = 0;
-  const primaryName = resolved.find((r) => r.role === 'primary')?.file.name ?? 'primary';
-
-  for (const row of primaries) {
-    const entry = buildEntry(row, altByEntNum.get(row.entNum) ?? [], addByEntNum.get(row.entNum) ?? [], commentsByEntNum.get(row.entNum));
+  for (const row of rows.primaries) {
+    const entry = buildEntry(row, rows.altByEntNum.get(row.entNum) ?? [], rows.addByEntNum.get(row.entNum) ?? [], rows.commentsByEntNum.get(row.entNum));
     // Names of alt.csv rows are checked on their own lines as they are read; this catches the rest.
     if (overlongName(entry) !== undefined) throw new ListImportError({ file: primaryName, line: row.line, reason: `ent_num ${row.entNum} has ${NAME_TOO_LONG}` });
     if (entry.type === 'unknown') {
-      warn({ file: primaryName, line: row.line, message: `unknown entry type ${JSON.stringify(row.fields[2])}` });
+      warnings.warn({ file: primaryName, line: row.line, message: `unknown entry type ${JSON.stringify(row.fields[2])}` });
     }
     aliases += entry.names.length - 1;
     weakAliases += entry.names.filter((n) => n.strength === 'weak').length;
@@ -266,19 +275,47 @@ export async function parseOfacCsv(files: OfacCsvFiles): Promise<OfacParseResult
     identifiers += entry.identifiers.length;
     entries.push(entry);
   }
+  return { entries, counts: { entries: entries.length, aliases, weakAliases, addresses, identifiers } };
+}
 
+type ResolvedFiles = ReturnType<typeof resolveRoles>;
+
+/** Secondary rows whose ent_num is not in the primary file: counted and warned about, not attached. */
+function countOrphans(rows: OfacRows, resolved: ResolvedFiles, primaryName: string, warnings: WarningList): OfacParseResult['orphans'] {
   const orphans = { alt: 0, add: 0, comments: 0 };
   for (const role of ['alt', 'add', 'comments'] as const) {
     const name = resolved.find((r) => r.role === role)?.file.name ?? role;
-    for (const [entNum, { line, count }] of rowsSeen.get(role) ?? []) {
-      if (primaryByEntNum.has(entNum)) continue;
+    for (const [entNum, { line, count }] of rows.rowsSeen.get(role) ?? []) {
+      if (rows.primaryByEntNum.has(entNum)) continue;
       orphans[role] += count;
-      warn({ file: name, line, message: `ent_num ${entNum} is not in ${primaryName}; its ${count} row(s) were not attached` });
+      warnings.warn({ file: name, line, message: `ent_num ${entNum} is not in ${primaryName}; its ${count} row(s) were not attached` });
     }
   }
-  if (suppressedWarnings > 0) {
-    warnings.push({ file: primaryName, message: `${suppressedWarnings} more warnings not shown` });
+  return orphans;
+}
+
+/**
+ * Streams the files through csv-parse and assembles entries. Files are read one after the
+ * other in the order given (uploads arrive in order), so secondary rows are buffered by
+ * ent_num until every file is read; memory is the entries themselves plus those rows.
+ */
+export async function parseOfacCsv(files: OfacCsvFiles): Promise<OfacParseResult> {
+  const resolved = resolveRoles(files);
+  const warnings = new WarningList();
+  const rows = new OfacRows(warnings);
+  const imported: ImportedFile<OfacFileRole>[] = [];
+  try {
+    for (const { file, role } of resolved) {
+      imported.push({ ...(await readCsv(file.name, file.stream, role, rows.reader(file.name, role))), role });
+    }
+  } finally {
+    // A refused set must not leave later uploads or file handles open.
+    for (const { file } of resolved) if (!file.stream.destroyed) file.stream.destroy();
   }
+
+  const primaryName = resolved.find((r) => r.role === 'primary')?.file.name ?? 'primary';
+  const { entries, counts } = assembleEntries(rows, primaryName, warnings);
+  const orphans = countOrphans(rows, resolved, primaryName, warnings);
 
   const lists = new Set(resolved.map((r) => ofacRoleFromFileName(r.file.name)?.list));
   const list = lists.size === 1 ? [...lists][0] : undefined;
@@ -287,9 +324,9 @@ export async function parseOfacCsv(files: OfacCsvFiles): Promise<OfacParseResult
     format: 'ofac-csv',
     entries,
     files: imported,
-    counts: { entries: entries.length, aliases, weakAliases, addresses, identifiers },
+    counts,
     orphans,
-    warnings,
+    warnings: warnings.finish(primaryName),
   };
   if (list !== undefined) result.list = list;
   return result;

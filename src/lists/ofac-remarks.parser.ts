@@ -284,99 +284,121 @@ function addIdentifier(result: OfacRemarks, identifier: ListIdentifier): void {
   if (!duplicate && identifier.normalized.length > 0) result.identifiers.push(identifier);
 }
 
-function parseSegment(segment: string, result: OfacRemarks): void {
-  let m: RegExpExecArray | null;
+/** A pattern for one kind of remarks segment, and how its match is read into the result. */
+type SegmentReader = readonly [pattern: RegExp, read: (match: RegExpExecArray, result: OfacRemarks) => void];
 
-  if ((m = /^DOB:?\s+(.+)$/.exec(segment))) {
-    const date = parseOfacDate(m[1] ?? '');
-    if (date) {
-      if (!result.birthDates.some((d) => d.value === date.value && d.to === date.to)) result.birthDates.push(date);
-    } else addAttribute(result.attributes, 'dateOfBirthText', (m[1] ?? '').trim());
-    return;
-  }
-  if ((m = /^POB:?\s+(.+)$/.exec(segment))) {
-    addUnique(result.birthPlaces, (m[1] ?? '').trim().replace(/\.$/, ''));
-    return;
-  }
-  if ((m = /^nationality(?:\s+possibly)?:?\s+(.+)$/.exec(segment))) {
-    addUnique(result.nationalities, countryOrVerbatim((m[1] ?? '').trim().replace(/\.$/, '')));
-    return;
-  }
-  if ((m = /^citizen:?\s+(.+)$/.exec(segment))) {
-    addUnique(result.citizenships, countryOrVerbatim((m[1] ?? '').trim().replace(/\.$/, '')));
-    return;
-  }
-  if ((m = /^([afn]\.k\.a\.),?\s+(.+)$/i.exec(segment))) {
-    const kind = ALIAS_KINDS[(m[1] ?? '').toLowerCase()] ?? 'aka';
-    const full = quotedAlias(m[2] ?? '');
-    if (full !== undefined && !result.names.some((n) => n.full === full && n.kind === kind)) {
-      result.names.push({ full, kind, strength: 'weak' });
-    }
-    return;
-  }
-  if ((m = /^Gender\s+(.+)$/.exec(segment))) {
-    addAttribute(result.attributes, 'gender', (m[1] ?? '').trim());
-    return;
-  }
-  if ((m = /^Linked To:\s*(.+)$/i.exec(segment))) {
-    addAttribute(result.attributes, 'linkedTo', (m[1] ?? '').trim());
-    return;
-  }
-  if ((m = /^Digital Currency Address\s*-\s*([A-Za-z0-9]+)\s+(\S+)/.exec(segment))) {
-    const value = (m[2] ?? '').replace(/\.$/, '');
-    addIdentifier(result, { kind: 'wallet', value, normalized: normalizeWallet(value), currency: (m[1] ?? '').toUpperCase() });
-    return;
-  }
-  if ((m = /^(?:Email Address|E-?mail(?: Address)?)\s*:?\s*(\S+@\S+)/i.exec(segment))) {
-    const value = (m[1] ?? '').replace(/\.$/, '');
-    addIdentifier(result, { kind: 'email', value, normalized: normalizeEmail(value) });
-    return;
-  }
-  if (
-    (m = /^Website\s*:?\s*(\S+)/i.exec(segment)) ??
-    (m = /^((?:https?:\/\/|www\.)\S+)(?:\s+\(website\))?$/i.exec(segment))
-  ) {
-    const value = (m[1] ?? '').replace(/\.$/, '');
-    addIdentifier(result, { kind: 'website', value, normalized: normalizeWebsite(value) });
-    return;
-  }
-  if ((m = /^(Fax(?: No\.| Number)?|FAX)\s*:?\s*(.*\d.*)$/.exec(segment))) {
-    const value = (m[2] ?? '').trim().replace(/\.$/, '');
-    addIdentifier(result, { kind: 'phone', value, normalized: normalizePhone(value), note: 'fax' });
-    return;
-  }
-  if ((m = /^(?:Phone(?: Number| No\.)?|Telephone(?: Number| No\.)?|PHONE|Tel\.)\s*:?\s*(.*\d.*)$/i.exec(segment))) {
-    const value = (m[1] ?? '').trim().replace(/\.$/, '');
-    addIdentifier(result, { kind: 'phone', value, normalized: normalizePhone(value) });
-    return;
-  }
-  if ((m = /^SWIFT\/BIC\s+(\S+)/i.exec(segment))) {
-    const value = (m[1] ?? '').replace(/\.$/, '');
-    addIdentifier(result, { kind: 'swift', value, normalized: normalizeIdentifier('swift', value) });
-    return;
-  }
-  if ((m = /^(?:Vessel Registration Identification\s+|Identification Number\s+)?IMO\s+(\d{7})\b/.exec(segment))) {
-    const value = m[1] ?? '';
-    addIdentifier(result, { kind: 'imo', value, normalized: normalizeIdentifier('imo', value) });
-    return;
-  }
-  if ((m = /^MMSI\s+(\d+)/.exec(segment))) {
-    const value = m[1] ?? '';
-    addIdentifier(result, { kind: 'mmsi', value, normalized: normalizeIdentifier('mmsi', value) });
-    return;
-  }
-  if ((m = /^Aircraft Manufacturer's Serial Number \(MSN\)\s+(.+)$/.exec(segment))) {
-    const value = (m[1] ?? '').trim().replace(/\.$/, '');
-    addIdentifier(result, { kind: 'aircraft_serial', value, normalized: normalizeDocumentNumber(value) });
-    return;
-  }
+/** Birth, nationality, names and other facts about the party. */
+const FACT_SEGMENTS: readonly SegmentReader[] = [
+  [
+    /^DOB:?\s+(.+)$/,
+    (m, result) => {
+      const date = parseOfacDate(m[1] ?? '');
+      if (date) {
+        if (!result.birthDates.some((d) => d.value === date.value && d.to === date.to)) result.birthDates.push(date);
+      } else addAttribute(result.attributes, 'dateOfBirthText', (m[1] ?? '').trim());
+    },
+  ],
+  [/^POB:?\s+(.+)$/, (m, result) => addUnique(result.birthPlaces, (m[1] ?? '').trim().replace(/\.$/, ''))],
+  [/^nationality(?:\s+possibly)?:?\s+(.+)$/, (m, result) => addUnique(result.nationalities, countryOrVerbatim((m[1] ?? '').trim().replace(/\.$/, '')))],
+  [/^citizen:?\s+(.+)$/, (m, result) => addUnique(result.citizenships, countryOrVerbatim((m[1] ?? '').trim().replace(/\.$/, '')))],
+  [
+    /^([afn]\.k\.a\.),?\s+(.+)$/i,
+    (m, result) => {
+      const kind = ALIAS_KINDS[(m[1] ?? '').toLowerCase()] ?? 'aka';
+      const full = quotedAlias(m[2] ?? '');
+      if (full !== undefined && !result.names.some((n) => n.full === full && n.kind === kind)) {
+        result.names.push({ full, kind, strength: 'weak' });
+      }
+    },
+  ],
+  [/^Gender\s+(.+)$/, (m, result) => addAttribute(result.attributes, 'gender', (m[1] ?? '').trim())],
+  [/^Linked To:\s*(.+)$/i, (m, result) => addAttribute(result.attributes, 'linkedTo', (m[1] ?? '').trim())],
+];
+
+const readWebsite = (m: RegExpExecArray, result: OfacRemarks) => {
+  const value = (m[1] ?? '').replace(/\.$/, '');
+  addIdentifier(result, { kind: 'website', value, normalized: normalizeWebsite(value) });
+};
+
+/** Wallets, contact details and vessel or aircraft numbers. */
+const IDENTIFIER_SEGMENTS: readonly SegmentReader[] = [
+  [
+    /^Digital Currency Address\s*-\s*([A-Za-z0-9]+)\s+(\S+)/,
+    (m, result) => {
+      const value = (m[2] ?? '').replace(/\.$/, '');
+      addIdentifier(result, { kind: 'wallet', value, normalized: normalizeWallet(value), currency: (m[1] ?? '').toUpperCase() });
+    },
+  ],
+  [
+    /^(?:Email Address|E-?mail(?: Address)?)\s*:?\s*(\S+@\S+)/i,
+    (m, result) => {
+      const value = (m[1] ?? '').replace(/\.$/, '');
+      addIdentifier(result, { kind: 'email', value, normalized: normalizeEmail(value) });
+    },
+  ],
+  [/^Website\s*:?\s*(\S+)/i, readWebsite],
+  [/^((?:https?:\/\/|www\.)\S+)(?:\s+\(website\))?$/i, readWebsite],
+  [
+    /^(Fax(?: No\.| Number)?|FAX)\s*:?\s*(.*\d.*)$/,
+    (m, result) => {
+      const value = (m[2] ?? '').trim().replace(/\.$/, '');
+      addIdentifier(result, { kind: 'phone', value, normalized: normalizePhone(value), note: 'fax' });
+    },
+  ],
+  [
+    /^(?:Phone(?: Number| No\.)?|Telephone(?: Number| No\.)?|PHONE|Tel\.)\s*:?\s*(.*\d.*)$/i,
+    (m, result) => {
+      const value = (m[1] ?? '').trim().replace(/\.$/, '');
+      addIdentifier(result, { kind: 'phone', value, normalized: normalizePhone(value) });
+    },
+  ],
+  [
+    /^SWIFT\/BIC\s+(\S+)/i,
+    (m, result) => {
+      const value = (m[1] ?? '').replace(/\.$/, '');
+      addIdentifier(result, { kind: 'swift', value, normalized: normalizeIdentifier('swift', value) });
+    },
+  ],
+  [
+    /^(?:Vessel Registration Identification\s+|Identification Number\s+)?IMO\s+(\d{7})\b/,
+    (m, result) => {
+      const value = m[1] ?? '';
+      addIdentifier(result, { kind: 'imo', value, normalized: normalizeIdentifier('imo', value) });
+    },
+  ],
+  [
+    /^MMSI\s+(\d+)/,
+    (m, result) => {
+      const value = m[1] ?? '';
+      addIdentifier(result, { kind: 'mmsi', value, normalized: normalizeIdentifier('mmsi', value) });
+    },
+  ],
+  [
+    /^Aircraft Manufacturer's Serial Number \(MSN\)\s+(.+)$/,
+    (m, result) => {
+      const value = (m[1] ?? '').trim().replace(/\.$/, '');
+      addIdentifier(result, { kind: 'aircraft_serial', value, normalized: normalizeDocumentNumber(value) });
+    },
+  ],
+];
+
+/** Tried in this order; the first pattern that matches reads the segment. */
+const SEGMENT_READERS: readonly SegmentReader[] = [...FACT_SEGMENTS, ...IDENTIFIER_SEGMENTS];
+
+/** "<document label> <number ...>"; true when the segment was one. */
+function readDocumentSegment(segment: string, result: OfacRemarks): boolean {
   for (const { label, kind } of DOCUMENT_LABELS) {
     if (segment.startsWith(`${label} `)) {
       const identifier = parseDocument(kind, label, segment.slice(label.length));
       if (identifier) addIdentifier(result, identifier);
-      return;
+      return true;
     }
   }
+  return false;
+}
+
+/** "<attribute label> <value>", dates read as dates when exact. */
+function readAttributeSegment(segment: string, result: OfacRemarks): void {
   for (const [label, key] of ATTRIBUTE_LABELS) {
     if (segment.startsWith(label)) {
       const value = segment.slice(label.length).trim();
@@ -387,4 +409,12 @@ function parseSegment(segment: string, result: OfacRemarks): void {
       return;
     }
   }
+}
+
+function parseSegment(segment: string, result: OfacRemarks): void {
+  for (const [pattern, read] of SEGMENT_READERS) {
+    const match = pattern.exec(segment);
+    if (match) return read(match, result);
+  }
+  if (!readDocumentSegment(segment, result)) readAttributeSegment(segment, result);
 }

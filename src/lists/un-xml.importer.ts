@@ -84,131 +84,127 @@ function clean(text: string): string {
   return text.replace(/\s+/g, ' ').trim();
 }
 
-export async function parseUnXml(file: ListFile): Promise<UnParseResult> {
-  const entries: ListEntry[] = [];
-  const warnings: ListImportWarning[] = [];
-  const byProgram: Record<string, UnProgramCount> = {};
-  let individuals = 0;
-  let entities = 0;
-  let generatedAt: string | undefined;
-  let sawRoot = false;
-
-  const parser = new SaxesParser({ position: true });
-  const stack: string[] = [];
-  let record: RecordState | undefined;
-  /** Depth (stack length) of the current record element. */
-  let recordDepth = 0;
-  let group: Group | undefined;
-  let text = '';
-
+/**
+ * Saxes events to finished records: keeps the element stack, the record being read and the group
+ * (alias, address, ...) inside it, and hands each record over when its element closes.
+ */
+class UnRecordReader {
+  readonly parser = new SaxesParser({ position: true });
+  readonly stack: string[] = [];
+  sawRoot = false;
+  generatedAt: string | undefined;
   /** The first refusal raised inside a parser event: the stream teardown that follows must not replace it. */
-  let refusal: ListImportError | undefined;
-  const fail = (reason: string, element = stack[stack.length - 1]): ListImportError => {
-    refusal ??= new ListImportError({ file: file.name, line: parser.line, ...(element ? { element } : {}), reason });
-    return refusal;
-  };
+  refusal: ListImportError | undefined;
+  private record: RecordState | undefined;
+  /** Depth (stack length) of the current record element. */
+  private recordDepth = 0;
+  private group: Group | undefined;
+  private text = '';
+  /** Characters of text inside the current record: a record over the limit is refused as it grows. */
+  private recordText = 0;
 
-  // A DTD can declare entities that expand without bound or read other files (XXE); the UN list has none.
-  parser.on('doctype', () => {
-    throw fail('the file has a DOCTYPE declaration: DTDs and entity declarations are refused (the UN consolidated list has none)', '!DOCTYPE');
-  });
+  constructor(
+    private readonly fileName: string,
+    private readonly onRecord: (record: RecordState) => void,
+  ) {
+    // A DTD can declare entities that expand without bound or read other files (XXE); the UN list has none.
+    this.parser.on('doctype', () => {
+      throw this.fail('the file has a DOCTYPE declaration: DTDs and entity declarations are refused (the UN consolidated list has none)', '!DOCTYPE');
+    });
+    this.parser.on('error', (error) => {
+      // saxes prefixes "line:column: "; the line goes in its own field instead.
+      throw this.fail(`malformed XML: ${error.message.replace(/^\d+:\d+:\s*/, '')}`);
+    });
+    this.parser.on('opentag', (tag) => this.openTag(tag.name, tag.attributes['dateGenerated']));
+    this.parser.on('text', (chunk) => this.collect(chunk));
+    this.parser.on('cdata', (chunk) => this.collect(chunk));
+    this.parser.on('closetag', (tag) => this.closeTag(tag.name));
+  }
 
-  parser.on('error', (error) => {
-    // saxes prefixes "line:column: "; the line goes in its own field instead.
-    throw fail(`malformed XML: ${error.message.replace(/^\d+:\d+:\s*/, '')}`);
-  });
+  fail(reason: string, element = this.stack[this.stack.length - 1]): ListImportError {
+    return this.refuse(new ListImportError({ file: this.fileName, line: this.parser.line, ...(element ? { element } : {}), reason }));
+  }
 
-  parser.on('opentag', (tag) => {
-    const name = tag.name;
-    if (stack.length === 0) {
-      if (name !== ROOT) throw fail(`the root element is <${name}>, expected <${ROOT}> (not a UN consolidated list)`, name);
-      sawRoot = true;
-      const generated = tag.attributes['dateGenerated'];
-      if (typeof generated === 'string' && generated.length > 0) generatedAt = generated;
+  refuse(error: ListImportError): ListImportError {
+    this.refusal ??= error;
+    return this.refusal;
+  }
+
+  private openTag(name: string, generated: unknown): void {
+    if (this.stack.length === 0) {
+      if (name !== ROOT) throw this.fail(`the root element is <${name}>, expected <${ROOT}> (not a UN consolidated list)`, name);
+      this.sawRoot = true;
+      if (typeof generated === 'string' && generated.length > 0) this.generatedAt = generated;
     }
-    const parent = stack[stack.length - 1];
-    stack.push(name);
-    text = '';
-    if (!record) {
+    const parent = this.stack[this.stack.length - 1];
+    this.stack.push(name);
+    this.text = '';
+    if (!this.record) {
       if (parent !== undefined && RECORD_PARENTS[parent] === name) {
-        record = { element: RECORD_PARENTS[parent], line: parser.line, fields: new Map(), groups: new Map() };
-        recordDepth = stack.length;
+        this.record = { element: RECORD_PARENTS[parent], line: this.parser.line, fields: new Map(), groups: new Map() };
+        this.recordDepth = this.stack.length;
       }
       return;
     }
-    if (stack.length === recordDepth + 2 && parent !== undefined) {
+    if (this.stack.length === this.recordDepth + 2 && parent !== undefined && !this.group) {
       // A child element inside a record field: the field is a group (alias, address, ...).
-      if (!group) {
-        group = new Map();
-        const list = record.groups.get(parent);
-        if (list) list.push(group);
-        else record.groups.set(parent, [group]);
-      }
+      this.group = new Map();
+      const list = this.record.groups.get(parent);
+      if (list) list.push(this.group);
+      else this.record.groups.set(parent, [this.group]);
     }
-  });
+  }
 
-  /** Characters of text inside the current record: a record over the limit is refused as it grows. */
-  let recordText = 0;
-  const collect = (chunk: string) => {
-    text += chunk;
-    if (record && (recordText += chunk.length) > MAX_RECORD_BYTES) throw fail(RECORD_TOO_LARGE, record.element);
-  };
-  parser.on('text', collect);
-  parser.on('cdata', collect);
+  private collect(chunk: string): void {
+    this.text += chunk;
+    if (this.record && (this.recordText += chunk.length) > MAX_RECORD_BYTES) throw this.fail(RECORD_TOO_LARGE, this.record.element);
+  }
 
-  parser.on('closetag', (tag) => {
-    const depth = stack.length;
-    stack.pop();
+  private closeTag(name: string): void {
+    const depth = this.stack.length;
+    this.stack.pop();
+    const record = this.record;
     if (!record) return;
-    if (depth === recordDepth) {
-      const entry = buildEntry(record, file.name, warnings);
-      if (overlongName(entry) !== undefined) {
-        refusal ??= new ListImportError({ file: file.name, line: record.line, element: record.element, reason: `${entry.sourceId} has ${NAME_TOO_LONG}` });
-        throw refusal;
-      }
-      recordText = 0;
-      if (record.element === 'INDIVIDUAL') individuals += 1;
-      else entities += 1;
-      for (const program of entry.programs) {
-        const count = (byProgram[program] ??= { individuals: 0, entities: 0 });
-        if (record.element === 'INDIVIDUAL') count.individuals += 1;
-        else count.entities += 1;
-      }
-      entries.push(entry);
-      record = undefined;
-      group = undefined;
-    } else if (depth === recordDepth + 1) {
-      if (group) group = undefined;
+    if (depth === this.recordDepth) {
+      this.onRecord(record);
+      this.recordText = 0;
+      this.record = undefined;
+      this.group = undefined;
+    } else if (depth === this.recordDepth + 1) {
+      if (this.group) this.group = undefined;
       else {
-        const value = clean(text);
-        if (value.length > 0) record.fields.set(tag.name, value);
+        const value = clean(this.text);
+        if (value.length > 0) record.fields.set(name, value);
       }
-    } else if (depth === recordDepth + 2 && group) {
-      const value = clean(text);
+    } else if (depth === this.recordDepth + 2 && this.group) {
+      const value = clean(this.text);
       if (value.length > 0) {
-        const values = group.get(tag.name);
+        const values = this.group.get(name);
         if (values) values.push(value);
-        else group.set(tag.name, [value]);
+        else this.group.set(name, [value]);
       }
     }
-    text = '';
-  });
+    this.text = '';
+  }
+}
 
+/** Streams the file through the reader; a refusal raised inside a parser event wins over the teardown error. */
+async function readThrough(file: ListFile, reader: UnRecordReader): Promise<{ sha256: string; bytes: number }> {
   const inspector = new ListFileInspector({ file: file.name, sniff: sniffXml, stripDosEof: true });
   try {
     await pipeline(file.stream, inspector, async (chunks: AsyncIterable<Buffer>) => {
       const decoder = new TextDecoder('utf-8', { fatal: true });
-      for await (const chunk of chunks) parser.write(decoder.decode(chunk, { stream: true }));
-      parser.write(decoder.decode());
+      for await (const chunk of chunks) reader.parser.write(decoder.decode(chunk, { stream: true }));
+      reader.parser.write(decoder.decode());
     });
     if (inspector.digest().bytes === 0) throw new ListImportError({ file: file.name, reason: 'the file is empty' });
-    if (stack.length > 0) {
-      throw fail(`the file ends inside <${stack[stack.length - 1] ?? ''}> (truncated download?)`);
+    if (reader.stack.length > 0) {
+      throw reader.fail(`the file ends inside <${reader.stack[reader.stack.length - 1] ?? ''}> (truncated download?)`);
     }
-    parser.close();
+    reader.parser.close();
   } catch (error) {
     if (!file.stream.destroyed) file.stream.destroy();
-    if (refusal) throw refusal;
+    if (reader.refusal) throw reader.refusal;
     if (error instanceof ListImportError) throw error;
     throw new ListImportError({
       file: file.name,
@@ -216,13 +212,18 @@ export async function parseUnXml(file: ListFile): Promise<UnParseResult> {
       cause: error,
     });
   }
+  return inspector.digest();
+}
 
-  const { sha256, bytes } = inspector.digest();
-  if (!sawRoot) throw new ListImportError({ file: file.name, reason: 'no XML root element found' });
-  if (entries.length === 0) {
-    throw new ListImportError({ file: file.name, element: ROOT, reason: 'the list has no INDIVIDUAL or ENTITY elements' });
+function countByProgram(byProgram: Record<string, UnProgramCount>, element: RecordState['element'], programs: readonly string[]): void {
+  for (const program of programs) {
+    const count = (byProgram[program] ??= { individuals: 0, entities: 0 });
+    if (element === 'INDIVIDUAL') count.individuals += 1;
+    else count.entities += 1;
   }
+}
 
+function countDetails(entries: readonly ListEntry[]): Pick<UnParseResult['counts'], 'aliases' | 'weakAliases' | 'addresses' | 'identifiers'> {
   let aliases = 0;
   let weakAliases = 0;
   let addresses = 0;
@@ -233,24 +234,38 @@ export async function parseUnXml(file: ListFile): Promise<UnParseResult> {
     addresses += entry.addresses.length;
     identifiers += entry.identifiers.length;
   }
+  return { aliases, weakAliases, addresses, identifiers };
+}
 
+export async function parseUnXml(file: ListFile): Promise<UnParseResult> {
+  const entries: ListEntry[] = [];
+  const warnings: ListImportWarning[] = [];
+  const byProgram: Record<string, UnProgramCount> = {};
+  let individuals = 0;
+  let entities = 0;
+  const reader: UnRecordReader = new UnRecordReader(file.name, (record) => {
+    const entry = buildEntry(record, file.name, warnings);
+    if (overlongName(entry) !== undefined) {
+      throw reader.refuse(new ListImportError({ file: file.name, line: record.line, element: record.element, reason: `${entry.sourceId} has ${NAME_TOO_LONG}` }));
+    }
+    if (record.element === 'INDIVIDUAL') individuals += 1;
+    else entities += 1;
+    countByProgram(byProgram, record.element, entry.programs);
+    entries.push(entry);
+  });
+  const { sha256, bytes } = await readThrough(file, reader);
+  if (!reader.sawRoot) throw new ListImportError({ file: file.name, reason: 'no XML root element found' });
+  if (entries.length === 0) {
+    throw new ListImportError({ file: file.name, element: ROOT, reason: 'the list has no INDIVIDUAL or ENTITY elements' });
+  }
   const result: UnParseResult = {
     format: 'un-xml',
     entries,
     files: [{ name: file.name, role: 'consolidated', sha256, bytes, rows: entries.length }],
-    counts: {
-      entries: entries.length,
-      individuals,
-      entities,
-      aliases,
-      weakAliases,
-      addresses,
-      identifiers,
-      byProgram,
-    },
+    counts: { entries: entries.length, individuals, entities, ...countDetails(entries), byProgram },
     warnings,
   };
-  if (generatedAt !== undefined) result.generatedAt = generatedAt;
+  if (reader.generatedAt !== undefined) result.generatedAt = reader.generatedAt;
   return result;
 }
 
@@ -302,20 +317,37 @@ function documentKind(type: string): IdentifierKind {
   return 'other_document';
 }
 
-function buildEntry(record: RecordState, fileName: string, warnings: ListImportWarning[]): ListEntry {
-  const { fields, groups } = record;
-  const groupsOf = (name: string): Group[] => groups.get(name) ?? [];
+/** What a record's groups add to, in document order: its names, birth data and notes. */
+interface EntryParts {
+  names: ListName[];
+  birthDates: ListDate[];
+  birthPlaces: string[];
+  attributes: Record<string, string>;
+}
 
-  const sourceId = fields.get('REFERENCE_NUMBER');
+function addName(parts: EntryParts, candidate: ListName): void {
+  if (!parts.names.some((n) => n.full === candidate.full && n.script === candidate.script)) parts.names.push(candidate);
+}
+
+function addBirthDate(parts: EntryParts, date: ListDate): void {
+  if (!parts.birthDates.some((d) => d.value === date.value && d.to === date.to)) parts.birthDates.push(date);
+}
+
+function referenceNumber(record: RecordState, fileName: string): string {
+  const sourceId = record.fields.get('REFERENCE_NUMBER');
   if (sourceId === undefined) {
     throw new ListImportError({
       file: fileName,
       line: record.line,
       element: record.element,
-      reason: `<${record.element}> without REFERENCE_NUMBER (DATAID ${fields.get('DATAID') ?? 'unknown'})`,
+      reason: `<${record.element}> without REFERENCE_NUMBER (DATAID ${record.fields.get('DATAID') ?? 'unknown'})`,
     });
   }
+  return sourceId;
+}
 
+function primaryName(record: RecordState, sourceId: string, fileName: string): string {
+  const { fields } = record;
   const nameParts =
     record.element === 'INDIVIDUAL'
       ? ['FIRST_NAME', 'SECOND_NAME', 'THIRD_NAME', 'FOURTH_NAME'].map((k) => fields.get(k))
@@ -324,22 +356,11 @@ function buildEntry(record: RecordState, fileName: string, warnings: ListImportW
   if (name.length === 0) {
     throw new ListImportError({ file: fileName, line: record.line, element: record.element, reason: `${sourceId} has no name` });
   }
+  return name;
+}
 
-  const names: ListName[] = [{ full: name, kind: 'primary', strength: 'strong' }];
-  const addName = (candidate: ListName): void => {
-    if (!names.some((n) => n.full === candidate.full && n.script === candidate.script)) names.push(candidate);
-  };
-  const original = fields.get('NAME_ORIGINAL_SCRIPT');
-  if (original !== undefined) addName({ full: original, kind: 'primary', strength: 'strong', script: 'original' });
-
-  const birthDates: ListDate[] = [];
-  const addBirthDate = (date: ListDate): void => {
-    if (!birthDates.some((d) => d.value === date.value && d.to === date.to)) birthDates.push(date);
-  };
-  const birthPlaces: string[] = [];
-  const attributes: Record<string, string> = {};
-
-  for (const alias of groupsOf(`${record.element}_ALIAS`)) {
+function readAliases(aliases: readonly Group[], parts: EntryParts): void {
+  for (const alias of aliases) {
     const aliasName = first(alias, 'ALIAS_NAME');
     if (aliasName === undefined) continue;
     const full = unquote(aliasName);
@@ -350,41 +371,47 @@ function buildEntry(record: RecordState, fileName: string, warnings: ListImportW
     const note = first(alias, 'NOTE');
     const kind =
       quality === 'f.k.a.' || /^formerly\b/i.test(note ?? '') ? 'fka' : quality === 'n.k.a.' ? 'nka' : 'aka';
-    addName({ full, kind, strength });
+    addName(parts, { full, kind, strength });
     // Birth data given for one alias identity still describes the same person.
     const aliasDob = ISO_DATE.exec(first(alias, 'DATE_OF_BIRTH') ?? '')?.[1];
-    if (aliasDob) addBirthDate({ value: aliasDob });
+    if (aliasDob) addBirthDate(parts, { value: aliasDob });
     const aliasPlace = [first(alias, 'CITY_OF_BIRTH'), first(alias, 'COUNTRY_OF_BIRTH')].filter(Boolean).join(', ');
-    if (aliasPlace) addUnique(birthPlaces, aliasPlace);
-    if (note) addAttribute(attributes, 'aliasNotes', `${full}: ${note}`);
+    if (aliasPlace) addUnique(parts.birthPlaces, aliasPlace);
+    if (note) addAttribute(parts.attributes, 'aliasNotes', `${full}: ${note}`);
   }
+}
 
-  for (const dob of groupsOf('INDIVIDUAL_DATE_OF_BIRTH')) {
+function readBirthData(datesOfBirth: readonly Group[], placesOfBirth: readonly Group[], parts: EntryParts): void {
+  for (const dob of datesOfBirth) {
     const { date, note } = birthDate(dob);
-    if (date) addBirthDate(date);
-    if (note) addAttribute(attributes, 'dateOfBirthNote', note);
+    if (date) addBirthDate(parts, date);
+    if (note) addAttribute(parts.attributes, 'dateOfBirthNote', note);
   }
-
-  for (const pob of groupsOf('INDIVIDUAL_PLACE_OF_BIRTH')) {
+  for (const pob of placesOfBirth) {
     const place = ['STREET', 'CITY', 'STATE_PROVINCE', 'COUNTRY']
       .map((k) => first(pob, k))
       .filter((p): p is string => p !== undefined)
       .join(', ');
-    if (place) addUnique(birthPlaces, place);
+    if (place) addUnique(parts.birthPlaces, place);
     const note = first(pob, 'NOTE');
-    if (note) addAttribute(attributes, 'placeOfBirthNote', note);
+    if (note) addAttribute(parts.attributes, 'placeOfBirthNote', note);
   }
+}
 
+function readNationalities(groups: readonly Group[]): string[] {
   const nationalities: string[] = [];
-  for (const nationality of groupsOf('NATIONALITY')) {
+  for (const nationality of groups) {
     for (const value of nationality.get('VALUE') ?? []) {
       if (/^(na|n\/a|unknown)$/i.test(value)) continue;
       addUnique(nationalities, countryCodeFromName(value) ?? value);
     }
   }
+  return nationalities;
+}
 
+function readAddresses(groups: readonly Group[], attributes: Record<string, string>): ListAddress[] {
   const addresses: ListAddress[] = [];
-  for (const group of groupsOf(`${record.element}_ADDRESS`)) {
+  for (const group of groups) {
     const address: ListAddress = {};
     const street = first(group, 'STREET');
     const city = first(group, 'CITY');
@@ -404,52 +431,83 @@ function buildEntry(record: RecordState, fileName: string, warnings: ListImportW
     const note = first(group, 'NOTE');
     if (note) addAttribute(attributes, 'addressNotes', note);
   }
+  return addresses;
+}
 
+/** A document with a number becomes an identifier; one described only in prose stays a note. */
+function readDocument(doc: Group, attributes: Record<string, string>): ListIdentifier | undefined {
+  const type = first(doc, 'TYPE_OF_DOCUMENT') ?? '';
+  const type2 = first(doc, 'TYPE_OF_DOCUMENT2');
+  const number = first(doc, 'NUMBER');
+  const countryText = first(doc, 'ISSUING_COUNTRY') ?? first(doc, 'COUNTRY_OF_ISSUE');
+  const notes = [
+    type2,
+    first(doc, 'DATE_OF_ISSUE') ? `issued ${first(doc, 'DATE_OF_ISSUE')}` : undefined,
+    first(doc, 'CITY_OF_ISSUE') ? `issued in ${first(doc, 'CITY_OF_ISSUE')}` : undefined,
+    countryText && !countryCodeFromName(countryText) ? countryText : undefined,
+    first(doc, 'NOTE'),
+  ].filter((n): n is string => n !== undefined && n.length > 0);
+  if (number === undefined) {
+    // Some documents are only described in prose ("Tunisian passport number L 191609 ..."):
+    // kept for reviewers rather than guessed into a number.
+    if (type || notes.length > 0) addAttribute(attributes, 'documentText', [type, ...notes].filter(Boolean).join(': '));
+    return undefined;
+  }
+  const kind = documentKind(`${type} ${type2 ?? ''}`);
+  const identifier: ListIdentifier = { kind, value: number, normalized: normalizeDocumentNumber(number) };
+  const country = countryText ? countryCodeFromName(countryText) : undefined;
+  if (country) identifier.country = country;
+  if (kind === 'other_document' && type) notes.unshift(type);
+  if (notes.length > 0) identifier.note = notes.join('; ');
+  return identifier;
+}
+
+function readDocuments(groups: readonly Group[], attributes: Record<string, string>): ListIdentifier[] {
   const identifiers: ListIdentifier[] = [];
-  for (const doc of groupsOf('INDIVIDUAL_DOCUMENT')) {
-    const type = first(doc, 'TYPE_OF_DOCUMENT') ?? '';
-    const type2 = first(doc, 'TYPE_OF_DOCUMENT2');
-    const number = first(doc, 'NUMBER');
-    const countryText = first(doc, 'ISSUING_COUNTRY') ?? first(doc, 'COUNTRY_OF_ISSUE');
-    const notes = [
-      type2,
-      first(doc, 'DATE_OF_ISSUE') ? `issued ${first(doc, 'DATE_OF_ISSUE')}` : undefined,
-      first(doc, 'CITY_OF_ISSUE') ? `issued in ${first(doc, 'CITY_OF_ISSUE')}` : undefined,
-      countryText && !countryCodeFromName(countryText) ? countryText : undefined,
-      first(doc, 'NOTE'),
-    ].filter((n): n is string => n !== undefined && n.length > 0);
-    if (number === undefined) {
-      // Some documents are only described in prose ("Tunisian passport number L 191609 ..."):
-      // kept for reviewers rather than guessed into a number.
-      if (type || notes.length > 0) addAttribute(attributes, 'documentText', [type, ...notes].filter(Boolean).join(': '));
-      continue;
-    }
-    const kind = documentKind(`${type} ${type2 ?? ''}`);
-    const identifier: ListIdentifier = { kind, value: number, normalized: normalizeDocumentNumber(number) };
-    const country = countryText ? countryCodeFromName(countryText) : undefined;
-    if (country) identifier.country = country;
-    if (kind === 'other_document' && type) notes.unshift(type);
-    if (notes.length > 0) identifier.note = notes.join('; ');
-    if (!identifiers.some((i) => i.kind === identifier.kind && i.normalized === identifier.normalized)) {
+  for (const doc of groups) {
+    const identifier = readDocument(doc, attributes);
+    if (identifier && !identifiers.some((i) => i.kind === identifier.kind && i.normalized === identifier.normalized)) {
       identifiers.push(identifier);
     }
   }
+  return identifiers;
+}
 
+/** Designations, titles and record metadata, kept as attributes for reviewers. */
+function readRecordAttributes(record: RecordState, attributes: Record<string, string>): void {
   for (const [group, key] of [
     ['DESIGNATION', 'designation'],
     ['TITLE', 'title'],
     ['LAST_DAY_UPDATED', 'lastUpdated'],
   ] as const) {
-    for (const g of groupsOf(group)) for (const value of g.get('VALUE') ?? []) addAttribute(attributes, key, value);
+    for (const g of record.groups.get(group) ?? []) for (const value of g.get('VALUE') ?? []) addAttribute(attributes, key, value);
   }
   for (const [field, key] of [
     ['GENDER', 'gender'],
     ['DATAID', 'dataId'],
     ['VERSIONNUM', 'versionNum'],
   ] as const) {
-    const value = fields.get(field);
+    const value = record.fields.get(field);
     if (value !== undefined) attributes[key] = value;
   }
+}
+
+function buildEntry(record: RecordState, fileName: string, warnings: ListImportWarning[]): ListEntry {
+  const { fields } = record;
+  const groupsOf = (name: string): Group[] => record.groups.get(name) ?? [];
+  const sourceId = referenceNumber(record, fileName);
+  const name = primaryName(record, sourceId, fileName);
+
+  const parts: EntryParts = { names: [{ full: name, kind: 'primary', strength: 'strong' }], birthDates: [], birthPlaces: [], attributes: {} };
+  const original = fields.get('NAME_ORIGINAL_SCRIPT');
+  if (original !== undefined) addName(parts, { full: original, kind: 'primary', strength: 'strong', script: 'original' });
+  readAliases(groupsOf(`${record.element}_ALIAS`), parts);
+  readBirthData(groupsOf('INDIVIDUAL_DATE_OF_BIRTH'), groupsOf('INDIVIDUAL_PLACE_OF_BIRTH'), parts);
+  const { attributes } = parts;
+  const nationalities = readNationalities(groupsOf('NATIONALITY'));
+  const addresses = readAddresses(groupsOf(`${record.element}_ADDRESS`), attributes);
+  const identifiers = readDocuments(groupsOf('INDIVIDUAL_DOCUMENT'), attributes);
+  readRecordAttributes(record, attributes);
 
   const program = fields.get('UN_LIST_TYPE');
   if (program === undefined) {
@@ -460,10 +518,10 @@ function buildEntry(record: RecordState, fileName: string, warnings: ListImportW
     sourceId,
     type: record.element === 'INDIVIDUAL' ? 'individual' : 'entity',
     name,
-    names,
+    names: parts.names,
     programs: program === undefined ? [] : [program],
-    birthDates,
-    birthPlaces,
+    birthDates: parts.birthDates,
+    birthPlaces: parts.birthPlaces,
     nationalities,
     citizenships: [],
     addresses,

@@ -6,6 +6,7 @@ import { findActiveApiKeyByHash, findApiKeyOfTenant, findApiKeysOfTenant, findTe
 import { isTenantRole, OPERATOR_ROLE, type Role } from '../domain/auth/roles.js';
 import { AppError, notFound } from '../errors.js';
 import { sha256Hex } from '../shared/hashing.js';
+import type { ApiKeyView } from '../http/schemas/api-keys.schemas.js';
 
 /** Who a request acts for: a tenant's key, or the operator's (which belongs to no tenant). */
 export type Principal = TenantPrincipal | OperatorPrincipal;
@@ -106,18 +107,6 @@ async function insertKey(db: DbOrTx, input: NewKey & { roles: string[]; tenantId
     revokedAt: null,
   });
   return { id: row.id, key, roles: input.roles as Role[], tenantSlug: input.tenantSlug, view };
-}
-
-/** A key as listed: never its secret or hash. */
-export interface ApiKeyView {
-  id: string;
-  label: string | null;
-  owner: string;
-  createdByKeyId: string | null;
-  roles: string[];
-  keyPrefix: string;
-  createdAt: string;
-  revokedAt: string | null;
 }
 
 type ApiKeyRow = Omit<ApiKeyView, 'createdAt' | 'revokedAt'> & { createdAt: string; revokedAt: string | null };

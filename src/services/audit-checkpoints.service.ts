@@ -27,6 +27,7 @@ import type { StoredChainRow } from '../domain/audit/chain-record.js';
 import { checkpointDue, type SignedCheckpoint } from '../domain/audit/checkpoint.js';
 import { AppError } from '../errors.js';
 import { enqueueWebhookEvent } from './webhooks.service.js';
+import type { SigningKeyView } from '../http/schemas/audit.schemas.js';
 
 export interface CheckpointPolicy {
   /** Sign when the head moved this many decisions past the last checkpoint. */
@@ -178,15 +179,10 @@ export function signingStatus(signer: CheckpointSigner | undefined, policy: Chec
       };
 }
 
-export interface PublicKeyView extends PublicSigningKey {
-  firstUsedAt: string | null;
-  current: boolean;
-}
-
 /** Every key that ever signed a checkpoint, and the current one even before its first use. */
-export async function listSigningKeys(db: Db, signer: CheckpointSigner | undefined): Promise<PublicKeyView[]> {
+export async function listSigningKeys(db: Db, signer: CheckpointSigner | undefined): Promise<SigningKeyView[]> {
   const stored = await findSigningKeys(db);
-  const keys: PublicKeyView[] = stored.map((row) => ({ keyId: row.keyId, algorithm: 'ed25519', publicKey: row.publicKey, firstUsedAt: row.firstUsedAt, current: row.keyId === signer?.key.keyId }));
+  const keys: SigningKeyView[] = stored.map((row) => ({ keyId: row.keyId, algorithm: 'ed25519', publicKey: row.publicKey, firstUsedAt: row.firstUsedAt, current: row.keyId === signer?.key.keyId }));
   if (signer && !keys.some((key) => key.current)) keys.push({ ...signer.key, firstUsedAt: null, current: true });
   return keys;
 }

@@ -23,10 +23,11 @@ import {
 import { verifyDecisionChain } from '../audit/node-sha256.js';
 import type { CheckpointSigner } from '../audit/checkpoint-signing.js';
 import { createCheckpointMatcher, type CheckpointProblem, type SignedCheckpoint } from '../domain/audit/checkpoint.js';
+import type { VerifyChainResult } from '../domain/audit/chain-verify.js';
 import { checkpointsForRange, latestCheckpoint } from './audit-checkpoints.service.js';
 import { createExportWriter } from '../audit/export-writer.js';
+import type { AuditEventView, ChainVerificationView } from '../http/schemas/audit.schemas.js';
 import { canonicalTimestamp, type StoredChainRow } from '../domain/audit/chain-record.js';
-import type { AnchorStatus, ChainBreakReason } from '../domain/audit/chain-verify.js';
 import { toExportRow, type ExportFormat, type ExportManifest } from '../domain/audit/export-format.js';
 import type { Outcome } from '../domain/rules/ruleset.js';
 import { AppError } from '../errors.js';
@@ -138,41 +139,6 @@ async function chainSpan(db: Db, tenantId: string, range: TimeRange): Promise<Ch
   return { anchor, first, last, head: head ? { sequence: head.sequence, hash: head.hash } : undefined, reachesHead };
 }
 
-export type VerifyBreakReason = ChainBreakReason | 'head_mismatch' | CheckpointProblem['reason'] | 'checkpoint_signature_invalid';
-
-/** What the signed checkpoints said about the range. */
-export interface CheckpointReport {
-  /** Whether this instance signs checkpoints (AUDIT_SIGNING_KEY_FILE set). */
-  signing: boolean;
-  /** Checkpoints bearing on the range (and the latest one) whose signatures verified. */
-  checked: number;
-  /** Of those, how many a decision or the chain head agreed with. */
-  matched: number;
-  /** Checkpoints whose signature did not verify (forged or altered). */
-  invalid: number;
-  latest: SignedCheckpoint | null;
-}
-
-export interface VerifyReport {
-  ok: boolean;
-  from: string | null;
-  to: string | null;
-  /** Sequences this request covered (null when the range holds no decision). */
-  firstSequence: number | null;
-  lastSequence: number | null;
-  checked: number;
-  anchor: AnchorStatus;
-  head: ChainHeadRow | null;
-  /** Whether the range reaches the chain head, so the last decision was checked against it. */
-  reachesHead: boolean;
-  headMatches: boolean | null;
-  /** False when the range holds more than `maxRows` decisions: continue with `nextAfterSequence`. */
-  complete: boolean;
-  nextAfterSequence: number | null;
-  firstBroken: { id: string | null; sequence: number | null; reason: VerifyBreakReason; detail: string } | null;
-  checkpoints: CheckpointReport;
-}
-
 export interface VerifyRequest extends TimeRange {
   tenantId: string;
   /** Continue a verification: only decisions after this sequence (anchored at the one before). */
@@ -181,12 +147,101 @@ export interface VerifyRequest extends TimeRange {
   timeBudgetMs?: number;
 }
 
+type ChainBreakView = NonNullable<ChainVerificationView['firstBroken']>;
+
+/**
+ * What the signed checkpoints say about the range: the head's problems are known at once, the
+ * rows' as they stream by (`row`); the report and the first break they show.
+ */
+async function checkpointCheck(deps: Pick<AuditDeps, 'db' | 'signer'>, tenantId: string, range: { from: number; to: number }, latest: SignedCheckpoint | undefined, head: ChainHeadRow | null) {
+  const evidence = await checkpointsForRange(deps.db, deps.signer, { tenantId, from: range.from, to: range.to, latest });
+  const matcher = createCheckpointMatcher(evidence.valid);
+  // Checkpoint problems by sequence; the head's are known now, the rows' as they stream.
+  const problems: CheckpointProblem[] = matcher.head(tenantId, head);
+  const forged = evidence.invalid[0];
+  const signatureBreak = forged
+    ? { id: null, sequence: forged.sequence, reason: 'checkpoint_signature_invalid' as const, detail: `the checkpoint of decision ${forged.sequence} (key ${forged.keyId}) does not carry a valid signature` }
+    : null;
+  return {
+    row(row: { sequence: number; prevHash: string; hash: string }): void {
+      problems.push(...matcher.row({ tenantId, sequence: row.sequence, prevHash: row.prevHash, hash: row.hash }));
+    },
+    report: (): ChainVerificationView['checkpoints'] => ({
+      signing: deps.signer !== undefined,
+      checked: evidence.valid.length,
+      matched: matcher.matchedCount(),
+      invalid: evidence.invalid.length,
+      latest: latest ?? null,
+    }),
+    firstBreak(): ChainBreakView | null {
+      const problem = [...problems].sort((a, b) => a.sequence - b.sequence)[0];
+      return problem ? { id: null, sequence: problem.sequence, reason: problem.reason, detail: problem.detail } : signatureBreak;
+    },
+  };
+}
+
+/** How far a time-limited read of the chain got. */
+interface ReadProgress {
+  lastRow: { id: string; sequence: number } | undefined;
+  outOfTime: boolean;
+}
+
+/** Rows first..last, page by page, until the deadline passes at a page boundary. */
+async function* rowsUntil(
+  db: Db,
+  range: { tenantId: string; first: number; last: number; deadline: number },
+  progress: ReadProgress,
+  onRow: (row: ChainPageRow, sequence: number) => void,
+) {
+  const parse = createChainRowParser();
+  for await (const page of chainPages(db, { tenantId: range.tenantId, afterSequence: range.first - 1, upToSequence: range.last })) {
+    for (const row of page) {
+      progress.lastRow = { id: row.id, sequence: Number(row.sequence) };
+      onRow(row, progress.lastRow.sequence);
+      yield parse(row);
+    }
+    if (performance.now() > range.deadline && progress.lastRow && progress.lastRow.sequence < range.last) {
+      progress.outOfTime = true;
+      return;
+    }
+  }
+}
+
+/** The row verification's own break; else where the verified rows fail to end at the chain head. */
+function chainBreakOf(result: VerifyChainResult, head: ChainHeadRow | undefined, headMatches: boolean | null, spanHasHead: boolean, lastRow: ReadProgress['lastRow']): ChainBreakView | null {
+  if (result.firstBroken) {
+    const { id, sequence, reason, detail } = result.firstBroken;
+    return { id, sequence: Number.isFinite(sequence) ? sequence : null, reason, detail };
+  }
+  if (head && headMatches === false) {
+    const lastSequence = result.lastSequence ?? 0;
+    return lastSequence < head.sequence
+      ? {
+          id: null,
+          sequence: lastSequence + 1,
+          reason: 'sequence_gap',
+          detail: `decisions ${lastSequence + 1} to ${head.sequence} are missing: the chain head records ${head.sequence}`,
+        }
+      : {
+          id: lastRow?.id ?? null,
+          sequence: lastSequence,
+          reason: 'head_mismatch',
+          detail: `the last decision's hash ${result.lastHash ?? '-'} differs from the chain head's ${head.hash}`,
+        };
+  }
+  if (!spanHasHead && lastRow) {
+    // appendDecision writes the head in the same transaction as every decision.
+    return { id: lastRow.id, sequence: lastRow.sequence, reason: 'head_mismatch', detail: 'decisions exist but the chain head record is missing' };
+  }
+  return null;
+}
+
 /**
  * Recomputes every hash of the tenant's chain in the range and checks each link, anchored at
  * the decision before the range and, when the range reaches it, at the chain head. Stops after
  * `maxRows` decisions or the time budget, at a page boundary, saying where to continue.
  */
-export async function verifyDecisionLog(deps: Pick<AuditDeps, 'db' | 'signer'>, request: VerifyRequest): Promise<VerifyReport> {
+export async function verifyDecisionLog(deps: Pick<AuditDeps, 'db' | 'signer'>, request: VerifyRequest): Promise<ChainVerificationView> {
   // Read before the head: a checkpoint read first can never be newer than the head read after it.
   const latest = await latestCheckpoint(deps.db, request.tenantId);
   const span = await chainSpan(deps.db, request.tenantId, request);
@@ -197,28 +252,10 @@ export async function verifyDecisionLog(deps: Pick<AuditDeps, 'db' | 'signer'>, 
   }
   const maxRows = Math.min(request.maxRows ?? VERIFY_MAX_ROWS, VERIFY_MAX_ROWS);
   const last = Math.min(span.last, first + maxRows - 1);
-  const evidence = await checkpointsForRange(deps.db, deps.signer, { tenantId: request.tenantId, from: first, to: last, latest });
-  const matcher = createCheckpointMatcher(evidence.valid);
-  // Checkpoint problems by sequence; the head's are known now, the rows' as they stream.
-  const checkpointProblems: CheckpointProblem[] = matcher.head(request.tenantId, span.head ?? null);
-  const checkpointReport = (): CheckpointReport => ({
-    signing: deps.signer !== undefined,
-    checked: evidence.valid.length,
-    matched: matcher.matchedCount(),
-    invalid: evidence.invalid.length,
-    latest: latest ?? null,
-  });
+  const checkpoints = await checkpointCheck(deps, request.tenantId, { from: first, to: last }, latest, span.head ?? null);
   const base = { from: request.from, to: request.to, head: span.head ?? null, reachesHead: span.reachesHead };
-  const forged = evidence.invalid[0];
-  const signatureBreak = forged
-    ? { id: null, sequence: forged.sequence, reason: 'checkpoint_signature_invalid' as const, detail: `the checkpoint of decision ${forged.sequence} (key ${forged.keyId}) does not carry a valid signature` }
-    : null;
-  const checkpointBreak = (): VerifyReport['firstBroken'] => {
-    const problem = [...checkpointProblems].sort((a, b) => a.sequence - b.sequence)[0];
-    return problem ? { id: null, sequence: problem.sequence, reason: problem.reason, detail: problem.detail } : signatureBreak;
-  };
   if (last < first) {
-    const firstBroken = checkpointBreak();
+    const firstBroken = checkpoints.firstBreak();
     return {
       ...base,
       ok: firstBroken === null,
@@ -230,62 +267,24 @@ export async function verifyDecisionLog(deps: Pick<AuditDeps, 'db' | 'signer'>, 
       complete: true,
       nextAfterSequence: null,
       firstBroken,
-      checkpoints: checkpointReport(),
+      checkpoints: checkpoints.report(),
     };
   }
 
   const deadline = performance.now() + (request.timeBudgetMs ?? VERIFY_TIME_BUDGET_MS);
-  let lastRow: { id: string; sequence: number } | undefined;
-  let outOfTime = false;
-  async function* rowsInTime() {
-    const parse = createChainRowParser();
-    for await (const page of chainPages(deps.db, { tenantId: request.tenantId, afterSequence: first - 1, upToSequence: last })) {
-      for (const row of page) {
-        lastRow = { id: row.id, sequence: Number(row.sequence) };
-        checkpointProblems.push(...matcher.row({ tenantId: request.tenantId, sequence: lastRow.sequence, prevHash: row.prevHash, hash: row.hash }));
-        yield parse(row);
-      }
-      if (performance.now() > deadline && lastRow && lastRow.sequence < last) {
-        outOfTime = true;
-        return;
-      }
-    }
-  }
-  const result = await verifyDecisionChain(rowsInTime(), { ...(anchor ? { anchor } : { from: 1 }), tenantId: request.tenantId });
-  const complete = !outOfTime && last === span.last;
+  const progress: ReadProgress = { lastRow: undefined, outOfTime: false };
+  const rows = rowsUntil(deps.db, { tenantId: request.tenantId, first, last, deadline }, progress, (row, sequence) => checkpoints.row({ sequence, prevHash: row.prevHash, hash: row.hash }));
+  const result = await verifyDecisionChain(rows, { ...(anchor ? { anchor } : { from: 1 }), tenantId: request.tenantId });
+  const complete = !progress.outOfTime && last === span.last;
   // Read to the end of the span and the head lies in the range: the last decision must be the head.
   const head = complete && span.reachesHead ? span.head : undefined;
   const headMatches = head && !result.firstBroken ? result.lastSequence === head.sequence && result.lastHash === head.hash : null;
-
-  let firstBroken: VerifyReport['firstBroken'] = null;
-  if (result.firstBroken) {
-    const { id, sequence, reason, detail } = result.firstBroken;
-    firstBroken = { id, sequence: Number.isFinite(sequence) ? sequence : null, reason, detail };
-  } else if (head && headMatches === false) {
-    const lastSequence = result.lastSequence ?? 0;
-    firstBroken =
-      lastSequence < head.sequence
-        ? {
-            id: null,
-            sequence: lastSequence + 1,
-            reason: 'sequence_gap',
-            detail: `decisions ${lastSequence + 1} to ${head.sequence} are missing: the chain head records ${head.sequence}`,
-          }
-        : {
-            id: lastRow?.id ?? null,
-            sequence: lastSequence,
-            reason: 'head_mismatch',
-            detail: `the last decision's hash ${result.lastHash ?? '-'} differs from the chain head's ${head.hash}`,
-          };
-  } else if (!span.head && lastRow) {
-    // appendDecision writes the head in the same transaction as every decision.
-    firstBroken = { id: lastRow.id, sequence: lastRow.sequence, reason: 'head_mismatch', detail: 'decisions exist but the chain head record is missing' };
-  }
+  let firstBroken = chainBreakOf(result, head, headMatches, span.head !== undefined, progress.lastRow);
   // A chain re-sealed after a change verifies link by link: only a signed checkpoint shows it.
-  const signed = checkpointBreak();
+  const signed = checkpoints.firstBreak();
   if (signed && (firstBroken === null || (signed.sequence ?? 0) < (firstBroken.sequence ?? 0))) firstBroken = signed;
   const ok = result.ok && firstBroken === null;
-  const coveredTo = complete ? last : (lastRow?.sequence ?? last);
+  const coveredTo = complete ? last : (progress.lastRow?.sequence ?? last);
   return {
     ...base,
     ok,
@@ -297,7 +296,7 @@ export async function verifyDecisionLog(deps: Pick<AuditDeps, 'db' | 'signer'>, 
     complete,
     nextAfterSequence: ok && !complete ? coveredTo : null,
     firstBroken,
-    checkpoints: checkpointReport(),
+    checkpoints: checkpoints.report(),
   };
 }
 
@@ -393,17 +392,6 @@ export async function exportDecisionLog(deps: AuditDeps, request: ExportRequest)
   });
   const stamp = generatedAt.replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
   return { stream: output, contentType: EXPORT_CONTENT_TYPES[request.format], filename: `redflag-decisions-${stamp}.${request.format}` };
-}
-
-export interface AuditEventView {
-  id: string;
-  tenantId: string | null;
-  actor: string;
-  action: string;
-  targetType: string;
-  targetId: string | null;
-  details: Record<string, unknown>;
-  createdAt: string;
 }
 
 export function toAuditEventView(row: AuditEventRow): AuditEventView {

@@ -5,7 +5,8 @@
  */
 import type { ScreeningSubject } from '../domain/rules/screening-subject.js';
 import { AppError } from '../errors.js';
-import { screenSubject, type DecisionView, type ScreeningDeps } from './screening.service.js';
+import { screenSubject, type ScreeningDeps } from './screening.service.js';
+import type { DecisionView } from '../http/schemas/screening.schemas.js';
 
 /** Profiles per request. Large enough for a nightly vendor feed in a few calls, small enough to answer within a minute. */
 export const MAX_BATCH_ITEMS = 1000;

@@ -49,11 +49,20 @@ import { evidenceToRemember, holdsListHit, markPreviouslyCleared, type Remembere
 import { secondPersonRefusal } from '../domain/auth/key-lineage.js';
 import { findIndicator } from '../domain/indicators/indicators.data.js';
 import { addConfirmedCase } from './watchlists.service.js';
-import type { ListEntry } from '../domain/lists/list-entry.js';
 import { applyCorroboration, scoreHits, type Hit, type Outcome, type Thresholds } from '../domain/rules/ruleset.js';
 import { AppError, notFound, type ErrorCode } from '../errors.js';
 import { sha256Hex } from '../shared/hashing.js';
 import { enqueueWebhookEvent } from './webhooks.service.js';
+import type { DecisionView } from '../http/schemas/screening.schemas.js';
+import type {
+  CaseEventView,
+  CaseSummaryView,
+  CaseView,
+  IndicatorCitationView,
+  LinkedSubjectView,
+  ListEntryView,
+  TopReasonView,
+} from '../http/schemas/cases.schemas.js';
 
 export interface CasesDeps {
   db: Db;
@@ -71,11 +80,7 @@ export interface CaseActor {
 }
 
 /** What the decision view tells an HR system about the case its decision opened or joined. */
-export interface DecisionCaseRef {
-  caseId: string | null;
-  caseStatus: CaseStatus | null;
-  disposition: Disposition | null;
-}
+export type DecisionCaseRef = Pick<DecisionView, 'caseId' | 'caseStatus' | 'disposition'>;
 
 export const NO_CASE: DecisionCaseRef = Object.freeze({ caseId: null, caseStatus: null, disposition: null });
 
@@ -227,28 +232,7 @@ export async function caseRefOfDecision(db: DbOrTx, tenantId: string, decisionId
   return row ? { caseId: row.id, caseStatus: row.status as CaseStatus, disposition: row.disposition as Disposition | null } : NO_CASE;
 }
 
-export interface CaseSummary {
-  id: string;
-  subjectId: string;
-  externalRef: string | null;
-  /** The name the newest decision screened; null once erased. Personal data: never logged. */
-  subjectName: string | null;
-  status: CaseStatus;
-  outcome: CaseOutcome;
-  score: number;
-  assignee: string | null;
-  disposition: Disposition | null;
-  pendingDisposition: PendingStep | null;
-  proposedBy: string | null;
-  /** Owner of the key that made the pending proposal: the console tells people their own proposals apart. */
-  proposedByOwner: string | null;
-  decisionCount: number;
-  openedAt: string;
-  updatedAt: string;
-  closedAt: string | null;
-}
-
-function toSummary(row: { case: CaseRow; externalRef: string | null; subjectName: string | null; decisionCount: number; proposedByOwner: string | null }): CaseSummary {
+function toSummary(row: { case: CaseRow; externalRef: string | null; subjectName: string | null; decisionCount: number; proposedByOwner: string | null }): CaseSummaryView {
   const state = stateOf(row.case);
   return {
     id: row.case.id,
@@ -283,15 +267,8 @@ export interface CaseQueueQuery {
   offset: number;
 }
 
-export interface TopReason {
-  ruleId: string;
-  points: number;
-  field: string;
-  entry: { source: string; sourceId: string; name: string } | null;
-}
-
 /** The hit that weighed most in the newest decision: what a reviewer reads first in the queue. */
-export function topReasonOf(hits: readonly ScreenedHit[]): TopReason | null {
+export function topReasonOf(hits: readonly ScreenedHit[]): TopReasonView | null {
   let top: ScreenedHit | undefined;
   for (const hit of hits) if (!top || hit.points > top.points) top = hit;
   if (!top) return null;
@@ -329,18 +306,8 @@ export async function listCaseWorkers(deps: Pick<CasesDeps, 'db'>, tenantId: str
   return { items };
 }
 
-export interface LinkedSubject {
-  externalRef: string;
-  subjectId: string | null;
-  /** The fields of this case's subject that the other subject shares (e-mail, wallet, address ...). */
-  fields: string[];
-  caseId: string | null;
-  caseStatus: CaseStatus | null;
-  disposition: Disposition | null;
-}
-
 /** The other subjects the case's link hits name, with the newest case of each to open. */
-async function linkedSubjectsOf(db: DbOrTx, tenantId: string, hits: readonly ScreenedHit[]): Promise<LinkedSubject[]> {
+async function linkedSubjectsOf(db: DbOrTx, tenantId: string, hits: readonly ScreenedHit[]): Promise<LinkedSubjectView[]> {
   const fields = new Map<string, Set<string>>();
   for (const hit of hits) for (const ref of hit.related ?? []) fields.set(ref, (fields.get(ref) ?? new Set()).add(hit.field));
   const found = new Map((await findSubjectsWithNewestCase(db, tenantId, [...fields.keys()])).map((row) => [row.externalRef, row]));
@@ -357,53 +324,7 @@ async function linkedSubjectsOf(db: DbOrTx, tenantId: string, hits: readonly Scr
   });
 }
 
-export interface IndicatorCitation {
-  id: string;
-  title: string;
-  description: string;
-  citation: string;
-  sourceDocument: string;
-}
-
-export interface ListEntryView {
-  id: string;
-  source: string;
-  sourceId: string;
-  version: number;
-  type: string;
-  name: string;
-  names: ListEntry['names'];
-  programs: string[];
-  birthDates: ListEntry['birthDates'];
-  nationalities: string[];
-  citizenships: string[];
-  identifiers: { kind: string; value: string }[];
-  remarks?: string;
-  contentHash: string;
-}
-
-export type CaseHitView = ScreenedHit & { listEntry: ListEntryView | null; indicators: IndicatorCitation[] };
-
-export interface CaseDecisionView {
-  id: string;
-  outcome: Outcome;
-  score: number;
-  rulesetVersion: number;
-  createdAt: string;
-  addedAt: string;
-  /** The profile as screened, to compare with each list entry; null once erased. */
-  subject: Record<string, unknown> | null;
-  hits: CaseHitView[];
-}
-
-export interface CaseView extends CaseSummary {
-  decisions: CaseDecisionView[];
-  linkedSubjects: LinkedSubject[];
-  /** The subject's other decisions (not in this case), newest first. */
-  history: { id: string; outcome: Outcome; score: number; createdAt: string }[];
-}
-
-function citationOf(id: string): IndicatorCitation | undefined {
+function citationOf(id: string): IndicatorCitationView | undefined {
   const indicator = findIndicator(id);
   return indicator && { id: indicator.id, title: indicator.title, description: indicator.description, citation: indicator.citation, sourceDocument: indicator.sourceDocument };
 }
@@ -474,14 +395,6 @@ export async function getCase(deps: Pick<CasesDeps, 'db'>, tenantId: string, id:
   };
 }
 
-export interface CaseEventView {
-  id: string;
-  type: CaseEventType;
-  actor: { id: string; label: string | null; owner: string | null; roles: string[] };
-  data: Record<string, unknown>;
-  createdAt: string;
-}
-
 function toEventView(row: CaseEventRow): CaseEventView {
   const { by, ...data } = row.data as { by?: { label?: string | null; owner?: string | null; roles?: string[] } } & Record<string, unknown>;
   return { id: row.id, type: row.type as CaseEventType, actor: { id: row.actor, label: by?.label ?? null, owner: by?.owner ?? null, roles: by?.roles ?? [] }, data, createdAt: iso(row.createdAt) };
@@ -535,7 +448,7 @@ async function lockCase(tx: DbOrTx, input: { tenantId: string; caseId: string; a
  * and (when it closes) the false-positive memory and the webhook deliveries, all in one
  * transaction. An illegal step is 409 with the state machine's reason.
  */
-export async function actOnCase(deps: CasesDeps, input: { tenantId: string; caseId: string; actor: CaseActor; action: CaseAction }): Promise<{ summary: CaseSummary; event: CaseEventView }> {
+export async function actOnCase(deps: CasesDeps, input: { tenantId: string; caseId: string; actor: CaseActor; action: CaseAction }): Promise<{ summary: CaseSummaryView; event: CaseEventView }> {
   const now = deps.now().toISOString();
   const identity = await findApiKeyIdentity(deps.db, input.actor.keyId);
   const actor = actorId(input.actor.keyId);

@@ -126,6 +126,67 @@ function intervalJob(name: string, everyMs: number, tick: () => void): Backgroun
   };
 }
 
+/** What the background workers share with the services. */
+interface WorkerDeps {
+  database: Database;
+  lists: ListIndexHolder;
+  now: () => Date;
+  keyedHash: KeyedHash;
+  webhooksQueued: () => void;
+}
+
+/** The monitoring re-screen worker and the scheduled list fetcher, as the configuration asks. */
+function addListWorkers(lifecycle: Lifecycle, deps: WorkerDeps, config: ServicesConfig, log: ServicesLog): void {
+  const { database, lists, now, keyedHash, webhooksQueued } = deps;
+  const db = database.db;
+  if (config.monitoring !== false) {
+    // Re-screens monitored subjects when a list or ruleset version becomes active. Any number of
+    // instances may run one: runs and leases live in the database (services/monitoring.service.ts).
+    const refreshMs = config.listRefreshMs ?? 5000;
+    const worker = createMonitoringWorker(
+      { db, lists, now, keyedHash },
+      { pollMs: refreshMs > 0 ? refreshMs : 5000, listSettleMs: 2 * refreshMs, ...config.monitoring, exclusiveDatabase: database.kind === 'pglite', log },
+    );
+    lifecycle.add({ name: 'monitoring', start: () => worker.start(), stop: () => worker.stop() });
+  }
+
+  if (config.listFetch && config.listFetch.sources.length > 0) {
+    // Any number of instances may run one: a source is fetched by whichever takes its lease.
+    const fetcher = createListFetchWorker({ db, now, lists, onWebhooksQueued: webhooksQueued, log }, config.listFetch.sources, {
+      ...DEFAULT_LIST_FETCH_OPTIONS,
+      ...config.listFetch.options,
+      pollMs: config.listFetch.pollMs ?? 60_000,
+    });
+    lifecycle.add({ name: 'list-fetch', start: () => fetcher.start(), stop: () => fetcher.stop() });
+  }
+}
+
+/** Erases stored screening inputs past the retention period, on a timer. */
+function addRetention(lifecycle: Lifecycle, deps: { db: Database['db']; now: () => Date }, config: ServicesConfig, log: ServicesLog): void {
+  const { db, now } = deps;
+  const retentionDays = config.retentionDays ?? 365;
+  if (retentionDays > 0 && config.retentionCheckMs !== 0) {
+    let retention: { stop(): Promise<void> } | undefined;
+    lifecycle.add({
+      name: 'retention',
+      start: () => {
+        retention = startRetentionJob(
+          { db, now },
+          {
+            retentionDays,
+            intervalMs: config.retentionCheckMs ?? 3_600_000,
+            onRun: (run) => {
+              if (run.decisionsErased > 0) log.info({ retention: run }, 'retention erased stored inputs');
+            },
+            onError: (error) => log.warn({ err: { message: error.message } }, 'retention run failed'),
+          },
+        );
+      },
+      stop: async () => retention?.stop(),
+    });
+  }
+}
+
 export async function createServices(input: {
   database: Database;
   now?: () => Date;
@@ -165,26 +226,7 @@ export async function createServices(input: {
   const webhooksQueued = () => dispatcher.kick();
   lifecycle.add({ name: 'webhook-dispatcher', start: () => dispatcher.start(), stop: () => dispatcher.stop() });
 
-  if (config.monitoring !== false) {
-    // Re-screens monitored subjects when a list or ruleset version becomes active. Any number of
-    // instances may run one: runs and leases live in the database (services/monitoring.service.ts).
-    const refreshMs = config.listRefreshMs ?? 5000;
-    const worker = createMonitoringWorker(
-      { db, lists, now, keyedHash },
-      { pollMs: refreshMs > 0 ? refreshMs : 5000, listSettleMs: 2 * refreshMs, ...config.monitoring, exclusiveDatabase: database.kind === 'pglite', log },
-    );
-    lifecycle.add({ name: 'monitoring', start: () => worker.start(), stop: () => worker.stop() });
-  }
-
-  if (config.listFetch && config.listFetch.sources.length > 0) {
-    // Any number of instances may run one: a source is fetched by whichever takes its lease.
-    const fetcher = createListFetchWorker({ db, now, lists, onWebhooksQueued: webhooksQueued, log }, config.listFetch.sources, {
-      ...DEFAULT_LIST_FETCH_OPTIONS,
-      ...config.listFetch.options,
-      pollMs: config.listFetch.pollMs ?? 60_000,
-    });
-    lifecycle.add({ name: 'list-fetch', start: () => fetcher.start(), stop: () => fetcher.stop() });
-  }
+  addListWorkers(lifecycle, { database, lists, now, keyedHash, webhooksQueued }, config, log);
 
   const signer = config.checkpoints?.signer;
   const checkpointPolicy = { every: config.checkpoints?.every ?? DEFAULT_CHECKPOINT_POLICY.every, minutes: config.checkpoints?.minutes ?? DEFAULT_CHECKPOINT_POLICY.minutes };
@@ -193,28 +235,7 @@ export async function createServices(input: {
     const checkpointer = createCheckpointWorker({ db, now, log, onWebhooksQueued: webhooksQueued }, signer, { ...checkpointPolicy, pollMs: config.checkpoints?.pollMs ?? 5000 });
     lifecycle.add({ name: 'audit-checkpoints', start: () => checkpointer.start(), stop: () => checkpointer.stop() });
   }
-
-  const retentionDays = config.retentionDays ?? 365;
-  if (retentionDays > 0 && config.retentionCheckMs !== 0) {
-    let retention: { stop(): Promise<void> } | undefined;
-    lifecycle.add({
-      name: 'retention',
-      start: () => {
-        retention = startRetentionJob(
-          { db, now },
-          {
-            retentionDays,
-            intervalMs: config.retentionCheckMs ?? 3_600_000,
-            onRun: (run) => {
-              if (run.decisionsErased > 0) log.info({ retention: run }, 'retention erased stored inputs');
-            },
-            onError: (error) => log.warn({ err: { message: error.message } }, 'retention run failed'),
-          },
-        );
-      },
-      stop: async () => retention?.stop(),
-    });
-  }
+  addRetention(lifecycle, { db, now }, config, log);
 
   // Other instances (or the CLI) may activate a new list version: poll the small version row.
   if (config.listRefreshMs !== 0) lifecycle.add(intervalJob('list-refresh', config.listRefreshMs ?? 5000, refreshLists));

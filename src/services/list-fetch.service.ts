@@ -25,6 +25,7 @@ import type { ListIndexHolder } from './list-index.service.js';
 import type { ListSourceConfig } from './list-sources.config.js';
 import { listSources, storeParsedList } from './lists.service.js';
 import { enqueueGlobalWebhookEvent } from './webhooks.service.js';
+import type { LastFetchView, ListSourceView } from '../http/schemas/lists.schemas.js';
 
 /**
  * Keeps the configured lists current without a person (LIST_SOURCES_FILE): each source is
@@ -273,20 +274,12 @@ export function createListFetchWorker(deps: ListFetchDeps, sources: readonly Lis
   };
 }
 
-export interface LastFetchView {
-  at: string;
-  result: 'new_version' | 'unchanged' | 'failed';
-  version: number | null;
-  error: string | null;
-  nextRunAt: string;
-}
-
 /**
  * GET /v1/lists: every source with its active version's age and, for fetched sources, the last
  * fetch and whether the list is stale. A configured source without any version yet (its first
  * fetch failed) is listed too.
  */
-export async function listSourcesWithStatus(db: Db, now: Date) {
+export async function listSourcesWithStatus(db: Db, now: Date): Promise<ListSourceView[]> {
   const [sources, states] = await Promise.all([listSources(db), findFetchStates(db)]);
   const stateOf = new Map(states.map((state) => [state.state.source, state]));
   const items = sources.map((source) => ({ ...source, state: stateOf.get(source.source) }));

@@ -6,9 +6,10 @@ import { SELECTIONS, type SelectionName } from '../domain/lists/dprk-selection.j
 import type { ListEntry } from '../domain/lists/list-entry.js';
 import { AppError, notFound } from '../errors.js';
 import { ListImportError } from '../lists/list-import.errors.js';
-import type { ListFilters, ListFormat, ParsedList } from '../lists/parse-list.js';
+import type { ListFormat, ParsedList } from '../lists/parse-list.js';
 import { canonicalDigest } from '../shared/hashing.js';
 import type { ListSnapshot } from './list-index.service.js';
+import type { ListVersionView } from '../http/schemas/lists.schemas.js';
 
 /** Lists redflag knows by name; any other slug may be imported too, named after itself. */
 export const KNOWN_SOURCES: Readonly<Record<string, { name: string; format: ListFormat }>> = {
@@ -29,20 +30,6 @@ export function resolveListFormat(source: string, requested: ListFormat | undefi
   const format = requested ?? known?.format;
   if (!format) throw new AppError('validation_failed', `Say which format the files of ${source} are in`, [{ field: 'format', message: 'required for this source' }]);
   return format;
-}
-
-export interface ListVersionView {
-  source: string;
-  version: number;
-  id: string;
-  format: string;
-  contentDigest: string;
-  files: { name: string; role: string; sha256: string; bytes: number; rows: number }[];
-  counts: Record<string, number>;
-  /** The FtM datasets or UN regimes the import kept; null when it kept everything. */
-  filters: ListFilters | null;
-  importedBy: string;
-  importedAt: string;
 }
 
 export function toListVersionView(row: ListVersionRow): ListVersionView {

@@ -69,6 +69,7 @@ import { collectLookups, linkKeyOf, type KeyedHash, type LinkKey } from '../doma
 import { notFound } from '../errors.js';
 import { buildSnapshot, type ListIndexHolder, type ListSnapshot } from './list-index.service.js';
 import { recordScreening } from './screening.service.js';
+import type { MonitoringRunView } from '../http/schemas/monitoring.schemas.js';
 
 export interface MonitoringDeps {
   db: Db;
@@ -573,20 +574,6 @@ export function createMonitoringWorker(deps: MonitoringDeps, options: Monitoring
 }
 
 // ── Views ───────────────────────────────────────────────────────────────────────────────
-
-export interface MonitoringRunView {
-  id: string;
-  status: 'running' | 'completed';
-  trigger: MonitoringTrigger;
-  total: number;
-  done: number;
-  changed: number;
-  unchanged: number;
-  skipped: number;
-  failed: number;
-  createdAt: string;
-  completedAt: string | null;
-}
 
 const iso = (value: string | Date) => new Date(value).toISOString();
 

@@ -12,7 +12,6 @@
 import type { Db } from '../db/client.js';
 import { findDecision, type DecisionRow } from '../db/repositories/decisions.repository.js';
 import { findRulesetById } from '../db/repositories/rulesets.repository.js';
-import type { ListVersionRef } from '../db/schema/index.js';
 import { canonicalTimestamp } from '../domain/audit/chain-record.js';
 import type { Hit, Outcome, Ruleset } from '../domain/rules/ruleset.js';
 import { AppError, notFound } from '../errors.js';
@@ -20,6 +19,7 @@ import { canonicalDigest, canonicalJson } from '../shared/hashing.js';
 import type { KeyedHash } from '../domain/rules/subject-lookups.js';
 import { evaluateRecorded, listedDocumentNumbers, snapshotOfVersions } from '../screening/stored-screening.js';
 import type { ListIndexHolder } from './list-index.service.js';
+import type { DecisionReplayView } from '../http/schemas/audit.schemas.js';
 
 export interface ReplayDeps {
   db: Db;
@@ -38,18 +38,6 @@ export interface ReplayDifference {
   path: string;
   original: unknown;
   replayed: unknown;
-}
-
-export interface ReplayResult {
-  decisionId: string;
-  identical: boolean;
-  rulesetVersion: number;
-  listVersions: ListVersionRef[];
-  /** The stored input still hashes to the digest sealed in the chain. */
-  inputDigestMatches: boolean;
-  original: ReplayedOutcome;
-  replayed: ReplayedOutcome;
-  differences: ReplayDifference[];
 }
 
 /** The evaluation a screening made at the decision's time, from its stored input (src/screening). */
@@ -89,7 +77,7 @@ function hitDifferences(original: readonly Hit[], replayed: readonly Hit[]): Rep
   return differences;
 }
 
-export async function replayDecision(deps: ReplayDeps, request: { tenantId: string; decisionId: string }): Promise<ReplayResult> {
+export async function replayDecision(deps: ReplayDeps, request: { tenantId: string; decisionId: string }): Promise<DecisionReplayView> {
   const decision = await findDecision(deps.db, request.tenantId, request.decisionId);
   if (!decision) throw notFound('Decision');
   if (decision.input === null || decision.input === undefined) {

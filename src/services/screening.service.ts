@@ -23,6 +23,7 @@ import type { ListIndexHolder } from './list-index.service.js';
 import type { ListVersionRef } from '../db/schema/index.js';
 import { findVersionImportTimes } from '../db/repositories/lists.repository.js';
 import { withListAges } from '../domain/lists/list-age.js';
+import type { DecisionView } from '../http/schemas/screening.schemas.js';
 import type { IpIntelligence } from '../domain/rules/login-locations.js';
 import type { IpLocator } from './ip-intelligence.service.js';
 
@@ -49,19 +50,6 @@ export interface ScreeningObserver {
   evaluated(seconds: number): void;
   /** A decision was recorded: its outcome and the rule of each hit. */
   decided(decision: { outcome: string; ruleIds: readonly string[] }): void;
-}
-
-export interface DecisionView extends DecisionCaseRef {
-  id: string;
-  externalRef: string | null;
-  outcome: Outcome;
-  score: number;
-  hits: Hit[];
-  rulesetVersion: number;
-  /** As recorded, each with its import time and age at the decision (computed on reading). */
-  listVersions: (ListVersionRef & { importedAt: string | null; ageHours: number | null })[];
-  inputDigest: string;
-  createdAt: string;
 }
 
 export function toDecisionView(row: DecisionRow, caseRef: DecisionCaseRef = NO_CASE, listImportTimes: ReadonlyMap<string, string> = new Map()): DecisionView {

@@ -6,16 +6,10 @@ import { findTenantBySlug, findTenants, insertTenant, markTenantDisabled } from 
 import { DEFAULT_RULES, DEFAULT_THRESHOLDS } from '../domain/rules/default-ruleset.js';
 import { AppError, notFound } from '../errors.js';
 import { forgetKeysOfTenant } from './api-keys.service.js';
+import type { TenantView } from '../http/schemas/tenants.schemas.js';
 
 /** Tenant slugs name tenants in URLs, keys and watchlist sources: no colon, no upper case. */
 export const TENANT_SLUG = /^[a-z0-9][a-z0-9-]{1,39}$/;
-
-export interface TenantView {
-  slug: string;
-  name: string;
-  createdAt: string;
-  disabledAt: string | null;
-}
 
 function toTenantView(row: { slug: string; name: string; createdAt: string; disabledAt: string | null }): TenantView {
   return {

@@ -19,6 +19,7 @@ import { AppError, notFound } from '../errors.js';
 import { parseWatchlistCsv, parseWatchlistJson } from '../lists/watchlist.importer.js';
 import { canonicalDigest } from '../shared/hashing.js';
 import { diffListVersion, listVersions, storeListVersion, type ImportOutcome } from './lists.service.js';
+import type { WatchlistView } from '../http/schemas/watchlists.schemas.js';
 
 export const WATCHLIST_SLUG = /^[a-z0-9][a-z0-9-]{1,39}$/;
 
@@ -31,18 +32,6 @@ export interface TenantScope {
 }
 
 export const watchlistSource = (tenantSlug: string, slug: string) => `${tenantSlug}:${slug}`;
-
-export interface WatchlistView {
-  slug: string;
-  name: string;
-  /** How decisions, hits and `listVersions` name it. */
-  source: string;
-  activeVersion: number | null;
-  activeVersionId: string | null;
-  contentDigest: string | null;
-  counts: Record<string, number>;
-  importedAt: string | null;
-}
 
 export async function createWatchlist(db: Db, input: TenantScope & { slug: string; name: string; actor: string }): Promise<WatchlistView> {
   if (!WATCHLIST_SLUG.test(input.slug)) {

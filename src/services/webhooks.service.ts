@@ -21,33 +21,12 @@ import {
 } from '../db/repositories/webhooks.repository.js';
 import { AppError, notFound } from '../errors.js';
 import { connectLookup, refusedAtRegistration, type ResolveHost } from './webhook-targets.js';
+import type { DeliveryView, WebhookView } from '../http/schemas/webhooks.schemas.js';
 
 export const WEBHOOK_EVENTS = ['case.opened', 'case.disposed', 'list.fetch_failed', 'list.stale', 'audit.checkpoint'] as const;
 export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];
 
 export const SIGNATURE_HEADER = 'x-redflag-signature';
-
-export interface WebhookView {
-  id: string;
-  url: string;
-  events: WebhookEvent[];
-  createdAt: string;
-  disabledAt: string | null;
-}
-
-export interface DeliveryView {
-  id: string;
-  webhookId: string;
-  event: string;
-  status: 'pending' | 'delivered' | 'failed';
-  attempts: number;
-  nextAttemptAt: string | null;
-  lastStatusCode: number | null;
-  lastError: string | null;
-  attemptLog: AttemptRecord[];
-  payload: Record<string, unknown>;
-  createdAt: string;
-}
 
 const iso = (value: string) => new Date(value).toISOString();
 
@@ -240,67 +219,97 @@ function postThrough(lookup: LookupFunction): WebhookSend {
     });
 }
 
+/** What one attempt needs besides the delivery. */
+interface AttemptSettings {
+  send: WebhookSend;
+  timeoutMs: number;
+  allowPrivateNetworks: boolean;
+  clock: () => Date;
+  /** Aborted when the dispatcher stops. */
+  stopSignal: AbortSignal;
+}
+
+/** Signs and sends the payload; the attempt as recorded, or undefined when the dispatcher stopped meanwhile. */
+async function post(claimed: ClaimedDelivery, settings: AttemptSettings, at: Date, started: number): Promise<{ attempt: AttemptRecord; delivered: boolean } | undefined> {
+  const { delivery } = claimed;
+  const body = JSON.stringify(delivery.payload);
+  try {
+    const response = await settings.send(claimed.url, {
+      body,
+      headers: {
+        'content-type': 'application/json',
+        'user-agent': 'redflag-webhooks/1',
+        'x-redflag-event': delivery.event,
+        'x-redflag-delivery': delivery.id,
+        [SIGNATURE_HEADER]: signWebhookBody(claimed.secret, Math.floor(at.getTime() / 1000), body),
+      },
+      signal: AbortSignal.any([AbortSignal.timeout(settings.timeoutMs), settings.stopSignal]),
+    });
+    const delivered = response.status >= 200 && response.status < 300;
+    return { attempt: { at: at.toISOString(), statusCode: response.status, ms: Math.round(performance.now() - started) }, delivered };
+  } catch (error) {
+    // Shutting down: leave the attempt unrecorded; the lease runs out and it is sent again.
+    if (settings.stopSignal.aborted) return undefined;
+    return { attempt: { at: at.toISOString(), error: describeFetchError(error, settings.timeoutMs), ms: Math.round(performance.now() - started) }, delivered: false };
+  }
+}
+
+/** One attempt at a claimed delivery: not sent when the webhook is disabled or its address refused. */
+async function attemptDelivery(claimed: ClaimedDelivery, settings: AttemptSettings): Promise<{ attempt: AttemptRecord; delivered: boolean } | undefined> {
+  const at = settings.clock();
+  const started = performance.now();
+  if (claimed.disabled) return { attempt: { at: at.toISOString(), error: 'webhook disabled', ms: 0 }, delivered: false };
+  // A literal address or local name stored before this check existed; names are checked as
+  // the delivery connects (connectLookup), since they may resolve elsewhere than at registration.
+  const refused = settings.allowPrivateNetworks ? undefined : refusedAtRegistration(new URL(claimed.url));
+  if (refused) return { attempt: { at: at.toISOString(), error: `not sent: ${refused}`, ms: Math.round(performance.now() - started) }, delivered: false };
+  return post(claimed, settings, at, started);
+}
+
+/** Delivered; failed for good (webhook disabled, or out of attempts); or pending, retried after a backoff. */
+async function recordOutcome(
+  db: Db,
+  claimed: ClaimedDelivery,
+  outcome: { attempt: AttemptRecord; delivered: boolean },
+  retry: { maxAttempts: number; backoffBaseMs: number },
+): Promise<void> {
+  const { delivery } = claimed;
+  const attempts = delivery.attempts + 1;
+  const giveUp = !outcome.delivered && (claimed.disabled || attempts >= retry.maxAttempts);
+  const status = outcome.delivered ? 'delivered' : giveUp ? 'failed' : 'pending';
+  await recordAttempt(db, {
+    id: delivery.id,
+    attemptsBefore: delivery.attempts,
+    attempt: outcome.attempt,
+    status,
+    retryInMs: status === 'pending' ? backoffDelayMs(attempts, retry.backoffBaseMs) : null,
+  });
+}
+
 export function createWebhookDispatcher(options: WebhookDispatcherOptions): WebhookDispatcher {
   const backoffBaseMs = options.backoffBaseMs ?? 1000;
   const maxAttempts = options.maxAttempts ?? 10;
   const timeoutMs = options.timeoutMs ?? 10_000;
   const pollMs = options.pollMs ?? 1000;
   const batchSize = options.batchSize ?? 20;
-  const send = options.send ?? postThrough(connectLookup({ allowPrivate: options.allowPrivateNetworks ?? false, ...(options.resolveHost ? { resolve: options.resolveHost } : {}) }));
-  const clock = options.clock ?? (() => new Date());
+  const stopController = new AbortController();
+  const settings: AttemptSettings = {
+    send: options.send ?? postThrough(connectLookup({ allowPrivate: options.allowPrivateNetworks ?? false, ...(options.resolveHost ? { resolve: options.resolveHost } : {}) })),
+    timeoutMs,
+    allowPrivateNetworks: options.allowPrivateNetworks ?? false,
+    clock: options.clock ?? (() => new Date()),
+    stopSignal: stopController.signal,
+  };
   // Longer than any request can take, so a live worker always records before its lease ends.
   const leaseMs = timeoutMs * 2 + 5000;
-  const stopController = new AbortController();
   let timer: NodeJS.Timeout | undefined;
   let cycle: Promise<void> | undefined;
   let again = false;
   let stopped = false;
 
   async function deliver(claimed: ClaimedDelivery): Promise<void> {
-    const { delivery } = claimed;
-    const at = clock();
-    const started = performance.now();
-    let attempt: AttemptRecord;
-    let delivered = false;
-    // A literal address or local name stored before this check existed; names are checked as
-    // the delivery connects (connectLookup), since they may resolve elsewhere than at registration.
-    const refused = claimed.disabled || options.allowPrivateNetworks ? undefined : refusedAtRegistration(new URL(claimed.url));
-    if (claimed.disabled) {
-      attempt = { at: at.toISOString(), error: 'webhook disabled', ms: 0 };
-    } else if (refused) {
-      attempt = { at: at.toISOString(), error: `not sent: ${refused}`, ms: Math.round(performance.now() - started) };
-    } else {
-      const body = JSON.stringify(delivery.payload);
-      try {
-        const response = await send(claimed.url, {
-          body,
-          headers: {
-            'content-type': 'application/json',
-            'user-agent': 'redflag-webhooks/1',
-            'x-redflag-event': delivery.event,
-            'x-redflag-delivery': delivery.id,
-            [SIGNATURE_HEADER]: signWebhookBody(claimed.secret, Math.floor(at.getTime() / 1000), body),
-          },
-          signal: AbortSignal.any([AbortSignal.timeout(timeoutMs), stopController.signal]),
-        });
-        delivered = response.status >= 200 && response.status < 300;
-        attempt = { at: at.toISOString(), statusCode: response.status, ms: Math.round(performance.now() - started) };
-      } catch (error) {
-        // Shutting down: leave the attempt unrecorded; the lease runs out and it is sent again.
-        if (stopController.signal.aborted) return;
-        attempt = { at: at.toISOString(), error: describeFetchError(error, timeoutMs), ms: Math.round(performance.now() - started) };
-      }
-    }
-    const attempts = delivery.attempts + 1;
-    const giveUp = !delivered && (claimed.disabled || attempts >= maxAttempts);
-    const status = delivered ? 'delivered' : giveUp ? 'failed' : 'pending';
-    await recordAttempt(options.db, {
-      id: delivery.id,
-      attemptsBefore: delivery.attempts,
-      attempt,
-      status,
-      retryInMs: status === 'pending' ? backoffDelayMs(attempts, backoffBaseMs) : null,
-    });
+    const outcome = await attemptDelivery(claimed, settings);
+    if (outcome) await recordOutcome(options.db, claimed, outcome, { maxAttempts, backoffBaseMs });
   }
 
   async function runOnce(): Promise<number> {

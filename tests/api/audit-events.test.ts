@@ -6,7 +6,7 @@ import { queryRows } from '../../src/db/client.js';
 import { createApiKey } from '../../src/services/api-keys.service.js';
 import { listsData } from '../helpers/shared-data.js';
 import { bearer, createTestApp, type TestApp } from '../helpers/test-app.js';
-import type { AuditEventView } from '../../src/services/audit.service.js';
+import type { AuditEventView } from '../../src/http/schemas/audit.schemas.js';
 
 let t: TestApp;
 let adminKeyId: string;

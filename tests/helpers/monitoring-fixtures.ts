@@ -2,19 +2,11 @@ import { sql } from 'drizzle-orm';
 import request from 'supertest';
 import type { FastifyInstance } from 'fastify';
 import { queryRows, type Database } from '../../src/db/client.js';
+import type { MonitoringRunView } from '../../src/http/schemas/monitoring.schemas.js';
 import { bearer } from './test-app.js';
 
-export interface RunView {
-  id: string;
-  status: 'running' | 'completed';
-  trigger: { kind: string; source?: string; version: number };
-  total: number;
-  done: number;
-  changed: number;
-  unchanged: number;
-  skipped: number;
-  failed: number;
-}
+/** A run as GET /v1/monitoring/runs lists it. */
+export type RunView = MonitoringRunView;
 
 /** Polls GET /v1/monitoring/runs until a completed run matches `predicate`. */
 export async function waitForRun(app: FastifyInstance, key: string, predicate: (run: RunView) => boolean, timeoutMs = 15_000): Promise<RunView> {

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { CHAIN_PAGE_SIZE, verifyDecisionLog, type VerifyReport } from '../../src/services/audit.service.js';
+import type { ChainVerificationView } from '../../src/http/schemas/audit.schemas.js';
+import { CHAIN_PAGE_SIZE, verifyDecisionLog } from '../../src/services/audit.service.js';
 import { insertChainedDecisions, tenantIdOf } from '../helpers/audit-decisions.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/test-database.js';
 import { bootstrapIfEmpty } from '../../src/services/bootstrap.service.js';
@@ -18,7 +19,7 @@ afterAll(() => database.destroy());
 
 describe('verifyDecisionLog', () => {
   test('out of time, it stops at a page boundary and the next call continues from there to the head', async () => {
-    const reports: VerifyReport[] = [];
+    const reports: ChainVerificationView[] = [];
     let afterSequence: number | undefined;
     do {
       // No time at all: every call checks exactly one page.

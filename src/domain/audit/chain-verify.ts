@@ -75,6 +75,53 @@ export interface ChainVerifier {
   result(): VerifyChainResult;
 }
 
+/** What is wrong with a row, before it is named in a ChainBreak. */
+interface Finding {
+  reason: ChainBreakReason;
+  detail: string;
+}
+
+/** How the first row ties to what came before it (anchor, genesis or nothing), and the break if it does not. */
+function checkFirstRow(row: StoredChainRow, sequence: number, expectedFirst: number | undefined, anchor: ChainHead | undefined): { status: AnchorStatus; finding?: Finding } {
+  if (expectedFirst !== undefined && sequence !== expectedFirst) {
+    return { status: anchor ? 'mismatched' : 'empty', finding: { reason: 'sequence_gap', detail: `first row has sequence ${sequence}, expected ${expectedFirst}` } };
+  }
+  if (anchor) {
+    if (row.prevHash === anchor.hash) return { status: 'matched' };
+    return { status: 'mismatched', finding: { reason: 'prev_link_mismatch', detail: `prevHash ${row.prevHash} does not match the anchor row ${anchor.sequence} (${anchor.hash})` } };
+  }
+  if (sequence === 1) {
+    if (row.prevHash === GENESIS_PREV_HASH) return { status: 'genesis' };
+    return { status: 'mismatched', finding: { reason: 'prev_link_mismatch', detail: `first decision's prevHash is not the genesis hash` } };
+  }
+  return { status: 'unchecked' };
+}
+
+/** A later row must follow the previous one by sequence and by hash. */
+function checkLink(row: StoredChainRow, sequence: number, previous: ChainHead): Finding | undefined {
+  if (sequence !== previous.sequence + 1) {
+    const what = sequence <= previous.sequence ? 'out of order or repeated' : `${sequence - previous.sequence - 1} missing`;
+    return { reason: 'sequence_gap', detail: `sequence ${sequence} follows ${previous.sequence} (${what})` };
+  }
+  if (row.prevHash !== previous.hash) {
+    return { reason: 'prev_link_mismatch', detail: `prevHash does not match the hash of decision ${previous.sequence}` };
+  }
+  return undefined;
+}
+
+function checkHash(row: StoredChainRow, sequence: number, sha256: Sha256Hex): Finding | undefined {
+  let computed: string;
+  try {
+    computed = computeChainHash(toChainRecord(row, { sequence, prevHash: row.prevHash }, sha256), sha256);
+  } catch (error) {
+    if (!(error instanceof ChainFormatError)) throw error;
+    // A row that has no canonical form cannot be the one that was sealed.
+    return { reason: 'hash_mismatch', detail: `row cannot be put in canonical form: ${error.message}` };
+  }
+  if (computed !== row.hash) return { reason: 'hash_mismatch', detail: `stored hash ${row.hash} differs from the recomputed ${computed}` };
+  return undefined;
+}
+
 export function createChainVerifier(options: VerifyChainOptions): ChainVerifier {
   const { sha256, anchor } = options;
   const expectedFirst = anchor ? anchor.sequence + 1 : options.from;
@@ -84,7 +131,7 @@ export function createChainVerifier(options: VerifyChainOptions): ChainVerifier 
   let checked = 0;
   let firstBroken: ChainBreak | undefined;
 
-  function broken(row: StoredChainRow, sequence: number, reason: ChainBreakReason, detail: string): ChainBreak {
+  function broken(row: StoredChainRow, sequence: number, { reason, detail }: Finding): ChainBreak {
     firstBroken = { id: String(row.id), sequence, reason, detail };
     return firstBroken;
   }
@@ -95,50 +142,18 @@ export function createChainVerifier(options: VerifyChainOptions): ChainVerifier 
     try {
       sequence = chainSequence(row.sequence);
     } catch {
-      return broken(row, Number.NaN, 'sequence_gap', `sequence ${String(row.sequence)} is not a positive integer`);
+      return broken(row, Number.NaN, { reason: 'sequence_gap', detail: `sequence ${String(row.sequence)} is not a positive integer` });
     }
     const rowTenant = String(row.tenantId).toLowerCase();
     tenantId ??= rowTenant;
     if (rowTenant !== tenantId) {
-      return broken(row, sequence, 'prev_link_mismatch', `row belongs to tenant ${rowTenant}, not to the chain of tenant ${tenantId}`);
+      return broken(row, sequence, { reason: 'prev_link_mismatch', detail: `row belongs to tenant ${rowTenant}, not to the chain of tenant ${tenantId}` });
     }
-
-    if (!previous) {
-      if (expectedFirst !== undefined && sequence !== expectedFirst) {
-        if (anchor) anchorStatus = 'mismatched';
-        return broken(row, sequence, 'sequence_gap', `first row has sequence ${sequence}, expected ${expectedFirst}`);
-      }
-      if (anchor) {
-        anchorStatus = row.prevHash === anchor.hash ? 'matched' : 'mismatched';
-        if (anchorStatus === 'mismatched') {
-          return broken(row, sequence, 'prev_link_mismatch', `prevHash ${row.prevHash} does not match the anchor row ${anchor.sequence} (${anchor.hash})`);
-        }
-      } else if (sequence === 1) {
-        anchorStatus = row.prevHash === GENESIS_PREV_HASH ? 'genesis' : 'mismatched';
-        if (anchorStatus === 'mismatched') return broken(row, sequence, 'prev_link_mismatch', `first decision's prevHash is not the genesis hash`);
-      } else {
-        anchorStatus = 'unchecked';
-      }
-    } else {
-      if (sequence !== previous.sequence + 1) {
-        const what = sequence <= previous.sequence ? 'out of order or repeated' : `${sequence - previous.sequence - 1} missing`;
-        return broken(row, sequence, 'sequence_gap', `sequence ${sequence} follows ${previous.sequence} (${what})`);
-      }
-      if (row.prevHash !== previous.hash) {
-        return broken(row, sequence, 'prev_link_mismatch', `prevHash does not match the hash of decision ${previous.sequence}`);
-      }
-    }
-
-    let computed: string;
-    try {
-      computed = computeChainHash(toChainRecord(row, { sequence, prevHash: row.prevHash }, sha256), sha256);
-    } catch (error) {
-      if (!(error instanceof ChainFormatError)) throw error;
-      // A row that has no canonical form cannot be the one that was sealed.
-      return broken(row, sequence, 'hash_mismatch', `row cannot be put in canonical form: ${error.message}`);
-    }
-    if (computed !== row.hash) return broken(row, sequence, 'hash_mismatch', `stored hash ${row.hash} differs from the recomputed ${computed}`);
-
+    let finding: Finding | undefined;
+    if (previous) finding = checkLink(row, sequence, previous);
+    else ({ status: anchorStatus, finding } = checkFirstRow(row, sequence, expectedFirst, anchor));
+    finding ??= checkHash(row, sequence, sha256);
+    if (finding) return broken(row, sequence, finding);
     previous = { sequence, hash: row.hash };
     checked += 1;
     return undefined;

@@ -2,8 +2,8 @@ import type { EntryType, ListDate, ListName, NameKind, NameStrength } from '../l
 import { birthDateComponent, genderComponent, nationalityComponent, type Gender } from './discriminators.js';
 import { givenNameRelatives } from './given-names.js';
 import { EXPLANATION_VERSION, round4, type MatchExplanation, type ScoreComponent } from './match-explanation.js';
-import { DISCRIMINATOR_WEIGHTS, resolveMatchOptions, type MatchOptions } from './match-options.js';
-import { alignNames, describeTokens, finalScore, nameEvidence, typeComponent } from './name-compare.js';
+import { DISCRIMINATOR_WEIGHTS, resolveMatchOptions, type MatchOptions, type ResolvedMatchOptions } from './match-options.js';
+import { alignNames, describeTokens, finalScore, nameEvidence, typeComponent, type Alignment } from './name-compare.js';
 import { normaliseName, type NameToken, type NormalisedName } from './name-normalise.js';
 import { boundedSimilarity, phoneticKey, transposedSimilarity } from './text-similarity.js';
 
@@ -289,31 +289,23 @@ function indexTerms(name: NormalisedName): { token: NameToken; compound: boolean
   return terms;
 }
 
-/**
- * Builds the index. Entries are referenced, not copied; every name (primary and aliases) is
- * normalised once here, so queries only normalise themselves.
- */
-export function buildMatchIndex(entries: readonly IndexableEntry[]): MatchIndex {
-  const names: IndexedName[] = [];
-  const sources: string[] = [];
-  const sourceIds = new Map<string, number>();
-  const vocabulary = new Map<string, number>();
-  const vocabularyText: string[] = [];
-  const vocabularyPhonetic: string[] = [];
-  const postingLists: number[][] = [];
-  const phonetic: Postings = new Map();
-  const deletionPairs = new PairBuffer();
-  const korean: Postings = new Map();
-  const consonants: Postings = new Map();
-  const koreanKeyed = new Set<number>();
+/** The tables of the index as they fill up, one name at a time. */
+class MatchIndexBuilder {
+  readonly names: IndexedName[] = [];
+  readonly sources: string[] = [];
+  private readonly sourceIds = new Map<string, number>();
+  private readonly vocabulary = new Map<string, number>();
+  private readonly vocabularyText: string[] = [];
+  private readonly vocabularyPhonetic: string[] = [];
+  private readonly postingLists: number[][] = [];
+  private readonly phonetic: Postings = new Map();
+  private readonly deletionPairs = new PairBuffer();
+  private readonly korean: Postings = new Map();
+  private readonly consonants: Postings = new Map();
+  private readonly koreanKeyed = new Set<number>();
 
-  entries.forEach((entry, entryIndex) => {
-    let source = sourceIds.get(entry.source);
-    if (source === undefined) {
-      source = sources.length;
-      sources.push(entry.source);
-      sourceIds.set(entry.source, source);
-    }
+  addEntry(entry: IndexableEntry, entryIndex: number): void {
+    const source = this.sourceOf(entry.source);
     const all: ListName[] = entry.names.length > 0 ? entry.names : [{ full: entry.name, kind: 'primary', strength: 'strong' }];
     const seen = new Set<string>();
     for (const listed of all) {
@@ -324,59 +316,87 @@ export function buildMatchIndex(entries: readonly IndexableEntry[]): MatchIndex 
       const key = `${normalised.text}\u0000${listed.strength}`;
       if (seen.has(key) || (listed.strength === 'weak' && seen.has(`${normalised.text}\u0000strong`))) continue;
       seen.add(key);
-      const nameId = names.length;
-      names.push({ entry: entryIndex, full: listed.full, kind: listed.kind, strength: listed.strength, normalised, source });
+      const nameId = this.names.length;
+      this.names.push({ entry: entryIndex, full: listed.full, kind: listed.kind, strength: listed.strength, normalised, source });
       for (const { token: term, compound } of indexTerms(normalised)) {
-        if (term.text.length === 0) continue;
-        let vocabId = vocabulary.get(term.text);
-        if (vocabId === undefined) {
-          vocabId = vocabularyText.length;
-          vocabulary.set(term.text, vocabId);
-          vocabularyText.push(term.text);
-          vocabularyPhonetic.push(term.phonetic);
-          postingLists.push([]);
-          if (term.phonetic.length > 0) addPosting(phonetic, term.phonetic, vocabId);
-          if (term.consonants.length > 1) addPosting(consonants, term.consonants, vocabId);
-          // Compounds are found through their parts' own neighbours; giving them deletion
-          // neighbours too would double the largest table for little.
-          const len = term.text.length;
-          if (!compound && term.kind === 'word' && len >= MIN_DELETION_LENGTH && len <= MAX_DELETION_LENGTH && !/^[0-9]+$/.test(term.text)) {
-            for (const d of deletionHashes(term.text)) deletionPairs.push(d, vocabId);
-          }
-        }
-        // Korean keys depend on the name (the same "son" is a syllable only in a Korean
-        // name); a term gets them the first time it appears in one.
-        if (term.korean.length > 0 && !koreanKeyed.has(vocabId)) {
-          koreanKeyed.add(vocabId);
-          for (const k of term.korean) addPosting(korean, k, vocabId);
-        }
-        const list = postingLists[vocabId]!;
-        if (list[list.length - 1] !== nameId) list.push(nameId);
+        if (term.text.length > 0) this.addTerm(term, compound, nameId);
       }
     }
-  });
+  }
 
-  const n = Math.max(1, names.length);
-  const idf = new Float32Array(postingLists.length);
-  postingLists.forEach((list, i) => {
-    idf[i] = Math.log(1 + n / list.length);
-  });
+  private sourceOf(name: string): number {
+    let source = this.sourceIds.get(name);
+    if (source === undefined) {
+      source = this.sources.length;
+      this.sources.push(name);
+      this.sourceIds.set(name, source);
+    }
+    return source;
+  }
+
+  private addTerm(term: NameToken, compound: boolean, nameId: number): void {
+    const vocabId = this.vocabulary.get(term.text) ?? this.addVocabulary(term, compound);
+    // Korean keys depend on the name (the same "son" is a syllable only in a Korean
+    // name); a term gets them the first time it appears in one.
+    if (term.korean.length > 0 && !this.koreanKeyed.has(vocabId)) {
+      this.koreanKeyed.add(vocabId);
+      for (const k of term.korean) addPosting(this.korean, k, vocabId);
+    }
+    const list = this.postingLists[vocabId]!;
+    if (list[list.length - 1] !== nameId) list.push(nameId);
+  }
+
+  private addVocabulary(term: NameToken, compound: boolean): number {
+    const vocabId = this.vocabularyText.length;
+    this.vocabulary.set(term.text, vocabId);
+    this.vocabularyText.push(term.text);
+    this.vocabularyPhonetic.push(term.phonetic);
+    this.postingLists.push([]);
+    if (term.phonetic.length > 0) addPosting(this.phonetic, term.phonetic, vocabId);
+    if (term.consonants.length > 1) addPosting(this.consonants, term.consonants, vocabId);
+    // Compounds are found through their parts' own neighbours; giving them deletion
+    // neighbours too would double the largest table for little.
+    const len = term.text.length;
+    if (!compound && term.kind === 'word' && len >= MIN_DELETION_LENGTH && len <= MAX_DELETION_LENGTH && !/^[0-9]+$/.test(term.text)) {
+      for (const d of deletionHashes(term.text)) this.deletionPairs.push(d, vocabId);
+    }
+    return vocabId;
+  }
+
+  lookup(): IndexLookup {
+    const n = Math.max(1, this.names.length);
+    const idf = new Float32Array(this.postingLists.length);
+    this.postingLists.forEach((list, i) => {
+      idf[i] = Math.log(1 + n / list.length);
+    });
+    return {
+      vocabulary: this.vocabulary,
+      vocabularyText: this.vocabularyText,
+      vocabularyPhonetic: this.vocabularyPhonetic,
+      postings: this.postingLists.map((list) => Int32Array.from(list)),
+      idf,
+      phonetic: this.phonetic,
+      deletions: HashPostings.from(this.deletionPairs),
+      korean: this.korean,
+      consonants: this.consonants,
+    };
+  }
+}
+
+/**
+ * Builds the index. Entries are referenced, not copied; every name (primary and aliases) is
+ * normalised once here, so queries only normalise themselves.
+ */
+export function buildMatchIndex(entries: readonly IndexableEntry[]): MatchIndex {
+  const builder = new MatchIndexBuilder();
+  entries.forEach((entry, entryIndex) => builder.addEntry(entry, entryIndex));
+  const lookup = builder.lookup();
   return {
     entries,
-    stats: { entries: entries.length, names: names.length, vocabulary: vocabularyText.length },
-    names,
-    sources,
-    lookup: {
-      vocabulary,
-      vocabularyText,
-      vocabularyPhonetic,
-      postings: postingLists.map((list) => Int32Array.from(list)),
-      idf,
-      phonetic,
-      deletions: HashPostings.from(deletionPairs),
-      korean,
-      consonants,
-    },
+    stats: { entries: entries.length, names: builder.names.length, vocabulary: lookup.vocabularyText.length },
+    names: builder.names,
+    sources: builder.sources,
+    lookup,
   };
 }
 
@@ -635,109 +655,131 @@ interface EntryBest {
   korean: boolean;
 }
 
+/** Source numbers a query is limited to; undefined for every source. */
+function allowedSources(index: MatchIndex, sources: readonly string[] | undefined): Uint8Array | undefined {
+  if (!sources || sources.length === 0) return undefined;
+  const allowed = new Uint8Array(index.sources.length);
+  index.sources.forEach((s, i) => {
+    if (sources.includes(s)) allowed[i] = 1;
+  });
+  return allowed;
+}
+
+/**
+ * Weak aliases are broad by the lists' own account ("John", "Ah Han"): they count only when
+ * they explain the whole query, and then still below a strong name.
+ */
+function weakAliasComponent(normalised: NormalisedName, alignment: Alignment, weakPenalty: number, nameScore: number): ScoreComponent & { delta: number } {
+  const partial = alignment.unmatchedQuery.some((i) => {
+    const kind = normalised.tokens[i]!.kind;
+    return kind === 'word' || kind === 'number';
+  });
+  const delta = round4(partial ? Math.min(weakPenalty, WEAK_PARTIAL_CAP - nameScore) : weakPenalty);
+  return {
+    component: 'weak-alias',
+    effect: '-',
+    value: delta,
+    delta,
+    detail: partial
+      ? `the listed name is a weak (low-quality) alias and leaves query words unexplained: capped at ${WEAK_PARTIAL_CAP}`
+      : 'the listed name is a weak (low-quality) alias',
+  };
+}
+
+/** One listed name against the query; undefined when it cannot reach the threshold. */
+function scoreName(normalised: NormalisedName, name: IndexedName, resolved: ResolvedMatchOptions): EntryBest | undefined {
+  // The most discriminators can add; a name below threshold − this cannot end above it.
+  const headroom = DISCRIMINATOR_WEIGHTS.birthDateExact + DISCRIMINATOR_WEIGHTS.nationality;
+  const alignment = alignNames(normalised, name.normalised, { listedSide: true });
+  const weakPenalty = name.strength === 'weak' ? DISCRIMINATOR_WEIGHTS.weakAlias : 0;
+  if (alignment.tokenScore + weakPenalty + headroom < resolved.threshold) return undefined;
+  const evidence = nameEvidence(normalised, name.normalised, resolved, alignment);
+  const components = [...evidence.components];
+  let nameScore = evidence.nameScore;
+  if (weakPenalty !== 0) {
+    const weak = weakAliasComponent(normalised, alignment, weakPenalty, nameScore);
+    components.push(weak);
+    nameScore = round4(nameScore + weak.delta);
+  }
+  return {
+    name,
+    // Names of one entry are ranked before the cap, so the closest spelling is the one shown
+    // even when several reach the cap.
+    rank: nameScore,
+    nameScore: finalScore(components),
+    components,
+    korean: alignment.korean,
+    describe: () => describeTokens(normalised, name.normalised, alignment),
+  };
+}
+
+/** For each entry, its listed name closest to the query. */
+function bestNamePerEntry(index: MatchIndex, normalised: NormalisedName, candidates: readonly number[], resolved: ResolvedMatchOptions): Map<number, EntryBest> {
+  const bestByEntry = new Map<number, EntryBest>();
+  for (const nameId of candidates) {
+    const name = index.names[nameId]!;
+    const best = scoreName(normalised, name, resolved);
+    if (!best) continue;
+    const previous = bestByEntry.get(name.entry);
+    if (previous && previous.rank >= best.rank) continue;
+    bestByEntry.set(name.entry, best);
+  }
+  return bestByEntry;
+}
+
+/** The entry's result with its discriminators (type, birth date, nationality, gender); undefined below the threshold. */
+function entryResult(query: MatchQuery, normalised: NormalisedName, entry: IndexableEntry, best: EntryBest, threshold: number): MatchResult | undefined {
+  const components = [...best.components];
+  const type = typeComponent(query.type, entry.type);
+  if (type) components.push(type);
+  const birth = birthDateComponent(query.birthDate, entry.birthDates);
+  if (birth) components.push(birth);
+  const nationality = nationalityComponent(query.nationality, entry.nationalities);
+  if (nationality) components.push(nationality);
+  const gender = genderComponent(query.gender, entry.gender);
+  if (gender) components.push(gender);
+  const score = finalScore(components);
+  if (score < threshold) return undefined;
+  return {
+    entry: { id: entry.id, source: entry.source, sourceId: entry.sourceId, name: entry.name, type: entry.type, programs: entry.programs },
+    matchedName: best.name.full,
+    score,
+    explanation: {
+      version: EXPLANATION_VERSION,
+      queryName: normalised.raw,
+      matchedName: best.name.full,
+      matchedNameKind: best.name.kind,
+      matchedNameStrength: best.name.strength,
+      ...(query.type ? { queryType: query.type } : {}),
+      listedType: entry.type,
+      korean: best.korean,
+      ...best.describe(),
+      components,
+      nameScore: best.nameScore,
+      score,
+      threshold,
+      match: true,
+    },
+  };
+}
+
 /**
  * Ranks list entries for a query. Never throws on odd input: empty or symbol-only names,
  * names of only legal forms or titles return []; long input is cut by the normaliser.
  */
 export function searchIndex(index: MatchIndex, query: MatchQuery, options: MatchOptions = {}): MatchResult[] {
   const resolved = resolveMatchOptions({ ...options, ...(query.threshold !== undefined ? { threshold: query.threshold } : {}) });
-  const threshold = resolved.threshold;
   const requested = Number.isFinite(query.limit) ? Math.floor(query.limit!) : DEFAULT_LIMIT;
   const limit = Math.max(1, Math.min(MAX_LIMIT, requested));
   const normalised = normaliseName(query.name, { type: query.type });
   // A query of only legal forms, titles and function words names nobody.
   if (!normalised.tokens.some(isSearchable)) return [];
 
-  let allowed: Uint8Array | undefined;
-  if (query.sources && query.sources.length > 0) {
-    allowed = new Uint8Array(index.sources.length);
-    index.sources.forEach((s, i) => {
-      if (query.sources!.includes(s)) allowed![i] = 1;
-    });
-  }
-  const candidates = retrieve(index, normalised, allowed, resolved.maxCandidates);
-  // The most discriminators can add; a name below threshold − this cannot end above it.
-  const headroom = DISCRIMINATOR_WEIGHTS.birthDateExact + DISCRIMINATOR_WEIGHTS.nationality;
-
-  const bestByEntry = new Map<number, EntryBest>();
-  for (const nameId of candidates) {
-    const name = index.names[nameId]!;
-    const alignment = alignNames(normalised, name.normalised, { listedSide: true });
-    const weakPenalty = name.strength === 'weak' ? DISCRIMINATOR_WEIGHTS.weakAlias : 0;
-    if (alignment.tokenScore + weakPenalty + headroom < threshold) continue;
-    const evidence = nameEvidence(normalised, name.normalised, resolved, alignment);
-    const components = [...evidence.components];
-    let nameScore = evidence.nameScore;
-    if (weakPenalty !== 0) {
-      // Weak aliases are broad by the lists' own account ("John", "Ah Han"): they count only
-      // when they explain the whole query, and then still below a strong name.
-      const partial = alignment.unmatchedQuery.some((i) => {
-        const kind = normalised.tokens[i]!.kind;
-        return kind === 'word' || kind === 'number';
-      });
-      const delta = round4(partial ? Math.min(weakPenalty, WEAK_PARTIAL_CAP - nameScore) : weakPenalty);
-      components.push({
-        component: 'weak-alias',
-        effect: '-',
-        value: delta,
-        delta,
-        detail: partial
-          ? `the listed name is a weak (low-quality) alias and leaves query words unexplained: capped at ${WEAK_PARTIAL_CAP}`
-          : 'the listed name is a weak (low-quality) alias',
-      });
-      nameScore = round4(nameScore + delta);
-    }
-    // Names of one entry are ranked before the cap, so the closest spelling is the one shown
-    // even when several reach the cap.
-    const rank = nameScore;
-    nameScore = finalScore(components);
-    const previous = bestByEntry.get(name.entry);
-    if (previous && previous.rank >= rank) continue;
-    bestByEntry.set(name.entry, {
-      name,
-      rank,
-      nameScore,
-      components,
-      korean: alignment.korean,
-      describe: () => describeTokens(normalised, name.normalised, alignment),
-    });
-  }
-
+  const candidates = retrieve(index, normalised, allowedSources(index, query.sources), resolved.maxCandidates);
   const results: MatchResult[] = [];
-  for (const [entryIndex, best] of bestByEntry) {
-    const entry = index.entries[entryIndex]!;
-    const components = [...best.components];
-    const type = typeComponent(query.type, entry.type);
-    if (type) components.push(type);
-    const birth = birthDateComponent(query.birthDate, entry.birthDates);
-    if (birth) components.push(birth);
-    const nationality = nationalityComponent(query.nationality, entry.nationalities);
-    if (nationality) components.push(nationality);
-    const gender = genderComponent(query.gender, entry.gender);
-    if (gender) components.push(gender);
-    const score = finalScore(components);
-    if (score < threshold) continue;
-    results.push({
-      entry: { id: entry.id, source: entry.source, sourceId: entry.sourceId, name: entry.name, type: entry.type, programs: entry.programs },
-      matchedName: best.name.full,
-      score,
-      explanation: {
-        version: EXPLANATION_VERSION,
-        queryName: normalised.raw,
-        matchedName: best.name.full,
-        matchedNameKind: best.name.kind,
-        matchedNameStrength: best.name.strength,
-        ...(query.type ? { queryType: query.type } : {}),
-        listedType: entry.type,
-        korean: best.korean,
-        ...best.describe(),
-        components,
-        nameScore: best.nameScore,
-        score,
-        threshold,
-        match: true,
-      },
-    });
+  for (const [entryIndex, best] of bestNamePerEntry(index, normalised, candidates, resolved)) {
+    const result = entryResult(query, normalised, index.entries[entryIndex]!, best, resolved.threshold);
+    if (result) results.push(result);
   }
   results.sort(
     (a, b) =>

@@ -380,10 +380,8 @@ export interface AlignOptions {
   listedSide?: boolean;
 }
 
-export function alignNames(query: NormalisedName, listed: NormalisedName, options: AlignOptions = {}): Alignment {
-  const q = query.tokens;
-  const l = listed.tokens;
-  const korean = query.korean && listed.korean;
+/** Every pair worth considering: single tokens against single tokens, then runs against words. */
+function collectCandidates(q: readonly NameToken[], l: readonly NameToken[], korean: boolean): AlignedPair[] {
   const candidates: AlignedPair[] = [];
   const ctx: AlignContext = {
     q,
@@ -411,9 +409,18 @@ export function alignNames(query: NormalisedName, listed: NormalisedName, option
   }
   if (q.length > 1) mergeAgainst(ctx, true);
   if (l.length > 1) mergeAgainst(ctx, false);
+  return candidates;
+}
 
+/** Tokens each side has used up; titles count as used (neither matched nor left over). */
+interface UsedTokens {
+  usedQ: boolean[];
+  usedL: boolean[];
+}
+
+/** The best candidates first, each kept when neither of its spans is taken yet. */
+function chooseDisjointPairs(q: readonly NameToken[], l: readonly NameToken[], candidates: AlignedPair[]): UsedTokens & { pairs: AlignedPair[] } {
   candidates.sort(compareCandidates);
-  // Titles were removed before comparing: neither matched nor left over.
   const usedQ = q.map(isTitle);
   const usedL = l.map(isTitle);
   const pairs: AlignedPair[] = [];
@@ -423,55 +430,111 @@ export function alignNames(query: NormalisedName, listed: NormalisedName, option
     for (let i = c.listed.from; i < c.listed.to; i++) usedL[i] = true;
     pairs.push(c);
   }
-  // An initial only stands in for a word when there is no other word left for that word to
-  // be: "Vladimir Putin" vs "Vladimir P. Kononov" is Putin ≠ Kononov, not Putin = P.
+  return { pairs, usedQ, usedL };
+}
+
+function unpair(pairs: AlignedPair[], at: number, used: UsedTokens): void {
+  const p = pairs[at]!;
+  used.usedQ[p.query.from] = false;
+  used.usedL[p.listed.from] = false;
+  pairs.splice(at, 1);
+}
+
+const isSingleTokenPair = (p: AlignedPair) => p.query.to - p.query.from === 1 && p.listed.to - p.listed.from === 1;
+
+/**
+ * An initial only stands in for a word when there is no other word left for that word to
+ * be: "Vladimir Putin" vs "Vladimir P. Kononov" is Putin ≠ Kononov, not Putin = P.
+ */
+function dropInitialsWithWordsLeft(q: readonly NameToken[], l: readonly NameToken[], pairs: AlignedPair[], used: UsedTokens): void {
   for (let k = pairs.length - 1; k >= 0; k--) {
     const p = pairs[k]!;
-    if (p.how !== 'initial' || p.query.to - p.query.from !== 1 || p.listed.to - p.listed.from !== 1) continue;
+    if (p.how !== 'initial' || !isSingleTokenPair(p)) continue;
     const initialOnQuery = q[p.query.from]!.kind === 'initial';
     const initialSide = initialOnQuery ? q : l;
-    const initialUsed = initialOnQuery ? usedQ : usedL;
+    const initialUsed = initialOnQuery ? used.usedQ : used.usedL;
     let leftover = false;
     for (let i = 0; i < initialSide.length; i++) leftover ||= !initialUsed[i] && isDistinctive(initialSide[i]!);
-    if (leftover) {
-      usedQ[p.query.from] = false;
-      usedL[p.listed.from] = false;
-      pairs.splice(k, 1);
-    }
+    if (leftover) unpair(pairs, k, used);
   }
-  pairs.sort((x, y) => x.query.from - y.query.from);
-  // Initials stand for words in order: "C.B.A." is not "A.B.C.", though each letter has a partner.
-  const initialPairs = pairs.filter((p) => q[p.query.from]!.kind === 'initial' && l[p.listed.from]!.kind === 'initial' && p.query.to - p.query.from === 1 && p.listed.to - p.listed.from === 1);
+}
+
+/** Initials stand for words in order: "C.B.A." is not "A.B.C.", though each letter has a partner. */
+function dropInitialsOutOfOrder(q: readonly NameToken[], l: readonly NameToken[], pairs: AlignedPair[], used: UsedTokens): void {
+  const initialPairs = pairs.filter((p) => q[p.query.from]!.kind === 'initial' && l[p.listed.from]!.kind === 'initial' && isSingleTokenPair(p));
   if (initialPairs.some((p, k) => k > 0 && p.listed.from < initialPairs[k - 1]!.listed.from)) {
-    for (const p of initialPairs) {
-      usedQ[p.query.from] = false;
-      usedL[p.listed.from] = false;
-      pairs.splice(pairs.indexOf(p), 1);
+    for (const p of initialPairs) unpair(pairs, pairs.indexOf(p), used);
+  }
+}
+
+/** What one side has left over: the tokens, their weight and substitution units. */
+interface Leftovers {
+  indexes: number[];
+  weight: number;
+  units: number;
+  distinctive: boolean;
+}
+
+function leftoversOf(tokens: readonly NameToken[], used: readonly boolean[]): Leftovers {
+  const left: Leftovers = { indexes: [], weight: 0, units: 0, distinctive: false };
+  for (let i = 0; i < tokens.length; i++) {
+    if (used[i]) continue;
+    const t = tokens[i]!;
+    left.indexes.push(i);
+    left.weight += t.weight;
+    left.units += substitutionUnit(t);
+    left.distinctive ||= isDistinctive(t);
+  }
+  return left;
+}
+
+/** How far the names differ beyond their pairs: substituted words and extra weight. */
+function conflictOf(
+  query: NormalisedName,
+  listed: NormalisedName,
+  pairs: readonly AlignedPair[],
+  usedL: readonly boolean[],
+  left: { q: Leftovers; l: Leftovers },
+  options: AlignOptions,
+): { substituted: number; extra: number; missingRarest: number | undefined } {
+  const q = query.tokens;
+  const l = listed.tokens;
+  // A Korean name is a surname and one or two given syllables, with no optional middle names:
+  // a syllable either side lacks makes it another name ("Choi Yu-jin" is not "Yu Jin", nor
+  // "Jang Ye-jin" "Zhang Jian"). It is enough that one of the two names is Korean.
+  const koreanShape = query.korean || listed.korean;
+  let substituted = koreanShape ? Math.max(left.q.units, left.l.units) : Math.min(left.q.units, left.l.units);
+  // "Salman bin Muhammad" is Salman, son of Muhammad; "Muhammad bin Salman" is his father's
+  // generation the other way round. Around a patronymic particle word order is identity.
+  if (patronymSwapped(q, l, pairs)) substituted += 1;
+  let extra = koreanShape ? 0 : Math.abs(left.q.weight - left.l.weight);
+  // A word the query omits is usually a middle name or patronymic, which dilutes a little. But
+  // when the listed words left over include the listed name's rarest one, and the names agree
+  // only on far commoner words ("Maria Garcia" in "GAXIOLA GARCIA, Maria Elena", "Olga Ivanova"
+  // in "KULYGINA, Olga Ivanovna"), the shared words are the part many people have in common and
+  // the missing word is what identifies the listed person: it counts as a conflict. (Korean
+  // names already count every missing syllable as one.)
+  let missingRarest: number | undefined;
+  if (options.listedSide && !koreanShape && left.l.units > left.q.units) {
+    missingRarest = rarestUnexplained(l, usedL);
+    if (missingRarest !== undefined) {
+      // The listed name's excess over the query's leftovers is what was an omission.
+      substituted += Math.min(1, left.l.units - left.q.units);
+      extra = Math.max(0, extra - l[missingRarest]!.weight);
     }
   }
-  const unmatchedQuery: number[] = [];
-  const unmatchedListed: number[] = [];
-  let restQ = 0;
-  let restL = 0;
-  let unitsQ = 0;
-  let unitsL = 0;
-  let leftoverDistinctive = false;
-  for (let i = 0; i < q.length; i++) {
-    if (usedQ[i]) continue;
-    const t = q[i]!;
-    unmatchedQuery.push(i);
-    restQ += t.weight;
-    unitsQ += substitutionUnit(t);
-    leftoverDistinctive ||= isDistinctive(t);
-  }
-  for (let i = 0; i < l.length; i++) {
-    if (usedL[i]) continue;
-    const t = l[i]!;
-    unmatchedListed.push(i);
-    restL += t.weight;
-    unitsL += substitutionUnit(t);
-    leftoverDistinctive ||= isDistinctive(t);
-  }
+  return { substituted, extra, missingRarest };
+}
+
+export function alignNames(query: NormalisedName, listed: NormalisedName, options: AlignOptions = {}): Alignment {
+  const q = query.tokens;
+  const l = listed.tokens;
+  const korean = query.korean && listed.korean;
+  const { pairs, ...used } = chooseDisjointPairs(q, l, collectCandidates(q, l, korean));
+  dropInitialsWithWordsLeft(q, l, pairs, used);
+  pairs.sort((x, y) => x.query.from - y.query.from);
+  dropInitialsOutOfOrder(q, l, pairs, used);
+  const left = { q: leftoversOf(q, used.usedQ), l: leftoversOf(l, used.usedL) };
   let matched = 0;
   let partial = 0;
   let distinctivePairs = 0;
@@ -480,45 +543,22 @@ export function alignNames(query: NormalisedName, listed: NormalisedName, option
     partial += (1 - p.score) * p.weight;
     if (p.distinctive) distinctivePairs++;
   }
-  // A Korean name is a surname and one or two given syllables, with no optional middle names:
-  // a syllable either side lacks makes it another name ("Choi Yu-jin" is not "Yu Jin", nor
-  // "Jang Ye-jin" "Zhang Jian"). It is enough that one of the two names is Korean.
-  const koreanShape = query.korean || listed.korean;
-  let substituted = koreanShape ? Math.max(unitsQ, unitsL) : Math.min(unitsQ, unitsL);
-  // "Salman bin Muhammad" is Salman, son of Muhammad; "Muhammad bin Salman" is his father's
-  // generation the other way round. Around a patronymic particle word order is identity.
-  if (patronymSwapped(q, l, pairs)) substituted += 1;
-  let extra = koreanShape ? 0 : Math.abs(restQ - restL);
-  // A word the query omits is usually a middle name or patronymic, which dilutes a little. But
-  // when the listed words left over include the listed name's rarest one, and the names agree
-  // only on far commoner words ("Maria Garcia" in "GAXIOLA GARCIA, Maria Elena", "Olga Ivanova"
-  // in "KULYGINA, Olga Ivanovna"), the shared words are the part many people have in common and
-  // the missing word is what identifies the listed person: it counts as a conflict. (Korean
-  // names already count every missing syllable as one.)
-  let missingRarest: number | undefined;
-  if (options.listedSide && !koreanShape && unitsL > unitsQ) {
-    missingRarest = rarestUnexplained(l, usedL);
-    if (missingRarest !== undefined) {
-      // The listed name's excess over the query's leftovers is what was an omission.
-      substituted += Math.min(1, unitsL - unitsQ);
-      extra = Math.max(0, extra - l[missingRarest]!.weight);
-    }
-  }
+  const { substituted, extra, missingRarest } = conflictOf(query, listed, pairs, used.usedL, left, options);
   const tokenScore =
     matched > 0
       ? (matched / (matched + ALIGNMENT_WEIGHTS.partial * partial + ALIGNMENT_WEIGHTS.extra * extra)) *
         ALIGNMENT_WEIGHTS.substitution ** substituted
       : 0;
-  const everythingMatched = unmatchedQuery.length === 0 && unmatchedListed.length === 0;
+  const everythingMatched = left.q.indexes.length === 0 && left.l.indexes.length === 0;
   return {
     pairs,
-    unmatchedQuery,
-    unmatchedListed,
+    unmatchedQuery: left.q.indexes,
+    unmatchedListed: left.l.indexes,
     tokenScore,
     // Two names of only generic words ("AT&T Inc.") may still agree entirely; otherwise some
     // distinctive word has to match.
     genericOnly: distinctivePairs === 0 && !everythingMatched,
-    singleWord: distinctivePairs === 1 && leftoverDistinctive,
+    singleWord: distinctivePairs === 1 && (left.q.distinctive || left.l.distinctive),
     korean,
     ...(missingRarest !== undefined ? { missingRarest } : {}),
   };

@@ -50,82 +50,71 @@ export const DOCS_CSP =
 const isUpload = (request: FastifyRequest) => (request.headers['content-type'] ?? '').toLowerCase().startsWith('multipart/');
 
 /**
- * Security headers, per-key rate limits, a handler deadline and refusal of new work while the
- * instance shuts down. Must be registered before the routes: the rate limit attaches itself to
- * each route as it is added.
+ * Per-key rate limits, and `chargeRequests` counting a batch's items against the same allowance
+ * (a no-op when the limit is off).
  */
-export async function registerSecurity(app: FastifyInstance, options: SecurityOptions) {
-  await app.register(fastifyHelmet, {
-    contentSecurityPolicy: { useDefaults: false, directives: API_CSP_DIRECTIVES },
-    // Same-origin is helmet's default; say it so a reverse proxy config can be checked against it.
-    crossOriginResourcePolicy: { policy: 'same-origin' },
-  });
-
-  if (options.rateLimitPerMinute > 0) {
-    await app.register(fastifyRateLimit, {
-      global: true,
-      max: options.rateLimitPerMinute,
-      timeWindow: 60_000,
-      // Route-level onRequest hooks run after the app-level auth hook, so the principal is known.
-      // Keyed by API key, not address: behind a proxy or NAT many callers share one address,
-      // and one caller's keys must not eat another tenant's allowance.
-      keyGenerator: (request) => (request.principal ? `key:${request.principal.keyId}` : `ip:${request.ip}`),
-      // Public routes (health probes, docs, console files, OpenAPI) carry no principal: exempt.
-      allowList: (request) => request.principal === undefined,
-      errorResponseBuilder: (_request, context) =>
-        new AppError('rate_limited', `This API key may make ${context.max} requests per minute; retry in ${context.after}`),
-    });
-  }
-
-  if (options.rateLimitPerMinute > 0) {
-    // Counted against the same allowance as the requests (same store, same key).
-    const checkRateLimit = app.createRateLimit();
-    app.decorate('chargeRequests', async (request: FastifyRequest, reply: FastifyReply, count: number) => {
-      if (count <= 0) return;
-      const now = await checkRateLimit(request, { increment: false });
-      if (now.isAllowed) return;
-      if (count > now.remaining) {
-        reply.header('retry-after', String(Math.max(1, now.ttlInSeconds)));
-        const fits = count + 1 > now.max ? ` It can never fit: split it into requests of at most ${now.max} items.` : '';
-        throw new AppError(
-          'rate_limited',
-          `This request counts as ${count + 1} requests (one per item) and this API key has ${now.remaining} of its ${now.max} per minute left; retry in ${now.ttlInSeconds} s.${fits}`,
-        );
-      }
-      for (let charged = 0; charged < count; charged += 1) await checkRateLimit(request);
-    });
-  } else {
+async function registerRateLimit(app: FastifyInstance, rateLimitPerMinute: number) {
+  if (rateLimitPerMinute <= 0) {
     app.decorate('chargeRequests', async () => {});
+    return;
   }
-
-  if (options.handlerTimeoutMs > 0) {
-    // Fastify's own handlerTimeout destroys a response whose headers are already out, which would
-    // cut long audit exports mid-stream; this deadline only answers requests not yet answered.
-    app.addHook('onRequest', (request, reply, done) => {
-      const limit = request.routeOptions.config.handlerTimeoutMs ?? (isUpload(request) ? 0 : options.handlerTimeoutMs);
-      if (limit > 0) {
-        const timer = setTimeout(() => {
-          if (reply.sent || reply.raw.headersSent) return;
-          request.log.warn({ route: request.routeOptions.url, limitMs: limit }, 'handler deadline passed; answered 503');
-          // The work may still commit: callers retry with the same Idempotency-Key to learn its outcome.
-          void sendProblem(request, reply.header('retry-after', '1'), problemFor('unavailable', `The request did not complete within ${limit} ms; retry later`));
-        }, limit);
-        reply.raw.once('close', () => clearTimeout(timer));
-      }
-      done();
-    });
-  }
-
-  // PostgreSQL text cannot hold U+0000, so a %00 reaching a query would fail as a 500; no
-  // parameter of this API has a use for it. (Bodies are checked by the JSON parser.)
-  app.addHook('onRequest', async (request) => {
-    if (/%00/i.test(request.url)) {
-      throw new AppError('validation_failed', 'The URL must not contain %00 (NUL)', [{ field: 'url', message: 'contains %00' }]);
-    }
+  await app.register(fastifyRateLimit, {
+    global: true,
+    max: rateLimitPerMinute,
+    timeWindow: 60_000,
+    // Route-level onRequest hooks run after the app-level auth hook, so the principal is known.
+    // Keyed by API key, not address: behind a proxy or NAT many callers share one address,
+    // and one caller's keys must not eat another tenant's allowance.
+    keyGenerator: (request) => (request.principal ? `key:${request.principal.keyId}` : `ip:${request.ip}`),
+    // Public routes (health probes, docs, console files, OpenAPI) carry no principal: exempt.
+    allowList: (request) => request.principal === undefined,
+    errorResponseBuilder: (_request, context) =>
+      new AppError('rate_limited', `This API key may make ${context.max} requests per minute; retry in ${context.after}`),
   });
+  // Counted against the same allowance as the requests (same store, same key).
+  const checkRateLimit = app.createRateLimit();
+  app.decorate('chargeRequests', async (request: FastifyRequest, reply: FastifyReply, count: number) => {
+    if (count <= 0) return;
+    const now = await checkRateLimit(request, { increment: false });
+    if (now.isAllowed) return;
+    if (count > now.remaining) {
+      reply.header('retry-after', String(Math.max(1, now.ttlInSeconds)));
+      const fits = count + 1 > now.max ? ` It can never fit: split it into requests of at most ${now.max} items.` : '';
+      throw new AppError(
+        'rate_limited',
+        `This request counts as ${count + 1} requests (one per item) and this API key has ${now.remaining} of its ${now.max} per minute left; retry in ${now.ttlInSeconds} s.${fits}`,
+      );
+    }
+    for (let charged = 0; charged < count; charged += 1) await checkRateLimit(request);
+  });
+}
 
-  // While close() waits for in-flight requests, a request on a kept-alive connection gets a
-  // problem+json 503 and `Connection: close`, so the client reconnects to another instance.
+/**
+ * Fastify's own handlerTimeout destroys a response whose headers are already out, which would
+ * cut long audit exports mid-stream; this deadline only answers requests not yet answered.
+ */
+function addHandlerDeadline(app: FastifyInstance, handlerTimeoutMs: number) {
+  if (handlerTimeoutMs <= 0) return;
+  app.addHook('onRequest', (request, reply, done) => {
+    const limit = request.routeOptions.config.handlerTimeoutMs ?? (isUpload(request) ? 0 : handlerTimeoutMs);
+    if (limit > 0) {
+      const timer = setTimeout(() => {
+        if (reply.sent || reply.raw.headersSent) return;
+        request.log.warn({ route: request.routeOptions.url, limitMs: limit }, 'handler deadline passed; answered 503');
+        // The work may still commit: callers retry with the same Idempotency-Key to learn its outcome.
+        void sendProblem(request, reply.header('retry-after', '1'), problemFor('unavailable', `The request did not complete within ${limit} ms; retry later`));
+      }, limit);
+      reply.raw.once('close', () => clearTimeout(timer));
+    }
+    done();
+  });
+}
+
+/**
+ * While close() waits for in-flight requests, a request on a kept-alive connection gets a
+ * problem+json 503 and `Connection: close`, so the client reconnects to another instance.
+ */
+function refuseWhileClosing(app: FastifyInstance) {
   let closing = false;
   app.addHook('preClose', (done) => {
     closing = true;
@@ -136,4 +125,29 @@ export async function registerSecurity(app: FastifyInstance, options: SecurityOp
     reply.header('connection', 'close').header('retry-after', '1');
     throw new AppError('unavailable', 'This instance is shutting down; retry');
   });
+}
+
+/**
+ * Security headers, per-key rate limits, a handler deadline and refusal of new work while the
+ * instance shuts down. Must be registered before the routes: the rate limit attaches itself to
+ * each route as it is added.
+ */
+export async function registerSecurity(app: FastifyInstance, options: SecurityOptions) {
+  await app.register(fastifyHelmet, {
+    contentSecurityPolicy: { useDefaults: false, directives: API_CSP_DIRECTIVES },
+    // Same-origin is helmet's default; say it so a reverse proxy config can be checked against it.
+    crossOriginResourcePolicy: { policy: 'same-origin' },
+  });
+  await registerRateLimit(app, options.rateLimitPerMinute);
+  addHandlerDeadline(app, options.handlerTimeoutMs);
+
+  // PostgreSQL text cannot hold U+0000, so a %00 reaching a query would fail as a 500; no
+  // parameter of this API has a use for it. (Bodies are checked by the JSON parser.)
+  app.addHook('onRequest', async (request) => {
+    if (/%00/i.test(request.url)) {
+      throw new AppError('validation_failed', 'The URL must not contain %00 (NUL)', [{ field: 'url', message: 'contains %00' }]);
+    }
+  });
+
+  refuseWhileClosing(app);
 }

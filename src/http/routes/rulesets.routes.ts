@@ -70,88 +70,98 @@ const dryRunSchema = z.object({
   ),
 });
 
+const actorOf = (request: Parameters<typeof principalOf>[0]) => `api-key:${principalOf(request).keyId}`;
+
+/** The indicator catalogue and the rulesets. */
+function registerRulesetReading(app: FastifyInstance, deps: RulesetDeps): void {
+  const routes = app.withTypeProvider<ZodTypeProvider>();
+  routes.get(
+    '/v1/indicators',
+    {
+      config: { roles: ['screener', 'reviewer', 'rules_admin', 'auditor'] },
+      schema: {
+        operationId: 'listIndicators',
+        tags: ['rules'],
+        summary: 'The red-flag indicators of the government guidance, with citations, and which cannot be checked from a profile',
+        security,
+        response: {
+          200: indicatorCatalogueSchema,
+          304: z.null().describe('Not modified: the catalogue is the one whose ETag was sent in If-None-Match'),
+          ...authErrorResponses,
+        },
+      },
+    },
+    async (request, reply) => sendStaticJson(request, reply, indicatorCatalogue()),
+  );
+
+  routes.get(
+    '/v1/rulesets',
+    { config: { roles: ['rules_admin', 'auditor'] }, schema: { operationId: 'listRulesets', tags: ['rules'], summary: 'Every ruleset version of the tenant, newest first', security, response: { 200: z.object({ items: z.array(rulesetSummarySchema) }), ...authErrorResponses } } },
+    async (request) => ({ items: await listRulesets(deps.db, principalOf(request).tenantId) }),
+  );
+
+  routes.get(
+    '/v1/rulesets/:version',
+    { config: { roles: ['rules_admin', 'auditor', 'reviewer'] }, schema: { operationId: 'getRuleset', tags: ['rules'], summary: 'One ruleset version with its rules', security, params: versionParam, response: { 200: rulesetSchema, 400: problemSchema, ...authErrorResponses, 404: problemSchema } } },
+    async (request) => getRuleset(deps.db, principalOf(request).tenantId, request.params.version),
+  );
+}
+
+/** Drafting, editing, publishing and dry-running rulesets. */
+function registerRulesetEditing(app: FastifyInstance, deps: RulesetDeps): void {
+  const routes = app.withTypeProvider<ZodTypeProvider>();
+  routes.post(
+    '/v1/rulesets/drafts',
+    { config: { roles: ['rules_admin'] }, schema: { operationId: 'createRulesetDraft', tags: ['rules'], summary: 'Create a draft copied from the active version (one draft at a time)', security, response: { 201: rulesetSchema, ...authErrorResponses, 409: problemSchema } } },
+    async (request, reply) => {
+      const { tenantId } = principalOf(request);
+      const version = await createDraft(deps.db, tenantId, actorOf(request));
+      return reply.code(201).send(await getRuleset(deps.db, tenantId, version));
+    },
+  );
+
+  routes.patch(
+    '/v1/rulesets/:version/rules/:ruleKey',
+    {
+      config: { roles: ['rules_admin'] },
+      schema: { operationId: 'changeDraftRule', tags: ['rules'], summary: 'Change one rule of a draft (weight, parameters, enabled, severity, forcesBlock)', security, params: ruleParams, body: ruleChangeSchema, response: { 200: rulesetSchema, 400: problemSchema, ...authErrorResponses, 404: problemSchema, 409: problemSchema } },
+    },
+    async (request) => changeDraftRule(deps.db, principalOf(request).tenantId, request.params.version, request.params.ruleKey, request.body, actorOf(request)),
+  );
+
+  routes.put(
+    '/v1/rulesets/:version/thresholds',
+    { config: { roles: ['rules_admin'] }, schema: { operationId: 'setDraftThresholds', tags: ['rules'], summary: 'Set the review and block thresholds of a draft', security, params: versionParam, body: thresholdsSchema, response: { 200: rulesetSchema, 400: problemSchema, ...authErrorResponses, 404: problemSchema, 409: problemSchema } } },
+    async (request) => changeDraftThresholds(deps.db, principalOf(request).tenantId, request.params.version, request.body, actorOf(request)),
+  );
+
+  routes.post(
+    '/v1/rulesets/:version/publish',
+    { config: { roles: ['rules_admin'] }, schema: { operationId: 'publishRuleset', tags: ['rules'], summary: 'Validate a draft and make it the active version; published versions never change', security, params: versionParam, response: { 200: rulesetSchema, 400: problemSchema, ...authErrorResponses, 404: problemSchema, 409: problemSchema } } },
+    async (request) => publishDraft(deps.db, principalOf(request).tenantId, request.params.version, actorOf(request), deps.now().toISOString(), deps.rulesets),
+  );
+
+  routes.post(
+    '/v1/rulesets/:version/dry-run',
+    {
+      config: { roles: ['rules_admin'] },
+      schema: {
+        operationId: 'dryRunRuleset',
+        tags: ['rules'],
+        summary: 'Evaluate a draft over the last N stored screening inputs and show which decisions would change',
+        security,
+        params: versionParam,
+        body: z.strictObject({ limit: z.number().int().min(1).max(1000).default(100) }),
+        response: { 200: dryRunSchema, 400: problemSchema, ...authErrorResponses, 404: problemSchema, 409: problemSchema },
+      },
+    },
+    async (request) => dryRunDraft(deps, principalOf(request).tenantId, request.params.version, request.body.limit),
+  );
+}
+
 export function rulesetRoutes(deps: RulesetDeps) {
   return async (app: FastifyInstance) => {
-    const routes = app.withTypeProvider<ZodTypeProvider>();
-    const actorOf = (request: Parameters<typeof principalOf>[0]) => `api-key:${principalOf(request).keyId}`;
-
-    routes.get(
-      '/v1/indicators',
-      {
-        config: { roles: ['screener', 'reviewer', 'rules_admin', 'auditor'] },
-        schema: {
-          operationId: 'listIndicators',
-          tags: ['rules'],
-          summary: 'The red-flag indicators of the government guidance, with citations, and which cannot be checked from a profile',
-          security,
-          response: {
-            200: indicatorCatalogueSchema,
-            304: z.null().describe('Not modified: the catalogue is the one whose ETag was sent in If-None-Match'),
-            ...authErrorResponses,
-          },
-        },
-      },
-      async (request, reply) => sendStaticJson(request, reply, indicatorCatalogue()),
-    );
-
-    routes.get(
-      '/v1/rulesets',
-      { config: { roles: ['rules_admin', 'auditor'] }, schema: { operationId: 'listRulesets', tags: ['rules'], summary: 'Every ruleset version of the tenant, newest first', security, response: { 200: z.object({ items: z.array(rulesetSummarySchema) }), ...authErrorResponses } } },
-      async (request) => ({ items: await listRulesets(deps.db, principalOf(request).tenantId) }),
-    );
-
-    routes.get(
-      '/v1/rulesets/:version',
-      { config: { roles: ['rules_admin', 'auditor', 'reviewer'] }, schema: { operationId: 'getRuleset', tags: ['rules'], summary: 'One ruleset version with its rules', security, params: versionParam, response: { 200: rulesetSchema, 400: problemSchema, ...authErrorResponses, 404: problemSchema } } },
-      async (request) => getRuleset(deps.db, principalOf(request).tenantId, request.params.version),
-    );
-
-    routes.post(
-      '/v1/rulesets/drafts',
-      { config: { roles: ['rules_admin'] }, schema: { operationId: 'createRulesetDraft', tags: ['rules'], summary: 'Create a draft copied from the active version (one draft at a time)', security, response: { 201: rulesetSchema, ...authErrorResponses, 409: problemSchema } } },
-      async (request, reply) => {
-        const { tenantId } = principalOf(request);
-        const version = await createDraft(deps.db, tenantId, actorOf(request));
-        return reply.code(201).send(await getRuleset(deps.db, tenantId, version));
-      },
-    );
-
-    routes.patch(
-      '/v1/rulesets/:version/rules/:ruleKey',
-      {
-        config: { roles: ['rules_admin'] },
-        schema: { operationId: 'changeDraftRule', tags: ['rules'], summary: 'Change one rule of a draft (weight, parameters, enabled, severity, forcesBlock)', security, params: ruleParams, body: ruleChangeSchema, response: { 200: rulesetSchema, 400: problemSchema, ...authErrorResponses, 404: problemSchema, 409: problemSchema } },
-      },
-      async (request) => changeDraftRule(deps.db, principalOf(request).tenantId, request.params.version, request.params.ruleKey, request.body, actorOf(request)),
-    );
-
-    routes.put(
-      '/v1/rulesets/:version/thresholds',
-      { config: { roles: ['rules_admin'] }, schema: { operationId: 'setDraftThresholds', tags: ['rules'], summary: 'Set the review and block thresholds of a draft', security, params: versionParam, body: thresholdsSchema, response: { 200: rulesetSchema, 400: problemSchema, ...authErrorResponses, 404: problemSchema, 409: problemSchema } } },
-      async (request) => changeDraftThresholds(deps.db, principalOf(request).tenantId, request.params.version, request.body, actorOf(request)),
-    );
-
-    routes.post(
-      '/v1/rulesets/:version/publish',
-      { config: { roles: ['rules_admin'] }, schema: { operationId: 'publishRuleset', tags: ['rules'], summary: 'Validate a draft and make it the active version; published versions never change', security, params: versionParam, response: { 200: rulesetSchema, 400: problemSchema, ...authErrorResponses, 404: problemSchema, 409: problemSchema } } },
-      async (request) => publishDraft(deps.db, principalOf(request).tenantId, request.params.version, actorOf(request), deps.now().toISOString(), deps.rulesets),
-    );
-
-    routes.post(
-      '/v1/rulesets/:version/dry-run',
-      {
-        config: { roles: ['rules_admin'] },
-        schema: {
-          operationId: 'dryRunRuleset',
-          tags: ['rules'],
-          summary: 'Evaluate a draft over the last N stored screening inputs and show which decisions would change',
-          security,
-          params: versionParam,
-          body: z.strictObject({ limit: z.number().int().min(1).max(1000).default(100) }),
-          response: { 200: dryRunSchema, 400: problemSchema, ...authErrorResponses, 404: problemSchema, 409: problemSchema },
-        },
-      },
-      async (request) => dryRunDraft(deps, principalOf(request).tenantId, request.params.version, request.body.limit),
-    );
+    registerRulesetReading(app, deps);
+    registerRulesetEditing(app, deps);
   };
 }

@@ -31,6 +31,9 @@ export const apiKeySchema = z
   })
   .meta({ id: 'ApiKey' });
 
+/** A key as listed: never its secret or hash. */
+export type ApiKeyView = z.infer<typeof apiKeySchema>;
+
 export const createdApiKeySchema = apiKeySchema
   .extend({ key: z.string().describe('The secret, shown only in this response: send it as `Authorization: Bearer <key>`. Only its SHA-256 is stored.') })
   .meta({ id: 'CreatedApiKey' });

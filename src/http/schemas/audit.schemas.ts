@@ -91,6 +91,8 @@ export const verifyReportSchema = z
   })
   .meta({ id: 'ChainVerification' });
 
+export type ChainVerificationView = z.infer<typeof verifyReportSchema>;
+
 export const exportQuery = z
   .strictObject({
     ...timeRange,
@@ -128,6 +130,8 @@ export const auditEventSchema = z
   })
   .meta({ id: 'AuditEvent' });
 
+export type AuditEventView = z.infer<typeof auditEventSchema>;
+
 export const auditEventPageSchema = z.object({
   items: z.array(auditEventSchema),
   nextCursor: z.string().nullable().describe('Pass as `cursor` for the next page; null on the last page'),
@@ -164,6 +168,8 @@ export const replayResultSchema = z
     differences: z.array(z.object({ path: z.string().meta({ example: '/score' }), original: z.unknown(), replayed: z.unknown() })),
   })
   .meta({ id: 'DecisionReplay' });
+
+export type DecisionReplayView = z.infer<typeof replayResultSchema>;
 
 export const checkpointsQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(1000).default(100),
@@ -203,3 +209,5 @@ export const publicKeysSchema = z
     ),
   })
   .meta({ id: 'AuditSigningKeys' });
+
+export type SigningKeyView = z.infer<typeof publicKeysSchema>['keys'][number];

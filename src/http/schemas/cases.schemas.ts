@@ -63,6 +63,8 @@ export const caseSummarySchema = z
   })
   .meta({ id: 'CaseSummary' });
 
+export type CaseSummaryView = z.infer<typeof caseSummarySchema>;
+
 export const caseQueueItemSchema = caseSummarySchema
   .extend({
     topReason: z
@@ -76,6 +78,8 @@ export const caseQueueItemSchema = caseSummarySchema
       .describe('The hit of the newest decision that weighed most; null when it has no hits'),
   })
   .meta({ id: 'CaseQueueItem' });
+
+export type TopReasonView = NonNullable<z.infer<typeof caseQueueItemSchema>['topReason']>;
 
 export const casePageSchema = z
   .object({ total: z.number().int(), limit: z.number().int(), offset: z.number().int(), items: z.array(caseQueueItemSchema) })
@@ -113,20 +117,20 @@ const caseHitSchema = hitSchema.extend({
   indicators: z.array(indicatorCitationSchema).describe('The red-flag indicators the rule cites, with their source'),
 });
 
+const caseDecisionSchema = z.object({
+  id: z.uuid(),
+  outcome: z.enum(OUTCOMES),
+  score: z.number().int(),
+  rulesetVersion: z.number().int(),
+  createdAt: z.string(),
+  addedAt: z.string().describe('When the decision joined the case'),
+  subject: z.record(z.string(), z.unknown()).nullable().describe('The profile as screened; null once erased'),
+  hits: z.array(caseHitSchema),
+});
+
 export const caseViewSchema = caseSummarySchema
   .extend({
-    decisions: z.array(
-      z.object({
-        id: z.uuid(),
-        outcome: z.enum(OUTCOMES),
-        score: z.number().int(),
-        rulesetVersion: z.number().int(),
-        createdAt: z.string(),
-        addedAt: z.string().describe('When the decision joined the case'),
-        subject: z.record(z.string(), z.unknown()).nullable().describe('The profile as screened; null once erased'),
-        hits: z.array(caseHitSchema),
-      }),
-    ),
+    decisions: z.array(caseDecisionSchema),
     linkedSubjects: z
       .array(
         z.object({
@@ -145,6 +149,13 @@ export const caseViewSchema = caseSummarySchema
   })
   .meta({ id: 'Case' });
 
+export type ListEntryView = z.infer<typeof listEntrySideSchema>;
+export type IndicatorCitationView = z.infer<typeof indicatorCitationSchema>;
+export type CaseHitView = z.infer<typeof caseHitSchema>;
+export type CaseDecisionView = z.infer<typeof caseDecisionSchema>;
+export type CaseView = z.infer<typeof caseViewSchema>;
+export type LinkedSubjectView = CaseView['linkedSubjects'][number];
+
 export const caseEventSchema = z
   .object({
     id: z.uuid(),
@@ -159,6 +170,8 @@ export const caseEventSchema = z
     createdAt: z.string(),
   })
   .meta({ id: 'CaseEvent' });
+
+export type CaseEventView = z.infer<typeof caseEventSchema>;
 
 export const caseEventListSchema = z.object({ items: z.array(caseEventSchema) }).meta({ id: 'CaseEventList' });
 

@@ -54,6 +54,8 @@ export const listVersionSchema = z
   })
   .meta({ id: 'ListVersion' });
 
+export type ListVersionView = z.infer<typeof listVersionSchema>;
+
 export const importResultSchema = z
   .object({
     created: z.boolean().describe('False when identical files were already imported; that version is returned'),
@@ -93,6 +95,9 @@ export const listSourceSchema = z
       .describe('The last scheduled or CLI fetch; null for lists only imported by hand'),
   })
   .meta({ id: 'ListSource' });
+
+export type ListSourceView = z.infer<typeof listSourceSchema>;
+export type LastFetchView = NonNullable<ListSourceView['lastFetch']>;
 
 export const entrySearchQuery = z.strictObject({
   q: z

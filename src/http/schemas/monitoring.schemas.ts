@@ -33,6 +33,8 @@ export const monitoringRunSchema = z
   })
   .meta({ id: 'MonitoringRun' });
 
+export type MonitoringRunView = z.infer<typeof monitoringRunSchema>;
+
 const decisionRefSchema = z.object({ decisionId: z.uuid(), outcome: z.enum(OUTCOMES), score: z.number().int() });
 
 export const monitoringResultSchema = z

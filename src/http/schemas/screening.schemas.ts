@@ -95,3 +95,5 @@ export const decisionSchema = z
     disposition: z.enum(DISPOSITIONS).nullable().describe("The case's final disposition once closed"),
   })
   .meta({ id: 'Decision' });
+
+export type DecisionView = z.infer<typeof decisionSchema>;

@@ -23,4 +23,6 @@ export const tenantSchema = z
   })
   .meta({ id: 'Tenant' });
 
+export type TenantView = z.infer<typeof tenantSchema>;
+
 export const tenantListSchema = z.object({ items: z.array(tenantSchema) }).meta({ id: 'TenantList' });

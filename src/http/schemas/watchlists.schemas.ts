@@ -27,6 +27,8 @@ export const watchlistSchema = z
   })
   .meta({ id: 'Watchlist' });
 
+export type WatchlistView = z.infer<typeof watchlistSchema>;
+
 export const watchlistListSchema = z.object({ items: z.array(watchlistSchema) }).meta({ id: 'WatchlistList' });
 
 export const watchlistImportQuery = z.strictObject({ allowShrink: allowShrinkQuery });

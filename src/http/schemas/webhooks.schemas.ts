@@ -22,6 +22,8 @@ export const webhookSchema = z
   })
   .meta({ id: 'Webhook' });
 
+export type WebhookView = z.infer<typeof webhookSchema>;
+
 export const createdWebhookSchema = webhookSchema
   .extend({
     secret: z
@@ -56,6 +58,8 @@ export const deliverySchema = z
     createdAt: z.string(),
   })
   .meta({ id: 'WebhookDelivery' });
+
+export type DeliveryView = z.infer<typeof deliverySchema>;
 
 export const deliveryPageSchema = z
   .object({ total: z.number().int(), limit: z.number().int(), offset: z.number().int(), items: z.array(deliverySchema) })
