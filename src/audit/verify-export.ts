@@ -425,6 +425,34 @@ function positionsOf(checkpoints: readonly SignedCheckpoint[]): Set<string> {
  * checkpoint positions are picked out as they stream; the manifest's checkpoints are known only
  * at the end, so the file is read a second time when they name rows not picked out already.
  */
+/** Each checkpoint once, though it came both in the manifest and in a file kept elsewhere. */
+function uniqueCheckpoints(checkpoints: readonly FiledCheckpoint[]): FiledCheckpoint[] {
+  const seen = new Set<string>();
+  return checkpoints.filter((checkpoint) => {
+    const key = `${positionKey(checkpoint.tenantId, checkpoint.sequence)}:${checkpoint.signature}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+/** The checkpoints whose signature verifies with one of `keys`, and a problem for each other one. */
+function checkSignatures(checkpoints: readonly FiledCheckpoint[], keys: { keyId: string; publicKey: string }[], pinned: boolean) {
+  const check = createSignatureChecker(keys);
+  const problems: ExportProblem[] = [];
+  const valid: SignedCheckpoint[] = [];
+  for (const checkpoint of checkpoints) {
+    const verdict = check(checkpoint);
+    if (verdict === 'valid') valid.push(checkpoint);
+    else if (verdict === 'unknown_key') {
+      problems.push({ code: 'checkpoint_unknown_key', sequence: checkpoint.sequence, message: `the checkpoint of decision ${checkpoint.sequence} is signed by key ${checkpoint.keyId}, which is not ${pinned ? 'among the pinned keys' : 'named in the manifest or the checkpoint file'}` });
+    } else {
+      problems.push({ code: 'checkpoint_signature_invalid', sequence: checkpoint.sequence, message: `the checkpoint of decision ${checkpoint.sequence} (signed at ${checkpoint.signedAt}) does not carry a valid signature of key ${checkpoint.keyId}` });
+    }
+  }
+  return { valid, problems };
+}
+
 export async function verifyExport(open: () => AsyncIterable<Buffer | string>, options: VerifyExportCheckpointOptions = {}): Promise<VerifyExportResult> {
   const external = options.checkpoints ?? [];
   const picked = new Map<string, RowFacts>();
@@ -453,32 +481,13 @@ export async function verifyExport(open: () => AsyncIterable<Buffer | string>, o
   }
 
   const tenantId = (manifest?.tenantId ?? firstTenant)?.toLowerCase();
-  const seen = new Set<string>();
-  const all: FiledCheckpoint[] = [];
-  for (const checkpoint of [...external, ...fromManifest]) {
-    const key = `${positionKey(checkpoint.tenantId, checkpoint.sequence)}:${checkpoint.signature}`;
-    if (!seen.has(key)) {
-      seen.add(key);
-      all.push(checkpoint);
-    }
-  }
+  const all = uniqueCheckpoints([...external, ...fromManifest]);
   const relevant = tenantId ? all.filter((checkpoint) => checkpoint.tenantId.toLowerCase() === tenantId) : all;
   const pinned = options.trustedKeys !== undefined;
   const keys: { keyId: string; publicKey: string }[] = pinned
     ? [...options.trustedKeys!]
     : [...(manifest?.keys ?? []), ...external.flatMap((checkpoint) => (checkpoint.publicKey ? [{ keyId: checkpoint.keyId, publicKey: checkpoint.publicKey }] : []))];
-  const check = createSignatureChecker(keys);
-  const problems: ExportProblem[] = [];
-  const valid: SignedCheckpoint[] = [];
-  for (const checkpoint of relevant) {
-    const verdict = check(checkpoint);
-    if (verdict === 'valid') valid.push(checkpoint);
-    else if (verdict === 'unknown_key') {
-      problems.push({ code: 'checkpoint_unknown_key', sequence: checkpoint.sequence, message: `the checkpoint of decision ${checkpoint.sequence} is signed by key ${checkpoint.keyId}, which is not ${pinned ? 'among the pinned keys' : 'named in the manifest or the checkpoint file'}` });
-    } else {
-      problems.push({ code: 'checkpoint_signature_invalid', sequence: checkpoint.sequence, message: `the checkpoint of decision ${checkpoint.sequence} (signed at ${checkpoint.signedAt}) does not carry a valid signature of key ${checkpoint.keyId}` });
-    }
-  }
+  const { valid, problems } = checkSignatures(relevant, keys, pinned);
   const matcher = createCheckpointMatcher(valid);
   const found = [...picked.values()].sort((a, b) => a.sequence - b.sequence).flatMap((facts) => matcher.row(facts));
   if (tenantId && manifest?.head !== undefined) found.push(...matcher.head(tenantId, manifest.head));

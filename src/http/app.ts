@@ -8,7 +8,7 @@ import { uuidv7 } from 'uuidv7';
 import type { Database } from '../db/client.js';
 import { loggerOptions } from '../logging.js';
 import type { ListIndexHolder } from '../services/list-index.service.js';
-import { createServices, type ServicesConfig } from '../services/container.js';
+import { createServices, type Services, type ServicesConfig } from '../services/container.js';
 import type { ActiveRulesets } from '../services/active-ruleset.service.js';
 import { consoleRoutes } from './console/console.routes.js';
 import { registerMetrics, type MetricsMode } from './plugins/metrics.plugin.js';
@@ -56,7 +56,6 @@ export interface AppDeps extends Omit<ServicesConfig, 'metrics'> {
 export const API_VERSION = '0.1.0';
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
-/** Builds the whole application. Tests and production use this same function. */
 /**
  * Multipart routes read their parts themselves (no body schema to validate), so the document
  * would show no request body; describe it for clients: one or more files, one per part.
@@ -73,9 +72,10 @@ const documentMultipartUploads: typeof jsonSchemaTransform = (input) => {
   return { ...transformed, schema: { ...transformed.schema, body } };
 };
 
-export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+/** Fastify with our limits, request ids and logger; nothing registered yet. */
+function createFastify(deps: AppDeps): FastifyInstance {
   const logger = pino(loggerOptions(deps.logLevel ?? 'info'), deps.logStream ?? pino.destination(1));
-  const app = Fastify({
+  return Fastify({
     loggerInstance: logger as FastifyBaseLogger,
     // Our own onResponse hook writes the one line per request, without URL or headers.
     logController: new LogController({ disableRequestLogging: true }),
@@ -95,6 +95,81 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     frameworkErrors: handleFrameworkError,
     trustProxy: (deps.trustProxy ?? false) as FastifyServerOptions['trustProxy'],
   });
+}
+
+/** The request id echoed, and one log line per request without URL query, headers or body: those may carry personal data. */
+function registerRequestLogging(app: FastifyInstance): void {
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+  app.addHook('onResponse', async (request, reply) => {
+    request.log.info(
+      {
+        tenant: request.principal?.scope === 'tenant' ? request.principal.tenantSlug : request.principal?.scope,
+        method: request.method,
+        route: request.routeOptions.url ?? 'unmatched',
+        status: reply.statusCode,
+        ms: Math.round(reply.elapsedTime * 10) / 10,
+      },
+      'request completed',
+    );
+  });
+}
+
+/** The OpenAPI document (GET /openapi.json) and its browser (/docs). */
+async function registerApiDocs(app: FastifyInstance): Promise<void> {
+  await app.register(fastifySwagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'redflag',
+        version: API_VERSION,
+        description:
+          'Sanctions-compliance screening for contractor and freelancer profiles: fuzzy matching against sanctions lists and rules for the DPRK IT-worker red flags in government guidance. Every decision is auditable.',
+      },
+      components: { securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', description: 'API key' } } },
+    },
+    transform: documentMultipartUploads,
+    transformObject: jsonSchemaTransformObject,
+  });
+  await app.register(fastifySwaggerUi, { routePrefix: '/docs', staticCSP: DOCS_CSP });
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+}
+
+/** Every route group, each given the services it uses. */
+async function registerRoutes(app: FastifyInstance, database: Database, services: Services): Promise<void> {
+  const { lists, now, keyedHash, evaluate, metrics, rulesets, inFlight } = services;
+  const db = database.db;
+  const screening = {
+    db,
+    lists,
+    now,
+    keyedHash,
+    rulesets,
+    inFlight,
+    ...(metrics ? { observe: metrics.screening } : {}),
+    ...(evaluate ? { evaluate } : {}),
+    ...(services.ipLocator ? { ipLocator: services.ipLocator } : {}),
+  };
+  await app.register(healthRoutes(database));
+  await app.register(screeningRoutes(screening));
+  await app.register(batchScreeningRoutes(screening));
+  await app.register(monitoringRoutes({ db }));
+  await app.register(matchingRoutes({ lists }));
+  await app.register(rulesetRoutes({ db, lists, now, keyedHash, rulesets }));
+  await app.register(listRoutes({ db, lists, now }));
+  await app.register(watchlistRoutes({ db, lists, keyedHash }));
+  await app.register(caseRoutes({ db, now, onWebhooksQueued: services.webhooksQueued, onListsChanged: services.refreshLists }));
+  await app.register(apiKeyRoutes({ db }));
+  await app.register(tenantRoutes({ db }));
+  await app.register(webhookRoutes({ db, now, allowPrivateNetworks: services.allowPrivateWebhooks }));
+  await app.register(consoleRoutes());
+  await app.register(auditRoutes({ db, lists, now, keyedHash, checkpointPolicy: services.checkpointPolicy, ...(services.signer ? { signer: services.signer } : {}) }));
+}
+
+/** Builds the whole application. Tests and production use this same function. */
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const app = createFastify(deps);
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   registerErrorHandling(app);
@@ -116,61 +191,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   // The background loops run while the app does: started once it is ready, stopped as it closes.
   app.addHook('onReady', async () => services.lifecycle.start());
   app.addHook('onClose', async () => services.lifecycle.stop());
-  const { lists, now, keyedHash, evaluate, metrics } = services;
-  const db = deps.database.db;
-  const observe = metrics ? { observe: metrics.screening } : {};
 
-  app.addHook('onRequest', async (request, reply) => {
-    reply.header('x-request-id', request.id);
-  });
-  // One line per request, without URL query, headers or body: those may carry personal data.
-  app.addHook('onResponse', async (request, reply) => {
-    request.log.info(
-      {
-        tenant: request.principal?.scope === 'tenant' ? request.principal.tenantSlug : request.principal?.scope,
-        method: request.method,
-        route: request.routeOptions.url ?? 'unmatched',
-        status: reply.statusCode,
-        ms: Math.round(reply.elapsedTime * 10) / 10,
-      },
-      'request completed',
-    );
-  });
-
-  await app.register(fastifySwagger, {
-    openapi: {
-      openapi: '3.1.0',
-      info: {
-        title: 'redflag',
-        version: API_VERSION,
-        description:
-          'Sanctions-compliance screening for contractor and freelancer profiles: fuzzy matching against sanctions lists and rules for the DPRK IT-worker red flags in government guidance. Every decision is auditable.',
-      },
-      components: { securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', description: 'API key' } } },
-    },
-    transform: documentMultipartUploads,
-    transformObject: jsonSchemaTransformObject,
-  });
-  await app.register(fastifySwaggerUi, { routePrefix: '/docs', staticCSP: DOCS_CSP });
-  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
-
-  registerAuth(app, db, { failuresPerMinute: deps.authFailuresPerMinute ?? DEFAULT_AUTH_FAILURES_PER_MINUTE });
-  if (metrics && metricsMode.kind !== 'off') registerMetrics(app, metrics, metricsMode);
-  const { rulesets, inFlight } = services;
-  const screening = { db, lists, now, keyedHash, rulesets, inFlight, ...observe, ...(evaluate ? { evaluate } : {}), ...(services.ipLocator ? { ipLocator: services.ipLocator } : {}) };
-  await app.register(healthRoutes(deps.database));
-  await app.register(screeningRoutes(screening));
-  await app.register(batchScreeningRoutes(screening));
-  await app.register(monitoringRoutes({ db }));
-  await app.register(matchingRoutes({ lists }));
-  await app.register(rulesetRoutes({ db, lists, now, keyedHash, rulesets }));
-  await app.register(listRoutes({ db, lists, now }));
-  await app.register(watchlistRoutes({ db, lists, keyedHash }));
-  await app.register(caseRoutes({ db, now, onWebhooksQueued: services.webhooksQueued, onListsChanged: services.refreshLists }));
-  await app.register(apiKeyRoutes({ db }));
-  await app.register(tenantRoutes({ db }));
-  await app.register(webhookRoutes({ db, now, allowPrivateNetworks: services.allowPrivateWebhooks }));
-  await app.register(consoleRoutes());
-  await app.register(auditRoutes({ db, lists, now, keyedHash, checkpointPolicy: services.checkpointPolicy, ...(services.signer ? { signer: services.signer } : {}) }));
+  registerRequestLogging(app);
+  await registerApiDocs(app);
+  registerAuth(app, deps.database.db, { failuresPerMinute: deps.authFailuresPerMinute ?? DEFAULT_AUTH_FAILURES_PER_MINUTE });
+  if (services.metrics && metricsMode.kind !== 'off') registerMetrics(app, services.metrics, metricsMode);
+  await registerRoutes(app, deps.database, services);
   return app;
 }

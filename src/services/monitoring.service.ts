@@ -489,20 +489,12 @@ export interface MonitoringWorker {
   readonly owner: string;
 }
 
-export function createMonitoringWorker(deps: MonitoringDeps, options: MonitoringWorkerOptions = {}): MonitoringWorker {
-  const settings = { ...DEFAULTS, ...Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined)) } as typeof DEFAULTS & MonitoringWorkerOptions;
-  const owner = options.owner ?? `${hostname()}:${process.pid}:${uuidv7().slice(-12)}`;
-  const state = newState(owner);
-  let stopped = false;
-  let running: Promise<void> | undefined;
+/** Sleeps that `wakeAll` ends early (a kick, a stop); none starts once `stopped()` is true. */
+function wakeableSleep(stopped: () => boolean) {
   const sleepers = new Set<() => void>();
-  const wakeAll = () => {
-    for (const wake of [...sleepers]) wake();
-  };
-
   const sleep = (ms: number) =>
     new Promise<void>((resolve) => {
-      if (stopped) {
+      if (stopped()) {
         resolve();
         return;
       }
@@ -515,6 +507,19 @@ export function createMonitoringWorker(deps: MonitoringDeps, options: Monitoring
       }
       sleepers.add(done);
     });
+  const wakeAll = () => {
+    for (const wake of [...sleepers]) wake();
+  };
+  return { sleep, wakeAll };
+}
+
+export function createMonitoringWorker(deps: MonitoringDeps, options: MonitoringWorkerOptions = {}): MonitoringWorker {
+  const settings = { ...DEFAULTS, ...Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined)) } as typeof DEFAULTS & MonitoringWorkerOptions;
+  const owner = options.owner ?? `${hostname()}:${process.pid}:${uuidv7().slice(-12)}`;
+  const state = newState(owner);
+  let stopped = false;
+  let running: Promise<void> | undefined;
+  const { sleep, wakeAll } = wakeableSleep(() => stopped);
 
   const warn = (error: unknown, message: string) => options.log?.warn({ err: { message: errorText(error) } }, message);
 
