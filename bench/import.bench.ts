@@ -41,12 +41,18 @@ function writeLargeSdn(target: string, bytes: number): number {
   const out = openSync(target, 'w');
   let written = 0;
   let count = 0;
-  for (let copy = 0; written < bytes; copy += 1) {
+  let full = false;
+  for (let copy = 0; !full; copy += 1) {
     for (const row of rows) {
       const line = `${row.replace(/^(\d+),/, (_all, entNum: string) => `${Number(entNum) + copy * 1_000_000},`)}\r\n`;
-      if (written + line.length > bytes) break;
+      const size = Buffer.byteLength(line);
+      // The next row would not fit: the file is as full as whole rows make it.
+      if (written + size > bytes) {
+        full = true;
+        break;
+      }
       writeSync(out, line);
-      written += Buffer.byteLength(line);
+      written += size;
       count += 1;
     }
   }
