@@ -31,6 +31,12 @@ export const listNameMatchParams = z.strictObject({
   targets: uniqueArray(z.enum(NAME_TARGETS)).default(['person']),
   minSimilarity: z.number().min(0.5).max(1),
   maxHits: z.number().int().min(1).max(20),
+  /**
+   * A person's strong name match (name similarity at least `minNameScore`) whose full birth date
+   * is one the entry lists identifies the listed person: the hit forces a block. Absent in
+   * rulesets published before it existed: those only scored such a match.
+   */
+  blockOnListedBirthDate: z.strictObject({ minNameScore: z.number().min(0.8).max(1) }).optional(),
 });
 
 export const listIdentifierMatchParams = z.strictObject({

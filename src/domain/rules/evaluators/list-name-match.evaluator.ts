@@ -3,6 +3,7 @@ import type { ScreeningSubject } from '../screening-subject.js';
 import { hitOf, type Evaluator, type NameQuery, type RuleOfKind } from '../evaluation-context.js';
 import type { NameTarget } from '../rule.schema.js';
 import { bestNameSimilarity } from '../name-similarity.js';
+import { DISCRIMINATOR_WEIGHTS } from '../../screening/match-options.js';
 
 interface NameToScreen {
   field: string;
@@ -53,9 +54,20 @@ function namesToScreen(subject: ScreeningSubject, targets: readonly NameTarget[]
   return names;
 }
 
+/**
+ * Whether the matcher's explanation shows a strong name match and the query's full birth date
+ * among the entry's listed ones (the birth-date component at its exact-date weight, which a
+ * matching year alone never reaches). Read defensively: the explanation is the matcher's.
+ */
+function identifiesListedPerson(explanation: unknown, minNameScore: number): boolean {
+  const explained = explanation as { nameScore?: unknown; components?: { component?: unknown; value?: unknown }[] } | null | undefined;
+  if (typeof explained?.nameScore !== 'number' || explained.nameScore < minNameScore) return false;
+  return (explained.components ?? []).some((part) => part.component === 'birth-date' && part.value === DISCRIMINATOR_WEIGHTS.birthDateExact);
+}
+
 /** Names of the subject (and of the companies and people around them) against list names. */
 export const listNameMatch: Evaluator<RuleOfKind<'list_name_match'>> = (subject, rule, context) => {
-  const { minSimilarity: threshold, maxHits: limit, targets } = rule.params;
+  const { minSimilarity: threshold, maxHits: limit, targets, blockOnListedBirthDate } = rule.params;
   const best = new Map<string, Hit>();
   for (const { field, query, entryTypes } of namesToScreen(subject, targets)) {
     for (const candidate of context.searchNames(query, { threshold, limit })) {
@@ -75,6 +87,7 @@ export const listNameMatch: Evaluator<RuleOfKind<'list_name_match'>> = (subject,
           entry: { id: candidate.entry.id, source: candidate.entry.source, sourceId: candidate.entry.sourceId, name: candidate.entry.name },
           similarity,
           explanation: candidate.explanation,
+          ...(blockOnListedBirthDate && query.birthDate !== undefined && identifiesListedPerson(candidate.explanation, blockOnListedBirthDate.minNameScore) ? { forcesBlock: true } : {}),
         }),
       );
     }
