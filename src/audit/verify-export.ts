@@ -262,87 +262,23 @@ function isManifestLine(format: ExportFormat, line: Buffer): boolean {
   return line.subarray(0, prefix.length).toString('latin1') === prefix;
 }
 
-/** Verifies an export read from any byte stream (a file, an HTTP response body). */
-export async function verifyExportStream(source: AsyncIterable<Buffer | string>, options: VerifyExportOptions = {}): Promise<VerifyExportResult> {
-  const maxLineBytes = options.maxLineBytes ?? 4 * 1024 * 1024;
-  const checker = new ExportChecker(options.maxProblems ?? 100);
-  const body = createHash('sha256');
-  const csv = new CsvRecordReader(maxLineBytes);
-  let format: ExportFormat | null = null;
-  let unknownFormat = false;
-  let headerSeen = false;
-  let lineNumber = 0;
-
-  function csvRecord(record: CsvRecord): void {
-    if (!headerSeen) {
-      headerSeen = true;
-      if (record.fields.join(',') !== EXPORT_CSV_COLUMNS.join(',')) {
-        checker.problem({ code: 'bad_header', message: `header is not ${EXPORT_CSV_COLUMNS.join(',')}`, line: record.line });
-      }
-      return;
-    }
-    if (record.fields[0] === '#manifest') {
-      checker.problem({ code: 'manifest_not_last', message: 'a manifest line is followed by more lines', line: record.line });
-      return;
-    }
-    if (record.error) return checker.malformedRow(record.line, record.error, record.fields[EXPORT_CSV_COLUMNS.length - 1] ?? null);
-    const facts = csvRowFacts(record.fields);
-    if (typeof facts === 'string') return checker.malformedRow(record.line, facts, null);
-    checker.row(facts, record.line);
-    options.onRow?.(facts);
-  }
-
-  function ndjsonLine(text: string, line: number): void {
-    if (text.startsWith(NDJSON_MANIFEST_PREFIX)) {
-      checker.problem({ code: 'manifest_not_last', message: 'a manifest line is followed by more lines', line });
-      return;
-    }
-    let value: unknown;
-    try {
-      value = JSON.parse(text);
-    } catch {
-      return checker.malformedRow(line, 'not a JSON object', null);
-    }
-    if (typeof value !== 'object' || value === null || Array.isArray(value)) return checker.malformedRow(line, 'not a JSON object', null);
-    const facts = rowFacts(value as Record<string, unknown>);
-    if (typeof facts === 'string') return checker.malformedRow(line, facts, null);
-    checker.row(facts, line);
-    options.onRow?.(facts);
-  }
-
-  /** A line known not to be the last one: hash it and read it as data. */
-  function release(line: Buffer): void {
-    body.update(line);
-    lineNumber += 1;
-    if (format === 'csv') {
-      for (const record of csv.feed(line.toString('utf8'))) csvRecord(record);
-    } else if (format === 'ndjson') {
-      ndjsonLine(line.toString('utf8').replace(/\r?\n$/, ''), lineNumber);
-    }
-  }
-
-  // The last line is the manifest, so each complete line is held back until the next one shows up.
-  let held: Buffer | undefined;
+/**
+ * The source's lines, each with its line break (the last one maybe without). Stops, setting
+ * `state.tooLong`, at a line longer than `maxLineBytes`: nothing past it is read.
+ */
+async function* linesOf(source: AsyncIterable<Buffer | string>, maxLineBytes: number, state: { tooLong: boolean }): AsyncGenerator<Buffer> {
   let partial: Buffer[] = [];
   let partialBytes = 0;
-  let tooLong = false;
-  function hold(line: Buffer): void {
-    if (format === null && !unknownFormat) {
-      format = detectFormat(line);
-      unknownFormat = format === null;
-    }
-    if (held) release(held);
-    held = line;
-  }
-
   for await (const chunk of source) {
     const bytes = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk;
     let start = 0;
     for (;;) {
       const end = bytes.indexOf(NEWLINE, start);
       const piece = bytes.subarray(start, end === -1 ? bytes.length : end + 1);
-      if (partialBytes + piece.length > maxLineBytes) tooLong = true;
-      if (tooLong) break;
+      if (partialBytes + piece.length > maxLineBytes) {
+        state.tooLong = true;
+        return;
+      }
       if (end === -1) {
         if (piece.length > 0) {
           partial.push(piece);
@@ -350,17 +286,105 @@ export async function verifyExportStream(source: AsyncIterable<Buffer | string>,
         }
         break;
       }
-      hold(partial.length === 0 ? piece : Buffer.concat([...partial, piece]));
+      yield partial.length === 0 ? piece : Buffer.concat([...partial, piece]);
       partial = [];
       partialBytes = 0;
       start = end + 1;
     }
-    if (tooLong) break;
+  }
+  // A last line without a line break still counts (the file may have been cut there).
+  if (partial.length > 0) yield Buffer.concat(partial);
+}
+
+/** The data lines of an export (all but the manifest), read as rows into the checker. */
+class ExportRowReader {
+  format: ExportFormat | null = null;
+  unknownFormat = false;
+  headerSeen = false;
+  lineNumber = 0;
+  readonly body = createHash('sha256');
+  private readonly csv: CsvRecordReader;
+
+  constructor(
+    private readonly checker: ExportChecker,
+    maxLineBytes: number,
+    private readonly onRow: ((facts: RowFacts) => void) | undefined,
+  ) {
+    this.csv = new CsvRecordReader(maxLineBytes);
   }
 
+  /** The first line tells the format. */
+  detect(line: Buffer): void {
+    if (this.format !== null || this.unknownFormat) return;
+    this.format = detectFormat(line);
+    this.unknownFormat = this.format === null;
+  }
+
+  /** A line known not to be the last one: hash it and read it as data. */
+  release(line: Buffer): void {
+    this.body.update(line);
+    this.lineNumber += 1;
+    if (this.format === 'csv') {
+      for (const record of this.csv.feed(line.toString('utf8'))) this.csvRecord(record);
+    } else if (this.format === 'ndjson') {
+      this.ndjsonLine(line.toString('utf8').replace(/\r?\n$/, ''), this.lineNumber);
+    }
+  }
+
+  /** The CSV record still being read, and the header's absence, once the data lines end. */
+  flushCsv(): void {
+    if (this.format !== 'csv') return;
+    const last = this.csv.end();
+    if (last) this.csvRecord(last);
+    if (!this.headerSeen) this.checker.problem({ code: 'bad_header', message: 'the CSV header is missing' });
+  }
+
+  private csvRecord(record: CsvRecord): void {
+    if (!this.headerSeen) {
+      this.headerSeen = true;
+      if (record.fields.join(',') !== EXPORT_CSV_COLUMNS.join(',')) {
+        this.checker.problem({ code: 'bad_header', message: `header is not ${EXPORT_CSV_COLUMNS.join(',')}`, line: record.line });
+      }
+      return;
+    }
+    if (record.fields[0] === '#manifest') {
+      this.checker.problem({ code: 'manifest_not_last', message: 'a manifest line is followed by more lines', line: record.line });
+      return;
+    }
+    if (record.error) return this.checker.malformedRow(record.line, record.error, record.fields[EXPORT_CSV_COLUMNS.length - 1] ?? null);
+    const facts = csvRowFacts(record.fields);
+    if (typeof facts === 'string') return this.checker.malformedRow(record.line, facts, null);
+    this.checker.row(facts, record.line);
+    this.onRow?.(facts);
+  }
+
+  private ndjsonLine(text: string, line: number): void {
+    if (text.startsWith(NDJSON_MANIFEST_PREFIX)) {
+      this.checker.problem({ code: 'manifest_not_last', message: 'a manifest line is followed by more lines', line });
+      return;
+    }
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch {
+      return this.checker.malformedRow(line, 'not a JSON object', null);
+    }
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) return this.checker.malformedRow(line, 'not a JSON object', null);
+    const facts = rowFacts(value as Record<string, unknown>);
+    if (typeof facts === 'string') return this.checker.malformedRow(line, facts, null);
+    this.checker.row(facts, line);
+    this.onRow?.(facts);
+  }
+}
+
+/** Verifies an export read from any byte stream (a file, an HTTP response body). */
+export async function verifyExportStream(source: AsyncIterable<Buffer | string>, options: VerifyExportOptions = {}): Promise<VerifyExportResult> {
+  const maxLineBytes = options.maxLineBytes ?? 4 * 1024 * 1024;
+  const checker = new ExportChecker(options.maxProblems ?? 100);
+  const reader = new ExportRowReader(checker, maxLineBytes, options.onRow);
   const result = (manifest: ExportManifest | null, bodySha256: string): VerifyExportResult => ({
     ok: checker.problemCount === 0,
-    format,
+    format: reader.format,
     rows: checker.rows,
     manifest,
     bodySha256,
@@ -369,42 +393,42 @@ export async function verifyExportStream(source: AsyncIterable<Buffer | string>,
     checkpoints: null,
   });
 
-  if (tooLong) {
-    const line = lineNumber + (held ? 2 : 1);
+  // The last line is the manifest, so each complete line is held back until the next one shows up.
+  let held: Buffer | undefined;
+  const split = { tooLong: false };
+  for await (const line of linesOf(source, maxLineBytes, split)) {
+    reader.detect(line);
+    if (held) reader.release(held);
+    held = line;
+  }
+  if (split.tooLong) {
+    const line = reader.lineNumber + (held ? 2 : 1);
     checker.problem({ code: 'line_too_long', message: `line ${line} is longer than ${maxLineBytes} bytes; verification stopped`, line });
-    return result(null, body.digest('hex'));
+    return result(null, reader.body.digest('hex'));
   }
-  // A last line without a line break still counts (the file may have been cut there).
-  if (partial.length > 0) hold(Buffer.concat(partial));
-  if (unknownFormat || format === null) {
+  const format = reader.format;
+  if (reader.unknownFormat || format === null) {
     checker.problem({ code: 'unknown_format', message: held ? 'the file is neither a CSV nor an NDJSON decision export' : 'the file is empty' });
-    return result(null, body.digest('hex'));
-  }
-  const exportFormat: ExportFormat = format;
-  function flushCsv(): void {
-    if (exportFormat !== 'csv') return;
-    const last = csv.end();
-    if (last) csvRecord(last);
-    if (!headerSeen) checker.problem({ code: 'bad_header', message: 'the CSV header is missing' });
+    return result(null, reader.body.digest('hex'));
   }
 
-  if (held && isManifestLine(exportFormat, held)) {
-    flushCsv();
-    const bodySha256 = body.digest('hex');
-    const parsed = parseManifestLine(exportFormat, held.toString('utf8'));
+  if (held && isManifestLine(format, held)) {
+    reader.flushCsv();
+    const bodySha256 = reader.body.digest('hex');
+    const parsed = parseManifestLine(format, held.toString('utf8'));
     if (!parsed.ok) {
-      checker.problem({ code: 'invalid_manifest', message: parsed.error, line: lineNumber + 1 });
+      checker.problem({ code: 'invalid_manifest', message: parsed.error, line: reader.lineNumber + 1 });
       checker.reportGaps();
       return result(null, bodySha256);
     }
     checker.finish(parsed.manifest, bodySha256);
     return result(parsed.manifest, bodySha256);
   }
-  if (held) release(held);
-  flushCsv();
+  if (held) reader.release(held);
+  reader.flushCsv();
   checker.problem({ code: 'missing_manifest', message: 'the file does not end with a manifest line: it was truncated or the manifest removed' });
   checker.reportGaps();
-  return result(null, body.digest('hex'));
+  return result(null, reader.body.digest('hex'));
 }
 
 const positionKey = (tenantId: string, sequence: number) => `${tenantId.toLowerCase()}:${sequence}`;
