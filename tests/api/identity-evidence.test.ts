@@ -15,13 +15,14 @@ beforeAll(async () => {
       await loadTestList(database.db, 'identity-list', [
         listEntry({ sourceId: 'ID-1', name: 'KIM, Sang Man', birthDates: [{ value: '1961-08-12' }] }),
         listEntry({ sourceId: 'ID-2', name: 'PAK, Hwa Song' }),
+        listEntry({ sourceId: 'ID-3', name: 'RI, Yong Chol', nationalities: ['KP'] }),
       ]);
     },
   });
 });
 afterAll(() => t.close());
 
-type Hit = { ruleId: string; forcesBlock?: boolean; entry?: { sourceId: string } };
+type Hit = { ruleId: string; forcesBlock?: boolean; entry?: { sourceId: string }; similarity?: number; explanation?: { components: { component: string; effect: string }[] } };
 const nameHit = (decision: { hits: unknown[] }, sourceId: string) => (decision.hits as Hit[]).find((hit) => hit.ruleId === 'list-name-match' && hit.entry?.sourceId === sourceId);
 
 describe('a strong name match with the listed birth date', () => {
@@ -44,5 +45,28 @@ describe('a strong name match with the listed birth date', () => {
     const decision = await screen(t, { name: 'Hwa Song Pak', birthDate: '1975-01-01' });
     expect(nameHit(decision, 'ID-2')?.forcesBlock).toBeUndefined();
     expect(decision.outcome).not.toBe('block');
+  });
+});
+
+describe('the countries a person belongs to, against a listed nationality', () => {
+  const nationalityEffect = (hit: Hit | undefined) => hit?.explanation?.components.find((part) => part.component === 'nationality')?.effect;
+
+  test('a passport or a citizenship of another country lowers the match; one of the listed country raises it', async () => {
+    const bare = nameHit(await screen(t, { name: 'Yong Chol Ri' }), 'ID-3');
+    const southKoreanPassport = nameHit(await screen(t, { name: 'Yong Chol Ri', documents: [{ type: 'passport', country: 'KR' }] }), 'ID-3');
+    const southKoreanCitizen = nameHit(await screen(t, { name: 'Yong Chol Ri', citizenships: ['KR'] }), 'ID-3');
+    const northKoreanPassport = nameHit(await screen(t, { name: 'Yong Chol Ri', nationality: 'KR', documents: [{ type: 'passport', country: 'KP' }] }), 'ID-3');
+    expect(bare?.similarity).toBeDefined();
+    expect(nationalityEffect(southKoreanPassport)).toBe('-');
+    expect(nationalityEffect(southKoreanCitizen)).toBe('-');
+    expect(southKoreanPassport?.similarity ?? 0).toBeLessThan(bare!.similarity!);
+    // Claiming South Korea while holding a North Korean passport: the listed country is among them.
+    expect(nationalityEffect(northKoreanPassport)).toBe('+');
+    expect(northKoreanPassport!.similarity!).toBeGreaterThanOrEqual(bare!.similarity!);
+  });
+
+  test('a visa or a driving licence says nothing about nationality', async () => {
+    const withVisa = nameHit(await screen(t, { name: 'Yong Chol Ri', documents: [{ type: 'visa', country: 'KR' }, { type: 'drivers_license', country: 'KR' }] }), 'ID-3');
+    expect(nationalityEffect(withVisa)).toBeUndefined();
   });
 });

@@ -21,7 +21,8 @@ export interface NameQuery {
   name: string;
   type?: EntryType;
   birthDate?: string;
-  nationality?: string;
+  /** Every country the subject belongs to (nationality, citizenships, identity documents): one listed agrees, none listed contradicts. */
+  nationality?: string | readonly string[];
   gender?: 'male' | 'female';
   /** Only entries of these list sources. */
   sources?: readonly string[];

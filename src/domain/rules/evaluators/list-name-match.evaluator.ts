@@ -18,12 +18,28 @@ const COMPANY_TYPES = ['entity', 'unknown'];
 /** A payee with the applicant's own name is the person again, already screened as `person`. */
 const SAME_AS_APPLICANT = 0.85;
 
+/** Identity documents that say which country a person belongs to (a visa or a driving licence does not). */
+const NATIONALITY_DOCUMENTS = new Set(['passport', 'national_id']);
+
+/**
+ * The countries the subject belongs to: nationality, citizenships and the issuers of passports and
+ * national identity cards. A South Korean passport beside a listed North Korean is evidence of
+ * another person, as a different nationality is.
+ */
+function countriesOf(subject: ScreeningSubject): string[] {
+  const documents = (subject.documents ?? []).filter((document) => NATIONALITY_DOCUMENTS.has(document.type)).map((document) => document.country);
+  const all = [subject.nationality, ...(subject.citizenships ?? []), ...documents].filter((country): country is string => country !== undefined && country.trim() !== '');
+  return [...new Set(all)];
+}
+
 function namesToScreen(subject: ScreeningSubject, targets: readonly NameTarget[]): NameToScreen[] {
   const names: NameToScreen[] = [];
+  const countries = countriesOf(subject);
   const personQuery = (name: string): NameQuery => ({
     name,
     ...(subject.birthDate ? { birthDate: subject.birthDate } : {}),
-    ...(subject.nationality ? { nationality: subject.nationality } : {}),
+    // One country stays a string, as queries were before documents and citizenships counted.
+    ...(countries.length === 1 ? { nationality: countries[0]! } : countries.length > 1 ? { nationality: countries } : {}),
   });
   for (const target of targets) {
     switch (target) {
