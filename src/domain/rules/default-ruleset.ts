@@ -44,7 +44,7 @@ export const DEFAULT_RULES: readonly RuleDefinition[] = [
     indicatorIds: ['LIST-SDN-PERSON'],
     // 0.7 is the matching engine's default threshold, chosen on the evaluation data
     // (src/domain/screening/match-options.ts); 60 × 0.7 = 42 lands a bare name match in review.
-    params: { targets: ['person'], minSimilarity: 0.7, maxHits: 5, blockOnListedBirthDate: { minNameScore: 0.9 } },
+    params: { targets: ['person'], minSimilarity: 0.7, maxHits: 5, blockOnListedBirthDate: { minNameScore: 0.9 }, countries: ['nationality', 'citizenships', 'documents'] },
   },
   {
     ...base,

@@ -26,6 +26,10 @@ function uniqueArray<T extends z.ZodType>(item: T, min = 1, max = 300) {
 export const NAME_TARGETS = ['person', 'payee', 'employer', 'vendor', 'reference'] as const;
 export type NameTarget = (typeof NAME_TARGETS)[number];
 
+/** Where a person's countries come from, for the name search (`list_name_match` `countries`). */
+export const PERSON_COUNTRY_SOURCES = ['nationality', 'citizenships', 'documents'] as const;
+export type PersonCountrySource = (typeof PERSON_COUNTRY_SOURCES)[number];
+
 export const listNameMatchParams = z.strictObject({
   /** Absent in rulesets published before targets existed: those screened the person only. */
   targets: uniqueArray(z.enum(NAME_TARGETS)).default(['person']),
@@ -37,6 +41,12 @@ export const listNameMatchParams = z.strictObject({
    * rulesets published before it existed: those only scored such a match.
    */
   blockOnListedBirthDate: z.strictObject({ minNameScore: z.number().min(0.8).max(1) }).optional(),
+  /**
+   * Which of a person's countries the name search weighs against listed nationalities: the stated
+   * nationality, citizenships, and the issuers of passports and national identity cards. Rulesets
+   * published before the choice existed weighed the nationality only, and replay as they were.
+   */
+  countries: uniqueArray(z.enum(PERSON_COUNTRY_SOURCES)).default(['nationality']),
 });
 
 export const listIdentifierMatchParams = z.strictObject({

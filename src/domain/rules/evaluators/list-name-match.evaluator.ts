@@ -1,7 +1,7 @@
 import type { Hit } from '../ruleset.js';
 import type { ScreeningSubject } from '../screening-subject.js';
 import { hitOf, type Evaluator, type NameQuery, type RuleOfKind } from '../evaluation-context.js';
-import type { NameTarget } from '../rule.schema.js';
+import type { NameTarget, PersonCountrySource } from '../rule.schema.js';
 import { bestNameSimilarity } from '../name-similarity.js';
 import { DISCRIMINATOR_WEIGHTS } from '../../screening/match-options.js';
 
@@ -26,15 +26,19 @@ const NATIONALITY_DOCUMENTS = new Set(['passport', 'national_id']);
  * national identity cards. A South Korean passport beside a listed North Korean is evidence of
  * another person, as a different nationality is.
  */
-function countriesOf(subject: ScreeningSubject): string[] {
+function countriesOf(subject: ScreeningSubject, from: readonly PersonCountrySource[]): string[] {
   const documents = (subject.documents ?? []).filter((document) => NATIONALITY_DOCUMENTS.has(document.type)).map((document) => document.country);
-  const all = [subject.nationality, ...(subject.citizenships ?? []), ...documents].filter((country): country is string => country !== undefined && country.trim() !== '');
+  const all = [
+    ...(from.includes('nationality') ? [subject.nationality] : []),
+    ...(from.includes('citizenships') ? (subject.citizenships ?? []) : []),
+    ...(from.includes('documents') ? documents : []),
+  ].filter((country): country is string => country !== undefined && country.trim() !== '');
   return [...new Set(all)];
 }
 
-function namesToScreen(subject: ScreeningSubject, targets: readonly NameTarget[]): NameToScreen[] {
+function namesToScreen(subject: ScreeningSubject, targets: readonly NameTarget[], countrySources: readonly PersonCountrySource[]): NameToScreen[] {
   const names: NameToScreen[] = [];
-  const countries = countriesOf(subject);
+  const countries = countriesOf(subject, countrySources);
   const personQuery = (name: string): NameQuery => ({
     name,
     ...(subject.birthDate ? { birthDate: subject.birthDate } : {}),
@@ -83,9 +87,9 @@ function identifiesListedPerson(explanation: unknown, minNameScore: number): boo
 
 /** Names of the subject (and of the companies and people around them) against list names. */
 export const listNameMatch: Evaluator<RuleOfKind<'list_name_match'>> = (subject, rule, context) => {
-  const { minSimilarity: threshold, maxHits: limit, targets, blockOnListedBirthDate } = rule.params;
+  const { minSimilarity: threshold, maxHits: limit, targets, blockOnListedBirthDate, countries } = rule.params;
   const best = new Map<string, Hit>();
-  for (const { field, query, entryTypes } of namesToScreen(subject, targets)) {
+  for (const { field, query, entryTypes } of namesToScreen(subject, targets, countries)) {
     for (const candidate of context.searchNames(query, { threshold, limit })) {
       if (entryTypes !== 'any' && !entryTypes.includes(candidate.entry.type)) continue;
       const similarity = Math.round(Math.min(1, Math.max(0, candidate.score)) * 1000) / 1000;
