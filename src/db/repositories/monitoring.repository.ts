@@ -24,9 +24,10 @@ class NothingToRescreen extends Error {}
  */
 export const LINK_ALERT_MAX_SHARING = 21;
 
-function keyStillNews(mine: SQL, decision: SQL) {
-  return sql`(select count(distinct x.subject_id) from subject_link_keys x
-      where x.tenant_id = ${decision}.tenant_id and x.key = ${mine}.key) <= ${LINK_ALERT_MAX_SHARING}`;
+function keyStillNews(mine: SQL, tenantId: SQL | string) {
+  // Counting stops one past the bound: a key a whole farm shares costs 22 rows, not thousands.
+  return sql`(select count(*) from (select distinct x.subject_id from subject_link_keys x
+      where x.tenant_id = ${tenantId} and x.key = ${mine}.key limit ${LINK_ALERT_MAX_SHARING + 1}) as holders) <= ${LINK_ALERT_MAX_SHARING}`;
 }
 
 /** The work items of a new run: the monitored subjects whose last decision predates its version, or the linked ones. */
@@ -42,7 +43,7 @@ function insertItemsOf(runId: string, tenantId: string, trigger: MonitoringTrigg
       join subjects s on s.id = o.subject_id
       join decisions last on last.id = s.last_decision_id
       where d.id = ${trigger.decisionId} and last.sequence < d.sequence and last.input is not null
-        and ${keyStillNews(sql`mine`, sql`d`)}
+        and ${keyStillNews(sql`mine`, tenantId)}
       returning subject_id`;
   }
   // A decision made with the trigger's version already reflects it: only older ones are stale.
@@ -75,12 +76,15 @@ export async function findLinkingDecisions(db: DbOrTx, tenantId: string, input: 
         where d.tenant_id = ${tenantId} and d.sequence > ${input.after} and d.sequence <= ${upTo}
           and not exists (select 1 from monitoring_work_items w where w.new_decision_id = d.id)
           and exists (
+            -- The bound per key first, once per key of the decision, before looking at its holders.
             select 1 from subject_link_keys mine
-            join subject_link_keys o on o.tenant_id = d.tenant_id and o.key = mine.key and o.subject_id <> d.subject_id
-            join subjects s on s.id = o.subject_id
-            join decisions last on last.id = s.last_decision_id
-            where mine.decision_id = d.id and last.sequence < d.sequence and last.input is not null
-              and ${keyStillNews(sql`mine`, sql`d`)})
+            where mine.decision_id = d.id and ${keyStillNews(sql`mine`, sql`d.tenant_id`)}
+              and exists (
+                select 1 from subject_link_keys o
+                join subjects s on s.id = o.subject_id
+                join decisions last on last.id = s.last_decision_id
+                where o.tenant_id = d.tenant_id and o.key = mine.key and o.subject_id <> d.subject_id
+                  and last.sequence < d.sequence and last.input is not null))
         order by d.sequence`,
   );
   return { upTo, decisions: decisions.map((row) => ({ id: row.id, sequence: Number(row.sequence) })) };
