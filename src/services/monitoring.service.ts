@@ -29,7 +29,6 @@ import {
   findLinkingDecisions,
   lockLinkCursor,
   moveLinkCursor,
-  findListedDocumentNumbers,
   findListVersionSources,
   findRun,
   findRunKeys,
@@ -62,7 +61,7 @@ import {
 import { triggerKeyOf, type MonitoringTrigger } from '../domain/monitoring/monitoring-trigger.js';
 import { hasChanged } from '../domain/monitoring/rescreen-change.js';
 import { DOCUMENT_IDENTIFIER_KINDS } from '../domain/monitoring/stored-subject-restore.js';
-import { evaluateRestored, restoreStoredInput } from '../screening/stored-screening.js';
+import { evaluateRestored, listedDocumentNumbers, restoreStoredInput } from '../screening/stored-screening.js';
 import type { Evaluation } from '../domain/rules/evaluate.js';
 import type { Hit, Outcome, Ruleset } from '../domain/rules/ruleset.js';
 import { collectLookups, linkKeyOf, type KeyedHash, type LinkKey } from '../domain/rules/subject-lookups.js';
@@ -262,10 +261,7 @@ async function refreshVersionSources(db: DbOrTx, state: WorkerState) {
 async function documentNumbersFor(deps: MonitoringDeps, state: WorkerState, snapshot: ListSnapshot) {
   const key = snapshot.versions.map((ref) => ref.versionId).sort().join(',');
   if (state.documentVersionsKey !== key) {
-    state.documentNumbers = new Map();
-    for (const number of await findListedDocumentNumbers(deps.db, snapshot.versions.map((ref) => ref.versionId), DOCUMENT_IDENTIFIER_KINDS)) {
-      state.documentNumbers.set(linkKeyOf(deps.keyedHash, 'document', number), number);
-    }
+    state.documentNumbers = await listedDocumentNumbers(deps, snapshot.versions.map((ref) => ref.versionId));
     // Numbers of changed entries join below; they belong to the previous set's deltas.
     state.deltas.clear();
     state.documentVersionsKey = key;
