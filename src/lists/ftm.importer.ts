@@ -282,30 +282,65 @@ async function readLines(file: ListFile, tap: DigestTap, handle: (bytes: Buffer,
   }
 }
 
-export async function parseFtm(file: ListFile, options: FtmImportOptions = {}): Promise<FtmParseResult> {
+/** What an FtM import says about its file once every entry has been read. */
+export type FtmSummary = Omit<FtmParseResult, 'entries'>;
+
+/** Entries read once, in file order; the summary is complete when they are exhausted. */
+export interface FtmStream {
+  entries: AsyncIterable<ListEntry>;
+  summary(): FtmSummary;
+}
+
+/**
+ * Reads the file, then yields the targets as entries one by one. A target is complete only at
+ * the end of the file (the addresses, documents and sanctions that describe it may come after
+ * it), so the raw targets are held while reading; each is let go as its entry is handed over.
+ */
+export function streamFtm(file: ListFile, options: FtmImportOptions = {}): FtmStream {
   const wanted = options.datasets && options.datasets.length > 0 ? new Set(options.datasets) : undefined;
   const collector = new FtmCollector(file.name, wanted);
   const tap = new DigestTap();
-  await readLines(file, tap, (bytes, line) => collector.handle(bytes, line));
-  if (tap.bytes === 0) throw new ListImportError({ file: file.name, reason: 'the file is empty' });
-
-  const warnings = collector.warnings();
-  if (collector.targets.length === 0) {
-    const of = wanted ? ` of dataset${wanted.size > 1 ? 's' : ''} ${[...wanted].join(', ')}` : '';
-    throw new ListImportError({ file: file.name, reason: `no screening targets${of} (persons, organisations, companies, vessels or aircraft with "target": true)` });
+  let summary: FtmSummary | undefined;
+  async function* entries(): AsyncGenerator<ListEntry> {
+    await readLines(file, tap, (bytes, line) => collector.handle(bytes, line));
+    if (tap.bytes === 0) throw new ListImportError({ file: file.name, reason: 'the file is empty' });
+    const warnings = collector.warnings();
+    const targets = collector.targets;
+    if (targets.length === 0) {
+      const of = wanted ? ` of dataset${wanted.size > 1 ? 's' : ''} ${[...wanted].join(', ')}` : '';
+      throw new ListImportError({ file: file.name, reason: `no screening targets${of} (persons, organisations, companies, vessels or aircraft with "target": true)` });
+    }
+    const links = collector.links();
+    for (let index = 0; index < targets.length; index += 1) {
+      const entity = targets[index]!;
+      const entry = ftmEntry(entity, links);
+      if (overlongName(entry) !== undefined) throw new ListImportError({ file: file.name, line: collector.targetLines.get(entity.id), reason: `entity ${entity.id} has ${NAME_TOO_LONG}` });
+      targets[index] = RELEASED;
+      yield entry;
+    }
+    summary = {
+      format: 'ftm',
+      files: [{ name: file.name, role: 'entities', sha256: tap.sha256, bytes: tap.bytes, rows: collector.counts.lines }],
+      counts: { ...collector.counts },
+      warnings,
+    };
   }
-
-  const links = collector.links();
-  const entries = collector.targets.map((entity) => {
-    const entry = ftmEntry(entity, links);
-    if (overlongName(entry) !== undefined) throw new ListImportError({ file: file.name, line: collector.targetLines.get(entity.id), reason: `entity ${entity.id} has ${NAME_TOO_LONG}` });
-    return entry;
-  });
   return {
-    format: 'ftm',
-    entries,
-    files: [{ name: file.name, role: 'entities', sha256: tap.sha256, bytes: tap.bytes, rows: collector.counts.lines }],
-    counts: { ...collector.counts },
-    warnings,
+    entries: entries(),
+    summary: () => {
+      if (!summary) throw new Error('the FtM file has not been read to the end');
+      return summary;
+    },
   };
+}
+
+/** Stands in for a target whose entry was handed over, so the entity can be collected. */
+const RELEASED: FtmEntity = { id: '', schema: '', properties: {}, datasets: [], referents: [], target: false };
+
+/** Every entry at once (tests): streamFtm read to the end. */
+export async function parseFtm(file: ListFile, options: FtmImportOptions = {}): Promise<FtmParseResult> {
+  const stream = streamFtm(file, options);
+  const entries: ListEntry[] = [];
+  for await (const entry of stream.entries) entries.push(entry);
+  return { ...stream.summary(), entries };
 }

@@ -2,7 +2,7 @@ import { createReadStream } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
+import { pipeline } from 'node:stream';
 
 import { CsvError, parse } from 'csv-parse';
 
@@ -171,39 +171,33 @@ class WarningList {
   }
 }
 
-/** Secondary rows wait here by ent_num until every file is read. */
+type SideRole = Exclude<OfacFileRole, 'primary'>;
+
+/**
+ * The rows of alt/add/comments wait here by ent_num; each entry takes its own as the primary file
+ * streams past, so only these (small) files are held, never the entries.
+ */
 class OfacRows {
-  readonly primaries: PrimaryRow[] = [];
-  readonly primaryByEntNum = new Map<string, PrimaryRow>();
+  /** Line of every primary ent_num read so far: duplicates and orphans are told by it. */
+  readonly primaryLines = new Map<string, number>();
   readonly altByEntNum = new Map<string, AltRow[]>();
   readonly addByEntNum = new Map<string, ListAddress[]>();
   readonly commentsByEntNum = new Map<string, string[]>();
   /** First line and row count per ent_num in each secondary file, for orphan reporting. */
-  readonly rowsSeen = new Map<OfacFileRole, Map<string, { line: number; count: number }>>();
+  readonly rowsSeen = new Map<SideRole, Map<string, { line: number; count: number }>>();
 
   constructor(private readonly warnings: WarningList) {}
 
-  /** The row handler for one file. */
-  reader(fileName: string, role: OfacFileRole): (record: string[], line: number) => void {
+  /** The row handler for one secondary file. */
+  sideReader(fileName: string, role: SideRole): (record: string[], line: number) => void {
     const seenInFile = new Map<string, { line: number; count: number }>();
     this.rowsSeen.set(role, seenInFile);
     return (record, line) => {
-      const entNum = field(record[0]);
-      if (entNum === undefined || !ENT_NUM.test(entNum)) {
-        throw new ListImportError({
-          file: fileName,
-          line,
-          reason: `the first column must be an OFAC ent_num (a number), found ${JSON.stringify(record[0] ?? '')}`,
-        });
-      }
-      if (role !== 'primary') {
-        const seen = seenInFile.get(entNum);
-        if (seen) seen.count += 1;
-        else seenInFile.set(entNum, { line, count: 1 });
-      }
+      const entNum = entNumOf(fileName, record, line);
+      const seen = seenInFile.get(entNum);
+      if (seen) seen.count += 1;
+      else seenInFile.set(entNum, { line, count: 1 });
       switch (role) {
-        case 'primary':
-          return this.keepPrimary(fileName, record, line, entNum);
         case 'alt':
           return this.keepAlias(fileName, record, line, entNum);
         case 'add':
@@ -214,17 +208,22 @@ class OfacRows {
     };
   }
 
-  private keepPrimary(fileName: string, record: string[], line: number, entNum: string): void {
-    if (this.primaryByEntNum.has(entNum)) {
-      throw new ListImportError({
-        file: fileName,
-        line,
-        reason: `ent_num ${entNum} appears twice (first on line ${this.primaryByEntNum.get(entNum)?.line ?? '?'})`,
-      });
-    }
+  /** One row of the primary file as its finished entry, with the secondary rows kept for it. */
+  entryOf(fileName: string, record: string[], line: number): ListEntry {
+    const entNum = entNumOf(fileName, record, line);
+    const first = this.primaryLines.get(entNum);
+    if (first !== undefined) throw new ListImportError({ file: fileName, line, reason: `ent_num ${entNum} appears twice (first on line ${first})` });
+    this.primaryLines.set(entNum, line);
     const row: PrimaryRow = { line, entNum, fields: record.map(field), rawRemarks: record[11] ?? '' };
-    this.primaries.push(row);
-    this.primaryByEntNum.set(entNum, row);
+    const entry = buildEntry(row, this.altByEntNum.get(entNum) ?? [], this.addByEntNum.get(entNum) ?? [], this.commentsByEntNum.get(entNum));
+    // Each ent_num has one entry: what it took is not needed again.
+    this.altByEntNum.delete(entNum);
+    this.addByEntNum.delete(entNum);
+    this.commentsByEntNum.delete(entNum);
+    // Names of alt.csv rows are checked on their own lines as they are read; this catches the rest.
+    if (overlongName(entry) !== undefined) throw new ListImportError({ file: fileName, line, reason: `ent_num ${entNum} has ${NAME_TOO_LONG}` });
+    if (entry.type === 'unknown') this.warnings.warn({ file: fileName, line, message: `unknown entry type ${JSON.stringify(row.fields[2])}` });
+    return entry;
   }
 
   private keepAlias(fileName: string, record: string[], line: number, entNum: string): void {
@@ -255,27 +254,12 @@ class OfacRows {
   }
 }
 
-/** One entry per primary row, with its aliases, addresses and remarks overflow. */
-function assembleEntries(rows: OfacRows, primaryName: string, warnings: WarningList): { entries: ListEntry[]; counts: OfacParseResult['counts'] } {
-  const entries: ListEntry[] = [];
-  let aliases = 0;
-  let weakAliases = 0;
-  let addresses = 0;
-  let identifiers = 0;
-  for (const row of rows.primaries) {
-    const entry = buildEntry(row, rows.altByEntNum.get(row.entNum) ?? [], rows.addByEntNum.get(row.entNum) ?? [], rows.commentsByEntNum.get(row.entNum));
-    // Names of alt.csv rows are checked on their own lines as they are read; this catches the rest.
-    if (overlongName(entry) !== undefined) throw new ListImportError({ file: primaryName, line: row.line, reason: `ent_num ${row.entNum} has ${NAME_TOO_LONG}` });
-    if (entry.type === 'unknown') {
-      warnings.warn({ file: primaryName, line: row.line, message: `unknown entry type ${JSON.stringify(row.fields[2])}` });
-    }
-    aliases += entry.names.length - 1;
-    weakAliases += entry.names.filter((n) => n.strength === 'weak').length;
-    addresses += entry.addresses.length;
-    identifiers += entry.identifiers.length;
-    entries.push(entry);
+function entNumOf(fileName: string, record: string[], line: number): string {
+  const entNum = field(record[0]);
+  if (entNum === undefined || !ENT_NUM.test(entNum)) {
+    throw new ListImportError({ file: fileName, line, reason: `the first column must be an OFAC ent_num (a number), found ${JSON.stringify(record[0] ?? '')}` });
   }
-  return { entries, counts: { entries: entries.length, aliases, weakAliases, addresses, identifiers } };
+  return entNum;
 }
 
 type ResolvedFiles = ReturnType<typeof resolveRoles>;
@@ -286,7 +270,7 @@ function countOrphans(rows: OfacRows, resolved: ResolvedFiles, primaryName: stri
   for (const role of ['alt', 'add', 'comments'] as const) {
     const name = resolved.find((r) => r.role === role)?.file.name ?? role;
     for (const [entNum, { line, count }] of rows.rowsSeen.get(role) ?? []) {
-      if (rows.primaryByEntNum.has(entNum)) continue;
+      if (rows.primaryLines.has(entNum)) continue;
       orphans[role] += count;
       warnings.warn({ file: name, line, message: `ent_num ${entNum} is not in ${primaryName}; its ${count} row(s) were not attached` });
     }
@@ -294,42 +278,77 @@ function countOrphans(rows: OfacRows, resolved: ResolvedFiles, primaryName: stri
   return orphans;
 }
 
+/** What an OFAC import says about its files once every entry has been read. */
+export type OfacSummary = Omit<OfacParseResult, 'entries'>;
+
+/** Entries read once, in primary-file order; the summary is complete when they are exhausted. */
+export interface OfacCsvStream {
+  entries: AsyncIterable<ListEntry>;
+  summary(): OfacSummary;
+}
+
+function addToCounts(counts: OfacParseResult['counts'], entry: ListEntry): void {
+  counts.entries += 1;
+  counts.aliases += entry.names.length - 1;
+  counts.weakAliases += entry.names.filter((n) => n.strength === 'weak').length;
+  counts.addresses += entry.addresses.length;
+  counts.identifiers += entry.identifiers.length;
+}
+
 /**
- * Streams the files through csv-parse and assembles entries. Files are read one after the
- * other in the order given (uploads arrive in order), so secondary rows are buffered by
- * ent_num until every file is read; memory is the entries themselves plus those rows.
+ * Streams the files through csv-parse, yielding each entry as its primary row is read. The
+ * secondary files (alt/add/comments, small beside the primary) are read first and kept by
+ * ent_num, so memory is theirs and the entry being built, whatever the size of the primary file.
+ * `files` keeps the order the files were given in.
  */
-export async function parseOfacCsv(files: OfacCsvFiles): Promise<OfacParseResult> {
+export function streamOfacCsv(files: OfacCsvFiles): OfacCsvStream {
   const resolved = resolveRoles(files);
   const warnings = new WarningList();
   const rows = new OfacRows(warnings);
+  const primary = resolved.find((r) => r.role === 'primary')!;
   const imported: ImportedFile<OfacFileRole>[] = [];
-  try {
-    for (const { file, role } of resolved) {
-      imported.push({ ...(await readCsv(file.name, file.stream, role, rows.reader(file.name, role))), role });
+  const counts = { entries: 0, aliases: 0, weakAliases: 0, addresses: 0, identifiers: 0 };
+  let summary: OfacSummary | undefined;
+
+  async function* entries(): AsyncGenerator<ListEntry> {
+    const read = new Map<OfacFileRole, ImportedFile<OfacFileRole>>();
+    try {
+      for (const { file, role } of resolved) {
+        if (role === 'primary') continue;
+        const keep = rows.sideReader(file.name, role);
+        for await (const { record, line } of readCsv(file.name, file.stream, role, (digest) => read.set(role, { ...digest, role }))) keep(record, line);
+      }
+      for await (const { record, line } of readCsv(primary.file.name, primary.file.stream, 'primary', (digest) => read.set('primary', { ...digest, role: 'primary' }))) {
+        const entry = rows.entryOf(primary.file.name, record, line);
+        addToCounts(counts, entry);
+        yield entry;
+      }
+    } finally {
+      // A refused set must not leave later uploads or file handles open.
+      for (const { file } of resolved) if (!file.stream.destroyed) file.stream.destroy();
     }
-  } finally {
-    // A refused set must not leave later uploads or file handles open.
-    for (const { file } of resolved) if (!file.stream.destroyed) file.stream.destroy();
+    for (const { role } of resolved) imported.push(read.get(role)!);
+    const orphans = countOrphans(rows, resolved, primary.file.name, warnings);
+    const lists = new Set(resolved.map((r) => ofacRoleFromFileName(r.file.name)?.list));
+    const list = lists.size === 1 ? [...lists][0] : undefined;
+    summary = { format: 'ofac-csv', files: imported, counts, orphans, warnings: warnings.finish(primary.file.name), ...(list !== undefined ? { list } : {}) };
   }
 
-  const primaryName = resolved.find((r) => r.role === 'primary')?.file.name ?? 'primary';
-  const { entries, counts } = assembleEntries(rows, primaryName, warnings);
-  const orphans = countOrphans(rows, resolved, primaryName, warnings);
-
-  const lists = new Set(resolved.map((r) => ofacRoleFromFileName(r.file.name)?.list));
-  const list = lists.size === 1 ? [...lists][0] : undefined;
-
-  const result: OfacParseResult = {
-    format: 'ofac-csv',
-    entries,
-    files: imported,
-    counts,
-    orphans,
-    warnings: warnings.finish(primaryName),
+  return {
+    entries: entries(),
+    summary: () => {
+      if (!summary) throw new Error('the OFAC files have not been read to the end');
+      return summary;
+    },
   };
-  if (list !== undefined) result.list = list;
-  return result;
+}
+
+/** Every entry at once (tests, evaluation sets): streamOfacCsv read to the end. */
+export async function parseOfacCsv(files: OfacCsvFiles): Promise<OfacParseResult> {
+  const stream = streamOfacCsv(files);
+  const entries: ListEntry[] = [];
+  for await (const entry of stream.entries) entries.push(entry);
+  return { ...stream.summary(), entries };
 }
 
 function pushTo<T>(map: Map<string, T[]>, key: string, value: T): void {
@@ -376,30 +395,27 @@ function resolveRoles(files: OfacCsvFiles): { file: OfacCsvFile; role: OfacFileR
   return resolved;
 }
 
-async function readCsv(
+/** The file's records with the line each ends on, checked; `done` gets the digest after the last. */
+async function* readCsv(
   name: string,
   stream: Readable,
   role: OfacFileRole,
-  onRow: (record: string[], line: number) => void,
-): Promise<Omit<ImportedFile<OfacFileRole>, 'role'>> {
+  done: (file: Omit<ImportedFile<OfacFileRole>, 'role'>) => void,
+): AsyncGenerator<{ record: string[]; line: number }> {
   const expected = COLUMN_COUNTS[role];
   const inspector = new ListFileInspector({ file: name, sniff: sniffCsv, stripDosEof: true });
   const parser = parse({ bom: true, relax_column_count: true, skip_empty_lines: true, info: true, max_record_size: MAX_RECORD_BYTES });
+  // A failing stage destroys the others with its error, which the iteration below then throws.
+  const records = pipeline(stream, inspector, parser, () => undefined) as AsyncIterable<{ record: string[]; info: { lines: number } }>;
   let rows = 0;
   try {
-    await pipeline(stream, inspector, parser, async (records: AsyncIterable<{ record: string[]; info: { lines: number } }>) => {
-      for await (const { record, info } of records) {
-        if (record.length !== expected) {
-          throw new ListImportError({
-            file: name,
-            line: info.lines,
-            reason: `expected ${expected} columns for an OFAC ${role} file, found ${record.length}`,
-          });
-        }
-        rows += 1;
-        onRow(record, info.lines);
+    for await (const { record, info } of records) {
+      if (record.length !== expected) {
+        throw new ListImportError({ file: name, line: info.lines, reason: `expected ${expected} columns for an OFAC ${role} file, found ${record.length}` });
       }
-    });
+      rows += 1;
+      yield { record, line: info.lines };
+    }
   } catch (error) {
     throw asImportError(name, error);
   }
@@ -407,7 +423,7 @@ async function readCsv(
   if (rows === 0) {
     throw new ListImportError({ file: name, reason: bytes === 0 ? 'the file is empty' : 'the file has no rows' });
   }
-  return { name, sha256, bytes, rows };
+  done({ name, sha256, bytes, rows });
 }
 
 function asImportError(file: string, error: unknown): ListImportError {

@@ -4,12 +4,12 @@ import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { ListEntry } from '../domain/lists/list-entry.js';
 import { AppError } from '../errors.js';
-import { parseFtm } from './ftm.importer.js';
+import { streamFtm } from './ftm.importer.js';
 import { ListImportError } from './list-import.errors.js';
 import type { ImportedFile, ListFile, ListImportWarning } from './list-import.types.js';
-import { ofacFilesFromPaths, parseOfacCsv, type OfacCsvFile } from './ofac-csv.importer.js';
+import { ofacFilesFromPaths, streamOfacCsv, type OfacCsvFile } from './ofac-csv.importer.js';
 import { RedflagJsonError, readRedflagJson } from './redflag-json.parser.js';
-import { parseUnXml } from './un-xml.importer.js';
+import { streamUnXml, type UnXmlStream } from './un-xml.importer.js';
 
 export const LIST_FORMATS = ['ofac-csv', 'un-xml', 'redflag-json', 'ftm'] as const;
 export type ListFormat = (typeof LIST_FORMATS)[number];
@@ -31,15 +31,42 @@ export interface ListFilters {
   regimes?: string[];
 }
 
-/** What every format's parse comes down to, ready to be stored as one list version. */
-export interface ParsedList {
-  format: ListFormat | WatchlistFormat;
-  entries: ListEntry[];
+/** What an import learns about its files by reading them to the end. */
+export interface ListSummary {
   files: ImportedFile[];
   warnings: ListImportWarning[];
   filters?: ListFilters;
   /** Counts only this format has (FtM: lines read, schemas skipped ...), kept with the version's. */
   counts?: Record<string, number>;
+}
+
+/**
+ * What every format's parse comes down to, ready to be stored as one list version. The entries
+ * are read once, as the files are (an importer's refusal is thrown by that iteration), so a large
+ * file goes to the database in batches instead of being held whole; `summary` is complete once
+ * they have been read to the end.
+ */
+export interface ParsedList {
+  format: ListFormat | WatchlistFormat;
+  entries: AsyncIterable<ListEntry> | Iterable<ListEntry>;
+  summary(): ListSummary;
+}
+
+/** A list already held in memory (the curated file, a watchlist) as a ParsedList. */
+export function parsedInMemory(format: ParsedList['format'], entries: ListEntry[], summary: ListSummary): ParsedList {
+  return { format, entries, summary: () => summary };
+}
+
+/** Every entry and the summary, read to the end (tests and tools; an import streams instead). */
+export async function readParsedList(parsed: ParsedList): Promise<ListSummary & { entries: ListEntry[] }> {
+  const entries: ListEntry[] = [];
+  for await (const entry of parsed.entries) entries.push(entry);
+  return { ...parsed.summary(), entries };
+}
+
+/** Reads a stream whose summary becomes known at its end, adding what `finish` makes of it. */
+function streamed<Summary>(format: ListFormat, stream: { entries: AsyncIterable<ListEntry>; summary(): Summary }, finish: (summary: Summary) => ListSummary): ParsedList {
+  return { format, entries: stream.entries, summary: () => finish(stream.summary()) };
 }
 
 /** Largest redflag-json file read into memory; the curated list is far smaller. */
@@ -65,12 +92,10 @@ async function parseRedflagJsonFile(file: ListFile): Promise<ParsedList> {
   }
   try {
     const document = readRedflagJson({ name: file.name, text });
-    return {
-      format: 'redflag-json',
-      entries: document.entries,
+    return parsedInMemory('redflag-json', document.entries, {
       files: [{ name: file.name, role: 'curated', sha256: hash.digest('hex'), bytes, rows: document.entries.length }],
       warnings: [],
-    };
+    });
   } catch (error) {
     if (error instanceof RedflagJsonError) throw new ListImportError({ file: file.name, reason: error.message.replace(`${file.name}: `, '') });
     throw error;
@@ -98,49 +123,63 @@ function checkFilters(format: ListFormat, filters: ListFilters): void {
 }
 
 /**
- * Keeps the entries of the chosen UN regimes (UN_LIST_TYPE: `DPRK` is the 1718 Committee's).
- * Regimes are matched without regard to case and recorded as the list writes them.
+ * Keeps the entries of the chosen UN regimes (UN_LIST_TYPE: `DPRK` is the 1718 Committee's) as
+ * they stream past. Regimes are matched without regard to case and recorded as the list writes
+ * them; a choice that keeps nothing is refused when the file has been read.
  */
-function keepRegimes(result: { entries: ListEntry[]; files: ImportedFile[]; warnings: ListImportWarning[] }, regimes: readonly string[]): ParsedList {
+function keepRegimes(stream: UnXmlStream, regimes: readonly string[]): ParsedList {
+  const wanted = new Set(regimes.map((regime) => regime.toLowerCase()));
+  /** Every regime of the list, by lower case, as the list writes it. */
   const byKey = new Map<string, string>();
-  for (const entry of result.entries) for (const program of entry.programs) byKey.set(program.toLowerCase(), program);
-  const found = sortedUnique(regimes.flatMap((regime) => byKey.get(regime.toLowerCase()) ?? []));
-  const file = result.files.map((imported) => imported.name).join(', ');
-  const missing = regimes.filter((regime) => !byKey.has(regime.toLowerCase()));
-  if (found.length === 0) {
-    throw new ListImportError({ file, reason: `no entries of regime ${missing.join(', ')} (the list has ${sortedUnique([...byKey.values()]).join(', ')})` });
+  let parsedEntries = 0;
+  const fileNames = () => stream.summary().files.map((imported) => imported.name).join(', ');
+  async function* kept(): AsyncGenerator<ListEntry> {
+    for await (const entry of stream.entries) {
+      parsedEntries += 1;
+      for (const program of entry.programs) byKey.set(program.toLowerCase(), program);
+      if (entry.programs.some((program) => wanted.has(program.toLowerCase()))) yield entry;
+    }
+    if (!regimes.some((regime) => byKey.has(regime.toLowerCase()))) {
+      throw new ListImportError({ file: fileNames(), reason: `no entries of regime ${regimes.join(', ')} (the list has ${sortedUnique([...byKey.values()]).join(', ')})` });
+    }
   }
-  const kept = new Set(found);
   return {
     format: 'un-xml',
-    entries: result.entries.filter((entry) => entry.programs.some((program) => kept.has(program))),
-    files: result.files,
-    warnings: [...result.warnings, ...missing.map((regime) => ({ file, message: `no entries of regime ${regime}` }))],
-    filters: { regimes: found },
-    counts: { parsedEntries: result.entries.length },
+    entries: kept(),
+    summary: () => {
+      const { files, warnings } = stream.summary();
+      const missing = regimes.filter((regime) => !byKey.has(regime.toLowerCase()));
+      return {
+        files,
+        warnings: [...warnings, ...missing.map((regime) => ({ file: fileNames(), message: `no entries of regime ${regime}` }))],
+        filters: { regimes: sortedUnique(regimes.flatMap((regime) => byKey.get(regime.toLowerCase()) ?? [])) },
+        counts: { parsedEntries },
+      };
+    },
   };
 }
 
-/** Parses uploaded or opened files in the given format. Refusals are `ListImportError`s. */
+/**
+ * Opens the files in the given format for one read of their entries. Refusals are
+ * `ListImportError`s, thrown here for the set of files, and by the reading for their contents.
+ */
 export async function parseListFiles(format: ListFormat, files: readonly (ListFile | OfacCsvFile)[], filters: ListFilters = {}): Promise<ParsedList> {
   checkFilters(format, filters);
   if (files.length === 0) throw new ListImportError({ file: '(none)', reason: 'no files given' });
   switch (format) {
-    case 'ofac-csv': {
-      const result = await parseOfacCsv(files);
-      return { format, entries: result.entries, files: result.files, warnings: result.warnings };
-    }
+    case 'ofac-csv':
+      return streamed(format, streamOfacCsv(files), ({ files: read, warnings }) => ({ files: read, warnings }));
     case 'un-xml': {
-      const result = await parseUnXml(requireSingleFile(format, files));
-      if (filters.regimes?.length) return keepRegimes(result, filters.regimes);
-      return { format, entries: result.entries, files: result.files, warnings: result.warnings };
+      const stream = streamUnXml(requireSingleFile(format, files));
+      if (filters.regimes?.length) return keepRegimes(stream, filters.regimes);
+      return streamed(format, stream, ({ files: read, warnings }) => ({ files: read, warnings }));
     }
     case 'redflag-json':
       return parseRedflagJsonFile(requireSingleFile(format, files));
     case 'ftm': {
       const datasets = filters.datasets?.length ? sortedUnique(filters.datasets) : undefined;
-      const result = await parseFtm(requireSingleFile(format, files), datasets ? { datasets } : {});
-      return { format, entries: result.entries, files: result.files, warnings: result.warnings, counts: result.counts, ...(datasets ? { filters: { datasets } } : {}) };
+      const stream = streamFtm(requireSingleFile(format, files), datasets ? { datasets } : {});
+      return streamed(format, stream, ({ files: read, warnings, counts }) => ({ files: read, warnings, counts, ...(datasets ? { filters: { datasets } } : {}) }));
     }
   }
 }

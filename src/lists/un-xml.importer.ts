@@ -1,4 +1,4 @@
-import { pipeline } from 'node:stream/promises';
+import { pipeline } from 'node:stream';
 
 import { SaxesParser } from 'saxes';
 
@@ -188,20 +188,26 @@ class UnRecordReader {
   }
 }
 
-/** Streams the file through the reader; a refusal raised inside a parser event wins over the teardown error. */
-async function readThrough(file: ListFile, reader: UnRecordReader): Promise<{ sha256: string; bytes: number }> {
+/**
+ * Streams the file through the reader, handing over after each chunk the entries it finished;
+ * a refusal raised inside a parser event wins over the teardown error that follows it.
+ */
+async function* readThrough(file: ListFile, reader: UnRecordReader, finished: ListEntry[], done: (digest: { sha256: string; bytes: number }) => void): AsyncGenerator<ListEntry> {
   const inspector = new ListFileInspector({ file: file.name, sniff: sniffXml, stripDosEof: true });
   try {
-    await pipeline(file.stream, inspector, async (chunks: AsyncIterable<Buffer>) => {
-      const decoder = new TextDecoder('utf-8', { fatal: true });
-      for await (const chunk of chunks) reader.parser.write(decoder.decode(chunk, { stream: true }));
-      reader.parser.write(decoder.decode());
-    });
+    const chunks = pipeline(file.stream, inspector, () => undefined) as AsyncIterable<Buffer>;
+    const decoder = new TextDecoder('utf-8', { fatal: true });
+    for await (const chunk of chunks) {
+      reader.parser.write(decoder.decode(chunk, { stream: true }));
+      yield* finished.splice(0);
+    }
+    reader.parser.write(decoder.decode());
     if (inspector.digest().bytes === 0) throw new ListImportError({ file: file.name, reason: 'the file is empty' });
     if (reader.stack.length > 0) {
       throw reader.fail(`the file ends inside <${reader.stack[reader.stack.length - 1] ?? ''}> (truncated download?)`);
     }
     reader.parser.close();
+    yield* finished.splice(0);
   } catch (error) {
     if (!file.stream.destroyed) file.stream.destroy();
     if (reader.refusal) throw reader.refusal;
@@ -212,7 +218,7 @@ async function readThrough(file: ListFile, reader: UnRecordReader): Promise<{ sh
       cause: error,
     });
   }
-  return inspector.digest();
+  done(inspector.digest());
 }
 
 function countByProgram(byProgram: Record<string, UnProgramCount>, element: RecordState['element'], programs: readonly string[]): void {
@@ -223,50 +229,70 @@ function countByProgram(byProgram: Record<string, UnProgramCount>, element: Reco
   }
 }
 
-function countDetails(entries: readonly ListEntry[]): Pick<UnParseResult['counts'], 'aliases' | 'weakAliases' | 'addresses' | 'identifiers'> {
-  let aliases = 0;
-  let weakAliases = 0;
-  let addresses = 0;
-  let identifiers = 0;
-  for (const entry of entries) {
-    aliases += entry.names.filter((n) => n.kind !== 'primary').length;
-    weakAliases += entry.names.filter((n) => n.strength === 'weak').length;
-    addresses += entry.addresses.length;
-    identifiers += entry.identifiers.length;
-  }
-  return { aliases, weakAliases, addresses, identifiers };
+function addDetails(counts: UnParseResult['counts'], entry: ListEntry): void {
+  counts.entries += 1;
+  counts.aliases += entry.names.filter((n) => n.kind !== 'primary').length;
+  counts.weakAliases += entry.names.filter((n) => n.strength === 'weak').length;
+  counts.addresses += entry.addresses.length;
+  counts.identifiers += entry.identifiers.length;
 }
 
-export async function parseUnXml(file: ListFile): Promise<UnParseResult> {
-  const entries: ListEntry[] = [];
+/** What a UN import says about its file once every entry has been read. */
+export type UnSummary = Omit<UnParseResult, 'entries'>;
+
+/** Entries read once, in document order; the summary is complete when they are exhausted. */
+export interface UnXmlStream {
+  entries: AsyncIterable<ListEntry>;
+  summary(): UnSummary;
+}
+
+/** Streams the file, yielding each INDIVIDUAL or ENTITY as its element closes: memory is one record, not the list. */
+export function streamUnXml(file: ListFile): UnXmlStream {
   const warnings: ListImportWarning[] = [];
-  const byProgram: Record<string, UnProgramCount> = {};
-  let individuals = 0;
-  let entities = 0;
+  const counts: UnParseResult['counts'] = { entries: 0, individuals: 0, entities: 0, aliases: 0, weakAliases: 0, addresses: 0, identifiers: 0, byProgram: {} };
+  const finished: ListEntry[] = [];
+  let summary: UnSummary | undefined;
   const reader: UnRecordReader = new UnRecordReader(file.name, (record) => {
     const entry = buildEntry(record, file.name, warnings);
     if (overlongName(entry) !== undefined) {
       throw reader.refuse(new ListImportError({ file: file.name, line: record.line, element: record.element, reason: `${entry.sourceId} has ${NAME_TOO_LONG}` }));
     }
-    if (record.element === 'INDIVIDUAL') individuals += 1;
-    else entities += 1;
-    countByProgram(byProgram, record.element, entry.programs);
-    entries.push(entry);
+    if (record.element === 'INDIVIDUAL') counts.individuals += 1;
+    else counts.entities += 1;
+    countByProgram(counts.byProgram, record.element, entry.programs);
+    addDetails(counts, entry);
+    finished.push(entry);
   });
-  const { sha256, bytes } = await readThrough(file, reader);
-  if (!reader.sawRoot) throw new ListImportError({ file: file.name, reason: 'no XML root element found' });
-  if (entries.length === 0) {
-    throw new ListImportError({ file: file.name, element: ROOT, reason: 'the list has no INDIVIDUAL or ENTITY elements' });
+  async function* entries(): AsyncGenerator<ListEntry> {
+    let digest = { sha256: '', bytes: 0 };
+    yield* readThrough(file, reader, finished, (read) => (digest = read));
+    if (!reader.sawRoot) throw new ListImportError({ file: file.name, reason: 'no XML root element found' });
+    if (counts.entries === 0) {
+      throw new ListImportError({ file: file.name, element: ROOT, reason: 'the list has no INDIVIDUAL or ENTITY elements' });
+    }
+    summary = {
+      format: 'un-xml',
+      files: [{ name: file.name, role: 'consolidated', ...digest, rows: counts.entries }],
+      counts,
+      warnings,
+      ...(reader.generatedAt !== undefined ? { generatedAt: reader.generatedAt } : {}),
+    };
   }
-  const result: UnParseResult = {
-    format: 'un-xml',
-    entries,
-    files: [{ name: file.name, role: 'consolidated', sha256, bytes, rows: entries.length }],
-    counts: { entries: entries.length, individuals, entities, ...countDetails(entries), byProgram },
-    warnings,
+  return {
+    entries: entries(),
+    summary: () => {
+      if (!summary) throw new Error('the UN file has not been read to the end');
+      return summary;
+    },
   };
-  if (reader.generatedAt !== undefined) result.generatedAt = reader.generatedAt;
-  return result;
+}
+
+/** Every entry at once (tests, evaluation sets): streamUnXml read to the end. */
+export async function parseUnXml(file: ListFile): Promise<UnParseResult> {
+  const stream = streamUnXml(file);
+  const entries: ListEntry[] = [];
+  for await (const entry of stream.entries) entries.push(entry);
+  return { ...stream.summary(), entries };
 }
 
 function first(group: Group, key: string): string | undefined {

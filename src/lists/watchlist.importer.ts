@@ -34,7 +34,7 @@ import { listEntryOf, type ListEntry, type ListIdentifier } from '../domain/list
 import { linkKeyOf, type KeyedHash, type LinkKind } from '../domain/rules/subject-lookups.js';
 import { ListImportError } from './list-import.errors.js';
 import { MAX_NAME_LENGTH, MAX_RECORD_BYTES, RECORD_TOO_LARGE } from './list-limits.js';
-import type { ParsedList } from './parse-list.js';
+import { parsedInMemory, type ParsedList } from './parse-list.js';
 
 export const WATCHLIST_IDENTIFIER_KINDS = [
   'email',
@@ -253,7 +253,7 @@ export function parseWatchlistJson(body: unknown, hash: KeyedHash, file = 'entri
   const entries = collector.entriesList();
   // The digest of what the entries say, whatever the JSON's spacing or key order.
   const sha256 = createHash('sha256').update(JSON.stringify(parsed.data)).digest('hex');
-  return { format: 'watchlist-json', entries, files: [{ name: file, role: 'watchlist', sha256, bytes: Buffer.byteLength(JSON.stringify(body)), rows: parsed.data.entries.length }], warnings: [] };
+  return parsedInMemory('watchlist-json', entries, { files: [{ name: file, role: 'watchlist', sha256, bytes: Buffer.byteLength(JSON.stringify(body)), rows: parsed.data.entries.length }], warnings: [] });
 }
 
 const csvRowSchema = z.object({
@@ -324,5 +324,6 @@ export async function parseWatchlistCsv(stream: Readable, hash: KeyedHash, file 
   }
   if (!header) throw refusal({ file }, 'the file is empty');
   if (rows === 0) throw refusal({ file }, 'the file has a header but no rows');
-  return { format: 'watchlist-csv', entries: collector.entriesList(), files: [{ name: file, role: 'watchlist', sha256: digest.digest('hex'), bytes, rows }], warnings: [] };
+  // Rows of one entry may be anywhere in the file: the entries are complete only at its end.
+  return parsedInMemory('watchlist-csv', collector.entriesList(), { files: [{ name: file, role: 'watchlist', sha256: digest.digest('hex'), bytes, rows }], warnings: [] });
 }

@@ -1,12 +1,13 @@
 import type { Db, DbOrTx } from '../db/client.js';
 import { recordAuditEvent } from '../db/repositories/audit.repository.js';
 import { diffVersions, findEntry, findListSource, findListSources, findVersion, findVersionsOfSource, searchActiveEntries, type EntrySearch } from '../db/repositories/list-queries.repository.js';
-import { findListVersionByDigest, insertActiveListVersion, lockListSource, measureRemoval, type ListVersionRow } from '../db/repositories/lists.repository.js';
+import { claimListSource, deferVersionReferences, findListVersionByDigest, insertActiveVersionRow, insertListEntries, measureRemoval, type ListVersionRow } from '../db/repositories/lists.repository.js';
 import { SELECTIONS, type SelectionName } from '../domain/lists/dprk-selection.js';
 import type { ListEntry } from '../domain/lists/list-entry.js';
 import { AppError, notFound } from '../errors.js';
 import { ListImportError } from '../lists/list-import.errors.js';
-import type { ListFormat, ParsedList } from '../lists/parse-list.js';
+import type { ListFormat, ListSummary, ParsedList } from '../lists/parse-list.js';
+import { uuidv7 } from 'uuidv7';
 import { canonicalDigest } from '../shared/hashing.js';
 import type { ListSnapshot } from './list-index.service.js';
 import type { ListVersionView } from '../http/schemas/lists.schemas.js';
@@ -47,24 +48,11 @@ export function toListVersionView(row: ListVersionRow): ListVersionView {
   };
 }
 
-/** Counts of what is stored (after any selection), the same keys for every format. */
-export function countEntries(entries: readonly ListEntry[]): Record<string, number> {
-  const counts: Record<string, number> = { entries: entries.length, aliases: 0, weakAliases: 0, addresses: 0, identifiers: 0 };
-  for (const entry of entries) {
-    counts[entry.type] = (counts[entry.type] ?? 0) + 1;
-    counts.aliases! += entry.names.length - 1;
-    counts.weakAliases! += entry.names.filter((name) => name.strength === 'weak').length;
-    counts.addresses! += entry.addresses.length;
-    counts.identifiers! += entry.identifiers.length;
-  }
-  return counts;
-}
-
 export interface ImportOutcome {
   version: ListVersionView;
   /** False when identical content was already imported: that version is returned instead. */
   created: boolean;
-  warnings: ParsedList['warnings'];
+  warnings: ListSummary['warnings'];
 }
 
 /**
@@ -74,14 +62,17 @@ export interface ImportOutcome {
  */
 export const MAX_SILENT_REMOVAL = 0.2;
 
-/** Refuses (409) a version that would remove more than MAX_SILENT_REMOVAL of the active one's entries. */
-async function guardAgainstShrinking(db: DbOrTx, source: string, entries: readonly ListEntry[]) {
-  const active = await measureRemoval(db, source, entries.map((entry) => entry.sourceId));
+/**
+ * Refuses (409) a version that would remove more than MAX_SILENT_REMOVAL of the active one's
+ * entries; compared in the database with the new version's entries already written there.
+ */
+async function guardAgainstShrinking(db: DbOrTx, version: { id: string; source: string; entries: number }) {
+  const active = await measureRemoval(db, version.source, version.id);
   if (!active || active.removed <= active.entries * MAX_SILENT_REMOVAL) return;
   const share = Math.round((active.removed / active.entries) * 100);
   throw new AppError(
     'list_would_shrink',
-    `This import would remove ${active.removed} of the ${active.entries} entries of ${source} version ${active.version} (${share}%, more than ${MAX_SILENT_REMOVAL * 100}%), keeping ${entries.length} entries in all. ` +
+    `This import would remove ${active.removed} of the ${active.entries} entries of ${version.source} version ${active.version} (${share}%, more than ${MAX_SILENT_REMOVAL * 100}%), keeping ${version.entries} entries in all. ` +
       'Nothing was imported. If the list really shrank, import it again with allowShrink=true (CLI: --allow-shrink).',
     [{ field: 'allowShrink', message: `${active.removed} of ${active.entries} active entries would be removed` }],
   );
@@ -102,65 +93,111 @@ export async function storeParsedList(
   return storeListVersion(db, { ...input, sourceName: KNOWN_SOURCES[input.source]?.name ?? input.source, tenantId: null });
 }
 
+/** Entries written to the database at a time: what an import holds, whatever the file's size. */
+export const IMPORT_BATCH = 2000;
+
+/** Counts of what is stored (after any selection), the same keys for every format, one entry at a time. */
+function addToCounts(counts: Record<string, number>, entry: ListEntry): void {
+  counts.entries! += 1;
+  counts[entry.type] = (counts[entry.type] ?? 0) + 1;
+  counts.aliases! += entry.names.length - 1;
+  counts.weakAliases! += entry.names.filter((name) => name.strength === 'weak').length;
+  counts.addresses! += entry.addresses.length;
+  counts.identifiers! += entry.identifiers.length;
+}
+
 /**
- * Stores parsed entries as a new active version of a global list (`tenantId` null) or of a
- * tenant's watchlist, atomically. Identical content (the same file digests and the same
- * selection) returns the existing version instead of a duplicate. A version that drops more than
- * a fifth of the active one's entries needs `allowShrink`.
+ * Writes the parsed entries (those of the selection) as they are read, in batches of
+ * IMPORT_BATCH, under the version id the row will have; returns their counts and how many were
+ * read before the selection.
  */
-export async function storeListVersion(
-  db: DbOrTx,
-  input: { source: string; sourceName: string; tenantId: string | null; parsed: ParsedList; importedBy: string; selection?: SelectionName; allowShrink?: boolean },
-): Promise<ImportOutcome> {
-  const entries = input.selection ? input.parsed.entries.filter(SELECTIONS[input.selection]) : input.parsed.entries;
-  if (entries.length === 0) {
-    throw new ListImportError({ file: input.parsed.files.map((file) => file.name).join(', '), reason: 'the files contain no entries' });
+async function writeEntries(tx: DbOrTx, version: { id: string; source: string }, parsed: ParsedList, selection: SelectionName | undefined) {
+  const keep = selection ? SELECTIONS[selection] : undefined;
+  const counts: Record<string, number> = { entries: 0, aliases: 0, weakAliases: 0, addresses: 0, identifiers: 0 };
+  let read = 0;
+  let batch: ListEntry[] = [];
+  for await (const entry of parsed.entries) {
+    read += 1;
+    if (keep && !keep(entry)) continue;
+    addToCounts(counts, entry);
+    batch.push(entry);
+    if (batch.length >= IMPORT_BATCH) {
+      await insertListEntries(tx, version, batch);
+      batch = [];
+    }
   }
-  const filters = input.parsed.filters ?? null;
-  const contentDigest = canonicalDigest({
+  await insertListEntries(tx, version, batch);
+  return { counts, read };
+}
+
+/** Thrown inside the import's transaction to undo it when the files turn out to be imported already. */
+class AlreadyImported extends Error {
+  constructor(readonly existing: ListVersionRow) {
+    super('identical content was imported before');
+  }
+}
+
+type StoreInput = { source: string; sourceName: string; tenantId: string | null; parsed: ParsedList; importedBy: string; selection?: SelectionName; allowShrink?: boolean };
+
+/** The digest that identifies a version: its files' digests and how they were kept (selection, filters). */
+function versionDigest(input: StoreInput, summary: ListSummary): string {
+  const filters = summary.filters ?? null;
+  return canonicalDigest({
     format: input.parsed.format,
-    files: input.parsed.files.map((file) => ({ role: file.role, sha256: file.sha256 })).sort((a, b) => a.role.localeCompare(b.role)),
+    files: summary.files.map((file) => ({ role: file.role, sha256: file.sha256 })).sort((a, b) => a.role.localeCompare(b.role)),
     selection: input.selection ?? null,
     // Only when present, so versions imported before filters existed keep their digest.
     ...(filters ? { filters } : {}),
   });
-  const existing = await findListVersionByDigest(db, input.source, contentDigest);
-  if (existing) return { version: toListVersionView(existing), created: false, warnings: input.parsed.warnings };
+}
 
+/** The whole import inside its transaction: entries first, then the checks, then the version row. */
+async function importInTransaction(tx: DbOrTx, input: StoreInput, learned: { digest?: string }): Promise<ListVersionRow> {
+  // Under the source's lock, so the version checked against is the one this import replaces.
+  await claimListSource(tx, { slug: input.source, name: input.sourceName, format: input.parsed.format, tenantId: input.tenantId });
+  await deferVersionReferences(tx);
+  const id = uuidv7();
+  const { counts: stored, read } = await writeEntries(tx, { id, source: input.source }, input.parsed, input.selection);
+  const summary = input.parsed.summary();
+  if (stored.entries === 0) throw new ListImportError({ file: summary.files.map((file) => file.name).join(', '), reason: 'the files contain no entries' });
+  const contentDigest = versionDigest(input, summary);
+  learned.digest = contentDigest;
+  const existing = await findListVersionByDigest(tx, input.source, contentDigest);
+  if (existing) throw new AlreadyImported(existing);
+  if (!input.allowShrink) await guardAgainstShrinking(tx, { id, source: input.source, entries: stored.entries! });
   // Counted after the selection, so the version says what it really holds.
-  const counts = { ...input.parsed.counts, ...countEntries(entries), ...(input.selection ? { parsedEntries: input.parsed.entries.length } : {}) };
+  const counts = { ...summary.counts, ...stored, ...(input.selection ? { parsedEntries: read } : {}) };
+  const filters = summary.filters ?? null;
+  const version = await insertActiveVersionRow(tx, { id, source: input.source, format: input.parsed.format, contentDigest, files: summary.files, counts, filters, importedBy: input.importedBy });
+  await recordAuditEvent(tx, {
+    tenantId: input.tenantId,
+    actor: input.importedBy,
+    action: 'list.imported',
+    targetType: 'list_version',
+    targetId: version.id,
+    details: { source: version.source, version: version.version, format: version.format, contentDigest, selection: input.selection ?? null, filters, counts },
+  });
+  return version;
+}
+
+/**
+ * Stores parsed entries as a new active version of a global list (`tenantId` null) or of a
+ * tenant's watchlist, atomically: the entries are written as they are read, in one transaction
+ * that a refusal (a bad line, a shrinking list) rolls back whole. Identical content (the same
+ * file digests and the same selection) returns the existing version instead of a duplicate. A
+ * version that drops more than a fifth of the active one's entries needs `allowShrink`.
+ */
+export async function storeListVersion(db: DbOrTx, input: StoreInput): Promise<ImportOutcome> {
+  const learned: { digest?: string } = {};
+  const warnings = () => input.parsed.summary().warnings;
   try {
-    const row = await db.transaction(async (tx) => {
-      // Under the source's lock, so the version checked against is the one this import replaces.
-      await lockListSource(tx, input.source);
-      if (!input.allowShrink) await guardAgainstShrinking(tx, input.source, entries);
-      const version = await insertActiveListVersion(tx, {
-        source: input.source,
-        sourceName: input.sourceName,
-        tenantId: input.tenantId,
-        format: input.parsed.format,
-        contentDigest,
-        files: input.parsed.files,
-        counts,
-        filters,
-        importedBy: input.importedBy,
-        entries,
-      });
-      await recordAuditEvent(tx, {
-        tenantId: input.tenantId,
-        actor: input.importedBy,
-        action: 'list.imported',
-        targetType: 'list_version',
-        targetId: version.id,
-        details: { source: version.source, version: version.version, format: version.format, contentDigest, selection: input.selection ?? null, filters, counts },
-      });
-      return version;
-    });
-    return { version: toListVersionView(row), created: true, warnings: input.parsed.warnings };
+    const row = await db.transaction((tx) => importInTransaction(tx, input, learned));
+    return { version: toListVersionView(row), created: true, warnings: warnings() };
   } catch (error) {
+    if (error instanceof AlreadyImported) return { version: toListVersionView(error.existing), created: false, warnings: warnings() };
     // A concurrent import of the same content won the race: answer with its version.
-    const raced = await findListVersionByDigest(db, input.source, contentDigest);
-    if (raced) return { version: toListVersionView(raced), created: false, warnings: input.parsed.warnings };
+    const raced = learned.digest ? await findListVersionByDigest(db, input.source, learned.digest) : undefined;
+    if (raced) return { version: toListVersionView(raced), created: false, warnings: warnings() };
     throw error;
   }
 }

@@ -16,6 +16,7 @@ import { findLinkKeysOfSubject, findWatchlistSource, insertWatchlistSource } fro
 import { listEntryOf, type ListIdentifier } from '../domain/lists/list-entry.js';
 import { watchlistKindOfLink, type KeyedHash, type LinkKind } from '../domain/rules/subject-lookups.js';
 import { AppError, notFound } from '../errors.js';
+import { parsedInMemory } from '../lists/parse-list.js';
 import { parseWatchlistCsv, parseWatchlistJson } from '../lists/watchlist.importer.js';
 import { canonicalDigest } from '../shared/hashing.js';
 import { diffListVersion, listVersions, storeListVersion, type ImportOutcome } from './lists.service.js';
@@ -124,7 +125,7 @@ export async function addConfirmedCase(tx: DbOrTx, input: { tenantId: string; ca
     source,
     sourceName: 'Confirmed matches (added on approval)',
     tenantId: input.tenantId,
-    parsed: { format: 'watchlist-confirmed-cases', entries, files: [{ name: 'confirmed cases', role: 'watchlist', sha256: digest, bytes: 0, rows: entries.length }], warnings: [] },
+    parsed: parsedInMemory('watchlist-confirmed-cases', entries, { files: [{ name: 'confirmed cases', role: 'watchlist', sha256: digest, bytes: 0, rows: entries.length }], warnings: [] }),
     importedBy: input.actor,
     // Only ever grows: this never drops an entry the reviewers confirmed.
     allowShrink: true,

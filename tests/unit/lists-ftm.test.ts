@@ -8,7 +8,7 @@ import { beforeAll, describe, expect, test } from 'vitest';
 import type { ListEntry } from '../../src/domain/lists/list-entry.js';
 import { parseFtm, type FtmParseResult } from '../../src/lists/ftm.importer.js';
 import { ListImportError } from '../../src/lists/list-import.errors.js';
-import { parseListFiles } from '../../src/lists/parse-list.js';
+import { parseListFiles, readParsedList } from '../../src/lists/parse-list.js';
 import { listsData } from '../helpers/shared-data.js';
 
 const ZALA = listsData('opensanctions-ftm', 'zala', 'entities.ftm.json');
@@ -236,13 +236,13 @@ describe('bad FtM input is refused with the line, and nothing is returned', () =
 
 describe('parseListFiles', () => {
   test('format ftm records its datasets as the filter of the version, sorted', async () => {
-    const parsed = await parseListFiles('ftm', [{ name: 'entities.ftm.json', stream: createReadStream(ZALA) }], { datasets: ['us_ofac_sdn', 'gb_fcdo_sanctions', 'us_ofac_sdn'] });
+    const parsed = await readParsedList(await parseListFiles('ftm', [{ name: 'entities.ftm.json', stream: createReadStream(ZALA) }], { datasets: ['us_ofac_sdn', 'gb_fcdo_sanctions', 'us_ofac_sdn'] }));
     expect(parsed.filters).toEqual({ datasets: ['gb_fcdo_sanctions', 'us_ofac_sdn'] });
     expect(parsed.counts).toMatchObject({ lines: 91 });
   });
 
   test('the UN list keeps the regimes asked for, as the list writes them, and says so', async () => {
-    const parsed = await parseListFiles('un-xml', [{ name: 'UN.xml', stream: createReadStream(listsData('un-consolidated', '2026-02-27', 'UN_consolidated.xml')) }], { regimes: ['dprk', 'Iran'] });
+    const parsed = await readParsedList(await parseListFiles('un-xml', [{ name: 'UN.xml', stream: createReadStream(listsData('un-consolidated', '2026-02-27', 'UN_consolidated.xml')) }], { regimes: ['dprk', 'Iran'] }));
     expect(parsed.filters).toEqual({ regimes: ['DPRK', 'Iran'] });
     expect(parsed.entries).toHaveLength(155 + 121);
     expect(parsed.counts).toEqual({ parsedEntries: 1_003 });
@@ -250,7 +250,7 @@ describe('parseListFiles', () => {
   });
 
   test('a regime the UN list does not have is refused, naming those it has', async () => {
-    const error = await refusal(parseListFiles('un-xml', [{ name: 'UN.xml', stream: createReadStream(listsData('un-consolidated', '2026-02-27', 'UN_consolidated.xml')) }], { regimes: ['Narnia'] }));
+    const error = await refusal(parseListFiles('un-xml', [{ name: 'UN.xml', stream: createReadStream(listsData('un-consolidated', '2026-02-27', 'UN_consolidated.xml')) }], { regimes: ['Narnia'] }).then(readParsedList));
     expect(error.reason).toMatch(/no entries of regime Narnia \(the list has Al-Qaida, CAR, DPRK/);
   });
 
