@@ -5,6 +5,7 @@ import { createGunzip } from 'node:zlib';
 
 import type { ListAddress, ListEntry, ListIdentifier } from '../domain/lists/list-entry.js';
 import { ftmAddress, ftmDocument, ftmEntry, ftmSanction, ftmSchemaRole, ftmWallet, type FtmEntity, type FtmSanction } from './ftm-entity.js';
+import { entryStream, readToEnd, type EntryStream } from './entry-stream.js';
 import { ListFileInspector } from './list-file.reader.js';
 import { ListImportError } from './list-import.errors.js';
 import { MAX_RECORD_BYTES, NAME_TOO_LONG, overlongName, RECORD_TOO_LARGE } from './list-limits.js';
@@ -285,23 +286,16 @@ async function readLines(file: ListFile, tap: DigestTap, handle: (bytes: Buffer,
 /** What an FtM import says about its file once every entry has been read. */
 export type FtmSummary = Omit<FtmParseResult, 'entries'>;
 
-/** Entries read once, in file order; the summary is complete when they are exhausted. */
-export interface FtmStream {
-  entries: AsyncIterable<ListEntry>;
-  summary(): FtmSummary;
-}
-
 /**
  * Reads the file, then yields the targets as entries one by one. A target is complete only at
  * the end of the file (the addresses, documents and sanctions that describe it may come after
  * it), so the raw targets are held while reading; each is let go as its entry is handed over.
  */
-export function streamFtm(file: ListFile, options: FtmImportOptions = {}): FtmStream {
+export function streamFtm(file: ListFile, options: FtmImportOptions = {}): EntryStream<FtmSummary> & { entries: AsyncIterable<ListEntry> } {
   const wanted = options.datasets && options.datasets.length > 0 ? new Set(options.datasets) : undefined;
   const collector = new FtmCollector(file.name, wanted);
   const tap = new DigestTap();
-  let summary: FtmSummary | undefined;
-  async function* entries(): AsyncGenerator<ListEntry> {
+  return entryStream('the FtM file', async function* entries(finish) {
     await readLines(file, tap, (bytes, line) => collector.handle(bytes, line));
     if (tap.bytes === 0) throw new ListImportError({ file: file.name, reason: 'the file is empty' });
     const warnings = collector.warnings();
@@ -318,29 +312,17 @@ export function streamFtm(file: ListFile, options: FtmImportOptions = {}): FtmSt
       targets[index] = RELEASED;
       yield entry;
     }
-    summary = {
+    finish({
       format: 'ftm',
       files: [{ name: file.name, role: 'entities', sha256: tap.sha256, bytes: tap.bytes, rows: collector.counts.lines }],
       counts: { ...collector.counts },
       warnings,
-    };
-  }
-  return {
-    entries: entries(),
-    summary: () => {
-      if (!summary) throw new Error('the FtM file has not been read to the end');
-      return summary;
-    },
-  };
+    });
+  });
 }
 
 /** Stands in for a target whose entry was handed over, so the entity can be collected. */
 const RELEASED: FtmEntity = { id: '', schema: '', properties: {}, datasets: [], referents: [], target: false };
 
 /** Every entry at once (tests): streamFtm read to the end. */
-export async function parseFtm(file: ListFile, options: FtmImportOptions = {}): Promise<FtmParseResult> {
-  const stream = streamFtm(file, options);
-  const entries: ListEntry[] = [];
-  for await (const entry of stream.entries) entries.push(entry);
-  return { ...stream.summary(), entries };
-}
+export const parseFtm = async (file: ListFile, options: FtmImportOptions = {}): Promise<FtmParseResult> => readToEnd(streamFtm(file, options));

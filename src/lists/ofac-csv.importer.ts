@@ -8,6 +8,7 @@ import { CsvError, parse } from 'csv-parse';
 
 import { countryCodeFromName } from '../domain/geo/countries.js';
 import type { EntryType, ListAddress, ListEntry, ListName, NameKind } from '../domain/lists/list-entry.js';
+import { entryStream, readToEnd, type EntryStream } from './entry-stream.js';
 import { ListFileInspector } from './list-file.reader.js';
 import { ListImportError } from './list-import.errors.js';
 import { MAX_NAME_LENGTH, MAX_RECORD_BYTES, NAME_TOO_LONG, overlongName, RECORD_TOO_LARGE } from './list-limits.js';
@@ -281,12 +282,6 @@ function countOrphans(rows: OfacRows, resolved: ResolvedFiles, primaryName: stri
 /** What an OFAC import says about its files once every entry has been read. */
 export type OfacSummary = Omit<OfacParseResult, 'entries'>;
 
-/** Entries read once, in primary-file order; the summary is complete when they are exhausted. */
-export interface OfacCsvStream {
-  entries: AsyncIterable<ListEntry>;
-  summary(): OfacSummary;
-}
-
 function addToCounts(counts: OfacParseResult['counts'], entry: ListEntry): void {
   counts.entries += 1;
   counts.aliases += entry.names.length - 1;
@@ -301,16 +296,15 @@ function addToCounts(counts: OfacParseResult['counts'], entry: ListEntry): void 
  * ent_num, so memory is theirs and the entry being built, whatever the size of the primary file.
  * `files` keeps the order the files were given in.
  */
-export function streamOfacCsv(files: OfacCsvFiles): OfacCsvStream {
+export function streamOfacCsv(files: OfacCsvFiles): EntryStream<OfacSummary> & { entries: AsyncIterable<ListEntry> } {
   const resolved = resolveRoles(files);
   const warnings = new WarningList();
   const rows = new OfacRows(warnings);
   const primary = resolved.find((r) => r.role === 'primary')!;
   const imported: ImportedFile<OfacFileRole>[] = [];
   const counts = { entries: 0, aliases: 0, weakAliases: 0, addresses: 0, identifiers: 0 };
-  let summary: OfacSummary | undefined;
 
-  async function* entries(): AsyncGenerator<ListEntry> {
+  return entryStream('the OFAC files', async function* entries(finish) {
     const read = new Map<OfacFileRole, ImportedFile<OfacFileRole>>();
     try {
       for (const { file, role } of resolved) {
@@ -331,25 +325,12 @@ export function streamOfacCsv(files: OfacCsvFiles): OfacCsvStream {
     const orphans = countOrphans(rows, resolved, primary.file.name, warnings);
     const lists = new Set(resolved.map((r) => ofacRoleFromFileName(r.file.name)?.list));
     const list = lists.size === 1 ? [...lists][0] : undefined;
-    summary = { format: 'ofac-csv', files: imported, counts, orphans, warnings: warnings.finish(primary.file.name), ...(list !== undefined ? { list } : {}) };
-  }
-
-  return {
-    entries: entries(),
-    summary: () => {
-      if (!summary) throw new Error('the OFAC files have not been read to the end');
-      return summary;
-    },
-  };
+    finish({ format: 'ofac-csv', files: imported, counts, orphans, warnings: warnings.finish(primary.file.name), ...(list !== undefined ? { list } : {}) });
+  });
 }
 
 /** Every entry at once (tests, evaluation sets): streamOfacCsv read to the end. */
-export async function parseOfacCsv(files: OfacCsvFiles): Promise<OfacParseResult> {
-  const stream = streamOfacCsv(files);
-  const entries: ListEntry[] = [];
-  for await (const entry of stream.entries) entries.push(entry);
-  return { ...stream.summary(), entries };
-}
+export const parseOfacCsv = async (files: OfacCsvFiles): Promise<OfacParseResult> => readToEnd(streamOfacCsv(files));
 
 function pushTo<T>(map: Map<string, T[]>, key: string, value: T): void {
   const list = map.get(key);

@@ -5,6 +5,7 @@ import path from 'node:path';
 import type { ListEntry } from '../domain/lists/list-entry.js';
 import { AppError } from '../errors.js';
 import { streamFtm } from './ftm.importer.js';
+import { readToEnd, type EntryStream } from './entry-stream.js';
 import { ListImportError } from './list-import.errors.js';
 import type { ImportedFile, ListFile, ListImportWarning } from './list-import.types.js';
 import { ofacFilesFromPaths, streamOfacCsv, type OfacCsvFile } from './ofac-csv.importer.js';
@@ -46,10 +47,8 @@ export interface ListSummary {
  * file goes to the database in batches instead of being held whole; `summary` is complete once
  * they have been read to the end.
  */
-export interface ParsedList {
+export interface ParsedList extends EntryStream<ListSummary> {
   format: ListFormat | WatchlistFormat;
-  entries: AsyncIterable<ListEntry> | Iterable<ListEntry>;
-  summary(): ListSummary;
 }
 
 /** A list already held in memory (the curated file, a watchlist) as a ParsedList. */
@@ -58,14 +57,10 @@ export function parsedInMemory(format: ParsedList['format'], entries: ListEntry[
 }
 
 /** Every entry and the summary, read to the end (tests and tools; an import streams instead). */
-export async function readParsedList(parsed: ParsedList): Promise<ListSummary & { entries: ListEntry[] }> {
-  const entries: ListEntry[] = [];
-  for await (const entry of parsed.entries) entries.push(entry);
-  return { ...parsed.summary(), entries };
-}
+export const readParsedList = (parsed: ParsedList) => readToEnd(parsed);
 
 /** Reads a stream whose summary becomes known at its end, adding what `finish` makes of it. */
-function streamed<Summary>(format: ListFormat, stream: { entries: AsyncIterable<ListEntry>; summary(): Summary }, finish: (summary: Summary) => ListSummary): ParsedList {
+function streamed<Summary>(format: ListFormat, stream: EntryStream<Summary>, finish: (summary: Summary) => ListSummary): ParsedList {
   return { format, entries: stream.entries, summary: () => finish(stream.summary()) };
 }
 

@@ -11,6 +11,7 @@ import type {
   ListIdentifier,
   ListName,
 } from '../domain/lists/list-entry.js';
+import { entryStream, readToEnd, type EntryStream } from './entry-stream.js';
 import { ListFileInspector } from './list-file.reader.js';
 import { ListImportError } from './list-import.errors.js';
 import { MAX_RECORD_BYTES, NAME_TOO_LONG, overlongName, RECORD_TOO_LARGE } from './list-limits.js';
@@ -241,17 +242,13 @@ function addDetails(counts: UnParseResult['counts'], entry: ListEntry): void {
 export type UnSummary = Omit<UnParseResult, 'entries'>;
 
 /** Entries read once, in document order; the summary is complete when they are exhausted. */
-export interface UnXmlStream {
-  entries: AsyncIterable<ListEntry>;
-  summary(): UnSummary;
-}
+export type UnXmlStream = EntryStream<UnSummary> & { entries: AsyncIterable<ListEntry> };
 
 /** Streams the file, yielding each INDIVIDUAL or ENTITY as its element closes: memory is one record, not the list. */
 export function streamUnXml(file: ListFile): UnXmlStream {
   const warnings: ListImportWarning[] = [];
   const counts: UnParseResult['counts'] = { entries: 0, individuals: 0, entities: 0, aliases: 0, weakAliases: 0, addresses: 0, identifiers: 0, byProgram: {} };
   const finished: ListEntry[] = [];
-  let summary: UnSummary | undefined;
   const reader: UnRecordReader = new UnRecordReader(file.name, (record) => {
     const entry = buildEntry(record, file.name, warnings);
     if (overlongName(entry) !== undefined) {
@@ -263,37 +260,25 @@ export function streamUnXml(file: ListFile): UnXmlStream {
     addDetails(counts, entry);
     finished.push(entry);
   });
-  async function* entries(): AsyncGenerator<ListEntry> {
+  return entryStream('the UN file', async function* entries(finish) {
     let digest = { sha256: '', bytes: 0 };
     yield* readThrough(file, reader, finished, (read) => (digest = read));
     if (!reader.sawRoot) throw new ListImportError({ file: file.name, reason: 'no XML root element found' });
     if (counts.entries === 0) {
       throw new ListImportError({ file: file.name, element: ROOT, reason: 'the list has no INDIVIDUAL or ENTITY elements' });
     }
-    summary = {
+    finish({
       format: 'un-xml',
       files: [{ name: file.name, role: 'consolidated', ...digest, rows: counts.entries }],
       counts,
       warnings,
       ...(reader.generatedAt !== undefined ? { generatedAt: reader.generatedAt } : {}),
-    };
-  }
-  return {
-    entries: entries(),
-    summary: () => {
-      if (!summary) throw new Error('the UN file has not been read to the end');
-      return summary;
-    },
-  };
+    });
+  });
 }
 
 /** Every entry at once (tests, evaluation sets): streamUnXml read to the end. */
-export async function parseUnXml(file: ListFile): Promise<UnParseResult> {
-  const stream = streamUnXml(file);
-  const entries: ListEntry[] = [];
-  for await (const entry of stream.entries) entries.push(entry);
-  return { ...stream.summary(), entries };
-}
+export const parseUnXml = async (file: ListFile): Promise<UnParseResult> => readToEnd(streamUnXml(file));
 
 function first(group: Group, key: string): string | undefined {
   return group.get(key)?.[0];

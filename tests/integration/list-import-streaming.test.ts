@@ -61,10 +61,10 @@ describe('streamed imports: one transaction however many batches', () => {
     sdnText = whole.slice(0, wholeStarts[3 * IMPORT_BATCH + 500]);
     rowStarts = wholeStarts.slice(0, 3 * IMPORT_BATCH + 500);
     baseDir = await folderWith('base', sdnText);
-  });
+  }, 120_000);
   afterAll(async () => {
-    await database.destroy();
-    await rm(work, { recursive: true, force: true });
+    await database?.destroy();
+    if (work) await rm(work, { recursive: true, force: true });
   });
 
   test('the files import in several batches; the version row counts every entry', async () => {
@@ -74,7 +74,7 @@ describe('streamed imports: one transaction however many batches', () => {
     const data = await listData(database);
     expect(data).toMatchObject({ versions: 1, entries: rowStarts.length, active: outcome.version.id });
     expect(data.identifiers).toBeGreaterThan(0);
-  }, 120_000);
+  }, 180_000);
 
   test('a bad ent_num after several written batches is refused naming file and line, and leaves nothing behind', async () => {
     const before = await listData(database);
@@ -86,7 +86,7 @@ describe('streamed imports: one transaction however many batches', () => {
     expect(error).toMatchObject({ file: 'sdn.csv', line: lineOfRow(index) });
     expect((error as Error).message).toMatch(/ent_num/);
     expect(await listData(database)).toEqual(before);
-  }, 120_000);
+  }, 180_000);
 
   test('an ent_num repeated near the end names both lines; nothing is written', async () => {
     const before = await listData(database);
@@ -96,7 +96,7 @@ describe('streamed imports: one transaction however many batches', () => {
     const error = await importSdn(await folderWith('repeated', repeated)).catch((caught: unknown) => caught);
     expect(error).toMatchObject({ file: 'sdn.csv', line: lineOfRow(last), reason: expect.stringMatching(new RegExp(`appears twice \\(first on line ${lineOfRow(0)}\\)`)) });
     expect(await listData(database)).toEqual(before);
-  }, 120_000);
+  }, 180_000);
 
   test('a truncated file is written, measured against the active version in the database, and refused (409) whole', async () => {
     const before = await listData(database);
@@ -112,7 +112,7 @@ describe('streamed imports: one transaction however many batches', () => {
     const allowed = await importSdn(dir, true);
     expect(allowed.version).toMatchObject({ version: 2, counts: expect.objectContaining({ entries: kept }) });
     expect(await listData(database)).toMatchObject({ versions: 2, entries: before.entries + kept, active: allowed.version.id });
-  }, 120_000);
+  }, 180_000);
 
   test('files imported before are read again, then undone: the existing version is answered and nothing is added', async () => {
     const before = await listData(database);
@@ -120,5 +120,5 @@ describe('streamed imports: one transaction however many batches', () => {
     expect(again.created).toBe(false);
     expect(again.version.version).toBe(1);
     expect(await listData(database)).toEqual(before);
-  }, 120_000);
+  }, 180_000);
 });
