@@ -26,6 +26,7 @@ import { openDatabase, queryRows, type Database } from '../src/db/client.js';
 import { runMigrations } from '../src/db/migrate.js';
 import { insertPublishedRuleset, listRulesetVersions } from '../src/db/repositories/rulesets.repository.js';
 import { findTenantBySlug } from '../src/db/repositories/tenancy.repository.js';
+import type { Combination } from '../src/domain/rules/evidence-combination.js';
 import type { Rule, Ruleset } from '../src/domain/rules/ruleset.js';
 import { buildApp } from '../src/http/app.js';
 import { createApiKey } from '../src/services/api-keys.service.js';
@@ -62,7 +63,7 @@ interface Judged {
 }
 
 const { profiles } = JSON.parse(readFileSync(path.join(repoRoot, 'tests/eval/profiles.json'), 'utf8')) as { profiles: Profile[] };
-const previousDefault = JSON.parse(readFileSync(path.join(repoRoot, 'tests/eval/previous-default-ruleset.json'), 'utf8')) as Pick<Ruleset, 'thresholds'> & { rules: Omit<Rule, 'version'>[]; combination?: unknown };
+const previousDefault = JSON.parse(readFileSync(path.join(repoRoot, 'tests/eval/previous-default-ruleset.json'), 'utf8')) as Pick<Ruleset, 'thresholds'> & { rules: Omit<Rule, 'version'>[]; combination?: Combination };
 
 const log = (line: string) => {
   if (!asJson) process.stdout.write(`${line}\n`);
