@@ -133,6 +133,7 @@ export async function evaluateRecorded(deps: StoredScreeningDeps, stored: Stored
     subjectId: stored.subjectId,
     evaluation: screened,
     thresholds: basis.ruleset.thresholds,
+    combination: basis.ruleset.combination,
     asOf: canonicalTimestamp(place.createdAt),
   });
   return { hits, score, outcome };

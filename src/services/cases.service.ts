@@ -49,7 +49,8 @@ import { evidenceToRemember, holdsListHit, markPreviouslyCleared, type Remembere
 import { secondPersonRefusal } from '../domain/auth/key-lineage.js';
 import { findIndicator } from '../domain/indicators/indicators.data.js';
 import { addConfirmedCase } from './watchlists.service.js';
-import { applyCorroboration, scoreHits, type Hit, type Outcome, type Thresholds } from '../domain/rules/ruleset.js';
+import { scoreWithCombination, type Combination } from '../domain/rules/evidence-combination.js';
+import { applyCorroboration, type Hit, type Outcome, type Thresholds } from '../domain/rules/ruleset.js';
 import { AppError, notFound, type ErrorCode } from '../errors.js';
 import { sha256Hex } from '../shared/hashing.js';
 import { enqueueWebhookEvent } from './webhooks.service.js';
@@ -155,7 +156,7 @@ function rememberedEvidence(rows: Awaited<ReturnType<typeof findFalsePositivesOf
  */
 export async function applyFalsePositiveMemory(
   tx: DbOrTx,
-  input: { tenantId: string; subjectId: string; evaluation: { hits: Hit[]; score: number; outcome: Outcome }; thresholds: Thresholds; asOf?: string },
+  input: { tenantId: string; subjectId: string; evaluation: { hits: Hit[]; score: number; outcome: Outcome }; thresholds: Thresholds; combination?: Combination | undefined; asOf?: string },
 ): Promise<{ hits: ScreenedHit[]; score: number; outcome: Outcome; previouslyCleared: number }> {
   const unchanged = { hits: input.evaluation.hits, score: input.evaluation.score, outcome: input.evaluation.outcome, previouslyCleared: 0 };
   const entryIds = input.evaluation.hits.flatMap((hit) => (hit.entry ? [hit.entry.id] : []));
@@ -167,7 +168,7 @@ export async function applyFalsePositiveMemory(
   if (marked.clearedCount === 0) return unchanged;
   // Corroborative-only hits leaned on the cleared ones: they must be judged again without them.
   const hits = applyCorroboration(marked.hits);
-  return { hits, ...scoreHits(hits, input.thresholds), previouslyCleared: marked.clearedCount };
+  return { ...scoreWithCombination(hits, input.thresholds, input.combination), previouslyCleared: marked.clearedCount };
 }
 
 /**

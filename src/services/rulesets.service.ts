@@ -1,3 +1,4 @@
+import { DEFAULT_COMBINATION, DEFAULT_RULES, DEFAULT_THRESHOLDS } from '../domain/rules/default-ruleset.js';
 import type { Db } from '../db/client.js';
 import { recordAuditEvent } from '../db/repositories/audit.repository.js';
 import { findRecentInputs } from '../db/repositories/decisions.repository.js';
@@ -43,16 +44,20 @@ export async function getRuleset(db: Db, tenantId: string, version: number) {
   return { ...ruleset, status: row.status as 'draft' | 'published', active: active?.id === ruleset.id };
 }
 
-/** A draft copied from the active version. One draft at a time, so edits never fork. */
-export async function createDraft(db: Db, tenantId: string, actor: string) {
+/**
+ * A draft copied from the active version, or from today's default ruleset (how a tenant created
+ * before a new default takes it up: dry-run it, then publish). One draft at a time, so edits never fork.
+ */
+export async function createDraft(db: Db, tenantId: string, actor: string, from: 'active' | 'default' = 'active') {
   return db.transaction(async (tx) => {
     const versions = await listRulesetVersions(tx, tenantId);
     if (versions.some((row) => row.status === 'draft')) throw conflict('A draft already exists; publish or edit it');
     const active = await findActiveRuleset(tx, tenantId);
     if (!active) throw conflict('The tenant has no published ruleset to copy');
     const version = (versions[0]?.version ?? 0) + 1;
-    await insertDraftFrom(tx, active, { tenantId, version, createdBy: actor });
-    await recordAuditEvent(tx, { tenantId, actor, action: 'ruleset.draft_created', targetType: 'ruleset', targetId: String(version), details: { from: active.version } });
+    const source = from === 'active' ? active : { thresholds: DEFAULT_THRESHOLDS, combination: DEFAULT_COMBINATION, rules: DEFAULT_RULES.map((rule) => ({ ...rule, version })) as Rule[] };
+    await insertDraftFrom(tx, source, { tenantId, version, createdBy: actor });
+    await recordAuditEvent(tx, { tenantId, actor, action: 'ruleset.draft_created', targetType: 'ruleset', targetId: String(version), details: { from: from === 'active' ? active.version : 'default' } });
     return version;
   });
 }
@@ -115,7 +120,7 @@ export async function changeDraftThresholds(db: Db, tenantId: string, version: n
 /** Validates the whole draft and makes it the active version. Published versions never change. */
 export async function publishDraft(db: Db, tenantId: string, version: number, actor: string, at: string, rulesets?: ActiveRulesets) {
   const draft = await requireDraft(db, tenantId, version);
-  const checked = validateRuleset({ thresholds: draft.thresholds, rules: draft.rules.map(withoutVersion) });
+  const checked = validateRuleset({ thresholds: draft.thresholds, ...(draft.combination ? { combination: draft.combination } : {}), rules: draft.rules.map(withoutVersion) });
   if (!checked.ok) {
     throw new AppError('validation_failed', `Ruleset version ${version} is invalid`, checked.issues.map((issue) => ({ field: issue.path, message: issue.message })));
   }

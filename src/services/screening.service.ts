@@ -170,7 +170,7 @@ export interface ScreeningRecord {
   name: string;
   links: readonly LinkKey[];
   evaluation: { hits: Hit[]; score: number; outcome: Outcome };
-  ruleset: Pick<Ruleset, 'id' | 'version' | 'thresholds'>;
+  ruleset: Pick<Ruleset, 'id' | 'version' | 'thresholds' | 'combination'>;
   listVersions: ListVersionRef[];
   input: unknown;
   inputDigest: string;
@@ -259,7 +259,7 @@ export async function recordScreening(tx: DbOrTx, record: ScreeningRecord): Prom
   // A subject seen for the first time has no hit a reviewer cleared before.
   const screened = subject.created
     ? record.evaluation
-    : await applyFalsePositiveMemory(tx, { tenantId: record.tenantId, subjectId: subject.id, evaluation: record.evaluation, thresholds: record.ruleset.thresholds });
+    : await applyFalsePositiveMemory(tx, { tenantId: record.tenantId, subjectId: subject.id, evaluation: record.evaluation, thresholds: record.ruleset.thresholds, combination: record.ruleset.combination });
   if (record.keep && !record.keep(screened)) return undefined;
   const draft = { ...draftOf(record, decisionId, screened), subjectId: subject.id };
   const caseRef = await openOrJoinCase(tx, { tenantId: record.tenantId, subjectId: subject.id, newSubject: subject.created, decision: draft, now: record.createdAt });

@@ -3,7 +3,7 @@ import { isUniqueViolation } from '../db/errors.js';
 import { recordAuditEvent } from '../db/repositories/audit.repository.js';
 import { insertPublishedRuleset } from '../db/repositories/rulesets.repository.js';
 import { findTenantBySlug, findTenants, insertTenant, markTenantDisabled } from '../db/repositories/tenancy.repository.js';
-import { DEFAULT_RULES, DEFAULT_THRESHOLDS } from '../domain/rules/default-ruleset.js';
+import { DEFAULT_COMBINATION, DEFAULT_RULES, DEFAULT_THRESHOLDS } from '../domain/rules/default-ruleset.js';
 import { AppError, notFound } from '../errors.js';
 import { forgetKeysOfTenant } from './api-keys.service.js';
 import type { TenantView } from '../http/schemas/tenants.schemas.js';
@@ -27,6 +27,7 @@ export async function insertTenantWithDefaults(tx: DbOrTx, input: { slug: string
     tenantId: tenant.id,
     version: 1,
     thresholds: DEFAULT_THRESHOLDS,
+    combination: DEFAULT_COMBINATION,
     rules: DEFAULT_RULES,
     createdBy: input.createdBy,
   });

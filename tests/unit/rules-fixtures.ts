@@ -3,7 +3,7 @@
  * search, list identifiers and other subjects' link keys. Same contract as the service, no I/O.
  */
 import { createHmac } from 'node:crypto';
-import { DEFAULT_RULES, DEFAULT_THRESHOLDS, type RuleDefinition } from '../../src/domain/rules/default-ruleset.js';
+import { DEFAULT_COMBINATION, DEFAULT_RULES, DEFAULT_THRESHOLDS, type RuleDefinition } from '../../src/domain/rules/default-ruleset.js';
 import type { EvaluationContext, IdentifierMatch, LinkedSubject, NameCandidate } from '../../src/domain/rules/evaluate.js';
 import type { IpIntelligence } from '../../src/domain/rules/login-locations.js';
 import { nameSimilarity } from '../../src/domain/rules/name-similarity.js';
@@ -18,7 +18,7 @@ export function asRule(definition: RuleDefinition, version = 1): Rule {
 }
 
 export function defaultRuleset(): Ruleset {
-  return { id: 'default', version: 1, thresholds: { ...DEFAULT_THRESHOLDS }, rules: DEFAULT_RULES.map((rule) => asRule(rule)) };
+  return { id: 'default', version: 1, thresholds: { ...DEFAULT_THRESHOLDS }, combination: DEFAULT_COMBINATION, rules: DEFAULT_RULES.map((rule) => asRule(rule)) };
 }
 
 export function defaultRule(key: string): Rule {

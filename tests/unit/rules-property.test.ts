@@ -1,3 +1,5 @@
+import { posteriorPercent, type LlrCombination } from '../../src/domain/rules/evidence-combination.js';
+import { isCorroborativeOnly } from '../../src/domain/rules/ruleset.js';
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { evaluateRuleset, type EvaluationContext, type IdentifierMatch, type LinkedSubject } from '../../src/domain/rules/evaluate.js';
@@ -134,10 +136,16 @@ describe('evaluateRuleset over arbitrary valid subjects', () => {
             expect(Number.isInteger(hit.points) && hit.points >= 0).toBe(true);
             expect(hit.field.startsWith('/subject')).toBe(true);
           }
-          const total = Math.min(100, evaluation.hits.reduce((sum, hit) => sum + hit.points, 0));
-          expect(evaluation.score).toBe(total);
+          // Likelihood ratios: the score is the posterior of the counted points, unless a named
+          // combination lifted it to review or context was kept from making a block.
+          const model = ruleset.combination as LlrCombination;
+          const evidence = evaluation.hits.filter((hit) => !isCorroborativeOnly(hit)).reduce((sum, hit) => sum + hit.points, 0);
+          const contextPoints = Math.min(model.contextMaxDecibans, evaluation.hits.filter(isCorroborativeOnly).reduce((sum, hit) => sum + hit.points, 0));
+          const posterior = Math.round(posteriorPercent(model.priorDecibans + evidence + contextPoints));
+          expect([posterior, ruleset.thresholds.review, ruleset.thresholds.block - 1]).toContain(evaluation.score);
+          if (evaluation.score !== posterior) expect(evaluation.score).toBeGreaterThanOrEqual(Math.round(posteriorPercent(model.priorDecibans + evidence)));
           const forced = evaluation.hits.some((hit) => hit.forcesBlock);
-          const expected = forced || total >= ruleset.thresholds.block ? 'block' : total >= ruleset.thresholds.review ? 'review' : 'clear';
+          const expected = forced || evaluation.score >= ruleset.thresholds.block ? 'block' : evaluation.score >= ruleset.thresholds.review ? 'review' : 'clear';
           expect(evaluation.outcome).toBe(expected);
           // Document numbers never reach a decision, whatever matched.
           for (const document of subject.documents ?? []) {
@@ -146,6 +154,23 @@ describe('evaluateRuleset over arbitrary valid subjects', () => {
         },
       ),
       { numRuns: 300 },
+    );
+  });
+
+  test('an additive ruleset (published before likelihood ratios): the score is the sum of the points, capped at 100', () => {
+    const ruleset = { ...defaultRuleset(), combination: undefined };
+    fc.assert(
+      fc.property(
+        subjectArbitrary.filter((subject) => subjectSchema.safeParse(subject).success).chain((subject) => fc.tuple(fc.constant(subject), contextArbitrary(subject))),
+        ([subject, context]) => {
+          const evaluation = evaluateRuleset(subject, ruleset, context);
+          const total = Math.min(100, evaluation.hits.reduce((sum, hit) => sum + hit.points, 0));
+          expect(evaluation.score).toBe(total);
+          const forced = evaluation.hits.some((hit) => hit.forcesBlock);
+          expect(evaluation.outcome).toBe(forced || total >= ruleset.thresholds.block ? 'block' : total >= ruleset.thresholds.review ? 'review' : 'clear');
+        },
+      ),
+      { numRuns: 100 },
     );
   });
 });

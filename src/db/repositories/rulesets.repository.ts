@@ -1,5 +1,6 @@
 import { and, asc, desc, eq } from 'drizzle-orm';
 import { uuidv7 } from 'uuidv7';
+import type { Combination } from '../../domain/rules/evidence-combination.js';
 import type { Rule, Ruleset, Thresholds } from '../../domain/rules/ruleset.js';
 import type { Severity } from '../../domain/rules/ruleset.js';
 import type { DbOrTx } from '../client.js';
@@ -24,7 +25,7 @@ function ruleRow(rulesetId: string, rule: Rule): typeof rules.$inferInsert {
 
 export async function insertPublishedRuleset(
   tx: DbOrTx,
-  input: { tenantId: string; version: number; thresholds: Thresholds; rules: readonly Omit<Rule, 'version'>[]; createdBy: string },
+  input: { tenantId: string; version: number; thresholds: Thresholds; combination?: Combination | undefined; rules: readonly Omit<Rule, 'version'>[]; createdBy: string },
 ) {
   const rulesetId = uuidv7();
   await tx.insert(rulesets).values({
@@ -33,6 +34,7 @@ export async function insertPublishedRuleset(
     version: input.version,
     status: 'published',
     thresholds: input.thresholds,
+    combination: input.combination ?? null,
     createdBy: input.createdBy,
     publishedAt: new Date().toISOString(),
   });
@@ -66,6 +68,7 @@ async function withRules(db: DbOrTx, head: typeof rulesets.$inferSelect): Promis
     id: head.id,
     version: head.version,
     thresholds: head.thresholds,
+    ...(head.combination ? { combination: head.combination } : {}),
     rules: ruleRows.map((row) => ({
       key: row.ruleKey,
       kind: row.kind,
@@ -101,9 +104,9 @@ export async function findRulesetByVersion(db: DbOrTx, tenantId: string, version
 }
 
 /** Copies a ruleset's rules (keeping each rule's version) into a new draft one version up. */
-export async function insertDraftFrom(tx: DbOrTx, source: Ruleset, input: { tenantId: string; version: number; createdBy: string }) {
+export async function insertDraftFrom(tx: DbOrTx, source: Pick<Ruleset, 'thresholds' | 'combination' | 'rules'>, input: { tenantId: string; version: number; createdBy: string }) {
   const id = uuidv7();
-  await tx.insert(rulesets).values({ id, tenantId: input.tenantId, version: input.version, status: 'draft', thresholds: source.thresholds, createdBy: input.createdBy });
+  await tx.insert(rulesets).values({ id, tenantId: input.tenantId, version: input.version, status: 'draft', thresholds: source.thresholds, combination: source.combination ?? null, createdBy: input.createdBy });
   await tx.insert(rules).values(source.rules.map((rule) => ruleRow(id, rule)));
   return id;
 }

@@ -1,3 +1,4 @@
+import type { Combination } from '../../domain/rules/evidence-combination.js';
 import { boolean, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { tenants } from './tenancy.js';
 
@@ -19,6 +20,8 @@ export const rulesets = pgTable(
     version: integer('version').notNull(),
     status: text('status').notNull(),
     thresholds: jsonb('thresholds').$type<OutcomeThresholds>().notNull(),
+    /** How hits become a score; null: additive points (every ruleset published before issue 18). */
+    combination: jsonb('combination').$type<Combination>(),
     createdBy: text('created_by').notNull(),
     createdAt: timestamp('created_at', { withTimezone: true, mode: 'string' }).notNull().defaultNow(),
     publishedAt: timestamp('published_at', { withTimezone: true, mode: 'string' }),

@@ -1,7 +1,8 @@
 /**
  * Runs a ruleset over one subject: each enabled rule goes to the evaluator of its kind, hits
  * are capped at the rule's weight, corroborative-only hits count only next to another reason,
- * and the sum is compared with the ruleset's thresholds. Synchronous and pure: everything from
+ * and the ruleset's combination (additive points, or likelihood ratios: evidence-combination.ts)
+ * turns them into a score compared with the ruleset's thresholds. Synchronous and pure: everything from
  * storage arrives precomputed in the context.
  */
 import type { EvaluationContext, Evaluator, RuleOfKind } from './evaluation-context.js';
@@ -13,8 +14,9 @@ import { listNameMatch } from './evaluators/list-name-match.evaluator.js';
 import { loginBehaviour } from './evaluators/login-behaviour.evaluator.js';
 import { profileChange } from './evaluators/profile-change.evaluator.js';
 import { subjectLink } from './evaluators/subject-link.evaluator.js';
+import { scoreWithCombination } from './evidence-combination.js';
 import { ruleSchema, type CheckedRule, type RuleKind } from './rule.schema.js';
-import { applyCorroboration, isCorroborativeOnly, scoreHits, type Hit, type Ruleset, type ScoredOutcome } from './ruleset.js';
+import { applyCorroboration, isCorroborativeOnly, type Hit, type Ruleset, type ScoredOutcome } from './ruleset.js';
 import type { ScreeningSubject } from './screening-subject.js';
 
 export type { EvaluationContext, IdentifierMatch, LinkedSubject, NameCandidate, NameQuery } from './evaluation-context.js';
@@ -94,5 +96,5 @@ export function evaluateRuleset(subject: ScreeningSubject, ruleset: Ruleset, con
     }
   }
   const counted = applyCorroboration(hits);
-  return { hits: counted, ...scoreHits(counted, ruleset.thresholds), skippedRules: [...skippedRules] };
+  return { ...scoreWithCombination(counted, ruleset.thresholds, ruleset.combination), skippedRules: [...skippedRules] };
 }

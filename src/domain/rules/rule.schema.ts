@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { isCountryCode } from '../geo/countries.js';
 import { findIndicator } from '../indicators/indicators.data.js';
+import { combinationSchema } from './evidence-combination.js';
 import { SEVERITIES } from './ruleset.js';
 import { ENGAGEMENT_CHANNELS, PAYMENT_METHODS } from './screening-subject.js';
 import { IDENTIFIER_SOURCES, LINK_KINDS } from './subject-lookups.js';
@@ -189,9 +190,21 @@ export const subjectLinkParams = z.strictObject({
   minSubjects: z.number().int().min(1).max(100),
   /** Others whose name is at least this similar are the same person applying again: ignored. */
   sameNameSimilarity: fraction,
+  /**
+   * A shipping address that is also the subject's own home or ID address is a household, not a
+   * laptop receiver: skipped (the home-address rule sees it). Absent in rulesets published before it.
+   */
+  exceptOwnHome: z.boolean().default(false),
 });
 
-export const profileChangeParams = z.strictObject({ kinds: uniqueArray(z.enum(LINK_KINDS)) });
+export const profileChangeParams = z.strictObject({
+  kinds: uniqueArray(z.enum(LINK_KINDS)),
+  /**
+   * The kinds are one value: a bank account replaced by a wallet is a new payout account. Absent
+   * in rulesets published before it: those compared each kind with itself only.
+   */
+  asOneKind: z.boolean().default(false),
+});
 
 const RULE_KEY = /^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$/;
 
@@ -244,8 +257,19 @@ export const thresholdsSchema = z
   .refine((thresholds) => thresholds.review < thresholds.block, { message: 'review must be below block', path: ['block'] });
 
 export const rulesetDefinitionSchema = z
-  .strictObject({ thresholds: thresholdsSchema, rules: z.array(ruleSchema).min(1).max(500) })
+  .strictObject({ thresholds: thresholdsSchema, combination: combinationSchema.optional(), rules: z.array(ruleSchema).min(1).max(500) })
   .superRefine((ruleset, ctx) => {
+    if (ruleset.combination?.model === 'llr') {
+      const keys = new Set(ruleset.rules.map((rule) => rule.key));
+      ruleset.combination.linkRules.forEach((key, index) => {
+        if (!keys.has(key)) ctx.addIssue({ code: 'custom', path: ['combination', 'linkRules', index], message: `no rule ${key} in the ruleset` });
+      });
+      ruleset.combination.combinations.forEach((combination, index) =>
+        combination.members.forEach((member, position) => {
+          if (!keys.has(member.rule)) ctx.addIssue({ code: 'custom', path: ['combination', 'combinations', index, 'members', position, 'rule'], message: `no rule ${member.rule} in the ruleset` });
+        }),
+      );
+    }
     const seen = new Map<string, number>();
     ruleset.rules.forEach((rule, index) => {
       const first = seen.get(rule.key);

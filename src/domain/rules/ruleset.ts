@@ -1,5 +1,6 @@
 /** Rules are data; evaluator kinds are code. A ruleset version is what a decision cites. */
 import { CORROBORATIVE_ONLY_INDICATOR_IDS } from '../indicators/indicators.data.js';
+import type { Combination } from './evidence-combination.js';
 
 export const OUTCOMES = ['clear', 'review', 'block'] as const;
 export type Outcome = (typeof OUTCOMES)[number];
@@ -37,6 +38,11 @@ export interface Ruleset {
   version: number;
   thresholds: Thresholds;
   rules: Rule[];
+  /**
+   * How hits become a score (evidence-combination.ts). Absent on rulesets published before the
+   * choice existed: those add points, and replay as they were.
+   */
+  combination?: Combination | undefined;
 }
 
 export interface HitEntryRef {

@@ -1,3 +1,4 @@
+import { combinationSchema } from '../../domain/rules/evidence-combination.js';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -34,8 +35,24 @@ const ruleSchema = z.object({
   params: z.record(z.string(), z.unknown()),
 });
 const rulesetSchema = z
-  .object({ id: z.string(), version: z.number().int(), status: z.enum(['draft', 'published']), active: z.boolean(), thresholds: thresholdsSchema, rules: z.array(ruleSchema) })
+  .object({
+    id: z.string(),
+    version: z.number().int(),
+    status: z.enum(['draft', 'published']),
+    active: z.boolean(),
+    thresholds: thresholdsSchema,
+    combination: combinationSchema.optional().describe('How hits become a score (docs/scoring.md); absent: additive points'),
+    rules: z.array(ruleSchema),
+  })
   .meta({ id: 'Ruleset' });
+const draftSourceSchema = z
+  .strictObject({
+    from: z
+      .enum(['active', 'default'])
+      .default('active')
+      .describe('active: a copy of the active version; default: the default ruleset new tenants get today (how an existing tenant takes up a new default)'),
+  })
+  .optional();
 const rulesetSummarySchema = z.object({
   id: z.string(),
   version: z.number().int(),
@@ -112,10 +129,20 @@ function registerRulesetEditing(app: FastifyInstance, deps: RulesetDeps): void {
   const routes = app.withTypeProvider<ZodTypeProvider>();
   routes.post(
     '/v1/rulesets/drafts',
-    { config: { roles: ['rules_admin'] }, schema: { operationId: 'createRulesetDraft', tags: ['rules'], summary: 'Create a draft copied from the active version (one draft at a time)', security, response: { 201: rulesetSchema, ...authErrorResponses, 409: problemSchema } } },
+    {
+      config: { roles: ['rules_admin'] },
+      schema: {
+        operationId: 'createRulesetDraft',
+        tags: ['rules'],
+        summary: 'Create a draft copied from the active version, or from the current default ruleset (one draft at a time)',
+        security,
+        body: draftSourceSchema,
+        response: { 201: rulesetSchema, 400: problemSchema, ...authErrorResponses, 409: problemSchema },
+      },
+    },
     async (request, reply) => {
       const { tenantId } = principalOf(request);
-      const version = await createDraft(deps.db, tenantId, actorOf(request));
+      const version = await createDraft(deps.db, tenantId, actorOf(request), request.body?.from ?? 'active');
       return reply.code(201).send(await getRuleset(deps.db, tenantId, version));
     },
   );

@@ -8,10 +8,12 @@ import { hitOf, type Evaluator, type RuleOfKind } from '../evaluation-context.js
 export const profileChange: Evaluator<RuleOfKind<'profile_change'>> = (_subject, rule, context) => {
   const previous = context.previousLinkKeys;
   if (previous === undefined) return [];
-  return rule.params.kinds.flatMap((kind) => {
-    const before = new Set(previous.filter((link) => link.kind === kind).map((link) => link.key));
+  const groups = rule.params.asOneKind ? [rule.params.kinds] : rule.params.kinds.map((kind) => [kind]);
+  return groups.flatMap((group) => {
+    const kinds = new Set<string>(group);
+    const before = new Set(previous.filter((link) => kinds.has(link.kind)).map((link) => link.key));
     if (before.size === 0) return [];
-    const added = context.lookups.links.filter((link) => link.kind === kind && !before.has(link.key));
+    const added = context.lookups.links.filter((link) => kinds.has(link.kind) && !before.has(link.key));
     const first = added[0];
     if (first === undefined) return [];
     const more = added.length > 1 ? ` and ${added.length - 1} more` : '';

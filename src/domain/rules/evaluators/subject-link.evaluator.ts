@@ -27,9 +27,13 @@ export const subjectLink: Evaluator<RuleOfKind<'subject_link'>> = (subject, rule
     }
     return same;
   };
+  const ownHome = new Set(
+    rule.params.exceptOwnHome ? context.lookups.links.filter((link) => link.kind === 'residence_address' || link.kind === 'id_document_address').map((link) => link.key) : [],
+  );
   const hits: Hit[] = [];
   for (const link of context.lookups.links) {
     if (!own.has(link.kind)) continue;
+    if (link.kind === 'shipping_address' && ownHome.has(link.key)) continue;
     const related: string[] = [];
     for (const linked of byKey.get(link.key) ?? []) {
       if (!other.has(linked.kind)) continue;
