@@ -34,6 +34,7 @@ import { uuidv7 } from 'uuidv7';
 import { openDatabase, queryRows } from '../src/db/client.js';
 import { runMigrations } from '../src/db/migrate.js';
 import { buildApp } from '../src/http/app.js';
+import { tracingConfigOf } from '../src/telemetry/tracing-config.js';
 import { principalOf } from '../src/http/plugins/auth.plugin.js';
 import { screeningRequestSchema } from '../src/http/schemas/screening.schemas.js';
 import { createApiKey } from '../src/services/api-keys.service.js';
@@ -258,7 +259,19 @@ async function driveProfiled(name: string, url: string, key: string, bodies: str
  */
 async function startService(url: string) {
   const database = await openDatabase({ kind: 'postgres', url, ...(process.env.BENCH_POOL ? { poolSize: Number(process.env.BENCH_POOL) } : {}) });
-  const app = await buildApp({ database, logStream: pino.destination('/dev/null'), rateLimitPerMinute: 10_000_000, listRefreshMs: 5000, retentionCheckMs: 0, evaluationThread: process.env.BENCH_EVALUATION_THREAD !== 'off' });
+  // METRICS=off and the OTEL_* variables as the service reads them (npm start), to measure their cost.
+  const tracingConfig = tracingConfigOf(process.env);
+  const tracing = tracingConfig ? (await import('../src/telemetry/tracing.js')).startTracing(tracingConfig, { serviceVersion: 'bench' }) : undefined;
+  const app = await buildApp({
+    database,
+    logStream: pino.destination('/dev/null'),
+    rateLimitPerMinute: 10_000_000,
+    listRefreshMs: 5000,
+    retentionCheckMs: 0,
+    evaluationThread: process.env.BENCH_EVALUATION_THREAD !== 'off',
+    ...(process.env.METRICS === 'off' ? { metrics: { mode: { kind: 'off' } } } : {}),
+    ...(tracing ? { tracing } : {}),
+  });
   app.withTypeProvider<ZodTypeProvider>().post(
     '/bench/baseline',
     { config: { roles: ['screener'] }, schema: { hide: true, body: screeningRequestSchema } },

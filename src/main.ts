@@ -1,13 +1,14 @@
 import { ConfigError, loadConfig } from './config.js';
 import { DataDirLockedError } from './db/data-dir-lock.js';
 import { openMigratedDatabase } from './db/open-configured.js';
-import { buildApp } from './http/app.js';
+import { API_VERSION, buildApp } from './http/app.js';
 import { metricsModeOf } from './http/plugins/metrics.plugin.js';
 import { bootstrapIfEmpty, bootstrapKeysOf } from './services/bootstrap.service.js';
 import { seedBundledListsIfEmpty } from './services/list-import.service.js';
 import { registerListSources } from './services/list-fetch.service.js';
 import { loadListSources } from './services/list-sources.config.js';
 import { loadCheckpointSigner, SigningKeyError } from './audit/checkpoint-signing.js';
+import { tracingConfigOf } from './telemetry/tracing-config.js';
 
 /** TRUST_PROXY as Fastify takes it: a boolean, a number of hops, or the proxies' addresses. */
 function trustProxyOf(value: string): boolean | number | string {
@@ -17,6 +18,10 @@ function trustProxyOf(value: string): boolean | number | string {
 
 async function main() {
   const config = loadConfig();
+  // Off unless the OTEL_* variables ask for it; a value not understood stops the start here. The
+  // OpenTelemetry SDK is loaded only then.
+  const tracingConfig = tracingConfigOf(process.env);
+  const tracing = tracingConfig ? (await import('./telemetry/tracing.js')).startTracing(tracingConfig, { serviceVersion: API_VERSION }) : undefined;
   // Read before the database is opened: a bad file stops the start-up with the entry named.
   const listSources = config.LIST_SOURCES_FILE ? await loadListSources(config.LIST_SOURCES_FILE) : [];
   const signer = config.AUDIT_SIGNING_KEY_FILE ? await loadCheckpointSigner(config.AUDIT_SIGNING_KEY_FILE) : undefined;
@@ -44,6 +49,7 @@ async function main() {
     ...(config.IP_DATABASE_FILE ? { ipDatabase: { path: config.IP_DATABASE_FILE } } : {}),
     metrics: { mode: metricsModeOf(config.METRICS, config.HOST), tenantLabels: config.METRICS_TENANT_LABELS === 'on' },
     checkpoints: { ...(signer ? { signer } : {}), every: config.AUDIT_CHECKPOINT_EVERY, minutes: config.AUDIT_CHECKPOINT_MINUTES },
+    ...(tracing ? { tracing } : {}),
   });
 
   let closing = false;
@@ -62,17 +68,28 @@ async function main() {
     // for in-flight requests to finish; only then is the pool closed under them.
     await app.close();
     await database.close();
+    // The spans still buffered are sent before the process exits.
+    await tracing?.shutdown();
     process.exit(0);
   };
   process.on('SIGINT', () => void shutdown('SIGINT'));
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
 
   const address = await app.listen({ port: config.PORT, host: config.HOST });
+  process.stdout.write(welcomeText(address, { databaseKind: database.kind, dataDir: config.DATA_DIR, bootstrap, seeded }));
+}
+
+/** What the terminal shows once the service listens: where, the keys created, how to screen. */
+function welcomeText(
+  address: string,
+  started: { databaseKind: string; dataDir: string; bootstrap: Awaited<ReturnType<typeof bootstrapIfEmpty>>; seeded: Awaited<ReturnType<typeof seedBundledListsIfEmpty>> },
+): string {
+  const { bootstrap, seeded } = started;
   const base = address.replace('[::1]', 'localhost');
   const key = bootstrap.created && bootstrap.generated ? bootstrap.apiKey : '<your API key>';
   const lines = [
     '',
-    `redflag is listening on ${base} (database: ${database.kind === 'pglite' ? `embedded PGlite in ${config.DATA_DIR}` : 'PostgreSQL'})`,
+    `redflag is listening on ${base} (database: ${started.databaseKind === 'pglite' ? `embedded PGlite in ${started.dataDir}` : 'PostgreSQL'})`,
     ...(bootstrap.created && bootstrap.generated
       ? ['', 'Created tenant "default" with an admin API key. It is shown only this once; keep it:', `  ${bootstrap.apiKey}`]
       : bootstrap.created
@@ -93,7 +110,7 @@ async function main() {
     `API docs: ${base}/docs   OpenAPI: ${base}/openapi.json`,
     '',
   ];
-  process.stdout.write(`${lines.join('\n')}\n`);
+  return `${lines.join('\n')}\n`;
 }
 
 main().catch((error: unknown) => {

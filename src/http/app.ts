@@ -12,6 +12,8 @@ import { createServices, type Services, type ServicesConfig } from '../services/
 import type { ActiveRulesets } from '../services/active-ruleset.service.js';
 import { consoleRoutes } from './console/console.routes.js';
 import { registerMetrics, type MetricsMode } from './plugins/metrics.plugin.js';
+import { registerTracing } from './plugins/tracing.plugin.js';
+import type { Tracing } from '../telemetry/tracing.js';
 import { DEFAULT_AUTH_FAILURES_PER_MINUTE, registerAuth } from './plugins/auth.plugin.js';
 import { handleFrameworkError, registerErrorHandling } from './plugins/errors.plugin.js';
 import { registerJsonBodyParser } from './plugins/json-body.plugin.js';
@@ -51,6 +53,8 @@ export interface AppDeps extends Omit<ServicesConfig, 'metrics'> {
   requestTimeoutMs?: number;
   /** Prometheus metrics (METRICS): default behind the operator key; `off` registers nothing. */
   metrics?: { mode: MetricsMode; tenantLabels?: boolean };
+  /** OpenTelemetry tracing, when the OTEL_* variables started it (telemetry/tracing.ts); absent: none. */
+  tracing?: Tracing;
 }
 
 export const API_VERSION = '0.1.0';
@@ -170,6 +174,7 @@ async function registerRoutes(app: FastifyInstance, database: Database, services
 /** Builds the whole application. Tests and production use this same function. */
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const app = createFastify(deps);
+  if (deps.tracing) await registerTracing(app, deps.tracing);
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   registerErrorHandling(app);

@@ -15,7 +15,8 @@ import { evaluateRuleset, type Evaluation } from '../domain/rules/evaluate.js';
 import type { EvaluationContext } from '../domain/rules/evaluation-context.js';
 import type { Ruleset } from '../domain/rules/ruleset.js';
 import type { ScreeningSubject } from '../domain/rules/screening-subject.js';
-import type { FromWorker, ToWorker } from './evaluation.worker.js';
+import { inSpanSync, isTracing, recordSpan } from '../telemetry/spans.js';
+import type { EvaluationTiming, FromWorker, ToWorker } from './evaluation.worker.js';
 import type { ListSnapshot, SnapshotMirror } from './list-index.service.js';
 
 /** What the screening needs besides the name search: the answers of its lookup statement. */
@@ -25,9 +26,17 @@ export interface EvaluateScreening {
   (snapshot: ListSnapshot, subject: ScreeningSubject, ruleset: Ruleset, context: LookupContext): Promise<Evaluation>;
 }
 
-/** The same evaluation on the calling thread. */
+/** The same evaluation on the calling thread; each name search a span when traced. */
 export const evaluateHere: EvaluateScreening = async (snapshot, subject, ruleset, context) =>
-  evaluateRuleset(subject, ruleset, { ...context, searchNames: (query, options) => snapshot.searchNames(query, options) });
+  evaluateRuleset(subject, ruleset, { ...context, searchNames: (query, options) => inSpanSync(LIST_SEARCH_SPAN, () => snapshot.searchNames(query, options)) });
+
+const LIST_SEARCH_SPAN = 'redflag.list_search';
+
+/** The thread's evaluation as spans under the active one: the evaluation, and its name searches in it. */
+function recordThreadTiming(timing: EvaluationTiming) {
+  const evaluation = recordSpan('redflag.evaluation_thread', timing, { attributes: { 'thread.name': 'evaluation' } });
+  for (const search of timing.searches) recordSpan(LIST_SEARCH_SPAN, search, { parent: evaluation });
+}
 
 const snapshotKey = (versions: readonly ListVersionRef[]) => versions.map((version) => version.versionId).join(',') || 'none';
 
@@ -57,7 +66,7 @@ export class EvaluationThread implements SnapshotMirror {
   private worker: Worker | undefined;
   private readonly listsReady = new Map<string, true>();
   private readonly rulesetsSent = new Map<string, true>();
-  private readonly pending = new Map<number, { resolve: (evaluation: Evaluation) => void; reject: (error: Error) => void }>();
+  private readonly pending = new Map<number, { resolve: (answer: { evaluation: Evaluation; timing?: EvaluationTiming }) => void; reject: (error: Error) => void }>();
   private nextId = 1;
   /** Screenings evaluated on the thread, and here (no snapshot there yet, or the thread failed). */
   readonly counts = { onThread: 0, here: 0 };
@@ -96,13 +105,15 @@ export class EvaluationThread implements SnapshotMirror {
       keepRecent(this.rulesetsSent, rulesetKey, true, RULESETS_KEPT);
     }
     const id = this.nextId++;
+    const timed = isTracing();
     try {
-      const evaluation = await new Promise<Evaluation>((resolve, reject) => {
+      const answer = await new Promise<{ evaluation: Evaluation; timing?: EvaluationTiming }>((resolve, reject) => {
         this.pending.set(id, { resolve, reject });
-        worker.postMessage({ type: 'evaluate', id, listsKey, rulesetKey, subject, context } satisfies ToWorker);
+        worker.postMessage({ type: 'evaluate', id, listsKey, rulesetKey, subject, context, ...(timed ? { timed } : {}) } satisfies ToWorker);
       });
       this.counts.onThread += 1;
-      return evaluation;
+      if (answer.timing) recordThreadTiming(answer.timing);
+      return answer.evaluation;
     } catch {
       // The thread lost the snapshot to a newer one, or is gone: the answer is the same here.
       return this.evaluateHere(snapshot, subject, ruleset, context);
@@ -129,7 +140,7 @@ export class EvaluationThread implements SnapshotMirror {
     const waiting = this.pending.get(message.id);
     if (!waiting) return;
     this.pending.delete(message.id);
-    if (message.type === 'result') waiting.resolve(message.evaluation);
+    if (message.type === 'result') waiting.resolve(message.timing ? { evaluation: message.evaluation, timing: message.timing } : { evaluation: message.evaluation });
     else waiting.reject(new Error(message.message));
   }
 

@@ -17,15 +17,46 @@ import { buildSnapshot, type ListSnapshot } from './list-index.service.js';
 export type ToWorker =
   | { type: 'lists'; key: string; versions: ListVersionRef[]; entries: { id: string; source: string; data: ListEntry }[] }
   | { type: 'ruleset'; key: string; ruleset: Ruleset }
-  | { type: 'evaluate'; id: number; listsKey: string; rulesetKey: string; subject: ScreeningSubject; context: Omit<EvaluationContext, 'searchNames'> };
+  | { type: 'evaluate'; id: number; listsKey: string; rulesetKey: string; subject: ScreeningSubject; context: Omit<EvaluationContext, 'searchNames'>; timed?: true };
+
+/**
+ * When the evaluation and each name search in it ran (milliseconds since the epoch), asked for by
+ * a traced screening: the main thread records them as spans (the thread has no tracer of its own).
+ */
+export interface EvaluationTiming {
+  startedAt: number;
+  endedAt: number;
+  searches: { startedAt: number; endedAt: number }[];
+}
 
 export type FromWorker =
   | { type: 'ready'; key: string }
-  | { type: 'result'; id: number; evaluation: ReturnType<typeof evaluateRuleset> }
+  | { type: 'result'; id: number; evaluation: ReturnType<typeof evaluateRuleset>; timing?: EvaluationTiming }
   | { type: 'failed'; id: number; message: string };
 
 const snapshots = new Map<string, ListSnapshot>();
 const rulesets = new Map<string, Ruleset>();
+
+/** Now, in milliseconds since the epoch, comparable with the main thread's clock. */
+const epochNow = () => performance.timeOrigin + performance.now();
+
+/** The evaluation, timed when the screening is traced. */
+function evaluate(message: Extract<ToWorker, { type: 'evaluate' }>, snapshot: ListSnapshot, ruleset: Ruleset): Extract<FromWorker, { type: 'result' }> {
+  const searchNames: EvaluationContext['searchNames'] = (query, options) => snapshot.searchNames(query, options);
+  if (!message.timed) return { type: 'result', id: message.id, evaluation: evaluateRuleset(message.subject, ruleset, { ...message.context, searchNames }) };
+  const searches: EvaluationTiming['searches'] = [];
+  const timedSearch: EvaluationContext['searchNames'] = (query, options) => {
+    const startedAt = epochNow();
+    try {
+      return searchNames(query, options);
+    } finally {
+      searches.push({ startedAt, endedAt: epochNow() });
+    }
+  };
+  const startedAt = epochNow();
+  const evaluation = evaluateRuleset(message.subject, ruleset, { ...message.context, searchNames: timedSearch });
+  return { type: 'result', id: message.id, evaluation, timing: { startedAt, endedAt: epochNow(), searches } };
+}
 
 const port = parentPort;
 if (!port) throw new Error('evaluation.worker runs as a worker thread');
@@ -44,8 +75,7 @@ port.on('message', (message: ToWorker) => {
       const ruleset = rulesets.get(message.rulesetKey);
       try {
         if (!snapshot || !ruleset) throw new Error(`evaluation worker lacks ${snapshot ? 'the ruleset' : 'the list snapshot'}`);
-        const evaluation = evaluateRuleset(message.subject, ruleset, { ...message.context, searchNames: (query, options) => snapshot.searchNames(query, options) });
-        port.postMessage({ type: 'result', id: message.id, evaluation } satisfies FromWorker);
+        port.postMessage(evaluate(message, snapshot, ruleset) satisfies FromWorker);
       } catch (error) {
         port.postMessage({ type: 'failed', id: message.id, message: (error as Error).message } satisfies FromWorker);
       }

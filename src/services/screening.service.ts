@@ -26,6 +26,7 @@ import { withListAges } from '../domain/lists/list-age.js';
 import type { DecisionView } from '../http/schemas/screening.schemas.js';
 import type { IpIntelligence } from '../domain/rules/login-locations.js';
 import type { IpLocator } from './ip-intelligence.service.js';
+import { inSpan, inSpanSync } from '../telemetry/spans.js';
 
 export interface ScreeningDeps {
   db: Db;
@@ -230,10 +231,11 @@ export async function recordScreeningAtOnce(db: Db, record: ScreeningRecord & { 
   const decision = draftOf(record, uuidv7(), record.evaluation);
   const subjectId = uuidv7();
   const { outcome } = decision;
+  // The case, when the outcome opens one, is written by the same statement as the decision.
   const opening = isCaseOutcome(outcome)
-    ? caseOpening({ tenantId: record.tenantId, subjectId, decision: { id: decision.id, outcome, score: decision.score, externalRef: decision.externalRef }, now: record.createdAt })
+    ? inSpanSync(CASE_SPAN, () => caseOpening({ tenantId: record.tenantId, subjectId, decision: { id: decision.id, outcome, score: decision.score, externalRef: decision.externalRef }, now: record.createdAt }), { 'redflag.case.opened': true })
     : undefined;
-  const row = await appendScreening(db, decision, sealWithNodeCrypto, {
+  const row = await inSpan(CHAIN_SPAN, () => appendScreening(db, decision, sealWithNodeCrypto, {
     newId: subjectId,
     externalRef: record.subject.externalRef ?? null,
     monitored: record.subject.monitored,
@@ -241,7 +243,7 @@ export async function recordScreeningAtOnce(db: Db, record: ScreeningRecord & { 
     links: record.links,
     mustBeNew: needsKnownSubject(record),
     ...(opening ? { opensCase: { caseRow: opening.caseRow, event: opening.event, webhookPayload: webhookPayload({ ...opening.webhook, now: record.createdAt }) } } : {}),
-  });
+  }), { 'redflag.write.kind': 'one_statement' });
   return { row, caseRef: opening?.ref ?? NO_CASE };
 }
 
@@ -262,13 +264,21 @@ export async function recordScreening(tx: DbOrTx, record: ScreeningRecord): Prom
     : await applyFalsePositiveMemory(tx, { tenantId: record.tenantId, subjectId: subject.id, evaluation: record.evaluation, thresholds: record.ruleset.thresholds, combination: record.ruleset.combination });
   if (record.keep && !record.keep(screened)) return undefined;
   const draft = { ...draftOf(record, decisionId, screened), subjectId: subject.id };
-  const caseRef = await openOrJoinCase(tx, { tenantId: record.tenantId, subjectId: subject.id, newSubject: subject.created, decision: draft, now: record.createdAt });
+  const caseRef = await inSpan(CASE_SPAN, async (span) => {
+    const ref = await openOrJoinCase(tx, { tenantId: record.tenantId, subjectId: subject.id, newSubject: subject.created, decision: draft, now: record.createdAt });
+    span?.setAttribute('redflag.case.linked', ref.caseId !== null);
+    return ref;
+  });
   await insertLinkKeys(tx, { tenantId: record.tenantId, subjectId: subject.id, decisionId: draft.id, nameKey: nameKeyOf(record.name), keys: record.links, at: record.createdAt });
   if ('id' in record.subject) await setLastDecision(tx, subject.id, draft.id);
   // Last: from here to commit the tenant's chain head is locked (see appendDecision).
-  const decision = await appendDecision(tx, draft, sealWithNodeCrypto, { lockHead: record.lockChainHead ?? false });
+  const decision = await inSpan(CHAIN_SPAN, () => appendDecision(tx, draft, sealWithNodeCrypto, { lockHead: record.lockChainHead ?? false }), { 'redflag.write.kind': 'transaction' });
   return { row: decision, caseRef };
 }
+
+/** Spans of a screening's trace (spans.ts; README "Traces"). */
+const CASE_SPAN = 'redflag.case';
+const CHAIN_SPAN = 'redflag.decision_chain';
 
 /** Attempts at a screening's write when PostgreSQL rolls it back for a conflict. */
 const WRITE_ATTEMPTS = 3;
@@ -298,7 +308,11 @@ function hitRuleIds(hits: readonly unknown[]): string[] {
 export async function screenSubject(deps: ScreeningDeps, request: ScreenRequest): Promise<{ decision: DecisionView; replayed: boolean }> {
   deps.inFlight.count += 1;
   try {
-    return await screen(deps, request);
+    return await inSpan('redflag.screening', async (span) => {
+      const screened = await screen(deps, request);
+      span?.setAttributes({ 'redflag.decision.outcome': screened.decision.outcome, 'redflag.decision.hits': screened.decision.hits.length, 'redflag.decision.replayed': screened.replayed });
+      return screened;
+    });
   } finally {
     deps.inFlight.count -= 1;
   }
@@ -307,7 +321,7 @@ export async function screenSubject(deps: ScreeningDeps, request: ScreenRequest)
 async function screen(deps: ScreeningDeps, request: ScreenRequest): Promise<{ decision: DecisionView; replayed: boolean }> {
   // Stored (and digested) with document numbers and bank accounts as keyed hashes only, and with
   // the IP database's answers, so that a replay locates the logins as this screening did.
-  const ipIntelligence = locateLoginIps(deps, request.subject);
+  const ipIntelligence = inSpanSync('redflag.ip_intelligence', () => locateLoginIps(deps, request.subject), { 'redflag.logins': request.subject.logins?.length ?? 0 });
   const input: ScreeningInput = { subject: redactForStorage(request.subject, deps.keyedHash), ...(ipIntelligence ? { ipIntelligence } : {}) };
   const inputDigest = canonicalDigest(input);
   if (request.idempotencyKey) {
@@ -317,13 +331,13 @@ async function screen(deps: ScreeningDeps, request: ScreenRequest): Promise<{ de
   const ruleset = await deps.rulesets.get(deps.db, request.tenantId);
   if (!ruleset) throw new AppError('conflict', 'The tenant has no published ruleset');
   const snapshot = deps.lists.forTenant(request.tenantId);
-  const answers = await answerLookups(deps, request, snapshot.versions.map((version) => version.versionId));
+  const answers = await inSpan('redflag.lookups', () => answerLookups(deps, request, snapshot.versions.map((version) => version.versionId)));
   const context = ipIntelligence ? { ...answers, ipIntelligence } : answers;
   // The thread hop costs more than it saves when nothing else is waiting for the event loop: a
   // lone screening is evaluated here, concurrent ones on the evaluation thread.
   const evaluate = deps.evaluate && deps.inFlight.count > 1 ? deps.evaluate : evaluateHere;
   const started = performance.now();
-  const evaluation = await evaluate(snapshot, request.subject, ruleset, context);
+  const evaluation = await inSpan('redflag.evaluation', () => evaluate(snapshot, request.subject, ruleset, context), { 'redflag.evaluation.offered_to_thread': evaluate !== evaluateHere });
   deps.observe?.evaluated((performance.now() - started) / 1000);
   const createdAt = deps.now().toISOString();
   const record: ScreeningRecord = {
@@ -345,7 +359,7 @@ async function screen(deps: ScreeningDeps, request: ScreenRequest): Promise<{ de
     inOneStatement && isBatchable(record) ? recordScreeningAtOnce(deps.db, record) : deps.db.transaction((tx) => recordScreening(tx, record));
   let outcome: NonNullable<Awaited<ReturnType<typeof write>>>;
   try {
-    const recorded = await withConflictRetries(write);
+    const recorded = await inSpan('redflag.write', () => withConflictRetries(write));
     if (!recorded) throw new Error('a screening without `keep` always records');
     outcome = recorded;
   } catch (error) {
