@@ -26,7 +26,7 @@ describe('legal forms: spellings of one form match, forms weigh little', () => {
     ['only generic words and legal forms in common', 'Korea Trading Company', 'KOREA KUMRYONG TRADING COMPANY'],
     ['one shared word while others differ', 'Sunrise Bakery Co., Ltd.', 'SUNRISE'],
     ['a different distinctive word', 'Bowne Litigation Solutions', 'Bowne Localization Solutions'],
-    ['a series number differs', 'Bowne Global Solutions II, Inc.', 'Bowne Global Solutions III, Inc.'],
+    ['a number opposite a word is a whole conflict', 'Victory 3', 'Victory Star'],
   ])('%s', (_label, a, b) => {
     expect(compareNames(org(a), org(b)).match).toBe(false);
   });
@@ -57,5 +57,30 @@ describe('legal forms: spellings of one form match, forms weigh little', () => {
 
   test('two names of only generic words can still agree entirely', () => {
     expect(compareNames(org('AT&T Inc.'), org('AT and T Inc.')).match).toBe(true);
+  });
+});
+
+describe('series numbers: members of one series are a lead to review, not another name', () => {
+  const vessel = (name: string) => ({ name, type: 'vessel' as const });
+
+  test.each([
+    ['fund vintages in Roman numerals', 'Carlyle Partners VII L.P.', 'Carlyle Partners VIII L.P.'],
+    ['a lone numeral before the legal form', 'Goldman Sachs Capital Partners V L.P.', 'Goldman Sachs Capital Partners VI L.P.'],
+    ['a lone numeral at the end', 'Citigroup Capital Trust I', 'Citigroup Capital Trust II'],
+    ['trust series and vintage years', 'JPMorgan Mortgage Trust Series 2007-1', 'JPMorgan Mortgage Trust Series 2007-2'],
+  ])('%s: %s ~ %s', (_label, a, b) => {
+    const result = compareNames(org(a), org(b));
+    expect(result.match).toBe(true);
+    // Still below agreeing names: the number cost something.
+    expect(result.score).toBeLessThan(compareNames(org(a), org(a)).score - 0.1);
+  });
+
+  test('vessels of one series, and a number only one side has', () => {
+    expect(compareNames(vessel('Snow Storm 1'), vessel('Snow Storm 2')).match).toBe(true);
+    expect(compareNames(vessel('Victory'), vessel('Victory 3')).match).toBe(true);
+  });
+
+  test('a lone I, V or X elsewhere in the name stays an initial', () => {
+    expect(compareNames(org('V Trading Partners'), org('Vista Trading Partners')).explanation.tokens.map((t) => t.how)).toContain('initial');
   });
 });

@@ -67,6 +67,16 @@ const NAME_FAMILY_SCORE: Readonly<Record<GivenNameRelation, number>> = { spellin
  *   relatives share all but one of their names.
  */
 export const ALIGNMENT_WEIGHTS = { partial: 1.5, extra: 0.35, substitution: 0.5 } as const;
+/**
+ * A number opposite a different number ("Zu Zag Bong 6" / "5", "Fund VII" / "VIII", "Trust
+ * 2004-1" / "2005-1") counts as this fraction of a conflicting word: a series number tells
+ * members of one series apart (the vessels of one owner, a fund's vintages, a trust's
+ * tranches), which screening still has to see, while the name itself agrees. A number
+ * opposite a word is still a whole conflict, and a number only one side has is an omission
+ * ("Victory" / "Victory 3"), not a distinctive word gone missing. nomenklatura's own cases
+ * label "Snow Storm 1" / "Snow Storm 2" a match.
+ */
+export const SERIES_NUMBER_UNIT = 0.4;
 /** A match made only of generic words, legal forms, particles or initials is no name match. */
 export const GENERIC_ONLY_CAP = 0.5;
 /**
@@ -472,18 +482,22 @@ interface Leftovers {
   indexes: number[];
   weight: number;
   units: number;
+  /** Numbers among the leftovers (each also one of `units`). */
+  numbers: number;
+  /** A distinctive word is left over (a number alone is not: see SERIES_NUMBER_UNIT). */
   distinctive: boolean;
 }
 
 function leftoversOf(tokens: readonly NameToken[], used: readonly boolean[]): Leftovers {
-  const left: Leftovers = { indexes: [], weight: 0, units: 0, distinctive: false };
+  const left: Leftovers = { indexes: [], weight: 0, units: 0, numbers: 0, distinctive: false };
   for (let i = 0; i < tokens.length; i++) {
     if (used[i]) continue;
     const t = tokens[i]!;
     left.indexes.push(i);
     left.weight += t.weight;
     left.units += substitutionUnit(t);
-    left.distinctive ||= isDistinctive(t);
+    if (t.kind === 'number') left.numbers++;
+    else left.distinctive ||= isDistinctive(t);
   }
   return left;
 }
@@ -503,7 +517,11 @@ function conflictOf(
   // a syllable either side lacks makes it another name ("Choi Yu-jin" is not "Yu Jin", nor
   // "Jang Ye-jin" "Zhang Jian"). It is enough that one of the two names is Korean.
   const koreanShape = query.korean || listed.korean;
-  let substituted = koreanShape ? Math.max(left.q.units, left.l.units) : Math.min(left.q.units, left.l.units);
+  // Numbers opposite numbers first: each such pair is a series number, a fraction of a word.
+  const series = Math.min(left.q.numbers, left.l.numbers);
+  const unitsQ = left.q.units - series;
+  const unitsL = left.l.units - series;
+  let substituted = (koreanShape ? Math.max(unitsQ, unitsL) : Math.min(unitsQ, unitsL)) + series * SERIES_NUMBER_UNIT;
   // "Salman bin Muhammad" is Salman, son of Muhammad; "Muhammad bin Salman" is his father's
   // generation the other way round. Around a patronymic particle word order is identity.
   if (patronymSwapped(q, l, pairs)) substituted += 1;

@@ -164,7 +164,10 @@ const TITLES_OF_OFFICE_SET = new Set(TITLES_OF_OFFICE);
 const LEGAL_WORDS = new Set([...LEGAL_BY_PHRASE.keys()].flatMap((phrase) => phrase.split(' ')));
 /** One-word legal forms of three letters or more ("llc", "company", "gmbh"): the name is an organisation's. */
 const ORGANISATION_WORDS = new Set([...LEGAL_BY_PHRASE.keys()].filter((w) => !w.includes(' ') && w.length >= 3 && w !== 'private' && w !== 'proprietary'));
-/** Roman numerals of two letters or more (I, V, X alone stay initials): "Fund II" = "Fund 2". */
+/**
+ * Roman numerals of two letters or more ("Fund II" = "Fund 2"); I, V and X alone only as an
+ * organisation name's last word (see lastNameWordIndex), else they are initials.
+ */
 const ROMAN_NUMERAL = /^(x{0,3})(ix|iv|v?i{0,3})$/;
 const PARTICLE_SET = new Set(PARTICLES);
 const STOPWORD_SET = new Set(STOPWORDS);
@@ -230,7 +233,8 @@ export function normaliseName(raw: unknown, options: NormaliseOptions = {}): Nor
   // Series numerals ("Fund II") only when the caller says this is an organisation: "Xi" and
   // "Vi" are also names.
   const knownOrganisation = options.type !== undefined && options.type !== 'individual' && options.type !== 'unknown';
-  const tokens = rawTokens.map((t) => finishToken(t, { organisational, knownOrganisation, korean: koreanCandidate }));
+  const seriesSlot = knownOrganisation ? lastNameWordIndex(rawTokens) : -1;
+  const tokens = rawTokens.map((t, i) => finishToken(t, { organisational, knownOrganisation, korean: koreanCandidate, seriesSlot: i === seriesSlot }));
   return {
     raw: cut,
     text: tokens.map((t) => t.text).join(' '),
@@ -239,6 +243,17 @@ export function normaliseName(raw: unknown, options: NormaliseOptions = {}): Nor
     truncated,
     ...(office ? { office } : {}),
   };
+}
+
+/**
+ * Where a series numeral stands in an organisation's name: its last word before any legal
+ * form ("Capital Trust I", "Partners V L.P."). Only there does a lone I, V or X read as a
+ * number; elsewhere it is an initial ("I. C. Holdings"). -1 for a one-word name.
+ */
+function lastNameWordIndex(tokens: readonly RawToken[]): number {
+  let i = tokens.length - 1;
+  while (i >= 0 && tokens[i]!.legal !== undefined) i--;
+  return i > 0 ? i : -1;
 }
 
 function splitAbdAl(tokens: RawToken[]): RawToken[] {
@@ -535,7 +550,7 @@ function looksKorean(tokens: RawToken[]): boolean {
   return surname;
 }
 
-function finishToken(t: RawToken, ctx: { organisational: boolean; knownOrganisation: boolean; korean: boolean }): NameToken {
+function finishToken(t: RawToken, ctx: { organisational: boolean; knownOrganisation: boolean; korean: boolean; seriesSlot: boolean }): NameToken {
   let text = t.text;
   let kind: TokenKind;
   let legalFamily: string | undefined;
@@ -553,7 +568,7 @@ function finishToken(t: RawToken, ctx: { organisational: boolean; knownOrganisat
     }
     const expanded = ctx.organisational ? own(ABBREVIATIONS, text) : undefined;
     if (expanded !== undefined) text = expanded;
-    const roman = ctx.knownOrganisation && t.script === 'latin' ? romanValue(text) : undefined;
+    const roman = ctx.knownOrganisation && t.script === 'latin' ? romanValue(text, ctx.seriesSlot) : undefined;
     if (roman !== undefined) text = String(roman);
     text = own(PARTICLE_SPELLINGS, text) ?? text;
     kind = classify(text, ctx, korean.length > 0);
@@ -581,9 +596,9 @@ function finishToken(t: RawToken, ctx: { organisational: boolean; knownOrganisat
   return token;
 }
 
-function romanValue(text: string): number | undefined {
+function romanValue(text: string, seriesSlot: boolean): number | undefined {
   const m = ROMAN_NUMERAL.exec(text);
-  if (!m || text.length < 2) return undefined;
+  if (!m || text.length === 0 || (text.length < 2 && !seriesSlot)) return undefined;
   const tens = m[1]!.length * 10;
   const units: Record<string, number> = { ix: 9, iv: 4 };
   const rest = m[2]!;
