@@ -17,6 +17,10 @@ describe('legal forms: spellings of one form match, forms weigh little', () => {
     ['Procter & Gamble Co.', 'Procter and Gamble Company'],
     ['Bowne Global Solutions, L.L.C.', 'Bowne Global Solutions LLC'],
     ['华为技术有限公司', '华为技术有限公司'],
+    // A long legal-form phrase with one word misspelt, or cut off where a list field ran out.
+    ['Tactical Missiles Corporation Joynt Stock Company', 'TACTICAL MISSILES CORPORATION JSC'],
+    ['Tactical Missiles Corporation Joint Stock Compan', 'TACTICAL MISSILES CORPORATION JOINT STOCK COMPANY'],
+    ['Closed Joint Stok Company Atlant', 'ZAO ATLANT'],
   ])('%s = %s', (a, b) => {
     expect(compareNames(org(a), org(b)).score).toBeGreaterThanOrEqual(DEFAULT_MATCH_THRESHOLD);
   });
@@ -29,6 +33,15 @@ describe('legal forms: spellings of one form match, forms weigh little', () => {
     ['a number opposite a word is a whole conflict', 'Victory 3', 'Victory Star'],
   ])('%s', (_label, a, b) => {
     expect(compareNames(org(a), org(b)).match).toBe(false);
+  });
+
+  test('a legal-form phrase is recognised with one word off, not two', () => {
+    const tokens = (name: string) => compareNames(org(name), org(name)).explanation.tokens.map((t) => t.query);
+    expect(tokens('Atlant Joynt Stock Company')).toEqual(['atlant', 'joynt stock company']);
+    expect(tokens('Atlant Joynt Stok Company')).toEqual(['atlant', 'joynt', 'stok', 'company']);
+    // Cut short only at the end of the name.
+    expect(tokens('Atlant Joint Stock Comp')).toEqual(['atlant', 'joint stock comp']);
+    expect(tokens('Joint Stock Comp Atlant')).toEqual(['joint', 'stock', 'comp', 'atlant']);
   });
 
   test('a legal form alone never carries a match', () => {

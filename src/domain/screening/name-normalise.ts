@@ -152,6 +152,13 @@ for (const word of ['private', 'proprietary', 'company', 'gongsi', 'hoesa']) AMB
 const LONG_LEGAL_WORDS = [...LEGAL_BY_PHRASE.keys()]
   .filter((w) => !w.includes(' ') && w.length >= 8)
   .map((text) => ({ text, mask: letterMask(text) }));
+/**
+ * Legal-form phrases of three words or more, as word lists: recognised with one word misspelt
+ * ("Joynt Stock Company") or cut off at the end of the name ("... Joint Stock Compan", where a
+ * fixed-width list field ran out), since the other words pin the phrase down.
+ */
+const LONG_LEGAL_PHRASES = [...LEGAL_BY_PHRASE.keys()].map((p) => p.split(' ')).filter((words) => words.length >= 3)
+  .sort((a, b) => b.length - a.length);
 /** First words of legal-form phrases: most positions start none and need no phrase lookups. */
 const LEGAL_FIRST_WORDS = new Set([...LEGAL_BY_PHRASE.keys()].map((p) => p.split(' ')[0]!));
 const TITLES_ANYWHERE_SET = new Set(TITLES_ANYWHERE);
@@ -492,6 +499,14 @@ function markLegalForms(tokens: RawToken[]): RawToken[] {
         break;
       }
     }
+    if (matched === 0 && (LEGAL_WORDS.has(tokens[i]!.text) || LEGAL_WORDS.has(tokens[i + 1]?.text ?? ''))) {
+      const near = nearLegalPhrase(tokens, i);
+      if (near !== undefined) {
+        const legal = LEGAL_BY_PHRASE.get(near.join(' '))!.canonical;
+        out.push({ original: tokens.slice(i, i + near.length).map((t) => t.original).join(' '), script: tokens[i]!.script, text: legal, legal });
+        matched = near.length;
+      }
+    }
     if (matched === 0) {
       // Long legal words are recognised through a typo ("Aktiengeselschaft"), like any word.
       const t = tokens[i]!;
@@ -523,6 +538,27 @@ function markLegalForms(tokens: RawToken[]): RawToken[] {
     }
   }
   return out;
+}
+
+/**
+ * The long legal-form phrase the tokens from `from` spell with exactly one word off: misspelt
+ * within its edit budget, or, as the name's last word, cut short (four letters or more).
+ */
+function nearLegalPhrase(tokens: readonly RawToken[], from: number): readonly string[] | undefined {
+  for (const words of LONG_LEGAL_PHRASES) {
+    if (from + words.length > tokens.length) continue;
+    let off = 0;
+    for (let k = 0; k < words.length && off <= 1; k++) {
+      const text = tokens[from + k]!.text;
+      const word = words[k]!;
+      if (text === word) continue;
+      off++;
+      const cut = from + k === tokens.length - 1 && text.length >= 4 && word.startsWith(text);
+      if (!cut && !(text.length >= 4 && maskedSimilarity(text, letterMask(text), word, letterMask(word)) > 0)) off = 2;
+    }
+    if (off === 1) return words;
+  }
+  return undefined;
 }
 
 /**
