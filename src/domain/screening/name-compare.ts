@@ -151,8 +151,6 @@ export function tokenSimilarity(a: NameToken, b: NameToken, korean: boolean): To
   const crossScript = a.script !== b.script && (a.script !== 'latin' || b.script !== 'latin');
   if (a.text === b.text && a.text.length > 0) return { score: 1, how: crossScript ? 'transliterated' : 'exact' };
   if (a.kind === 'number' || b.kind === 'number') return NO_MATCH;
-  // Antonio/Antonia, Ivanov/Ivanova: the same name for someone of the other sex is another person.
-  if (!korean && isGenderedPair(a.text, b.text)) return NO_MATCH;
   if (a.kind === 'initial' || b.kind === 'initial') {
     const [initial, word] = a.kind === 'initial' ? [a, b] : [b, a];
     if (word.kind !== 'initial' && word.text.startsWith(initial.text)) return { score: INITIAL_SCORE, how: 'initial' };
@@ -169,12 +167,22 @@ export function tokenSimilarity(a: NameToken, b: NameToken, korean: boolean): To
   let best = maskedSimilarity(a.text, a.letters, b.text, b.letters);
   const how: TokenMatchKind = crossScript ? 'transliterated' : 'fuzzy';
   const relation = givenNameRelation(a.family, b.family);
-  if (relation !== undefined && NAME_FAMILY_SCORE[relation] > best) return { score: NAME_FAMILY_SCORE[relation], how: 'name-family' };
+  if (relation !== undefined && NAME_FAMILY_SCORE[relation] > best) {
+    return otherSex(a, b, korean) ? NO_MATCH : { score: NAME_FAMILY_SCORE[relation], how: 'name-family' };
+  }
   if (best < 1) best = Math.max(best, maskedSimilarity(a.phonetic, a.phoneticLetters, b.phonetic, b.phoneticLetters) * PHONETIC_FACTOR);
   if ((a.script === 'abjad') !== (b.script === 'abjad')) {
     best = Math.max(best, boundedSimilarity(a.consonants, b.consonants) * CONSONANT_FACTOR);
   }
-  return best >= FUZZY_FLOOR ? { score: best, how } : NO_MATCH;
+  return best >= FUZZY_FLOOR && !otherSex(a, b, korean) ? { score: best, how } : NO_MATCH;
+}
+
+/**
+ * Antonio/Antonia, Ivanov/Ivanova: the same name for someone of the other sex is another
+ * person. Asked only of pairs that would otherwise match (most pairs never get that far).
+ */
+function otherSex(a: NameToken, b: NameToken, korean: boolean): boolean {
+  return !korean && isGenderedPair(a.text, b.text);
 }
 
 function syllableCount(token: NameToken): number {
