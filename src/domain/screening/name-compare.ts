@@ -20,8 +20,8 @@ import { birthDateComponent, genderComponent, type Gender } from './discriminato
 import { givenNameRelation, type GivenNameRelation } from './given-names.js';
 import { NAME_FREQUENCY_MIN_PARTIES, NAME_WORD_FREQUENCY } from './name-frequency.table.js';
 import { isTitle, normaliseName, type NameToken, type NormalisedName } from './name-normalise.js';
-import { GENDERED_ENDINGS } from './name-vocabulary.table.js';
-import { boundedSimilarity, editBudget, maskedSimilarity } from './text-similarity.js';
+import { BALTIC_ENDINGS, GENDERED_ENDINGS } from './name-vocabulary.table.js';
+import { boundedSimilarity, editBudget, letterMask, maskedSimilarity, phoneticKey } from './text-similarity.js';
 
 /**
  * Name-to-name comparison: align the tokens of two normalised names (order-free, allowing one
@@ -37,6 +37,8 @@ const INITIAL_SCORE = 0.75;
 const LEGAL_FAMILY_SCORE = 0.8;
 /** A match only after phonetic folding is a little weaker than a plain spelling match. */
 const PHONETIC_FACTOR = 0.95;
+/** A stem under a Baltic nominative ending (BALTIC_ENDINGS): a regular form, a little weaker than a spelling. */
+const BALTIC_FACTOR = 0.9;
 /** Consonant skeletons (abjad scripts) ignore vowels entirely: weaker still. */
 const CONSONANT_FACTOR = 0.9;
 /** An acronym standing for a run of words: strong, but not a spelling of the same words. */
@@ -171,10 +173,29 @@ export function tokenSimilarity(a: NameToken, b: NameToken, korean: boolean): To
     return otherSex(a, b, korean) ? NO_MATCH : { score: NAME_FAMILY_SCORE[relation], how: 'name-family' };
   }
   if (best < 1) best = Math.max(best, maskedSimilarity(a.phonetic, a.phoneticLetters, b.phonetic, b.phoneticLetters) * PHONETIC_FACTOR);
+  if (best < BALTIC_FACTOR && a.script === 'latin' && b.script === 'latin') best = Math.max(best, balticSimilarity(a, b));
   if ((a.script === 'abjad') !== (b.script === 'abjad')) {
     best = Math.max(best, boundedSimilarity(a.consonants, b.consonants) * CONSONANT_FACTOR);
   }
   return best >= FUZZY_FLOOR && !otherSex(a, b, korean) ? { score: best, how } : NO_MATCH;
+}
+
+/**
+ * One side in a Baltic nominative form (BALTIC_ENDINGS): "Sergejs" ~ "Sergey", "Putinas" =
+ * "Putin". The stem, four letters or more, is compared as a spelling (phonetic key included)
+ * and counts a little less than a plain spelling match. Only one side may carry the ending.
+ */
+function balticSimilarity(a: NameToken, b: NameToken): number {
+  for (const [long, short] of [[a, b], [b, a]] as const) {
+    const ending = BALTIC_ENDINGS.find((e) => long.text.endsWith(e) && !short.text.endsWith(e));
+    if (ending === undefined || long.text.length - ending.length < 4) continue;
+    const stem = long.text.slice(0, long.text.length - ending.length);
+    const phonetic = phoneticKey(stem);
+    const plain = maskedSimilarity(stem, letterMask(stem), short.text, short.letters);
+    const sound = maskedSimilarity(phonetic, letterMask(phonetic), short.phonetic, short.phoneticLetters) * PHONETIC_FACTOR;
+    return Math.max(plain, sound) * BALTIC_FACTOR;
+  }
+  return 0;
 }
 
 /**

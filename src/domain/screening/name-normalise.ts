@@ -615,7 +615,7 @@ function finishToken(t: RawToken, ctx: { organisational: boolean; knownOrganisat
     original: t.original,
     script: t.script,
     kind,
-    weight: TOKEN_WEIGHTS[kind],
+    weight: kind === 'word' && !ctx.organisational && PATRONYMIC.test(text) ? PATRONYMIC_WEIGHT : TOKEN_WEIGHTS[kind],
     phonetic,
     letters: letterMask(text),
     phoneticLetters: letterMask(phonetic),
@@ -631,6 +631,15 @@ function finishToken(t: RawToken, ctx: { organisational: boolean; knownOrganisat
   if (family !== undefined) token.family = family;
   return token;
 }
+
+/**
+ * East Slavic patronymics (Viktorovich, Sergeyevna, Oleksandrovych, Kuzminichna), in any of
+ * the usual romanisations (surnames of that shape, Abramovich, weigh the same). Documents in Latin script leave them out (passports, most foreign records), so
+ * a patronymic only one side has is a routine omission: it weighs PATRONYMIC_WEIGHT, half a
+ * word. Two different patronymics still conflict as two different words do.
+ */
+const PATRONYMIC = /^[a-z]{3,}(?:ovich|evich|ovitch|evitch|ovych|evych|ovna|evna|ivna|ichna)$/;
+const PATRONYMIC_WEIGHT = 0.5;
 
 function romanValue(text: string, seriesSlot: boolean): number | undefined {
   const m = ROMAN_NUMERAL.exec(text);
