@@ -17,6 +17,10 @@ describe('legal forms: spellings of one form match, forms weigh little', () => {
     ['Procter & Gamble Co.', 'Procter and Gamble Company'],
     ['Bowne Global Solutions, L.L.C.', 'Bowne Global Solutions LLC'],
     ['华为技术有限公司', '华为技术有限公司'],
+    // A long legal-form phrase with one word misspelt, or cut off where a list field ran out.
+    ['Tactical Missiles Corporation Joynt Stock Company', 'TACTICAL MISSILES CORPORATION JSC'],
+    ['Tactical Missiles Corporation Joint Stock Compan', 'TACTICAL MISSILES CORPORATION JOINT STOCK COMPANY'],
+    ['Closed Joint Stok Company Atlant', 'ZAO ATLANT'],
   ])('%s = %s', (a, b) => {
     expect(compareNames(org(a), org(b)).score).toBeGreaterThanOrEqual(DEFAULT_MATCH_THRESHOLD);
   });
@@ -26,9 +30,18 @@ describe('legal forms: spellings of one form match, forms weigh little', () => {
     ['only generic words and legal forms in common', 'Korea Trading Company', 'KOREA KUMRYONG TRADING COMPANY'],
     ['one shared word while others differ', 'Sunrise Bakery Co., Ltd.', 'SUNRISE'],
     ['a different distinctive word', 'Bowne Litigation Solutions', 'Bowne Localization Solutions'],
-    ['a series number differs', 'Bowne Global Solutions II, Inc.', 'Bowne Global Solutions III, Inc.'],
+    ['a number opposite a word is a whole conflict', 'Victory 3', 'Victory Star'],
   ])('%s', (_label, a, b) => {
     expect(compareNames(org(a), org(b)).match).toBe(false);
+  });
+
+  test('a legal-form phrase is recognised with one word off, not two', () => {
+    const tokens = (name: string) => compareNames(org(name), org(name)).explanation.tokens.map((t) => t.query);
+    expect(tokens('Atlant Joynt Stock Company')).toEqual(['atlant', 'joynt stock company']);
+    expect(tokens('Atlant Joynt Stok Company')).toEqual(['atlant', 'joynt', 'stok', 'company']);
+    // Cut short only at the end of the name.
+    expect(tokens('Atlant Joint Stock Comp')).toEqual(['atlant', 'joint stock comp']);
+    expect(tokens('Joint Stock Comp Atlant')).toEqual(['joint', 'stock', 'comp', 'atlant']);
   });
 
   test('a legal form alone never carries a match', () => {
@@ -57,5 +70,30 @@ describe('legal forms: spellings of one form match, forms weigh little', () => {
 
   test('two names of only generic words can still agree entirely', () => {
     expect(compareNames(org('AT&T Inc.'), org('AT and T Inc.')).match).toBe(true);
+  });
+});
+
+describe('series numbers: members of one series are a lead to review, not another name', () => {
+  const vessel = (name: string) => ({ name, type: 'vessel' as const });
+
+  test.each([
+    ['fund vintages in Roman numerals', 'Carlyle Partners VII L.P.', 'Carlyle Partners VIII L.P.'],
+    ['a lone numeral before the legal form', 'Goldman Sachs Capital Partners V L.P.', 'Goldman Sachs Capital Partners VI L.P.'],
+    ['a lone numeral at the end', 'Citigroup Capital Trust I', 'Citigroup Capital Trust II'],
+    ['trust series and vintage years', 'JPMorgan Mortgage Trust Series 2007-1', 'JPMorgan Mortgage Trust Series 2007-2'],
+  ])('%s: %s ~ %s', (_label, a, b) => {
+    const result = compareNames(org(a), org(b));
+    expect(result.match).toBe(true);
+    // Still below agreeing names: the number cost something.
+    expect(result.score).toBeLessThan(compareNames(org(a), org(a)).score - 0.1);
+  });
+
+  test('vessels of one series, and a number only one side has', () => {
+    expect(compareNames(vessel('Snow Storm 1'), vessel('Snow Storm 2')).match).toBe(true);
+    expect(compareNames(vessel('Victory'), vessel('Victory 3')).match).toBe(true);
+  });
+
+  test('a lone I, V or X elsewhere in the name stays an initial', () => {
+    expect(compareNames(org('V Trading Partners'), org('Vista Trading Partners')).explanation.tokens.map((t) => t.how)).toContain('initial');
   });
 });

@@ -97,3 +97,47 @@ describe('typos and spelling variants', () => {
     expect(compareNames({ name: a, type: 'individual' }, { name: b, type: 'individual' }).match).toBe(false);
   });
 });
+
+describe('Slavic names across languages: й, Baltic endings, patronymics', () => {
+  const person = (name: string) => ({ name, type: 'individual' as const });
+
+  test.each([
+    ['sergej', 'sergey'],
+    ['nikolaj', 'nikolay'],
+    ['andrej', 'andrei'],
+  ])('a final j after a vowel reads as the y it stands for: %s ~ %s', (a, b) => {
+    expect(phoneticKey(a)).toBe(phoneticKey(b));
+  });
+
+  test('a j elsewhere stays a j', () => {
+    expect(phoneticKey('jamal')).not.toBe(phoneticKey('yamal'));
+    expect(phoneticKey('raj')).toBe('raj');
+  });
+
+  test.each([
+    ['Latvian nominative endings', 'Vladimirs Putins', 'Vladimir Putin'],
+    ['Lithuanian nominative endings', 'Vladimiras Putinas', 'Vladimir Putin'],
+    ['Latvian endings, the patronymic left out', 'Sergejs Lavrovs', 'Sergey Viktorovich LAVROV'],
+  ])('%s on a foreign name: %s ~ %s', (_language, a, b) => {
+    const result = compareNames(person(a), person(b));
+    expect(result.match).toBe(true);
+    // The stem is compared, a little below a plain spelling match.
+    expect(result.explanation.tokens.some((t) => t.score < 1)).toBe(true);
+  });
+
+  test('the ending is not a licence for a different stem', () => {
+    expect(compareNames(person('Vladimiras Petrovas'), person('Vladimir Putin')).match).toBe(false);
+    expect(compareNames(person('Jonas Markus'), person('Jon Marx')).match).toBe(false);
+  });
+
+  test('a patronymic only one side has costs less than another missing word', () => {
+    const withPatronymic = compareNames(person('Sergey Lavrov'), person('Sergey Viktorovich Lavrov')).score;
+    const withOtherWord = compareNames(person('Sergey Lavrov'), person('Sergey Alexander Lavrov')).score;
+    expect(withPatronymic).toBeGreaterThan(withOtherWord);
+    expect(withPatronymic).toBeGreaterThanOrEqual(DEFAULT_MATCH_THRESHOLD);
+  });
+
+  test('two different patronymics still conflict', () => {
+    expect(compareNames(person('Sergey Ivanovich Lavrov'), person('Sergey Viktorovich Lavrov')).match).toBe(false);
+  });
+});

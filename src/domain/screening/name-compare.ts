@@ -20,8 +20,8 @@ import { birthDateComponent, genderComponent, type Gender } from './discriminato
 import { givenNameRelation, type GivenNameRelation } from './given-names.js';
 import { NAME_FREQUENCY_MIN_PARTIES, NAME_WORD_FREQUENCY } from './name-frequency.table.js';
 import { isTitle, normaliseName, type NameToken, type NormalisedName } from './name-normalise.js';
-import { GENDERED_ENDINGS } from './name-vocabulary.table.js';
-import { boundedSimilarity, editBudget, maskedSimilarity } from './text-similarity.js';
+import { BALTIC_ENDINGS, GENDERED_ENDINGS } from './name-vocabulary.table.js';
+import { boundedSimilarity, editBudget, letterMask, maskedSimilarity, phoneticKey } from './text-similarity.js';
 
 /**
  * Name-to-name comparison: align the tokens of two normalised names (order-free, allowing one
@@ -37,6 +37,8 @@ const INITIAL_SCORE = 0.75;
 const LEGAL_FAMILY_SCORE = 0.8;
 /** A match only after phonetic folding is a little weaker than a plain spelling match. */
 const PHONETIC_FACTOR = 0.95;
+/** A stem under a Baltic nominative ending (BALTIC_ENDINGS): a regular form, a little weaker than a spelling. */
+const BALTIC_FACTOR = 0.9;
 /** Consonant skeletons (abjad scripts) ignore vowels entirely: weaker still. */
 const CONSONANT_FACTOR = 0.9;
 /** An acronym standing for a run of words: strong, but not a spelling of the same words. */
@@ -67,6 +69,16 @@ const NAME_FAMILY_SCORE: Readonly<Record<GivenNameRelation, number>> = { spellin
  *   relatives share all but one of their names.
  */
 export const ALIGNMENT_WEIGHTS = { partial: 1.5, extra: 0.35, substitution: 0.5 } as const;
+/**
+ * A number opposite a different number ("Zu Zag Bong 6" / "5", "Fund VII" / "VIII", "Trust
+ * 2004-1" / "2005-1") counts as this fraction of a conflicting word: a series number tells
+ * members of one series apart (the vessels of one owner, a fund's vintages, a trust's
+ * tranches), which screening still has to see, while the name itself agrees. A number
+ * opposite a word is still a whole conflict, and a number only one side has is an omission
+ * ("Victory" / "Victory 3"), not a distinctive word gone missing. nomenklatura's own cases
+ * label "Snow Storm 1" / "Snow Storm 2" a match.
+ */
+export const SERIES_NUMBER_UNIT = 0.4;
 /** A match made only of generic words, legal forms, particles or initials is no name match. */
 export const GENERIC_ONLY_CAP = 0.5;
 /**
@@ -141,8 +153,6 @@ export function tokenSimilarity(a: NameToken, b: NameToken, korean: boolean): To
   const crossScript = a.script !== b.script && (a.script !== 'latin' || b.script !== 'latin');
   if (a.text === b.text && a.text.length > 0) return { score: 1, how: crossScript ? 'transliterated' : 'exact' };
   if (a.kind === 'number' || b.kind === 'number') return NO_MATCH;
-  // Antonio/Antonia, Ivanov/Ivanova: the same name for someone of the other sex is another person.
-  if (!korean && isGenderedPair(a.text, b.text)) return NO_MATCH;
   if (a.kind === 'initial' || b.kind === 'initial') {
     const [initial, word] = a.kind === 'initial' ? [a, b] : [b, a];
     if (word.kind !== 'initial' && word.text.startsWith(initial.text)) return { score: INITIAL_SCORE, how: 'initial' };
@@ -159,12 +169,41 @@ export function tokenSimilarity(a: NameToken, b: NameToken, korean: boolean): To
   let best = maskedSimilarity(a.text, a.letters, b.text, b.letters);
   const how: TokenMatchKind = crossScript ? 'transliterated' : 'fuzzy';
   const relation = givenNameRelation(a.family, b.family);
-  if (relation !== undefined && NAME_FAMILY_SCORE[relation] > best) return { score: NAME_FAMILY_SCORE[relation], how: 'name-family' };
+  if (relation !== undefined && NAME_FAMILY_SCORE[relation] > best) {
+    return otherSex(a, b, korean) ? NO_MATCH : { score: NAME_FAMILY_SCORE[relation], how: 'name-family' };
+  }
   if (best < 1) best = Math.max(best, maskedSimilarity(a.phonetic, a.phoneticLetters, b.phonetic, b.phoneticLetters) * PHONETIC_FACTOR);
+  if (best < BALTIC_FACTOR && a.script === 'latin' && b.script === 'latin') best = Math.max(best, balticSimilarity(a, b));
   if ((a.script === 'abjad') !== (b.script === 'abjad')) {
     best = Math.max(best, boundedSimilarity(a.consonants, b.consonants) * CONSONANT_FACTOR);
   }
-  return best >= FUZZY_FLOOR ? { score: best, how } : NO_MATCH;
+  return best >= FUZZY_FLOOR && !otherSex(a, b, korean) ? { score: best, how } : NO_MATCH;
+}
+
+/**
+ * One side in a Baltic nominative form (BALTIC_ENDINGS): "Sergejs" ~ "Sergey", "Putinas" =
+ * "Putin". The stem, four letters or more, is compared as a spelling (phonetic key included)
+ * and counts a little less than a plain spelling match. Only one side may carry the ending.
+ */
+function balticSimilarity(a: NameToken, b: NameToken): number {
+  for (const [long, short] of [[a, b], [b, a]] as const) {
+    const ending = BALTIC_ENDINGS.find((e) => long.text.endsWith(e) && !short.text.endsWith(e));
+    if (ending === undefined || long.text.length - ending.length < 4) continue;
+    const stem = long.text.slice(0, long.text.length - ending.length);
+    const phonetic = phoneticKey(stem);
+    const plain = maskedSimilarity(stem, letterMask(stem), short.text, short.letters);
+    const sound = maskedSimilarity(phonetic, letterMask(phonetic), short.phonetic, short.phoneticLetters) * PHONETIC_FACTOR;
+    return Math.max(plain, sound) * BALTIC_FACTOR;
+  }
+  return 0;
+}
+
+/**
+ * Antonio/Antonia, Ivanov/Ivanova: the same name for someone of the other sex is another
+ * person. Asked only of pairs that would otherwise match (most pairs never get that far).
+ */
+function otherSex(a: NameToken, b: NameToken, korean: boolean): boolean {
+  return !korean && isGenderedPair(a.text, b.text);
 }
 
 function syllableCount(token: NameToken): number {
@@ -472,18 +511,22 @@ interface Leftovers {
   indexes: number[];
   weight: number;
   units: number;
+  /** Numbers among the leftovers (each also one of `units`). */
+  numbers: number;
+  /** A distinctive word is left over (a number alone is not: see SERIES_NUMBER_UNIT). */
   distinctive: boolean;
 }
 
 function leftoversOf(tokens: readonly NameToken[], used: readonly boolean[]): Leftovers {
-  const left: Leftovers = { indexes: [], weight: 0, units: 0, distinctive: false };
+  const left: Leftovers = { indexes: [], weight: 0, units: 0, numbers: 0, distinctive: false };
   for (let i = 0; i < tokens.length; i++) {
     if (used[i]) continue;
     const t = tokens[i]!;
     left.indexes.push(i);
     left.weight += t.weight;
     left.units += substitutionUnit(t);
-    left.distinctive ||= isDistinctive(t);
+    if (t.kind === 'number') left.numbers++;
+    else left.distinctive ||= isDistinctive(t);
   }
   return left;
 }
@@ -503,7 +546,11 @@ function conflictOf(
   // a syllable either side lacks makes it another name ("Choi Yu-jin" is not "Yu Jin", nor
   // "Jang Ye-jin" "Zhang Jian"). It is enough that one of the two names is Korean.
   const koreanShape = query.korean || listed.korean;
-  let substituted = koreanShape ? Math.max(left.q.units, left.l.units) : Math.min(left.q.units, left.l.units);
+  // Numbers opposite numbers first: each such pair is a series number, a fraction of a word.
+  const series = Math.min(left.q.numbers, left.l.numbers);
+  const unitsQ = left.q.units - series;
+  const unitsL = left.l.units - series;
+  let substituted = (koreanShape ? Math.max(unitsQ, unitsL) : Math.min(unitsQ, unitsL)) + series * SERIES_NUMBER_UNIT;
   // "Salman bin Muhammad" is Salman, son of Muhammad; "Muhammad bin Salman" is his father's
   // generation the other way round. Around a patronymic particle word order is identity.
   if (patronymSwapped(q, l, pairs)) substituted += 1;

@@ -152,6 +152,13 @@ for (const word of ['private', 'proprietary', 'company', 'gongsi', 'hoesa']) AMB
 const LONG_LEGAL_WORDS = [...LEGAL_BY_PHRASE.keys()]
   .filter((w) => !w.includes(' ') && w.length >= 8)
   .map((text) => ({ text, mask: letterMask(text) }));
+/**
+ * Legal-form phrases of three words or more, as word lists: recognised with one word misspelt
+ * ("Joynt Stock Company") or cut off at the end of the name ("... Joint Stock Compan", where a
+ * fixed-width list field ran out), since the other words pin the phrase down.
+ */
+const LONG_LEGAL_PHRASES = [...LEGAL_BY_PHRASE.keys()].map((p) => p.split(' ')).filter((words) => words.length >= 3)
+  .sort((a, b) => b.length - a.length);
 /** First words of legal-form phrases: most positions start none and need no phrase lookups. */
 const LEGAL_FIRST_WORDS = new Set([...LEGAL_BY_PHRASE.keys()].map((p) => p.split(' ')[0]!));
 const TITLES_ANYWHERE_SET = new Set(TITLES_ANYWHERE);
@@ -164,7 +171,10 @@ const TITLES_OF_OFFICE_SET = new Set(TITLES_OF_OFFICE);
 const LEGAL_WORDS = new Set([...LEGAL_BY_PHRASE.keys()].flatMap((phrase) => phrase.split(' ')));
 /** One-word legal forms of three letters or more ("llc", "company", "gmbh"): the name is an organisation's. */
 const ORGANISATION_WORDS = new Set([...LEGAL_BY_PHRASE.keys()].filter((w) => !w.includes(' ') && w.length >= 3 && w !== 'private' && w !== 'proprietary'));
-/** Roman numerals of two letters or more (I, V, X alone stay initials): "Fund II" = "Fund 2". */
+/**
+ * Roman numerals of two letters or more ("Fund II" = "Fund 2"); I, V and X alone only as an
+ * organisation name's last word (see lastNameWordIndex), else they are initials.
+ */
 const ROMAN_NUMERAL = /^(x{0,3})(ix|iv|v?i{0,3})$/;
 const PARTICLE_SET = new Set(PARTICLES);
 const STOPWORD_SET = new Set(STOPWORDS);
@@ -230,7 +240,8 @@ export function normaliseName(raw: unknown, options: NormaliseOptions = {}): Nor
   // Series numerals ("Fund II") only when the caller says this is an organisation: "Xi" and
   // "Vi" are also names.
   const knownOrganisation = options.type !== undefined && options.type !== 'individual' && options.type !== 'unknown';
-  const tokens = rawTokens.map((t) => finishToken(t, { organisational, knownOrganisation, korean: koreanCandidate }));
+  const seriesSlot = knownOrganisation ? lastNameWordIndex(rawTokens) : -1;
+  const tokens = rawTokens.map((t, i) => finishToken(t, { organisational, knownOrganisation, korean: koreanCandidate, seriesSlot: i === seriesSlot }));
   return {
     raw: cut,
     text: tokens.map((t) => t.text).join(' '),
@@ -239,6 +250,17 @@ export function normaliseName(raw: unknown, options: NormaliseOptions = {}): Nor
     truncated,
     ...(office ? { office } : {}),
   };
+}
+
+/**
+ * Where a series numeral stands in an organisation's name: its last word before any legal
+ * form ("Capital Trust I", "Partners V L.P."). Only there does a lone I, V or X read as a
+ * number; elsewhere it is an initial ("I. C. Holdings"). -1 for a one-word name.
+ */
+function lastNameWordIndex(tokens: readonly RawToken[]): number {
+  let i = tokens.length - 1;
+  while (i >= 0 && tokens[i]!.legal !== undefined) i--;
+  return i > 0 ? i : -1;
 }
 
 function splitAbdAl(tokens: RawToken[]): RawToken[] {
@@ -477,6 +499,14 @@ function markLegalForms(tokens: RawToken[]): RawToken[] {
         break;
       }
     }
+    if (matched === 0 && (LEGAL_WORDS.has(tokens[i]!.text) || LEGAL_WORDS.has(tokens[i + 1]?.text ?? ''))) {
+      const near = nearLegalPhrase(tokens, i);
+      if (near !== undefined) {
+        const legal = LEGAL_BY_PHRASE.get(near.join(' '))!.canonical;
+        out.push({ original: tokens.slice(i, i + near.length).map((t) => t.original).join(' '), script: tokens[i]!.script, text: legal, legal });
+        matched = near.length;
+      }
+    }
     if (matched === 0) {
       // Long legal words are recognised through a typo ("Aktiengeselschaft"), like any word.
       const t = tokens[i]!;
@@ -511,6 +541,27 @@ function markLegalForms(tokens: RawToken[]): RawToken[] {
 }
 
 /**
+ * The long legal-form phrase the tokens from `from` spell with exactly one word off: misspelt
+ * within its edit budget, or, as the name's last word, cut short (four letters or more).
+ */
+function nearLegalPhrase(tokens: readonly RawToken[], from: number): readonly string[] | undefined {
+  for (const words of LONG_LEGAL_PHRASES) {
+    if (from + words.length > tokens.length) continue;
+    let off = 0;
+    for (let k = 0; k < words.length && off <= 1; k++) {
+      const text = tokens[from + k]!.text;
+      const word = words[k]!;
+      if (text === word) continue;
+      off++;
+      const cut = from + k === tokens.length - 1 && text.length >= 4 && word.startsWith(text);
+      if (!cut && !(text.length >= 4 && maskedSimilarity(text, letterMask(text), word, letterMask(word)) > 0)) off = 2;
+    }
+    if (off === 1) return words;
+  }
+  return undefined;
+}
+
+/**
  * A Korean personal name in Latin letters: 2–6 tokens, each a run of one to three known
  * syllable spellings, at least one a single-syllable surname. Any Hangul syllable also
  * qualifies, and so does a name of two to four Han characters that reads as a Korean surname
@@ -535,7 +586,7 @@ function looksKorean(tokens: RawToken[]): boolean {
   return surname;
 }
 
-function finishToken(t: RawToken, ctx: { organisational: boolean; knownOrganisation: boolean; korean: boolean }): NameToken {
+function finishToken(t: RawToken, ctx: { organisational: boolean; knownOrganisation: boolean; korean: boolean; seriesSlot: boolean }): NameToken {
   let text = t.text;
   let kind: TokenKind;
   let legalFamily: string | undefined;
@@ -553,7 +604,7 @@ function finishToken(t: RawToken, ctx: { organisational: boolean; knownOrganisat
     }
     const expanded = ctx.organisational ? own(ABBREVIATIONS, text) : undefined;
     if (expanded !== undefined) text = expanded;
-    const roman = ctx.knownOrganisation && t.script === 'latin' ? romanValue(text) : undefined;
+    const roman = ctx.knownOrganisation && t.script === 'latin' ? romanValue(text, ctx.seriesSlot) : undefined;
     if (roman !== undefined) text = String(roman);
     text = own(PARTICLE_SPELLINGS, text) ?? text;
     kind = classify(text, ctx, korean.length > 0);
@@ -564,7 +615,7 @@ function finishToken(t: RawToken, ctx: { organisational: boolean; knownOrganisat
     original: t.original,
     script: t.script,
     kind,
-    weight: TOKEN_WEIGHTS[kind],
+    weight: kind === 'word' && !ctx.organisational && PATRONYMIC.test(text) ? PATRONYMIC_WEIGHT : TOKEN_WEIGHTS[kind],
     phonetic,
     letters: letterMask(text),
     phoneticLetters: letterMask(phonetic),
@@ -581,9 +632,18 @@ function finishToken(t: RawToken, ctx: { organisational: boolean; knownOrganisat
   return token;
 }
 
-function romanValue(text: string): number | undefined {
+/**
+ * East Slavic patronymics (Viktorovich, Sergeyevna, Oleksandrovych, Kuzminichna), in any of
+ * the usual romanisations (surnames of that shape, Abramovich, weigh the same). Documents in Latin script leave them out (passports, most foreign records), so
+ * a patronymic only one side has is a routine omission: it weighs PATRONYMIC_WEIGHT, half a
+ * word. Two different patronymics still conflict as two different words do.
+ */
+const PATRONYMIC = /^[a-z]{3,}(?:ovich|evich|ovitch|evitch|ovych|evych|ovna|evna|ivna|ichna)$/;
+const PATRONYMIC_WEIGHT = 0.5;
+
+function romanValue(text: string, seriesSlot: boolean): number | undefined {
   const m = ROMAN_NUMERAL.exec(text);
-  if (!m || text.length < 2) return undefined;
+  if (!m || text.length === 0 || (text.length < 2 && !seriesSlot)) return undefined;
   const tens = m[1]!.length * 10;
   const units: Record<string, number> = { ix: 9, iv: 4 };
   const rest = m[2]!;

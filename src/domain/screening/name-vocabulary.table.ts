@@ -141,3 +141,12 @@ export const GENDERED_ENDINGS: readonly (readonly [masculine: string, feminine: 
   ['o', 'a'], ['', 'a'], ['us', 'a'], ['os', 'a'], ['y', 'a'], ['i', 'a'], ['iy', 'aya'], ['y', 'aya'],
   ['ii', 'aia'], ['ij', 'aja'], ['vich', 'vna'], ['ich', 'ichna'],
 ];
+
+/**
+ * Nominative endings Latvian and Lithuanian add to every masculine name, foreign ones included:
+ * Сергей Лавров is "Sergejs Lavrovs" in Latvian and "Sergejus Lavrovas" in Lithuanian, Владимир
+ * Путин "Vladimirs Putins" / "Vladimiras Putinas". Longest first. Sources: the grammar of both
+ * languages (Latvian masculine nominative -s, -š, -is, -us; Lithuanian -as, -is, -ys, -us), and
+ * the Latvian and Lithuanian spellings of foreign names in those countries' official texts.
+ */
+export const BALTIC_ENDINGS: readonly string[] = ['us', 'as', 'is', 'ys', 's'];

@@ -63,10 +63,14 @@ const VOWELS = 'aeiou';
 /**
  * Phonetic key for Latin tokens: spellings that transliterations of one sound produce
  * (kh/h, ph/f, q/c/k, w/v, y/i, zh/dj/j, sh/sch/s, ch/tch/tsch, z/s, ou/oo/u, ee/ie/ey/ei/i,
- * doubled letters, a silent final h) reduce to one form, so "Husayn" ~ "Hussein", "Qaddafi" =
+ * doubled letters, a silent final h, a final j after a vowel) reduce to one form, so "Husayn" ~ "Hussein", "Qaddafi" =
  * "Kaddafi", "Wolodymyr" = "Volodymyr", "Mahmood" = "Mahmoud".
  */
-export function phoneticKey(latin: string): string {
+export function phoneticKey(word: string): string {
+  // A final j after a vowel is the Slavic й that English spellings write y ("Sergej" =
+  // "Sergey" = "Sergei", "Nikolaj" = "Nikolay"): read it as the y it stands for. Not in short
+  // words, where it is usually a j ("Raj").
+  const latin = word.length >= 5 && word.endsWith('j') && VOWELS.includes(word[word.length - 2]!) ? `${word.slice(0, -1)}y` : word;
   const n = latin.length;
   if (n === 0 || /^[0-9]+$/.test(latin)) return latin;
   // Appends, skipping a repeat of the last letter (doubled letters collapse).
