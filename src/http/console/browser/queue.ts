@@ -1,5 +1,5 @@
 import { api, query, session } from './api.js';
-import type { CasePage, CaseQueueItem } from './api-types.js';
+import type { CasePage, CaseQueueCounts, CaseQueueItem } from './api-types.js';
 import { $, age, badge, clear, el, input, select } from './dom.js';
 
 const PAGE_SIZE = 25;
@@ -97,6 +97,32 @@ function renderPage(page: CasePage) {
   ($('queue-next') as HTMLButtonElement).disabled = last >= page.total;
 }
 
+const sum = (values: number[]) => values.reduce((total, value) => total + value, 0);
+
+/** How many cases each choice of the filter menus would show, keyed by menu and option value. */
+function choiceCounts(counts: CaseQueueCounts): Record<string, Record<string, number>> {
+  const assigned = (match: (assignee: string | null) => boolean) => sum(counts.assignee.filter((item) => match(item.assignee)).map((item) => item.count));
+  const ages = Object.fromEntries(counts.olderThanHours.map((wait) => [wait.hours === 0 ? '' : String(wait.hours), wait.count]));
+  return {
+    'queue-status': { ...counts.status, '': counts.status.active + counts.status.closed },
+    'queue-outcome': { ...counts.outcome, '': sum(Object.values(counts.outcome)) },
+    // "me" is the signed-in owner exactly, as the filter asks the API.
+    'queue-assignee': { '': assigned(() => true), me: assigned((assignee) => assignee !== null && assignee === session.me?.owner), none: assigned((assignee) => assignee === null) },
+    'queue-age': ages,
+  };
+}
+
+/** Each filter choice says how many cases it would show: "open (12)". */
+function showCounts(counts: CaseQueueCounts) {
+  for (const [id, byValue] of Object.entries(choiceCounts(counts))) {
+    for (const option of select(id).options) {
+      const label = (option.dataset.label ??= option.textContent ?? '');
+      const count = byValue[option.value];
+      option.textContent = count === undefined ? label : `${label} (${count})`;
+    }
+  }
+}
+
 function rows(): HTMLTableRowElement[] {
   return [...$('queue-rows').querySelectorAll<HTMLTableRowElement>('tr[data-case-id]')];
 }
@@ -141,9 +167,14 @@ export function createQueue(fail: (error: unknown) => void) {
   async function load() {
     try {
       renderHeader(state, sortBy);
-      const page = await api<CasePage>('GET', `/v1/cases${query({ ...filterParams(), limit: PAGE_SIZE, offset: state.offset, sort: state.sort, order: state.order })}`);
+      const filters = filterParams();
+      const [page, counts] = await Promise.all([
+        api<CasePage>('GET', `/v1/cases${query({ ...filters, limit: PAGE_SIZE, offset: state.offset, sort: state.sort, order: state.order })}`),
+        api<CaseQueueCounts>('GET', `/v1/cases/counts${query(filters)}`),
+      ]);
       state.current = -1;
       renderPage(page);
+      showCounts(counts);
     } catch (error) {
       fail(error);
     }
