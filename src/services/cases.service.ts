@@ -7,6 +7,7 @@ import {
   findCaseEvents,
   findCaseOfDecision,
   findCaseQueue,
+  findCaseQueueGroups,
   findCaseWithSubject,
   findCaseWorkers,
   findNewestHitsOfCases,
@@ -44,7 +45,7 @@ import {
   type RefusalReason,
   type TransitionContext,
 } from '../domain/cases/case-state.js';
-import type { CaseQueueSort } from '../domain/cases/case-queue.js';
+import { CASE_QUEUE_WAITS, caseQueueCounts, type CaseQueueCounts, type CaseQueueGroup, type CaseQueueSort } from '../domain/cases/case-queue.js';
 import { evidenceToRemember, holdsListHit, markPreviouslyCleared, type RememberedEvidence, type ScreenedHit } from '../domain/cases/false-positive-memory.js';
 import { secondPersonRefusal } from '../domain/auth/key-lineage.js';
 import { findIndicator } from '../domain/indicators/indicators.data.js';
@@ -276,9 +277,13 @@ export function topReasonOf(hits: readonly ScreenedHit[]): TopReasonView | null 
   return { ruleId: top.ruleId, points: top.points, field: top.field, entry: top.entry ? { source: top.entry.source, sourceId: top.entry.sourceId, name: top.entry.name } : null };
 }
 
+const ACTIVE_STATUSES: CaseStatus[] = ['open', 'escalated', 'pending_approval'];
+const statusesOf = (status: CaseQueueQuery['status']): CaseStatus[] | undefined => (status === 'active' ? ACTIVE_STATUSES : status ? [status] : undefined);
+const hoursBefore = (now: Date, hours: number) => new Date(now.getTime() - hours * 3_600_000).toISOString();
+
 export async function listCases(deps: Pick<CasesDeps, 'db' | 'now'>, tenantId: string, query: CaseQueueQuery) {
-  const status = query.status === 'active' ? ['open', 'escalated', 'pending_approval'] : query.status ? [query.status] : undefined;
-  const openedBefore = query.olderThanHours !== undefined ? new Date(deps.now().getTime() - query.olderThanHours * 3_600_000).toISOString() : undefined;
+  const status = statusesOf(query.status);
+  const openedBefore = query.olderThanHours !== undefined ? hoursBefore(deps.now(), query.olderThanHours) : undefined;
   const { status: _status, olderThanHours: _hours, q, ...rest } = query;
   const { total, rows } = await findCaseQueue(deps.db, tenantId, {
     ...rest,
@@ -292,6 +297,24 @@ export async function listCases(deps: Pick<CasesDeps, 'db' | 'now'>, tenantId: s
   );
   const items = rows.map((row) => ({ ...toSummary(row), topReason: topReasonOf((hits.get(row.case.id) ?? []) as ScreenedHit[]) }));
   return { total, limit: query.limit, offset: query.offset, items };
+}
+
+/** How many cases each choice of the queue's filters would show, under the other filters and the search. */
+export async function countCases(deps: Pick<CasesDeps, 'db' | 'now'>, tenantId: string, query: Omit<CaseQueueQuery, 'sort' | 'order' | 'limit' | 'offset'>): Promise<CaseQueueCounts> {
+  const now = deps.now();
+  const groups = await findCaseQueueGroups(deps.db, tenantId, {
+    ...(query.q !== undefined ? { search: query.q } : {}),
+    ...(query.olderThanHours !== undefined ? { openedBefore: hoursBefore(now, query.olderThanHours) } : {}),
+    waits: [...CASE_QUEUE_WAITS].reverse().map((hours) => ({ hours, openedBefore: hoursBefore(now, hours) })),
+  });
+  const status = statusesOf(query.status);
+  return caseQueueCounts(groups as CaseQueueGroup[], {
+    ...(status ? { status } : {}),
+    ...(query.outcome ? { outcome: query.outcome } : {}),
+    ...(query.assignee !== undefined ? { assignee: query.assignee } : {}),
+    ...(query.unassigned ? { unassigned: true } : {}),
+    olderThan: query.olderThanHours !== undefined,
+  });
 }
 
 /** Who a case can be assigned to: the owners of the tenant's working reviewer and admin keys, each once. */

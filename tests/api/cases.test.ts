@@ -210,6 +210,42 @@ describe('the queue a reviewer works in', () => {
     expect(names).toEqual([...names].sort());
   });
 
+  test('counts per filter choice agree with the total the queue shows for that choice, the other filters kept', async () => {
+    type Counts = { total: number; status: Record<string, number>; outcome: Record<string, number>; assignee: { assignee: string | null; count: number }[]; olderThanHours: { hours: number; count: number }[] };
+    const totalOf = async (query: Record<string, string>) => {
+      const response = await reviewer().get(`/v1/cases?${new URLSearchParams(query)}`);
+      expect(response.status, json(response.body)).toBe(200);
+      return response.body.total as number;
+    };
+    for (const filters of [{}, { status: 'active' }, { outcome: 'review', q: 'cand' }, { unassigned: 'true' }, { assignee: 'analyst.kim', olderThanHours: '1' }] as Record<string, string>[]) {
+      const response = await reviewer().get(`/v1/cases/counts?${new URLSearchParams(filters)}`);
+      expect(response.status, json(response.body)).toBe(200);
+      const counts = response.body as Counts;
+      const without = (...names: string[]) => Object.fromEntries(Object.entries(filters).filter(([name]) => !names.includes(name)));
+      expect(counts.total, json(filters)).toBe(await totalOf(filters));
+      for (const [status, count] of Object.entries(counts.status)) expect(count, `${json(filters)} status=${status}`).toBe(await totalOf({ ...without('status'), status }));
+      for (const [outcome, count] of Object.entries(counts.outcome)) expect(count, `${json(filters)} outcome=${outcome}`).toBe(await totalOf({ ...without('outcome'), outcome }));
+      for (const { assignee, count } of counts.assignee) {
+        expect(count, `${json(filters)} assignee=${assignee}`).toBe(await totalOf({ ...without('assignee', 'unassigned'), ...(assignee === null ? { unassigned: 'true' } : { assignee }) }));
+      }
+      expect(counts.assignee.reduce((sum, item) => sum + item.count, 0)).toBe(await totalOf(without('assignee', 'unassigned')));
+      for (const { hours, count } of counts.olderThanHours) expect(count, `${json(filters)} ${hours} h`).toBe(await totalOf({ ...without('olderThanHours'), olderThanHours: String(hours) }));
+    }
+    const all = (await reviewer().get('/v1/cases/counts')).body as Counts;
+    expect(all.assignee.map((item) => item.assignee)).toEqual(expect.arrayContaining([null, 'analyst.kim']));
+    expect(all.status.escalated).toBeGreaterThan(0);
+  });
+
+  test("counts only the tenant's own cases", async () => {
+    const before = (await reviewer().get('/v1/cases/counts')).body;
+    const other = await screen(t, { externalRef: 'other-tenant-1', name: 'Ri Kyong Sik' }, t.keys.otherTenantScreener);
+    expect(other.caseId).toBeTruthy();
+    expect((await reviewer().get('/v1/cases/counts')).body).toEqual(before);
+    const theirs = await api(t, t.keys.otherTenantAdmin).get('/v1/cases/counts?q=other-tenant');
+    expect(theirs.status, json(theirs.body)).toBe(200);
+    expect(theirs.body).toMatchObject({ total: 1, status: { open: 1, active: 1 }, assignee: [{ assignee: null, count: 1 }] });
+  });
+
   test('refuses unassigned with an assignee, and an unknown sort, naming the field', async () => {
     const both = await reviewer().get('/v1/cases?unassigned=true&assignee=analyst.kim');
     expect(both.status).toBe(400);
@@ -341,6 +377,9 @@ describe('bad input to the case routes is 400 naming the field, and changes noth
     ['a limit above 200', '/v1/cases?limit=1000', 'querystring:/limit'],
     ['an unknown query parameter', '/v1/cases?colour=red', 'querystring:/colour'],
     ['a malformed case id', '/v1/cases/not-a-uuid', 'params:/id'],
+    ['counts with an unknown status', '/v1/cases/counts?status=done', 'querystring:/status'],
+    ['counts with paging', '/v1/cases/counts?limit=10', 'querystring:/limit'],
+    ['counts unassigned to someone', '/v1/cases/counts?unassigned=true&assignee=analyst.kim', 'querystring:/unassigned'],
   ])('%s', async (_label, path, field) => {
     const response = await reviewer().get(path);
     expect(response.status, json(response.body)).toBe(400);

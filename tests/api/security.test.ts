@@ -65,6 +65,7 @@ const ROUTES: ProtectedRoute[] = [
   { method: 'get', path: () => '/v1/lists/entries/0190f2a0-0000-7000-8000-000000000000', allowed: ['reviewer', 'screener', 'admin'] },
   { method: 'get', path: () => '/v1/cases', allowed: ['reviewer', 'admin'] },
   { method: 'get', path: () => '/v1/cases/assignees', allowed: ['reviewer', 'admin'] },
+  { method: 'get', path: () => '/v1/cases/counts', allowed: ['reviewer', 'admin'] },
   { method: 'get', path: () => `/v1/cases/${otherTenantCaseId}`, allowed: ['reviewer', 'admin'], otherTenantPath: () => `/v1/cases/${otherTenantCaseId}` },
   { method: 'get', path: () => `/v1/cases/${otherTenantCaseId}/events`, allowed: ['reviewer', 'admin'], otherTenantPath: () => `/v1/cases/${otherTenantCaseId}/events` },
   // Steps that change the case: their other-tenant checks are in tests/api/cases-security.test.ts.

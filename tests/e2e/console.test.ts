@@ -145,6 +145,10 @@ describe.skipIf(!hasChromium)(`the review console in headless Chromium${hasChrom
     await page.press('#queue-search', 'Enter');
     const row = page.locator(`[data-testid=queue-row][data-case-id="${decision.caseId}"]`);
     await expect.poll(() => page.locator('[data-testid=queue-row]').count()).toBe(1);
+    // Each filter choice says how many cases it would show under the search: this one case.
+    await expect.poll(() => page.textContent('#queue-status option[value=active]')).toBe('active (not closed) (1)');
+    expect(await page.textContent('#queue-status option[value=closed]')).toBe('closed (0)');
+    expect(await page.textContent('#queue-assignee option[value=none]')).toBe('unassigned (1)');
     const text = await row.textContent();
     expect(text).toContain('Sang Man Kim');
     expect(text).toContain('e2e-queue');

@@ -106,7 +106,7 @@ function likePattern(text: string): string {
   return `%${text.replace(/[\\%_]/g, (character) => `\\${character}`)}%`;
 }
 
-function queueConditions(tenantId: string, filter: CaseQueueFilter): SQL | undefined {
+function queueConditions(tenantId: string, filter: Omit<CaseQueueFilter, 'sort' | 'order' | 'limit' | 'offset'>): SQL | undefined {
   const conditions: SQL[] = [eq(cases.tenantId, tenantId)];
   if (filter.status && filter.status.length > 0) conditions.push(inArray(cases.status, filter.status));
   if (filter.assignee !== undefined) conditions.push(eq(cases.assignee, filter.assignee));
@@ -138,6 +138,23 @@ export async function findCaseQueue(db: DbOrTx, tenantId: string, filter: CaseQu
     .limit(filter.limit)
     .offset(filter.offset);
   return { total: total?.value ?? 0, rows };
+}
+
+/**
+ * The tenant's cases matching `search`, grouped by everything the queue filters on, with how long
+ * they waited measured against each of `waits` (instants, longest wait first) and `openedBefore`.
+ * Few groups (statuses × outcomes × assignees × waits), however many cases.
+ */
+export async function findCaseQueueGroups(db: DbOrTx, tenantId: string, filter: { search?: string; openedBefore?: string; waits: { hours: number; openedBefore: string }[] }) {
+  const waited = filter.waits.length === 0 ? sql<number>`-1` : sql<number>`(case ${sql.join(filter.waits.map((wait) => sql`when ${cases.openedAt} <= ${wait.openedBefore} then ${wait.hours}`), sql` `)} else -1 end)`;
+  const oldEnough = filter.openedBefore ? sql<boolean>`(${cases.openedAt} <= ${filter.openedBefore})` : sql<boolean>`true`;
+  const rows = await db
+    .select({ status: cases.status, outcome: cases.outcome, assignee: cases.assignee, waitedHours: sql<number>`${waited}::int`, oldEnough: sql<boolean>`${oldEnough}`, count: count() })
+    .from(cases)
+    .innerJoin(subjects, eq(subjects.id, cases.subjectId))
+    .where(queueConditions(tenantId, filter.search !== undefined ? { search: filter.search } : {}))
+    .groupBy(sql`1`, sql`2`, sql`3`, sql`4`, sql`5`);
+  return rows.map((row) => ({ ...row, waitedHours: Number(row.waitedHours), oldEnough: row.oldEnough === true, count: Number(row.count) }));
 }
 
 /** The hits of the newest decision of each case, for the queue's top reason. */

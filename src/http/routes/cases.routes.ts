@@ -1,7 +1,8 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { z } from 'zod';
 import type { CaseAction } from '../../domain/cases/case-state.js';
-import { actOnCase, getCase, listCaseEvents, listCases, listCaseWorkers, type CasesDeps } from '../../services/cases.service.js';
+import { actOnCase, countCases, getCase, listCaseEvents, listCases, listCaseWorkers, type CaseQueueQuery, type CasesDeps } from '../../services/cases.service.js';
 import { principalOf } from '../plugins/auth.plugin.js';
 import {
   approvalBody,
@@ -9,6 +10,8 @@ import {
   caseActionResultSchema,
   caseEventListSchema,
   casePageSchema,
+  caseQueueCountsQuery,
+  caseQueueCountsSchema,
   caseQueueQuery,
   caseViewSchema,
   caseWorkerListSchema,
@@ -37,6 +40,38 @@ async function act(deps: CasesDeps, request: FastifyRequest, caseId: string, act
   return { case: summary, event };
 }
 
+/** The queue's filters as the service takes them: absent ones left out, `unassigned=false` meaning no filter. */
+function queueFilters(query: z.infer<typeof caseQueueCountsQuery>): Omit<CaseQueueQuery, 'sort' | 'order' | 'limit' | 'offset'> {
+  const { status, assignee, unassigned, outcome, olderThanHours, q } = query;
+  return {
+    ...(status ? { status } : {}),
+    ...(assignee !== undefined ? { assignee } : {}),
+    ...(unassigned === 'true' ? { unassigned: true } : {}),
+    ...(outcome ? { outcome } : {}),
+    ...(olderThanHours !== undefined ? { olderThanHours } : {}),
+    ...(q !== undefined ? { q } : {}),
+  };
+}
+
+/** The queue's counts per filter choice, for its filter menus. */
+function registerCaseCounts(app: FastifyInstance, deps: CasesDeps): void {
+  app.withTypeProvider<ZodTypeProvider>().get(
+    '/v1/cases/counts',
+    {
+      config: { roles },
+      schema: {
+        operationId: 'countCases',
+        tags: ['cases'],
+        summary: "How many cases each choice of the queue's filters (status, outcome, assignee, age) would show, the other filters and the search as asked",
+        security,
+        querystring: caseQueueCountsQuery,
+        response: { 200: caseQueueCountsSchema, 400: problemSchema, ...authErrorResponses },
+      },
+    },
+    async (request) => countCases(deps, principalOf(request).tenantId, queueFilters(request.query)),
+  );
+}
+
 /** The queue, who can be assigned, a case, and its events. */
 function registerCaseReading(app: FastifyInstance, deps: CasesDeps): void {
   const routes = app.withTypeProvider<ZodTypeProvider>();
@@ -54,19 +89,8 @@ function registerCaseReading(app: FastifyInstance, deps: CasesDeps): void {
       },
     },
     async (request) => {
-      const { status, assignee, unassigned, outcome, olderThanHours, q, sort, order, limit, offset } = request.query;
-      return listCases(deps, principalOf(request).tenantId, {
-        limit,
-        offset,
-        sort,
-        ...(order ? { order } : {}),
-        ...(status ? { status } : {}),
-        ...(assignee !== undefined ? { assignee } : {}),
-        ...(unassigned === 'true' ? { unassigned: true } : {}),
-        ...(outcome ? { outcome } : {}),
-        ...(olderThanHours !== undefined ? { olderThanHours } : {}),
-        ...(q !== undefined ? { q } : {}),
-      });
+      const { sort, order, limit, offset } = request.query;
+      return listCases(deps, principalOf(request).tenantId, { ...queueFilters(request.query), limit, offset, sort, ...(order ? { order } : {}) });
     },
   );
 
@@ -203,6 +227,7 @@ function registerCaseDecisions(app: FastifyInstance, deps: CasesDeps): void {
 
 export function caseRoutes(deps: CasesDeps) {
   return async (app: FastifyInstance) => {
+    registerCaseCounts(app, deps);
     registerCaseReading(app, deps);
     registerCaseWork(app, deps);
     registerCaseDecisions(app, deps);

@@ -18,7 +18,8 @@ export const MAX_NOTE_CHARS = 4000;
 export const caseStatusSchema = z.enum(CASE_STATUSES);
 export const dispositionSchema = z.enum(DISPOSITIONS);
 
-export const caseQueueQuery = z.strictObject({
+/** The queue's filters: the queue reads by them, and its counts are given per choice of them. */
+const caseQueueFilters = {
   status: z
     .enum([...CASE_STATUSES, 'active'])
     .optional()
@@ -28,16 +29,40 @@ export const caseQueueQuery = z.strictObject({
   outcome: z.enum(CASE_OUTCOMES).optional(),
   olderThanHours: z.coerce.number().min(0).max(100_000).optional().describe('Only cases opened at least this many hours ago'),
   q: z.string().trim().min(1).max(200).optional().describe("Part of the subject's reference or of a name it was screened under in the case, any letter case"),
-  sort: z
-    .enum(CASE_QUEUE_SORTS)
-    .default('score')
-    .describe('score (highest first), age (oldest first), outcome (most severe first), status, assignee, name, reference, updated (latest first); ties: score, then age'),
-  order: z.enum(['asc', 'desc']).optional().describe("Reverses a sort's natural direction"),
-  limit: z.coerce.number().int().min(1).max(200).default(50),
-  offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
-}).superRefine((query, context) => {
+};
+
+function refuseUnassignedWithAssignee(query: { unassigned?: string | undefined; assignee?: string | undefined }, context: z.RefinementCtx) {
   if (query.unassigned === 'true' && query.assignee !== undefined) context.addIssue({ code: 'custom', path: ['unassigned'], message: 'unassigned=true cannot be combined with assignee' });
-});
+}
+
+export const caseQueueQuery = z
+  .strictObject({
+    ...caseQueueFilters,
+    sort: z
+      .enum(CASE_QUEUE_SORTS)
+      .default('score')
+      .describe('score (highest first), age (oldest first), outcome (most severe first), status, assignee, name, reference, updated (latest first); ties: score, then age'),
+    order: z.enum(['asc', 'desc']).optional().describe("Reverses a sort's natural direction"),
+    limit: z.coerce.number().int().min(1).max(200).default(50),
+    offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
+  })
+  .superRefine(refuseUnassignedWithAssignee);
+
+export const caseQueueCountsQuery = z.strictObject(caseQueueFilters).superRefine(refuseUnassignedWithAssignee);
+
+const countOf = z.number().int();
+export const caseQueueCountsSchema = z
+  .object({
+    total: countOf.describe('Cases every filter lets through (what GET /v1/cases would total)'),
+    status: z.object({ open: countOf, escalated: countOf, pending_approval: countOf, closed: countOf, active: countOf }).describe('Per status, and `active` (all but closed)'),
+    outcome: z.object({ review: countOf, block: countOf }),
+    assignee: z.array(z.object({ assignee: z.string().nullable().describe('null: nobody'), count: countOf })).describe('Each assignee with its cases, most first'),
+    olderThanHours: z.array(z.object({ hours: z.number().int(), count: countOf })).describe('Cases opened at least this many hours ago: 0 (any age), a day, three days, a week'),
+  })
+  .meta({
+    id: 'CaseQueueCounts',
+    description: 'How many cases each choice of a filter would show, with the other filters and the search as asked (the choice of the filter itself set aside)',
+  });
 
 export const caseSummarySchema = z
   .object({

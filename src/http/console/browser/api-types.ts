@@ -6,7 +6,7 @@
 import type { z } from 'zod';
 import type { currentApiKeySchema } from '../../schemas/api-keys.schemas.js';
 import type { auditEventPageSchema, verifyReportSchema } from '../../schemas/audit.schemas.js';
-import type { caseActionResultSchema, caseEventListSchema, caseEventSchema, casePageSchema, caseSummarySchema, caseViewSchema, caseWorkerListSchema } from '../../schemas/cases.schemas.js';
+import type { caseActionResultSchema, caseEventListSchema, caseEventSchema, casePageSchema, caseQueueCountsSchema, caseSummarySchema, caseViewSchema, caseWorkerListSchema } from '../../schemas/cases.schemas.js';
 import type { problemSchema } from '../../schemas/common.schemas.js';
 import type { listSourceSchema } from '../../schemas/lists.schemas.js';
 
@@ -14,6 +14,7 @@ export type Me = z.infer<typeof currentApiKeySchema>;
 export type CasePage = z.infer<typeof casePageSchema>;
 export type CaseSummary = z.infer<typeof caseSummarySchema>;
 export type CaseQueueItem = CasePage['items'][number];
+export type CaseQueueCounts = z.infer<typeof caseQueueCountsSchema>;
 export type CaseWorkerList = z.infer<typeof caseWorkerListSchema>;
 export type CaseView = z.infer<typeof caseViewSchema>;
 export type CaseDecision = CaseView['decisions'][number];

@@ -1,5 +1,5 @@
 import { api, query, session } from './api.js';
-import type { CasePage, CaseQueueItem } from './api-types.js';
+import type { CasePage, CaseQueueCounts, CaseQueueItem } from './api-types.js';
 import { $, age, badge, clear, el, input, select } from './dom.js';
 
 const PAGE_SIZE = 25;
@@ -33,101 +33,151 @@ const COLUMNS: Column[] = [
   { label: 'Status', sort: 'status', cell: (item) => badge('status', item.status) },
 ];
 
-/** The queue page: filters, search, sorting by column, paging, and j/k/Enter to move and open. */
-export function createQueue(fail: (error: unknown) => void) {
-  const state: { sort: Sort; order: 'asc' | 'desc' | null; offset: number; total: number; current: number } = { sort: 'score', order: null, offset: 0, total: 0, current: -1 };
+interface QueueState {
+  sort: Sort;
+  /** null: the sort's natural direction. */
+  order: 'asc' | 'desc' | null;
+  offset: number;
+  /** Index of the row j/k moved to; -1 before the first move. */
+  current: number;
+}
 
-  function params() {
-    const assignee = select('queue-assignee').value;
-    return {
-      limit: PAGE_SIZE,
-      offset: state.offset,
-      q: input('queue-search').value.trim(),
-      status: select('queue-status').value,
-      outcome: select('queue-outcome').value,
-      olderThanHours: select('queue-age').value,
-      sort: state.sort,
-      order: state.order,
-      ...(assignee === 'me' ? { assignee: session.me?.owner } : assignee === 'none' ? { unassigned: 'true' } : {}),
-    };
+/** Most serious and highest first; everything else A–Z or oldest first (as the API sorts by default). */
+const naturalDirection = (sort: Sort) => (sort === 'score' || sort === 'outcome' ? 'desc' : 'asc');
+
+/** The filter form's choices as query parameters: "me" is the signed-in key's owner. */
+function filterParams() {
+  const assignee = select('queue-assignee').value;
+  return {
+    q: input('queue-search').value.trim(),
+    status: select('queue-status').value,
+    outcome: select('queue-outcome').value,
+    olderThanHours: select('queue-age').value,
+    ...(assignee === 'me' ? { assignee: session.me?.owner } : assignee === 'none' ? { unassigned: 'true' } : {}),
+  };
+}
+
+function headerCell(column: Column, state: QueueState, sortBy: (sort: Sort) => void) {
+  const active = column.sort === state.sort;
+  const direction = active && column.sort ? (state.order ?? naturalDirection(column.sort)) : null;
+  const content: Node | string = column.sort
+    ? el('button', { type: 'button', class: 'sort', 'data-sort': column.sort, text: `${column.label}${direction === 'asc' ? ' ▲' : direction === 'desc' ? ' ▼' : ''}`, onclick: () => sortBy(column.sort!) })
+    : column.label;
+  return el('th', { scope: 'col', class: column.wide ? 'wide' : undefined, 'aria-sort': direction ? (direction === 'asc' ? 'ascending' : 'descending') : undefined }, [content]);
+}
+
+function renderHeader(state: QueueState, sortBy: (sort: Sort) => void) {
+  clear($('queue-head')).append(...COLUMNS.map((column) => headerCell(column, state, sortBy)), el('th', { scope: 'col' }, [el('span', { class: 'skip', text: 'Open' })]));
+}
+
+/** A second click on the sorted column reverses it; another column starts in its natural direction. */
+function sortOnClick(state: QueueState, sort: Sort) {
+  if (state.sort === sort) state.order = (state.order ?? naturalDirection(sort)) === 'asc' ? 'desc' : 'asc';
+  else {
+    state.sort = sort;
+    state.order = null;
   }
+  state.offset = 0;
+}
 
-  function header() {
-    const row = clear($('queue-head'));
-    for (const column of COLUMNS) {
-      const active = column.sort === state.sort;
-      const direction = active ? (state.order ?? (column.sort === 'score' || column.sort === 'outcome' ? 'desc' : 'asc')) : null;
-      const content: Node | string = column.sort
-        ? el('button', { type: 'button', class: 'sort', 'data-sort': column.sort, text: `${column.label}${direction === 'asc' ? ' ▲' : direction === 'desc' ? ' ▼' : ''}`, onclick: () => sortBy(column.sort!) })
-        : column.label;
-      row.appendChild(el('th', { scope: 'col', class: column.wide ? 'wide' : undefined, 'aria-sort': direction ? (direction === 'asc' ? 'ascending' : 'descending') : undefined }, [content]));
+function queueRow(item: CaseQueueItem) {
+  const open = el('a', { href: `#/cases/${item.id}`, 'data-testid': 'open-case', text: 'Open', 'aria-label': `Open the case of ${item.externalRef ?? item.subjectId}` });
+  const cells = COLUMNS.map((column) => el('td', { class: column.wide ? 'wide' : undefined }, [column.cell(item)]));
+  return el('tr', { 'data-testid': 'queue-row', 'data-case-id': item.id, tabindex: -1 }, [...cells, el('td', {}, [open])]);
+}
+
+function renderPage(page: CasePage) {
+  const body = clear($('queue-rows'));
+  $('queue-total').textContent = `${page.total} case${page.total === 1 ? '' : 's'}`;
+  if (page.items.length === 0) body.appendChild(el('tr', {}, [el('td', { colspan: COLUMNS.length + 1, class: 'muted', text: 'No cases.' })]));
+  body.append(...page.items.map(queueRow));
+  const last = Math.min(page.offset + page.items.length, page.total);
+  $('queue-page').textContent = page.total === 0 ? '' : `${page.offset + 1}–${last} of ${page.total}`;
+  ($('queue-prev') as HTMLButtonElement).disabled = page.offset === 0;
+  ($('queue-next') as HTMLButtonElement).disabled = last >= page.total;
+}
+
+const sum = (values: number[]) => values.reduce((total, value) => total + value, 0);
+
+/** How many cases each choice of the filter menus would show, keyed by menu and option value. */
+function choiceCounts(counts: CaseQueueCounts): Record<string, Record<string, number>> {
+  const assigned = (match: (assignee: string | null) => boolean) => sum(counts.assignee.filter((item) => match(item.assignee)).map((item) => item.count));
+  const ages = Object.fromEntries(counts.olderThanHours.map((wait) => [wait.hours === 0 ? '' : String(wait.hours), wait.count]));
+  return {
+    'queue-status': { ...counts.status, '': counts.status.active + counts.status.closed },
+    'queue-outcome': { ...counts.outcome, '': sum(Object.values(counts.outcome)) },
+    // "me" is the signed-in owner exactly, as the filter asks the API.
+    'queue-assignee': { '': assigned(() => true), me: assigned((assignee) => assignee !== null && assignee === session.me?.owner), none: assigned((assignee) => assignee === null) },
+    'queue-age': ages,
+  };
+}
+
+/** Each filter choice says how many cases it would show: "open (12)". */
+function showCounts(counts: CaseQueueCounts) {
+  for (const [id, byValue] of Object.entries(choiceCounts(counts))) {
+    for (const option of select(id).options) {
+      const label = (option.dataset.label ??= option.textContent ?? '');
+      const count = byValue[option.value];
+      option.textContent = count === undefined ? label : `${label} (${count})`;
     }
-    row.appendChild(el('th', { scope: 'col' }, [el('span', { class: 'skip', text: 'Open' })]));
   }
+}
 
-  function sortBy(sort: Sort) {
-    if (state.sort === sort) state.order = state.order === 'asc' ? 'desc' : state.order === 'desc' ? 'asc' : sort === 'score' || sort === 'outcome' ? 'asc' : 'desc';
-    else {
-      state.sort = sort;
-      state.order = null;
-    }
-    state.offset = 0;
-    void load();
-  }
+function rows(): HTMLTableRowElement[] {
+  return [...$('queue-rows').querySelectorAll<HTMLTableRowElement>('tr[data-case-id]')];
+}
 
-  function rows(): HTMLTableRowElement[] {
-    return [...$('queue-rows').querySelectorAll<HTMLTableRowElement>('tr[data-case-id]')];
-  }
+function focusRow(state: QueueState, index: number) {
+  const all = rows();
+  if (all.length === 0) return;
+  state.current = Math.max(0, Math.min(all.length - 1, index));
+  all.forEach((row, position) => {
+    row.classList.toggle('current', position === state.current);
+    if (position === state.current) row.setAttribute('aria-selected', 'true');
+    else row.removeAttribute('aria-selected');
+  });
+  all[state.current]!.focus();
+}
 
-  function focusRow(index: number) {
-    const all = rows();
-    if (all.length === 0) return;
-    state.current = Math.max(0, Math.min(all.length - 1, index));
-    all.forEach((row, position) => row.classList.toggle('current', position === state.current));
-    const row = all[state.current]!;
-    row.setAttribute('aria-selected', 'true');
-    row.focus();
-  }
-
-  async function load() {
-    try {
-      header();
-      const page = await api<CasePage>('GET', `/v1/cases${query(params())}`);
-      state.total = page.total;
-      state.current = -1;
-      const body = clear($('queue-rows'));
-      $('queue-total').textContent = `${page.total} case${page.total === 1 ? '' : 's'}`;
-      if (page.items.length === 0) body.appendChild(el('tr', {}, [el('td', { colspan: COLUMNS.length + 1, class: 'muted', text: 'No cases.' })]));
-      for (const item of page.items) {
-        const open = el('a', { href: `#/cases/${item.id}`, 'data-testid': 'open-case', text: 'Open', 'aria-label': `Open the case of ${item.externalRef ?? item.subjectId}` });
-        body.appendChild(
-          el(
-            'tr',
-            { 'data-testid': 'queue-row', 'data-case-id': item.id, tabindex: -1 },
-            [...COLUMNS.map((column) => el('td', { class: column.wide ? 'wide' : undefined }, [column.cell(item)])), el('td', {}, [open])],
-          ),
-        );
-      }
-      const last = Math.min(page.offset + page.items.length, page.total);
-      $('queue-page').textContent = page.total === 0 ? '' : `${page.offset + 1}–${last} of ${page.total}`;
-      ($('queue-prev') as HTMLButtonElement).disabled = page.offset === 0;
-      ($('queue-next') as HTMLButtonElement).disabled = last >= page.total;
-    } catch (error) {
-      fail(error);
-    }
-  }
-
-  function onKey(event: KeyboardEvent) {
+/** j/k move between rows, Enter opens the current one; not while typing in a field. */
+function keyHandler(state: QueueState) {
+  return (event: KeyboardEvent) => {
     if ($('queue').hidden || event.altKey || event.ctrlKey || event.metaKey) return;
     const target = event.target as HTMLElement;
     if (target.closest('input, select, textarea')) return;
-    if (event.key === 'j') focusRow(state.current + 1);
-    else if (event.key === 'k') focusRow(state.current - 1);
+    if (event.key === 'j') focusRow(state, state.current + 1);
+    else if (event.key === 'k') focusRow(state, state.current - 1);
     else if (event.key === 'Enter' && state.current >= 0 && target.tagName !== 'A' && target.tagName !== 'BUTTON') {
       const id = rows()[state.current]?.dataset.caseId;
       if (id) location.hash = `#/cases/${id}`;
     } else return;
     event.preventDefault();
+  };
+}
+
+/** The queue page: filters, search, sorting by column, paging, and j/k/Enter to move and open. */
+export function createQueue(fail: (error: unknown) => void) {
+  const state: QueueState = { sort: 'score', order: null, offset: 0, current: -1 };
+
+  function sortBy(sort: Sort) {
+    sortOnClick(state, sort);
+    void load();
+  }
+
+  async function load() {
+    try {
+      renderHeader(state, sortBy);
+      const filters = filterParams();
+      const [page, counts] = await Promise.all([
+        api<CasePage>('GET', `/v1/cases${query({ ...filters, limit: PAGE_SIZE, offset: state.offset, sort: state.sort, order: state.order })}`),
+        api<CaseQueueCounts>('GET', `/v1/cases/counts${query(filters)}`),
+      ]);
+      state.current = -1;
+      renderPage(page);
+      showCounts(counts);
+    } catch (error) {
+      fail(error);
+    }
   }
 
   function start() {
@@ -148,7 +198,7 @@ export function createQueue(fail: (error: unknown) => void) {
       state.offset += PAGE_SIZE;
       void load();
     });
-    document.addEventListener('keydown', onKey);
+    document.addEventListener('keydown', keyHandler(state));
   }
 
   return { load, start };
