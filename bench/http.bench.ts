@@ -413,14 +413,18 @@ async function waitForLinkScan(database: Awaited<ReturnType<typeof openDatabase>
   return { seconds: (performance.now() - started) / 1000, serviceMs, databaseMs: Math.max(0, after.machine - before.machine - serviceMs), drained };
 }
 
-interface Runs {
-  screening: RunResult;
-  flagged: RunResult;
-  rulesOff: RunResult;
-  baseline: RunResult;
-  floor: RunResult;
-  linkScan: Awaited<ReturnType<typeof waitForLinkScan>>;
-}
+const RUN_NAMES = ['floor', 'baseline', 'screening', 'rulesOff', 'flagged'] as const;
+type RunName = (typeof RUN_NAMES)[number];
+/** BENCH_ONLY: the runs to make (default all), for a CPU profile of the screenings alone. */
+const ONLY = new Set<string>(process.env.BENCH_ONLY ? process.env.BENCH_ONLY.split(',') : RUN_NAMES);
+type Runs = Partial<Record<RunName, RunResult>> & { linkScan?: Awaited<ReturnType<typeof waitForLinkScan>> };
+const LABELS: Record<RunName, string> = {
+  screening: 'screening, distinct applicants',
+  flagged: 'screening, flagged (one phone)',
+  rulesOff: 'screening, every rule off',
+  baseline: 'app baseline (auth, zod, 1 row)',
+  floor: 'bare floor (Fastify + pg)',
+};
 
 const cpu = (run: RunResult) => `${run.cpuMs.service.toFixed(2)}+${run.cpuMs.database.toFixed(2)}`;
 const row = (label: string, run: RunResult) =>
@@ -428,22 +432,26 @@ const row = (label: string, run: RunResult) =>
 
 function report(connections: number, runs: Runs): string[] {
   const { screening, flagged, rulesOff, baseline, floor, linkScan } = runs;
-  const perFlagged = (ms: number) => (ms / flagged.requests).toFixed(2);
-  return [
-    `  ${connections} connection${connections > 1 ? 's' : ''}                     req/s      p50       p99   cpu ms/req`,
-    row('screening, distinct applicants', screening),
-    row('screening, flagged (one phone)', flagged),
-    row('screening, every rule off', rulesOff),
-    row("app baseline (auth, zod, 1 row)", baseline),
-    row('bare floor (Fastify + pg)', floor),
-    `    link scan after the flagged run: ${linkScan.seconds.toFixed(1)} s, ${perFlagged(linkScan.serviceMs)}+${perFlagged(linkScan.databaseMs)} cpu ms per flagged screening${linkScan.drained ? '' : ' (NOT drained after 180 s)'}`,
-    `    ratios: service/floor ${(screening.rps / floor.rps).toFixed(2)}, flagged/clear ${(flagged.rps / screening.rps).toFixed(2)}, app baseline/floor ${(baseline.rps / floor.rps).toFixed(2)}, rules off/floor ${(rulesOff.rps / floor.rps).toFixed(2)}; cpu/req service/floor ${(screening.cpuMs.service / floor.cpuMs.service).toFixed(1)}×`,
-  ];
+  const lines = [`  ${connections} connection${connections > 1 ? 's' : ''}                     req/s      p50       p99   cpu ms/req`];
+  for (const name of ['screening', 'flagged', 'rulesOff', 'baseline', 'floor'] as const) {
+    const run = runs[name];
+    if (run) lines.push(row(LABELS[name], run));
+  }
+  if (flagged && linkScan) {
+    const perFlagged = (ms: number) => (ms / flagged.requests).toFixed(2);
+    lines.push(`    link scan after the flagged run: ${linkScan.seconds.toFixed(1)} s, ${perFlagged(linkScan.serviceMs)}+${perFlagged(linkScan.databaseMs)} cpu ms per flagged screening${linkScan.drained ? '' : ' (NOT drained after 180 s)'}`);
+  }
+  const ratio = (label: string, a: RunResult | undefined, b: RunResult | undefined) => (a && b ? [`${label} ${(a.rps / b.rps).toFixed(2)}`] : []);
+  const ratios = [...ratio('service/floor', screening, floor), ...ratio('flagged/clear', flagged, screening), ...ratio('app baseline/floor', baseline, floor), ...ratio('rules off/floor', rulesOff, floor)];
+  if (screening && floor) ratios.push(`cpu/req service/floor ${(screening.cpuMs.service / floor.cpuMs.service).toFixed(1)}×`);
+  if (ratios.length > 0) lines.push(`    ratios: ${ratios.join(', ')}`);
+  return lines;
 }
 
 function goals(connections: number, runs: Runs): string[] {
   const lines: string[] = [];
   const status = (met: boolean) => (met ? 'met' : 'MISSED');
+  if (!runs.screening || !runs.floor || !runs.flagged) return lines;
   if (connections === 64) {
     const ratio = runs.screening.rps / runs.floor.rps;
     const flaggedRatio = runs.flagged.rps / runs.screening.rps;
@@ -496,7 +504,7 @@ async function runBench() {
     const meanBytes = bodies.reduce((sum, body, index) => sum + Buffer.byteLength(personalise(body, index, listNames)), 0) / bodies.length;
 
     // Warm-up: JIT, pool connections, the ruleset and list index caches.
-    for (const warm of Object.values(targets)) await drive(warm, bodies, listNames, 16);
+    for (const [name, warm] of Object.entries(targets)) if (ONLY.has(name)) await drive(warm, bodies, listNames, 16);
     await waitForLinkScan(database, pids);
 
     const lines = [
@@ -507,13 +515,9 @@ async function runBench() {
     for (const connections of CONNECTIONS) {
       const profiled = inProcess && connections === Math.max(...CONNECTIONS);
       const run = (name: string, runTarget: Target) => (profiled ? driveProfiled(name, runTarget, bodies, listNames, connections, notes) : drive(runTarget, bodies, listNames, connections));
-      const floor = await drive(targets.floor, bodies, listNames, connections);
-      const baseline = await drive(targets.baseline, bodies, listNames, connections);
-      const clear = await run('screening', targets.screening);
-      const rulesOff = await run('rules-off', targets.rulesOff);
-      const flagged = await run('flagged', targets.flagged);
-      const linkScan = await waitForLinkScan(database, pids);
-      const runs = { screening: clear, flagged, rulesOff, baseline, floor, linkScan };
+      const runs: Runs = {};
+      for (const name of RUN_NAMES) if (ONLY.has(name)) runs[name] = await run(name, targets[name]);
+      runs.linkScan = await waitForLinkScan(database, pids);
       lines.push(...report(connections, runs));
       notes.push(...goals(connections, runs));
     }
