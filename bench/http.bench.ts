@@ -3,10 +3,17 @@
  * full bundled lists and the default ruleset), driving POST /v1/screenings with varied, realistic
  * profiles at 1, 16 and 64 connections, and printing throughput and p50/p99 latency.
  *
- * Baseline, measured in the same run on the same app: a bench-only route that authenticates the
- * same key, validates a body of the same size against the same schema and inserts one row in its
- * own transaction — the floor cost of any durable request. Goals: screening ≥ 70% of the
- * baseline's throughput, p99 < 50 ms at 64 connections.
+ * Every request is a distinct applicant (own name, e-mail, phone, address and login IPs). Beside
+ * the screenings, in the same run with the same load (issue 21):
+ * - the bare durable floor: a Fastify of its own in its own process, with no app plugins, that
+ *   parses the same body and inserts it as one row in its own transaction into a table of its own
+ *   in the same database. Goal: screening ≥ 0.4× the floor at 64 connections, p99 ≤ 100 ms.
+ * - the flagged path: the same applicants, all sharing one phone, so that each screening opens a
+ *   case (shared-contact) and joins the link of every applicant before it. Goal: ≥ 0.6× the clear
+ *   path.
+ * - the app's baseline: a bench-only route in the service that authenticates the same key,
+ *   validates the body against the same schema and inserts one row: what the app's plumbing costs
+ *   over the floor.
  *
  * Beside them, the same screening route for a tenant whose ruleset has every rule disabled: the
  * screening's own path without the rules and name searches (lookup statement, input digest,
@@ -17,6 +24,8 @@
  * generator does not share the service's event loop; CPU is counted per process.
  *
  * Options (environment): BENCH_SECONDS per run (default 8), BENCH_CONNECTIONS (default 1,16,64),
+ * BENCH_SERVICE_PROFILE=1 runs the service processes with `node --cpu-prof` (written to
+ * bench/.profiles/ as they exit) and from the build (dist/, `npm run build` first),
  * BENCH_POOL (pool size per process, default the production default), BENCH_INSTANCES (service
  * processes sharing one port, default 1), BENCH_CPU_PROFILE=1 (one instance) runs the service in
  * this process instead and writes a .cpuprofile of its main thread for the screening runs (rules
@@ -25,15 +34,17 @@
 import cluster from 'node:cluster';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
+import { loadavg } from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
 import { sql } from 'drizzle-orm';
+import Fastify from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import pg from 'pg';
 import pino from 'pino';
 import { uuidv7 } from 'uuidv7';
 import { openDatabase, queryRows } from '../src/db/client.js';
 import { runMigrations } from '../src/db/migrate.js';
-import { buildApp } from '../src/http/app.js';
 import { tracingConfigOf } from '../src/telemetry/tracing-config.js';
 import { principalOf } from '../src/http/plugins/auth.plugin.js';
 import { screeningRequestSchema } from '../src/http/schemas/screening.schemas.js';
@@ -74,9 +85,8 @@ const CITIES: [city: string, region: string, postalCode: string, country: string
 
 /**
  * Profiles with placeholders drive() fills per request, so that every request is a new applicant
- * with contact details of its own: [<id>] (a sequence number), [<phone>] and [<ip>]. Like real
- * intake, a few applicants (about 3%) belong to a "farm" that shares e-mail, phone, IP and
- * shipping address, which the link rules are there to catch.
+ * with contact details of its own: [<id>] (a sequence number), [<phone>] and [<ip>]. Applicants
+ * who share contact details are the flagged run's (one phone for all), not this one's.
  */
 function profiles(listNames: readonly string[]): object[] {
   const next = random(20261125);
@@ -86,7 +96,6 @@ function profiles(listNames: readonly string[]): object[] {
     const name = next() < 0.2 && listNames.length > 0 ? '[<listed>]' : '[<name>]';
     const [city, region, postalCode, country, timezone] = pick(CITIES);
     const handle = 'dev.[<id>]';
-    const farm = next() < 0.03 ? index % 4 : undefined;
     // Most applicants are consistent; about one in six has the kind of mismatch the rules look for.
     const odd = next() < 0.15;
     const subject: Record<string, unknown> = {
@@ -94,17 +103,13 @@ function profiles(listNames: readonly string[]): object[] {
       name,
       nationality: country,
       claimedLocation: { country, city, region, timezone },
-      emails: [farm === undefined ? `${handle}@example.com` : `team.${farm}@example.net`],
-      phones: [farm === undefined ? '[<phone>]' : `+1 415 555 010${farm}`],
-      addresses: [
-        farm === undefined
-          ? { kind: pick(['residence', 'shipping'] as const), line1: '[<id>] Oak St', city, region, postalCode, country }
-          : { kind: 'shipping', line1: `${farm + 1} Depot Rd`, city: 'Austin', region: 'TX', postalCode: '78701', country: 'US' },
-      ],
+      emails: [`${handle}@example.com`],
+      phones: ['[<phone>]'],
+      addresses: [{ kind: pick(['residence', 'shipping'] as const), line1: '[<id>] Oak St', city, region, postalCode, country }],
       employment: [{ employer: pick(['Acme Soft', 'Globex', 'Initech', 'Umbrella Labs', 'Hooli']), country, from: '2021-03', to: '2024-08' }],
       profiles: [{ platform: 'github', url: `https://github.com/${handle}`, displayName: name }],
       logins: Array.from({ length: 1 + (index % 5) }, (_unused, login) => ({
-        ip: farm === undefined ? '[<ip>]' : `203.0.113.${farm}`,
+        ip: '[<ip>]',
         country: odd && login === 0 ? pick(['CN', 'RU']) : country,
         at: `2026-11-0${1 + (login % 9)}T1${login}:00:00Z`,
       })),
@@ -134,10 +139,13 @@ function nameOf(n: number): string {
 }
 const jsonText = (value: string) => JSON.stringify(value).slice(1, -1);
 
-function personalise(body: string, n: number, listNames: readonly string[]): string {
+/** The phone every applicant of the flagged run gives. */
+const SHARED_PHONE = '+1 415 555 0100';
+
+function personalise(body: string, n: number, listNames: readonly string[], sharedPhone = false): string {
   return body
     .replaceAll('[<id>]', String(n))
-    .replaceAll('[<phone>]', phoneOf(n))
+    .replaceAll('[<phone>]', sharedPhone ? SHARED_PHONE : phoneOf(n))
     .replaceAll('[<ip>]', ipOf(n))
     .replaceAll('[<name>]', jsonText(nameOf(n)))
     .replaceAll('[<payee>]', jsonText(nameOf(n * 7 + 3)))
@@ -148,6 +156,7 @@ function personalise(body: string, n: number, listNames: readonly string[]): str
 
 interface RunResult {
   rps: number;
+  requests: number;
   /**
    * CPU ms per request: in the service process(es) (with the evaluation thread), in the rest of
    * the machine less the load generator (PostgreSQL, mostly), and in the load generator.
@@ -185,19 +194,25 @@ function machineBusyMs(): number {
   }
 }
 
-/**
- * The service's process ids; empty when it runs in this process (BENCH_CPU_PROFILE), whose CPU
- * is then counted as the service's, load generator included.
- */
-let servicePids: number[] = [];
 
-async function drive(url: string, key: string, bodies: string[], listNames: readonly string[], connections: number): Promise<RunResult> {
-  const machineBefore = machineBusyMs();
-  const serviceBefore = processesCpuMs(servicePids);
+/** Where a run sends its requests: the processes that answer (empty: this one) and whose applicants. */
+interface Target {
+  url: string;
+  pids: readonly number[];
+  key: string;
+  /** Every applicant gives the same phone (the flagged run). */
+  sharedPhone?: boolean;
+}
+
+/** CPU ms so far: of the processes answering, and of the whole machine. */
+const cpuNow = (pids: readonly number[]) => ({ service: processesCpuMs(pids), machine: machineBusyMs() });
+
+async function drive(target: Target, bodies: string[], listNames: readonly string[], connections: number): Promise<RunResult> {
+  const before = cpuNow(target.pids);
   const nodeBefore = process.cpuUsage();
-  const { pathname } = new URL(url);
+  const { pathname } = new URL(target.url);
   const result = await autocannon({
-    url,
+    url: target.url,
     connections,
     duration: SECONDS,
     // In this process: autocannon 8's `workers` and `idReplacement` send nothing when each
@@ -206,25 +221,27 @@ async function drive(url: string, key: string, bodies: string[], listNames: read
       {
         method: 'POST',
         path: pathname,
-        headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+        headers: { authorization: `Bearer ${target.key}`, 'content-type': 'application/json' },
         setupRequest: (request) => {
           sequence += 1;
-          return { ...request, body: personalise(bodies[sequence % bodies.length]!, sequence, listNames) };
+          return { ...request, body: personalise(bodies[sequence % bodies.length]!, sequence, listNames, target.sharedPhone) };
         },
       },
     ],
   });
   const nodeUsage = process.cpuUsage(nodeBefore);
   const thisProcessMs = (nodeUsage.user + nodeUsage.system) / 1000;
-  const inProcess = servicePids.length === 0;
-  const serviceMs = inProcess ? thisProcessMs : processesCpuMs(servicePids) - serviceBefore;
+  const inProcess = target.pids.length === 0;
+  const after = cpuNow(target.pids);
+  const serviceMs = inProcess ? thisProcessMs : after.service - before.service;
   const loadGeneratorMs = inProcess ? 0 : thisProcessMs;
   const requests = Math.max(1, result.requests.total);
   return {
     rps: result.requests.average,
+    requests,
     cpuMs: {
       service: serviceMs / requests,
-      database: Math.max(0, machineBusyMs() - machineBefore - serviceMs - loadGeneratorMs) / requests,
+      database: Math.max(0, after.machine - before.machine - serviceMs - loadGeneratorMs) / requests,
       loadGenerator: loadGeneratorMs / requests,
     },
     p50: result.latency.p50,
@@ -235,12 +252,12 @@ async function drive(url: string, key: string, bodies: string[], listNames: read
 }
 
 /** drive(), with a CPU profile of this process's main thread written to bench/.profiles/. */
-async function driveProfiled(name: string, url: string, key: string, bodies: string[], listNames: readonly string[], connections: number, notes: string[]): Promise<RunResult> {
+async function driveProfiled(name: string, target: Target, bodies: string[], listNames: readonly string[], connections: number, notes: string[]): Promise<RunResult> {
   const profiler = new Session();
   profiler.connect();
   await profiler.post('Profiler.enable');
   await profiler.post('Profiler.start');
-  const result = await drive(url, key, bodies, listNames, connections);
+  const result = await drive(target, bodies, listNames, connections);
   const { profile } = await profiler.post('Profiler.stop');
   profiler.disconnect();
   const folder = path.join(REPO_ROOT, 'bench', '.profiles');
@@ -253,12 +270,17 @@ async function driveProfiled(name: string, url: string, key: string, bodies: str
 
 // ---- the service under test ----
 
+const PROFILE_DIR = path.join(REPO_ROOT, 'bench', '.profiles');
+const poolSize = process.env.BENCH_POOL ? Number(process.env.BENCH_POOL) : 10;
+
 /**
  * The service as deployed, plus the bench-only baseline route. Production settings: info logs
- * (to /dev/null, still formatted), the rate limit on (never reached).
+ * (to /dev/null, still formatted), the rate limit on (never reached). BENCH_SERVICE_PROFILE: the
+ * built service (dist/), as `npm start` runs it.
  */
 async function startService(url: string) {
-  const database = await openDatabase({ kind: 'postgres', url, ...(process.env.BENCH_POOL ? { poolSize: Number(process.env.BENCH_POOL) } : {}) });
+  const database = await openDatabase({ kind: 'postgres', url, poolSize });
+  const { buildApp } = (process.env.BENCH_SERVICE_PROFILE ? await import(path.join(REPO_ROOT, 'dist', 'http', 'app.js')) : await import('../src/http/app.js')) as typeof import('../src/http/app.js');
   // METRICS=off and the OTEL_* variables as the service reads them (npm start), to measure their cost.
   const tracingConfig = tracingConfigOf(process.env);
   const tracing = tracingConfig ? (await import('../src/telemetry/tracing.js')).startTracing(tracingConfig, { serviceVersion: 'bench' }) : undefined;
@@ -294,13 +316,48 @@ async function startService(url: string) {
 }
 
 /**
- * The service in processes of its own (node:cluster), so that the load generator does not share
- * its event loop: BENCH_INSTANCES of them share one port and one database, as replicas behind a
- * proxy would; this process only drives the load.
+ * The bare durable floor: Fastify and pg, nothing of the app. Parses the body (Fastify's JSON
+ * parser) and inserts it as one row in a transaction of its own, into a table of its own.
  */
-async function startInstances(url: string, count: number): Promise<{ address: string; pids: number[]; close: () => Promise<void> }> {
+async function startFloor(url: string) {
+  const pool = new pg.Pool({ connectionString: url, max: poolSize });
+  const app = Fastify({ logger: false });
+  app.post('/floor', async (request, reply) => {
+    const id = uuidv7();
+    const client = await pool.connect();
+    try {
+      await client.query('begin');
+      await client.query('insert into bench_floor (id, body) values ($1, $2)', [id, request.body]);
+      await client.query('commit');
+    } catch (error) {
+      await client.query('rollback');
+      throw error;
+    } finally {
+      client.release();
+    }
+    return reply.code(201).send({ id });
+  });
+  return {
+    app,
+    close: async () => {
+      await app.close();
+      await pool.end();
+    },
+  };
+}
+
+/**
+ * Processes of their own (node:cluster), so that the load generator does not share their event
+ * loop: BENCH_INSTANCES of the service share one port and one database, as replicas behind a
+ * proxy would; the floor runs in one more. This process only drives the load.
+ */
+async function startInstances(url: string, count: number, role: 'service' | 'floor'): Promise<{ address: string; pids: number[]; close: () => Promise<void> }> {
   const port = await freePort();
-  const workers = Array.from({ length: count }, () => cluster.fork({ BENCH_INSTANCE_URL: url, BENCH_INSTANCE_PORT: String(port) }));
+  if (process.env.BENCH_SERVICE_PROFILE) {
+    mkdirSync(PROFILE_DIR, { recursive: true });
+    cluster.setupPrimary({ execArgv: [...process.execArgv, '--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`, `--cpu-prof-name=${role}-${Date.now()}-\${pid}.cpuprofile`] });
+  }
+  const workers = Array.from({ length: count }, () => cluster.fork({ BENCH_INSTANCE_URL: url, BENCH_INSTANCE_PORT: String(port), BENCH_ROLE: role }));
   await Promise.all(workers.map((worker) => new Promise<void>((resolve, reject) => {
     worker.once('message', (message) => (message === 'listening' ? resolve() : reject(new Error(String(message)))));
     worker.once('exit', (code) => reject(new Error(`instance exited with ${code}`)));
@@ -316,17 +373,6 @@ async function startInstances(url: string, count: number): Promise<{ address: st
       })));
     },
   };
-}
-
-if (cluster.isWorker) {
-  const service = await startService(process.env.BENCH_INSTANCE_URL!);
-  await service.app.listen({ port: Number(process.env.BENCH_INSTANCE_PORT), host: '127.0.0.1' });
-  process.on('message', (message) => {
-    if (message === 'close') void service.close().then(() => process.exit(0));
-  });
-  process.send!('listening');
-} else {
-  await runBench();
 }
 
 // ---- set-up and runs ----
@@ -345,6 +391,91 @@ async function tenantWithEveryRuleOff(database: Awaited<ReturnType<typeof openDa
   return (await createApiKey(database.db, { tenantSlug: 'bench-rules-off', roles: ['screener'], owner: 'bench:http' })).key;
 }
 
+/** A tenant of its own for the flagged run (default ruleset), so its decisions are counted apart. */
+async function flaggedTenant(database: Awaited<ReturnType<typeof openDatabase>>): Promise<string> {
+  await createTenant(database.db, { slug: 'bench-flagged', name: 'bench: one phone for every applicant', createdBy: 'bench' });
+  return (await createApiKey(database.db, { tenantSlug: 'bench-flagged', roles: ['screener'], owner: 'bench:http' })).key;
+}
+
+/**
+ * Waits until the monitoring worker has read every tenant's chain (the retroactive link scan)
+ * and finished every re-screen it queued, and returns what that took after the run: seconds and
+ * CPU ms of the service and of the rest of the machine (PostgreSQL).
+ */
+async function waitForLinkScan(database: Awaited<ReturnType<typeof openDatabase>>, pids: readonly number[]) {
+  const started = performance.now();
+  const before = cpuNow(pids);
+  const behind = async () =>
+    (
+      await queryRows<{ n: number }>(
+        database,
+        sql`select (select count(*)::int from monitoring_work_items where status = 'pending')
+          + (select coalesce(sum(h.sequence - coalesce(c.sequence, 0)), 0)::int from audit_chain_heads h left join monitoring_link_cursors c using (tenant_id)) as n`,
+      )
+    )[0]!.n;
+  let drained = false;
+  while (performance.now() - started < 180_000) {
+    if ((await behind()) === 0) {
+      drained = true;
+      break;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  const after = cpuNow(pids);
+  const serviceMs = after.service - before.service;
+  return { seconds: (performance.now() - started) / 1000, serviceMs, databaseMs: Math.max(0, after.machine - before.machine - serviceMs), drained };
+}
+
+const RUN_NAMES = ['floor', 'baseline', 'screening', 'rulesOff', 'flagged'] as const;
+type RunName = (typeof RUN_NAMES)[number];
+/** BENCH_ONLY: the runs to make (default all), for a CPU profile of the screenings alone. */
+const ONLY = new Set<string>(process.env.BENCH_ONLY ? process.env.BENCH_ONLY.split(',') : RUN_NAMES);
+type Runs = Partial<Record<RunName, RunResult>> & { linkScan?: Awaited<ReturnType<typeof waitForLinkScan>> };
+const LABELS: Record<RunName, string> = {
+  screening: 'screening, distinct applicants',
+  flagged: 'screening, flagged (one phone)',
+  rulesOff: 'screening, every rule off',
+  baseline: 'app baseline (auth, zod, 1 row)',
+  floor: 'bare floor (Fastify + pg)',
+};
+
+const cpu = (run: RunResult) => `${run.cpuMs.service.toFixed(2)}+${run.cpuMs.database.toFixed(2)}`;
+const row = (label: string, run: RunResult) =>
+  `    ${label.padEnd(30)} ${fmt(run.rps).padStart(7)} ${fmt(run.p50).padStart(6)} ms ${fmt(run.p99).padStart(6)} ms ${cpu(run).padStart(12)}${run.errors + run.non2xx > 0 ? `  errors/non-2xx: ${run.errors + run.non2xx}` : ''}`;
+
+function report(connections: number, runs: Runs): string[] {
+  const { screening, flagged, rulesOff, baseline, floor, linkScan } = runs;
+  const lines = [`  ${connections} connection${connections > 1 ? 's' : ''}                     req/s      p50       p99   cpu ms/req`];
+  for (const name of ['screening', 'flagged', 'rulesOff', 'baseline', 'floor'] as const) {
+    const run = runs[name];
+    if (run) lines.push(row(LABELS[name], run));
+  }
+  if (flagged && linkScan) {
+    const perFlagged = (ms: number) => (ms / flagged.requests).toFixed(2);
+    lines.push(`    link scan after the flagged run: ${linkScan.seconds.toFixed(1)} s, ${perFlagged(linkScan.serviceMs)}+${perFlagged(linkScan.databaseMs)} cpu ms per flagged screening${linkScan.drained ? '' : ' (NOT drained after 180 s)'}`);
+  }
+  const ratio = (label: string, a: RunResult | undefined, b: RunResult | undefined) => (a && b ? [`${label} ${(a.rps / b.rps).toFixed(2)}`] : []);
+  const ratios = [...ratio('service/floor', screening, floor), ...ratio('flagged/clear', flagged, screening), ...ratio('app baseline/floor', baseline, floor), ...ratio('rules off/floor', rulesOff, floor)];
+  if (screening && floor) ratios.push(`cpu/req service/floor ${(screening.cpuMs.service / floor.cpuMs.service).toFixed(1)}×`);
+  if (ratios.length > 0) lines.push(`    ratios: ${ratios.join(', ')}`);
+  return lines;
+}
+
+function goals(connections: number, runs: Runs): string[] {
+  const lines: string[] = [];
+  const status = (met: boolean) => (met ? 'met' : 'MISSED');
+  if (!runs.screening || !runs.floor || !runs.flagged) return lines;
+  if (connections === 64) {
+    const ratio = runs.screening.rps / runs.floor.rps;
+    const flaggedRatio = runs.flagged.rps / runs.screening.rps;
+    lines.push(`  goal: screening ≥ 0.4× the bare floor at 64 connections: ${status(ratio >= 0.4)} (${ratio.toFixed(2)})`);
+    lines.push(`  goal: screening p99 ≤ 100 ms at 64 connections: ${status(runs.screening.p99 <= 100)} (${fmt(runs.screening.p99)} ms)`);
+    lines.push(`  goal: flagged ≥ 0.6× the clear path at 64 connections: ${status(flaggedRatio >= 0.6)} (${flaggedRatio.toFixed(2)})`);
+  }
+  if (connections === 1) lines.push(`  goal: screening p50 ≤ 3 ms at 1 connection: ${status(runs.screening.p50 <= 3)} (${fmt(runs.screening.p50, 1)} ms)`);
+  return lines;
+}
+
 async function runBench() {
   const INSTANCES = Number(process.env.BENCH_INSTANCES ?? 1);
   const target = await createBenchDatabase();
@@ -356,64 +487,80 @@ async function runBench() {
     const seeded = await seedBundledListsIfEmpty(database.db, 'full');
     const key = (await createApiKey(database.db, { tenantSlug: 'default', roles: ['screener'], owner: 'bench:http' })).key;
     const rulesOffKey = await tenantWithEveryRuleOff(database);
+    const flaggedKey = await flaggedTenant(database);
     await database.db.execute(sql`create table bench_baseline (id uuid primary key, tenant_id uuid not null, body jsonb not null, created_at timestamptz not null default now())`);
+    await database.db.execute(sql`create table bench_floor (id uuid primary key, body jsonb not null, created_at timestamptz not null default now())`);
     const listNames = (await queryRows<{ name: string }>(database, sql`select data->>'name' as name from list_entries where data->>'type' = 'individual' order by id limit 5000`)).map((row) => row.name);
 
     let address: string;
+    let pids: number[] = [];
     let stopService: () => Promise<void>;
     // Profiling needs the service in this process (the inspector session is this process's).
     const inProcess = Boolean(process.env.BENCH_CPU_PROFILE) && INSTANCES === 1;
     if (!inProcess) {
-      ({ address, pids: servicePids, close: stopService } = await startInstances(target.url, INSTANCES));
+      ({ address, pids, close: stopService } = await startInstances(target.url, INSTANCES, 'service'));
     } else {
       const service = await startService(target.url);
       address = await service.app.listen({ port: 0, host: '127.0.0.1' });
       stopService = service.close;
     }
+    const floorProcess = await startInstances(target.url, 1, 'floor');
+    const screening = { url: `${address}/v1/screenings`, pids, key };
+    const targets = {
+      screening,
+      flagged: { ...screening, key: flaggedKey, sharedPhone: true },
+      rulesOff: { ...screening, key: rulesOffKey },
+      baseline: { ...screening, url: `${address}/bench/baseline` },
+      floor: { url: `${floorProcess.address}/floor`, pids: floorProcess.pids, key },
+    };
     const bodies = profiles(listNames).map((body) => JSON.stringify(body));
     const meanBytes = bodies.reduce((sum, body, index) => sum + Buffer.byteLength(personalise(body, index, listNames)), 0) / bodies.length;
 
     // Warm-up: JIT, pool connections, the ruleset and list index caches.
-    await drive(`${address}/v1/screenings`, key, bodies, listNames, 16);
-    await drive(`${address}/v1/screenings`, rulesOffKey, bodies, listNames, 16);
-    await drive(`${address}/bench/baseline`, key, bodies, listNames, 16);
+    for (const [name, warm] of Object.entries(targets)) if (ONLY.has(name)) await drive(warm, bodies, listNames, 16);
+    await waitForLinkScan(database, pids);
 
     const lines = [
       `bench:http (PostgreSQL, fresh database; ${seeded.map((outcome) => `${outcome.version.source} ${outcome.version.counts.entries ?? 0} entries`).join(', ')}; default ruleset)`,
-      `  ${PROFILES} varied profiles, mean body ${fmt(meanBytes)} B, ${SECONDS} s per run; ${inProcess ? 'the service in this process with autocannon (BENCH_CPU_PROFILE)' : `${INSTANCES} service process${INSTANCES > 1 ? 'es (node:cluster, one port)' : ''}, autocannon in another`}; pool ${process.env.BENCH_POOL ?? 'default (10)'} per process`,
-      '  connections │ screening req/s   p50    p99  cpu/req │ rules off req/s   p99  cpu/req │ baseline req/s   p50    p99  cpu/req │ ratio (rules off)',
+      `  ${PROFILES} varied profiles, every request a new applicant, mean body ${fmt(meanBytes)} B, ${SECONDS} s per run; ${inProcess ? 'the service in this process with autocannon (BENCH_CPU_PROFILE)' : `${INSTANCES} service process${INSTANCES > 1 ? 'es (node:cluster, one port)' : ''} and the floor in another, autocannon in this one`}; pool ${poolSize} per process; load average ${loadavg().map((load) => load.toFixed(1)).join(' ')}`,
     ];
-    const goals: string[] = [];
-    const runs: RunResult[] = [];
-    const cpu = (run: RunResult) => `${run.cpuMs.service.toFixed(1)}+${run.cpuMs.database.toFixed(1)}`.padStart(8);
+    const notes: string[] = [];
     for (const connections of CONNECTIONS) {
       const profiled = inProcess && connections === Math.max(...CONNECTIONS);
-      const run = (name: string, apiKey: string) => (profiled ? driveProfiled(name, `${address}/v1/screenings`, apiKey, bodies, listNames, connections, goals) : drive(`${address}/v1/screenings`, apiKey, bodies, listNames, connections));
-      const screening = await run('screening', key);
-      const rulesOff = await run('rules-off', rulesOffKey);
-      const baseline = await drive(`${address}/bench/baseline`, key, bodies, listNames, connections);
-      runs.push(screening, rulesOff, baseline);
-      const ratio = screening.rps / baseline.rps;
-      const bad = [screening, rulesOff, baseline].reduce((sum, run) => sum + run.errors + run.non2xx, 0);
-      lines.push(
-        `  ${String(connections).padStart(11)} │ ${fmt(screening.rps).padStart(14)} ${fmt(screening.p50).padStart(5)} ms ${fmt(screening.p99).padStart(4)} ms ${cpu(screening)} │ ${fmt(rulesOff.rps).padStart(15)} ${fmt(rulesOff.p99).padStart(3)} ms ${cpu(rulesOff)} │ ${fmt(baseline.rps).padStart(13)} ${fmt(baseline.p50).padStart(5)} ms ${fmt(baseline.p99).padStart(4)} ms ${cpu(baseline)} │ ${fmt(ratio * 100)}% (${fmt((rulesOff.rps / baseline.rps) * 100)}%)${bad > 0 ? `  (errors/non-2xx: ${bad})` : ''}`,
-      );
-      if (connections === 64) {
-        goals.push(`  goal: screening ≥ 70% of baseline at 64 connections: ${ratio >= 0.7 ? 'met' : 'MISSED'} (${fmt(ratio * 100)}%)`);
-        goals.push(`  goal: screening p99 < 50 ms at 64 connections: ${screening.p99 < 50 ? 'met' : 'MISSED'} (${fmt(screening.p99)} ms)`);
-      }
+      const run = (name: string, runTarget: Target) => (profiled ? driveProfiled(name, runTarget, bodies, listNames, connections, notes) : drive(runTarget, bodies, listNames, connections));
+      const runs: Runs = {};
+      for (const name of RUN_NAMES) if (ONLY.has(name)) runs[name] = await run(name, targets[name]);
+      runs.linkScan = await waitForLinkScan(database, pids);
+      lines.push(...report(connections, runs));
+      notes.push(...goals(connections, runs));
     }
-    const outcomes = await queryRows<{ outcome: string; n: number }>(database, sql`select outcome, count(*)::int as n from decisions group by outcome order by outcome`);
+    const outcomes = await queryRows<{ slug: string; outcome: string; n: number }>(
+      database,
+      sql`select t.slug, d.outcome, count(*)::int as n from decisions d join tenants t on t.id = d.tenant_id group by t.slug, d.outcome order by t.slug, d.outcome`,
+    );
+    const cases = await queryRows<{ slug: string; n: number }>(database, sql`select t.slug, count(*)::int as n from cases c join tenants t on t.id = c.tenant_id group by t.slug order by t.slug`);
     lines.push(
       inProcess
-        ? '  cpu/req: CPU ms per request in this process (service, its evaluation thread and autocannon) + in the rest of the machine (PostgreSQL)'
-        : `  cpu/req: CPU ms per request in the service (with its evaluation thread) + in the rest of the machine but autocannon (PostgreSQL); autocannon took up to ${Math.max(...runs.map((run) => run.cpuMs.loadGenerator)).toFixed(2)} ms per request besides`,
+        ? '  cpu ms/req: in this process (service, its evaluation thread and autocannon) + in the rest of the machine (PostgreSQL)'
+        : '  cpu ms/req: in the process(es) answering (service with its evaluation thread, or the floor) + in the rest of the machine but autocannon (PostgreSQL, other load)',
     );
-    lines.push(...goals, `  decisions stored by outcome: ${outcomes.map((row) => `${row.outcome} ${fmt(row.n)}`).join(', ')}`);
+    lines.push(...notes, `  decisions stored by tenant and outcome: ${outcomes.map((r) => `${r.slug} ${r.outcome} ${fmt(r.n)}`).join(', ')}; cases: ${cases.map((r) => `${r.slug} ${fmt(r.n)}`).join(', ')}`);
     process.stdout.write(`${lines.join('\n')}\n`);
+    await floorProcess.close();
     await stopService();
   } finally {
     await database.close();
     await target.drop();
   }
+}
+
+if (cluster.isWorker) {
+  const instance = process.env.BENCH_ROLE === 'floor' ? await startFloor(process.env.BENCH_INSTANCE_URL!) : await startService(process.env.BENCH_INSTANCE_URL!);
+  await instance.app.listen({ port: Number(process.env.BENCH_INSTANCE_PORT), host: '127.0.0.1' });
+  process.on('message', (message) => {
+    if (message === 'close') void instance.close().then(() => process.exit(0));
+  });
+  process.send!('listening');
+} else {
+  await runBench();
 }

@@ -269,7 +269,7 @@ async function screenFile(args: string[]) {
       },
       log: stderrLog,
     });
-    const deps = { db: database.db, lists: services.lists, now: services.now, keyedHash: services.keyedHash, rulesets: services.rulesets, inFlight: services.inFlight, ...(services.ipLocator ? { ipLocator: services.ipLocator } : {}) };
+    const deps = { db: database.db, lists: services.lists, now: services.now, keyedHash: services.keyedHash, rulesets: services.rulesets, inFlight: services.inFlight, chains: services.chains, ...(services.ipLocator ? { ipLocator: services.ipLocator } : {}) };
     const progress = process.stderr.isTTY === true;
     const started = performance.now();
     let screened = 0;

@@ -105,18 +105,6 @@ class TenantChain {
 /** How long batches take the writers' lock after one found the head moved by another instance. */
 const CONTENDED_MS = 5000;
 
-// Keyed by tenant id (UUIDs: tenants of different databases in one process never collide).
-const chains = new Map<string, TenantChain>();
-
-function chainOf(tenantId: string): TenantChain {
-  let chain = chains.get(tenantId);
-  if (!chain) {
-    chain = new TenantChain();
-    chains.set(tenantId, chain);
-  }
-  return chain;
-}
-
 /** Decisions per batch statement at most: bounded statement size, still far fewer commits. */
 const MAX_BATCH = 100;
 
@@ -184,13 +172,8 @@ async function insertIfHeadIs(tx: DbOrTx, row: DecisionRow, expected: KnownHead)
   return result.rows.length === 1;
 }
 
-/**
- * Appends a decision inside the caller's transaction; call it last, since the head stays locked
- * from here to commit. `lockHead`: lock the head outright (a re-screen appending many decisions
- * in one transaction, which must not wait for the gate while it holds the head).
- */
-export async function appendDecision(tx: DbOrTx, decision: UnchainedDecision, seal: Seal, options: { lockHead?: boolean } = {}): Promise<DecisionRow> {
-  const chain = chainOf(decision.tenantId);
+/** DecisionChains.appendDecision, on the tenant's chain. */
+async function appendDecision(chain: TenantChain, tx: DbOrTx, decision: UnchainedDecision, seal: Seal, options: { lockHead?: boolean }): Promise<DecisionRow> {
   if (!options.lockHead) {
     let release: MutexInterface.Releaser | undefined;
     try {
@@ -432,16 +415,45 @@ async function drain(chain: TenantChain, tenantId: string): Promise<void> {
 }
 
 /**
- * Appends a screening that needs no transaction (see the top of this file): queued, and written
- * with the others queued at the same time in one statement. Rejects, having written nothing, with
- * serialization_failure when the head moved under the batch and it could not be sealed again, or
- * with RF001 when a subject that `mustBeNew` already existed; the caller then writes the
- * screening in a transaction (`appendDecision`).
+ * The tenants' chains as this process appends to them: the head it last wrote, the gate, the
+ * queue of screenings waiting for the next batch. One per set of services (createServices), so
+ * everything that appends through those services (requests, monitoring, the CLI) shares it; a
+ * second set in the same process is another writer, as another instance would be.
  */
-export function appendScreening(db: Db, decision: Omit<UnchainedDecision, 'subjectId'>, seal: Seal, subject: SubjectWrite): Promise<DecisionRow> {
-  const chain = chainOf(decision.tenantId);
-  return new Promise<DecisionRow>((resolve, reject) => {
-    chain.queue.push({ db, decision: { ...decision, subjectId: null }, subject, seal, resolve, reject });
-    if (!chain.draining) void drain(chain, decision.tenantId);
-  });
+export class DecisionChains {
+  // Keyed by tenant id (UUIDs: tenants of different databases never collide).
+  private readonly chains = new Map<string, TenantChain>();
+
+  private chainOf(tenantId: string): TenantChain {
+    let chain = this.chains.get(tenantId);
+    if (!chain) {
+      chain = new TenantChain();
+      this.chains.set(tenantId, chain);
+    }
+    return chain;
+  }
+
+  /**
+   * Appends a decision inside the caller's transaction; call it last, since the head stays locked
+   * from here to commit. `lockHead`: lock the head outright (a re-screen appending many decisions
+   * in one transaction, which must not wait for the gate while it holds the head).
+   */
+  appendDecision(tx: DbOrTx, decision: UnchainedDecision, seal: Seal, options: { lockHead?: boolean } = {}): Promise<DecisionRow> {
+    return appendDecision(this.chainOf(decision.tenantId), tx, decision, seal, options);
+  }
+
+  /**
+   * Appends a screening that needs no transaction (see the top of this file): queued, and written
+   * with the others queued at the same time in one statement. Rejects, having written nothing,
+   * with serialization_failure when the head moved under the batch and it could not be sealed
+   * again, or with RF001 when a subject that `mustBeNew` already existed; the caller then writes
+   * the screening in a transaction (`appendDecision`).
+   */
+  appendScreening(db: Db, decision: Omit<UnchainedDecision, 'subjectId'>, seal: Seal, subject: SubjectWrite): Promise<DecisionRow> {
+    const chain = this.chainOf(decision.tenantId);
+    return new Promise<DecisionRow>((resolve, reject) => {
+      chain.queue.push({ db, decision: { ...decision, subjectId: null }, subject, seal, resolve, reject });
+      if (!chain.draining) void drain(chain, decision.tenantId);
+    });
+  }
 }

@@ -142,7 +142,7 @@ async function registerApiDocs(app: FastifyInstance): Promise<void> {
 
 /** Every route group, each given the services it uses. */
 async function registerRoutes(app: FastifyInstance, database: Database, services: Services): Promise<void> {
-  const { lists, now, keyedHash, evaluate, metrics, rulesets, inFlight } = services;
+  const { lists, now, keyedHash, evaluate, metrics, rulesets, inFlight, chains } = services;
   const db = database.db;
   const screening = {
     db,
@@ -151,6 +151,7 @@ async function registerRoutes(app: FastifyInstance, database: Database, services
     keyedHash,
     rulesets,
     inFlight,
+    chains,
     ...(metrics ? { observe: metrics.screening } : {}),
     ...(evaluate ? { evaluate } : {}),
     ...(services.ipLocator ? { ipLocator: services.ipLocator } : {}),
@@ -164,8 +165,8 @@ async function registerRoutes(app: FastifyInstance, database: Database, services
   await app.register(listRoutes({ db, lists, now }));
   await app.register(watchlistRoutes({ db, lists, keyedHash }));
   await app.register(caseRoutes({ db, now, onWebhooksQueued: services.webhooksQueued, onListsChanged: services.refreshLists }));
-  await app.register(apiKeyRoutes({ db }));
-  await app.register(tenantRoutes({ db }));
+  await app.register(apiKeyRoutes({ db, checkedKeys: services.checkedKeys }));
+  await app.register(tenantRoutes({ db, checkedKeys: services.checkedKeys }));
   await app.register(webhookRoutes({ db, now, allowPrivateNetworks: services.allowPrivateWebhooks }));
   await app.register(consoleRoutes());
   await app.register(auditRoutes({ db, lists, now, keyedHash, checkpointPolicy: services.checkpointPolicy, ...(services.signer ? { signer: services.signer } : {}) }));
@@ -199,7 +200,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   registerRequestLogging(app);
   await registerApiDocs(app);
-  registerAuth(app, deps.database.db, { failuresPerMinute: deps.authFailuresPerMinute ?? DEFAULT_AUTH_FAILURES_PER_MINUTE });
+  registerAuth(app, services.checkedKeys, { failuresPerMinute: deps.authFailuresPerMinute ?? DEFAULT_AUTH_FAILURES_PER_MINUTE });
   if (services.metrics && metricsMode.kind !== 'off') registerMetrics(app, services.metrics, metricsMode);
   await registerRoutes(app, deps.database, services);
   return app;

@@ -140,7 +140,12 @@ export async function currentApiKey(db: Db, principal: TenantPrincipal): Promise
  * API_KEY_CACHE_MS. Revoking a revoked key changes nothing. A key cannot revoke itself, so an
  * admin cannot lock the tenant out by mistake with the key in hand.
  */
-export async function revokeApiKey(db: Db, input: { tenantId: string; id: string; actor: string; actorKeyId?: string }): Promise<ApiKeyView> {
+export async function revokeApiKey(
+  db: Db,
+  input: { tenantId: string; id: string; actor: string; actorKeyId?: string },
+  /** This instance's cache of checked keys (absent in a process that serves no requests: the CLI). */
+  checkedKeys?: CheckedApiKeys,
+): Promise<ApiKeyView> {
   if (input.actorKeyId === input.id) throw new AppError('conflict', 'An API key cannot revoke itself; revoke it with another admin key');
   const outcome = await db.transaction(async (tx) => {
     const existing = await findApiKeyOfTenant(tx, input.tenantId, input.id);
@@ -160,7 +165,7 @@ export async function revokeApiKey(db: Db, input: { tenantId: string; id: string
     return { view: toView(revoked), keyHash: revoked.keyHash };
   });
   // After the commit: evicted earlier, the next request could cache the key as still active.
-  if (outcome.keyHash) checkedKeys(db).delete(outcome.keyHash);
+  if (outcome.keyHash) checkedKeys?.forgetKeyHash(outcome.keyHash);
   return outcome.view;
 }
 
@@ -171,14 +176,17 @@ export async function revokeApiKey(db: Db, input: { tenantId: string; id: string
  */
 export const API_KEY_CACHE_MS = 5_000;
 
-/** Per database: tests and tools may open several, and the same key may exist in more than one. */
-const checkedKeysOf = new WeakMap<Db, LRUCache<string, Principal>>();
+/**
+ * The keys this instance checked lately (valid ones only), one cache per set of services
+ * (createServices) over its database: tests and tools may open several, and the same key may
+ * exist in more than one. Keyed by the key's SHA-256, never the key itself, so a heap dump holds
+ * no usable secrets.
+ */
+export class CheckedApiKeys {
+  private readonly cache: LRUCache<string, Principal>;
 
-function checkedKeys(db: Db): LRUCache<string, Principal> {
-  let cache = checkedKeysOf.get(db);
-  if (!cache) {
-    // Keyed by the key's SHA-256, never the key itself, so a heap dump holds no usable secrets.
-    cache = new LRUCache<string, Principal>({
+  constructor(db: Db) {
+    this.cache = new LRUCache<string, Principal>({
       max: 10_000,
       ttl: API_KEY_CACHE_MS,
       fetchMethod: async (keyHash) => {
@@ -189,24 +197,26 @@ function checkedKeys(db: Db): LRUCache<string, Principal> {
           : { scope: 'tenant', keyId: row.id, tenantId: row.tenantId, tenantSlug: row.tenantSlug ?? '', roles: row.roles };
       },
     });
-    checkedKeysOf.set(db, cache);
   }
-  return cache;
-}
 
-/** A disabled tenant's keys stop working here at once (elsewhere within API_KEY_CACHE_MS). */
-export function forgetKeysOfTenant(db: Db, tenantId: string): void {
-  const cache = checkedKeys(db);
-  for (const [keyHash, principal] of cache.entries()) {
-    if (principal.scope === 'tenant' && principal.tenantId === tenantId) cache.delete(keyHash);
+  authenticate(key: string): Promise<Principal | undefined> {
+    return this.cache.fetch(hashApiKey(key));
   }
-}
 
-export async function authenticateApiKey(db: Db, key: string): Promise<Principal | undefined> {
-  return checkedKeys(db).fetch(hashApiKey(key));
-}
+  /** A key this instance checked lately and found valid, without asking the database. */
+  recentlyAuthenticated(key: string): Principal | undefined {
+    return this.cache.peek(hashApiKey(key));
+  }
 
-/** A key this instance checked lately and found valid, without asking the database. */
-export function recentlyAuthenticated(db: Db, key: string): Principal | undefined {
-  return checkedKeys(db).peek(hashApiKey(key));
+  /** A revoked key stops working here at once. */
+  forgetKeyHash(keyHash: string): void {
+    this.cache.delete(keyHash);
+  }
+
+  /** A disabled tenant's keys stop working here at once (elsewhere within API_KEY_CACHE_MS). */
+  forgetTenant(tenantId: string): void {
+    for (const [keyHash, principal] of this.cache.entries()) {
+      if (principal.scope === 'tenant' && principal.tenantId === tenantId) this.cache.delete(keyHash);
+    }
+  }
 }

@@ -7,6 +7,8 @@
  */
 import type { CheckpointSigner } from '../audit/checkpoint-signing.js';
 import type { Database } from '../db/client.js';
+import { DecisionChains } from '../db/decision-chain.js';
+import { CheckedApiKeys } from './api-keys.service.js';
 import { ActiveRulesets, InFlight } from './active-ruleset.service.js';
 import { createCheckpointWorker, DEFAULT_CHECKPOINT_POLICY, type CheckpointPolicy } from './audit-checkpoints.service.js';
 import { startRetentionJob } from './erasure.service.js';
@@ -95,6 +97,10 @@ export interface Services {
   rulesets: ActiveRulesets;
   /** Screenings under way through these services. */
   inFlight: InFlight;
+  /** The tenants' decision chains as these services append to them (the screenings and the monitoring worker). */
+  chains: DecisionChains;
+  /** The API keys these services checked lately (auth), told at once of revocations and disabled tenants. */
+  checkedKeys: CheckedApiKeys;
   lists: ListIndexHolder;
   now: () => Date;
   keyedHash: KeyedHash;
@@ -129,6 +135,7 @@ function intervalJob(name: string, everyMs: number, tick: () => void): Backgroun
 /** What the background workers share with the services. */
 interface WorkerDeps {
   database: Database;
+  chains: DecisionChains;
   lists: ListIndexHolder;
   now: () => Date;
   keyedHash: KeyedHash;
@@ -137,14 +144,14 @@ interface WorkerDeps {
 
 /** The monitoring re-screen worker and the scheduled list fetcher, as the configuration asks. */
 function addListWorkers(lifecycle: Lifecycle, deps: WorkerDeps, config: ServicesConfig, log: ServicesLog): void {
-  const { database, lists, now, keyedHash, webhooksQueued } = deps;
+  const { database, lists, now, keyedHash, webhooksQueued, chains } = deps;
   const db = database.db;
   if (config.monitoring !== false) {
     // Re-screens monitored subjects when a list or ruleset version becomes active. Any number of
     // instances may run one: runs and leases live in the database (services/monitoring.service.ts).
     const refreshMs = config.listRefreshMs ?? 5000;
     const worker = createMonitoringWorker(
-      { db, lists, now, keyedHash },
+      { db, lists, now, keyedHash, chains },
       { pollMs: refreshMs > 0 ? refreshMs : 5000, listSettleMs: 2 * refreshMs, ...config.monitoring, exclusiveDatabase: database.kind === 'pglite', log },
     );
     lifecycle.add({ name: 'monitoring', start: () => worker.start(), stop: () => worker.stop() });
@@ -226,7 +233,8 @@ export async function createServices(input: {
   const webhooksQueued = () => dispatcher.kick();
   lifecycle.add({ name: 'webhook-dispatcher', start: () => dispatcher.start(), stop: () => dispatcher.stop() });
 
-  addListWorkers(lifecycle, { database, lists, now, keyedHash, webhooksQueued }, config, log);
+  const chains = new DecisionChains();
+  addListWorkers(lifecycle, { database, chains, lists, now, keyedHash, webhooksQueued }, config, log);
 
   const signer = config.checkpoints?.signer;
   const checkpointPolicy = { every: config.checkpoints?.every ?? DEFAULT_CHECKPOINT_POLICY.every, minutes: config.checkpoints?.minutes ?? DEFAULT_CHECKPOINT_POLICY.minutes };
@@ -244,6 +252,8 @@ export async function createServices(input: {
     database,
     rulesets: input.rulesets ?? new ActiveRulesets(),
     inFlight: new InFlight(),
+    chains,
+    checkedKeys: new CheckedApiKeys(db),
     lists,
     now,
     keyedHash,

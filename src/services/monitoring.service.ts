@@ -68,6 +68,7 @@ import { collectLookups, linkKeyOf, type KeyedHash, type LinkKey } from '../doma
 import { notFound } from '../errors.js';
 import { buildSnapshot, type ListIndexHolder, type ListSnapshot } from './list-index.service.js';
 import { recordScreening } from './screening.service.js';
+import type { DecisionChains } from '../db/decision-chain.js';
 import type { MonitoringRunView } from '../http/schemas/monitoring.schemas.js';
 
 export interface MonitoringDeps {
@@ -75,6 +76,8 @@ export interface MonitoringDeps {
   lists: ListIndexHolder;
   now: () => Date;
   keyedHash: KeyedHash;
+  /** The decision chains of the services the worker belongs to, shared with their screenings. */
+  chains: DecisionChains;
 }
 
 export interface MonitoringLog {
@@ -383,7 +386,7 @@ async function writeChunk(deps: MonitoringDeps, owner: string, plans: readonly P
       try {
         // A savepoint per subject: one that fails is recorded as failed, the others still commit.
         const recorded = await tx.transaction((savepoint) =>
-          recordScreening(savepoint, {
+          recordScreening(savepoint, deps.chains, {
             tenantId: plan.item.tenantId,
             subject: { id: plan.item.subjectId },
             externalRef: subject.externalRef,

@@ -1,6 +1,6 @@
 import { uuidv7 } from 'uuidv7';
 import type { Db, DbOrTx } from '../db/client.js';
-import { appendDecision, appendScreening } from '../db/decision-chain.js';
+import type { DecisionChains } from '../db/decision-chain.js';
 import { findDecision, findDecisionByIdempotencyKey, type DecisionRow, type UnchainedDecision } from '../db/repositories/decisions.repository.js';
 import { isSubjectNotNew, isTransientConflict, isUniqueViolation } from '../db/errors.js';
 import { setLastDecision, upsertSubject } from '../db/repositories/subjects.repository.js';
@@ -44,6 +44,8 @@ export interface ScreeningDeps {
   rulesets: ActiveRulesets;
   /** Screenings of this set of services under way: a lone one is evaluated on the calling thread. */
   inFlight: InFlight;
+  /** The tenants' decision chains as these services append to them (createServices). */
+  chains: DecisionChains;
 }
 
 export interface ScreeningObserver {
@@ -227,7 +229,7 @@ export function isBatchable(record: ScreeningRecord): record is ScreeningRecord 
 /** What only a stored subject can change: hits a reviewer cleared before, a case still open. */
 const needsKnownSubject = (record: ScreeningRecord) => isCaseOutcome(record.evaluation.outcome) || record.evaluation.hits.some((hit) => hit.entry);
 
-export async function recordScreeningAtOnce(db: Db, record: ScreeningRecord & { subject: { externalRef: string | undefined; monitored: boolean } }) {
+export async function recordScreeningAtOnce(db: Db, chains: DecisionChains, record: ScreeningRecord & { subject: { externalRef: string | undefined; monitored: boolean } }) {
   const decision = draftOf(record, uuidv7(), record.evaluation);
   const subjectId = uuidv7();
   const { outcome } = decision;
@@ -235,7 +237,7 @@ export async function recordScreeningAtOnce(db: Db, record: ScreeningRecord & { 
   const opening = isCaseOutcome(outcome)
     ? inSpanSync(CASE_SPAN, () => caseOpening({ tenantId: record.tenantId, subjectId, decision: { id: decision.id, outcome, score: decision.score, externalRef: decision.externalRef }, now: record.createdAt }), { 'redflag.case.opened': true })
     : undefined;
-  const row = await inSpan(CHAIN_SPAN, () => appendScreening(db, decision, sealWithNodeCrypto, {
+  const row = await inSpan(CHAIN_SPAN, () => chains.appendScreening(db, decision, sealWithNodeCrypto, {
     newId: subjectId,
     externalRef: record.subject.externalRef ?? null,
     monitored: record.subject.monitored,
@@ -251,7 +253,7 @@ export async function recordScreeningAtOnce(db: Db, record: ScreeningRecord & { 
  * Writes one screening inside the caller's transaction: the subject, the case it opens or joins,
  * the link keys it recorded, and last the decision appended to the tenant's hash chain.
  */
-export async function recordScreening(tx: DbOrTx, record: ScreeningRecord): Promise<{ row: DecisionRow; caseRef: DecisionCaseRef } | undefined> {
+export async function recordScreening(tx: DbOrTx, chains: DecisionChains, record: ScreeningRecord): Promise<{ row: DecisionRow; caseRef: DecisionCaseRef } | undefined> {
   if (record.keep && !('id' in record.subject)) throw new Error('`keep` needs a known subject');
   const decisionId = uuidv7();
   const subject =
@@ -272,7 +274,7 @@ export async function recordScreening(tx: DbOrTx, record: ScreeningRecord): Prom
   await insertLinkKeys(tx, { tenantId: record.tenantId, subjectId: subject.id, decisionId: draft.id, nameKey: nameKeyOf(record.name), keys: record.links, at: record.createdAt });
   if ('id' in record.subject) await setLastDecision(tx, subject.id, draft.id);
   // Last: from here to commit the tenant's chain head is locked (see appendDecision).
-  const decision = await inSpan(CHAIN_SPAN, () => appendDecision(tx, draft, sealWithNodeCrypto, { lockHead: record.lockChainHead ?? false }), { 'redflag.write.kind': 'transaction' });
+  const decision = await inSpan(CHAIN_SPAN, () => chains.appendDecision(tx, draft, sealWithNodeCrypto, { lockHead: record.lockChainHead ?? false }), { 'redflag.write.kind': 'transaction' });
   return { row: decision, caseRef };
 }
 
@@ -356,7 +358,7 @@ async function screen(deps: ScreeningDeps, request: ScreenRequest): Promise<{ de
     subjectWasNew: !context.subjectKnown,
   };
   const write = (inOneStatement: boolean) =>
-    inOneStatement && isBatchable(record) ? recordScreeningAtOnce(deps.db, record) : deps.db.transaction((tx) => recordScreening(tx, record));
+    inOneStatement && isBatchable(record) ? recordScreeningAtOnce(deps.db, deps.chains, record) : deps.db.transaction((tx) => recordScreening(tx, deps.chains, record));
   let outcome: NonNullable<Awaited<ReturnType<typeof write>>>;
   try {
     const recorded = await inSpan('redflag.write', () => withConflictRetries(write));

@@ -5,7 +5,7 @@ import { insertPublishedRuleset } from '../db/repositories/rulesets.repository.j
 import { findTenantBySlug, findTenants, insertTenant, markTenantDisabled } from '../db/repositories/tenancy.repository.js';
 import { DEFAULT_COMBINATION, DEFAULT_RULES, DEFAULT_THRESHOLDS } from '../domain/rules/default-ruleset.js';
 import { AppError, notFound } from '../errors.js';
-import { forgetKeysOfTenant } from './api-keys.service.js';
+import type { CheckedApiKeys } from './api-keys.service.js';
 import type { TenantView } from '../http/schemas/tenants.schemas.js';
 
 /** Tenant slugs name tenants in URLs, keys and watchlist sources: no colon, no upper case. */
@@ -62,7 +62,12 @@ export async function listTenants(db: Db): Promise<TenantView[]> {
  * The tenant's keys stop working (401) at once on this instance and within API_KEY_CACHE_MS on
  * the others; its decisions, cases and lists stay. Disabling a disabled tenant changes nothing.
  */
-export async function disableTenant(db: Db, input: { slug: string; actor: string }): Promise<TenantView> {
+export async function disableTenant(
+  db: Db,
+  input: { slug: string; actor: string },
+  /** This instance's cache of checked keys (absent in a process that serves no requests: the CLI). */
+  checkedKeys?: CheckedApiKeys,
+): Promise<TenantView> {
   const outcome = await db.transaction(async (tx) => {
     const tenant = await findTenantBySlug(tx, input.slug);
     if (!tenant) throw notFound(`Tenant "${input.slug}"`);
@@ -71,6 +76,6 @@ export async function disableTenant(db: Db, input: { slug: string; actor: string
     await recordAuditEvent(tx, { tenantId: tenant.id, actor: input.actor, action: 'tenant.disabled', targetType: 'tenant', targetId: tenant.id, details: { slug: tenant.slug } });
     return disabled;
   });
-  forgetKeysOfTenant(db, outcome.id);
+  checkedKeys?.forgetTenant(outcome.id);
   return toTenantView(outcome);
 }

@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { queryRows } from '../../src/db/client.js';
-import { authenticateApiKey } from '../../src/services/api-keys.service.js';
+import { CheckedApiKeys } from '../../src/services/api-keys.service.js';
 import { bootstrapIfEmpty } from '../../src/services/bootstrap.service.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/test-database.js';
 
@@ -24,9 +24,10 @@ describe('bootstrap on an empty database', () => {
     const first = created[0];
     if (!first?.created) throw new Error('unreachable');
     expect(first.apiKey).toMatch(/^rf_[A-Za-z0-9_-]{43}$/);
-    expect(await authenticateApiKey(database.db, first.apiKey)).toMatchObject({ scope: 'tenant', tenantSlug: 'default', roles: ['admin'] });
+    const checkedKeys = new CheckedApiKeys(database.db);
+    expect(await checkedKeys.authenticate(first.apiKey)).toMatchObject({ scope: 'tenant', tenantSlug: 'default', roles: ['admin'] });
     expect(first.operatorKey).toMatch(/^rf_[A-Za-z0-9_-]{43}$/);
-    expect(await authenticateApiKey(database.db, first.operatorKey!)).toEqual({ scope: 'operator', keyId: expect.any(String), roles: ['operator'] });
+    expect(await checkedKeys.authenticate(first.operatorKey!)).toEqual({ scope: 'operator', keyId: expect.any(String), roles: ['operator'] });
     expect(results.filter((result) => result.operatorKey)).toHaveLength(1);
   });
 

@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { queryRows } from '../../src/db/client.js';
+import { DecisionChains } from '../../src/db/decision-chain.js';
 import { createWebhook } from '../../src/services/webhooks.service.js';
 import { ActiveRulesets } from '../../src/services/active-ruleset.service.js';
 import { bootstrapIfEmpty } from '../../src/services/bootstrap.service.js';
@@ -16,6 +17,7 @@ import { createTestDatabase, type TestDatabase } from '../helpers/test-database.
  * webhook deliveries; here the same screening goes through each path and the rows are compared.
  */
 let database: TestDatabase;
+const chains = new DecisionChains();
 let tenantId: string;
 
 beforeAll(async () => {
@@ -81,8 +83,8 @@ describe('case opening: the transaction and the batch statement write the same r
     const inTransaction = await recordFor('path-transaction');
     const atOnce = await recordFor('path-statement');
     expect(isBatchable(atOnce)).toBe(true);
-    const viaTransaction = await database.db.transaction((tx) => recordScreening(tx, inTransaction));
-    const viaStatement = await recordScreeningAtOnce(database.db, atOnce as Parameters<typeof recordScreeningAtOnce>[1]);
+    const viaTransaction = await database.db.transaction((tx) => recordScreening(tx, chains, inTransaction));
+    const viaStatement = await recordScreeningAtOnce(database.db, chains, atOnce as Parameters<typeof recordScreeningAtOnce>[2]);
     expect(viaTransaction?.caseRef.caseStatus).toBe('open');
     expect(viaStatement.caseRef.caseStatus).toBe('open');
 

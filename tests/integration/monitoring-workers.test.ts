@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { DecisionChains } from '../../src/db/decision-chain.js';
 import { openDatabase, queryRows, type Database } from '../../src/db/client.js';
 import { claimItems, finishItems, lockOwnedItems } from '../../src/db/repositories/monitoring.repository.js';
 import { buildApp } from '../../src/http/app.js';
@@ -84,7 +85,8 @@ describe('two app instances on one database', () => {
 describe('a worker that dies holding a lease', () => {
   test('loses its items to another worker once the lease expires, and can no longer finish them', async () => {
     const lists = new ListIndexHolder();
-    const deps = { db: t.database.db, lists, now: () => FIXED_NOW, keyedHash: await createKeyedHash(t.database.db, undefined) };
+    // A worker of its own services (another instance beside the app): its own decision chains.
+    const deps = { db: t.database.db, lists, now: () => FIXED_NOW, keyedHash: await createKeyedHash(t.database.db, undefined), chains: new DecisionChains() };
     await loadTestList(t.database.db, SOURCE, [listEntry({ sourceId: 'w-1', name: 'KIM, Chol Ung' })]);
     await lists.refresh(t.database.db);
     const [created] = await createDueRuns(deps, { listSettleMs: 0 });

@@ -1,9 +1,8 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { LRUCache } from 'lru-cache';
-import type { Db } from '../../db/client.js';
 import { hasAnyRole, type Role } from '../../domain/auth/roles.js';
 import { AppError } from '../../errors.js';
-import { authenticateApiKey, recentlyAuthenticated, type Principal, type TenantPrincipal } from '../../services/api-keys.service.js';
+import type { CheckedApiKeys, Principal, TenantPrincipal } from '../../services/api-keys.service.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -50,19 +49,19 @@ function failureCounter(failuresPerMinute: number) {
 }
 
 /** Every route that declares `config.roles` needs a valid key holding one of them (`admin` holds all). */
-export function registerAuth(app: FastifyInstance, db: Db, options: AuthOptions = { failuresPerMinute: DEFAULT_AUTH_FAILURES_PER_MINUTE }) {
+export function registerAuth(app: FastifyInstance, checkedKeys: CheckedApiKeys, options: AuthOptions = { failuresPerMinute: DEFAULT_AUTH_FAILURES_PER_MINUTE }) {
   const failures = options.failuresPerMinute > 0 ? failureCounter(options.failuresPerMinute) : undefined;
 
   async function authenticate(request: FastifyRequest, reply: FastifyReply, key: string): Promise<Principal> {
     const now = Date.now();
     const waitSeconds = failures?.blockedFor(request.ip, now);
     if (waitSeconds !== undefined) {
-      const known = recentlyAuthenticated(db, key);
+      const known = checkedKeys.recentlyAuthenticated(key);
       if (known) return known;
       reply.header('retry-after', String(waitSeconds));
       throw new AppError('rate_limited', `Too many requests with API keys that are not valid came from this address; retry in ${waitSeconds} s`);
     }
-    const principal = await authenticateApiKey(db, key);
+    const principal = await checkedKeys.authenticate(key);
     if (principal) return principal;
     failures?.failed(request.ip, now);
     throw new AppError('unauthorized', 'The API key is not valid or has been revoked');

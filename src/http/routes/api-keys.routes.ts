@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Db } from '../../db/client.js';
 import { ROLES } from '../../domain/auth/roles.js';
-import { API_KEY_CACHE_MS, createApiKey, currentApiKey, listApiKeys, revokeApiKey } from '../../services/api-keys.service.js';
+import { API_KEY_CACHE_MS, createApiKey, currentApiKey, listApiKeys, revokeApiKey, type CheckedApiKeys } from '../../services/api-keys.service.js';
 import { principalOf } from '../plugins/auth.plugin.js';
 import { apiKeyBody, apiKeyListSchema, apiKeySchema, createdApiKeySchema, currentApiKeySchema } from '../schemas/api-keys.schemas.js';
 import { authErrorResponses, problemSchema, uuidParam } from '../schemas/common.schemas.js';
@@ -10,7 +10,7 @@ import { authErrorResponses, problemSchema, uuidParam } from '../schemas/common.
 const security = [{ bearerAuth: [] }];
 
 /** The tenant's API keys, managed by its admins; every change is an audit event. */
-export function apiKeyRoutes(deps: { db: Db }) {
+export function apiKeyRoutes(deps: { db: Db; checkedKeys: CheckedApiKeys }) {
   return async (app: FastifyInstance) => {
     const routes = app.withTypeProvider<ZodTypeProvider>();
 
@@ -81,7 +81,7 @@ export function apiKeyRoutes(deps: { db: Db }) {
       },
       async (request) => {
         const principal = principalOf(request);
-        return revokeApiKey(deps.db, { tenantId: principal.tenantId, id: request.params.id, actor: `api-key:${principal.keyId}`, actorKeyId: principal.keyId });
+        return revokeApiKey(deps.db, { tenantId: principal.tenantId, id: request.params.id, actor: `api-key:${principal.keyId}`, actorKeyId: principal.keyId }, deps.checkedKeys);
       },
     );
   };

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Db } from '../../db/client.js';
 import { API_KEY_CACHE_MS } from '../../services/api-keys.service.js';
+import type { CheckedApiKeys } from '../../services/api-keys.service.js';
 import { createTenant, disableTenant, listTenants } from '../../services/tenants.service.js';
 import { actorOf } from '../plugins/auth.plugin.js';
 import { authErrorResponses, problemSchema } from '../schemas/common.schemas.js';
@@ -10,7 +11,7 @@ import { tenantBody, tenantListSchema, tenantSchema, tenantSlugParam } from '../
 const security = [{ bearerAuth: [] }];
 
 /** Tenants, managed by the operator (keys that belong to no tenant); every change is an audit event. */
-export function tenantRoutes(deps: { db: Db }) {
+export function tenantRoutes(deps: { db: Db; checkedKeys: CheckedApiKeys }) {
   return async (app: FastifyInstance) => {
     const routes = app.withTypeProvider<ZodTypeProvider>();
 
@@ -57,7 +58,7 @@ export function tenantRoutes(deps: { db: Db }) {
           response: { 200: tenantSchema, 400: problemSchema, ...authErrorResponses, 404: problemSchema },
         },
       },
-      async (request) => disableTenant(deps.db, { slug: request.params.slug, actor: actorOf(request) }),
+      async (request) => disableTenant(deps.db, { slug: request.params.slug, actor: actorOf(request) }, deps.checkedKeys),
     );
   };
 }
