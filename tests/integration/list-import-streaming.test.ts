@@ -9,7 +9,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { uuidv7 } from 'uuidv7';
 import { queryRows } from '../../src/db/client.js';
+import { deferVersionReferences, insertListEntries } from '../../src/db/repositories/lists.repository.js';
 import { ListImportError } from '../../src/lists/list-import.errors.js';
 import { importListFromPaths, SEED_DIR } from '../../src/services/list-import.service.js';
 import { IMPORT_BATCH } from '../../src/services/lists.service.js';
@@ -17,6 +19,17 @@ import { createTestDatabase, type TestDatabase } from '../helpers/test-database.
 
 const SDN_DIR = path.join(SEED_DIR, 'lists', 'ofac-sdn');
 const SIDE_FILES = ['alt.csv', 'add.csv', 'sdn_comments.csv'];
+
+/** The messages of a rejection and its causes, or '' when it did not reject. */
+async function violation(promise: Promise<unknown>): Promise<string> {
+  const error = await promise.then(
+    () => undefined,
+    (caught: unknown) => caught,
+  );
+  const messages: string[] = [];
+  for (let cause = error; cause instanceof Error; cause = cause.cause) messages.push(cause.message, String((cause as { constraint?: string }).constraint ?? ''));
+  return messages.join(' | ');
+}
 
 /** What the database holds of list data: any trace of a refused import shows here. */
 async function listData(database: TestDatabase) {
@@ -121,4 +134,17 @@ describe('streamed imports: one transaction however many batches', () => {
     expect(again.version.version).toBe(1);
     expect(await listData(database)).toEqual(before);
   }, 180_000);
+
+  test('entries written before their version still need it: one naming no version fails the commit', async () => {
+    const before = await listData(database);
+    const orphan = { sourceId: 'orphan-1', type: 'individual' as const, name: 'NOBODY', names: [], programs: [], birthDates: [], birthPlaces: [], nationalities: [], citizenships: [], addresses: [], identifiers: [], attributes: {} };
+    const deferred = database.db.transaction(async (tx) => {
+      await deferVersionReferences(tx);
+      await insertListEntries(tx, { id: uuidv7(), source: 'ofac-sdn' }, [orphan]);
+    });
+    expect(await violation(deferred)).toMatch(/list_entries_list_version_id_list_versions_id_fk/);
+    // Outside an import's transaction the reference is checked at once, as before.
+    expect(await violation(database.db.transaction((tx) => insertListEntries(tx, { id: uuidv7(), source: 'ofac-sdn' }, [orphan])))).toMatch(/list_entries_list_version_id_list_versions_id_fk/);
+    expect(await listData(database)).toEqual(before);
+  }, 60_000);
 });
