@@ -113,3 +113,19 @@ describe('the ruleset lifecycle: draft, change, dry-run, publish', () => {
     for (const action of ['ruleset.draft_created', 'ruleset.rule_changed', 'ruleset.thresholds_changed', 'ruleset.published']) expect(actions).toContain(action);
   });
 });
+
+describe('how hits combine is ruleset data', () => {
+  test('a new tenant gets the likelihood-ratio model; a draft from the default (how older tenants take it up) carries it and dry-runs; a bad source is named', async () => {
+    const first = await request(t.app.server).get('/v1/rulesets/1').set(admin());
+    expect(first.body.combination).toMatchObject({ model: 'llr' });
+    const draft = await request(t.app.server).post('/v1/rulesets/drafts').set(admin()).send({ from: 'default' });
+    expect(draft.status, JSON.stringify(draft.body)).toBe(201);
+    expect(draft.body).toMatchObject({ status: 'draft', combination: { model: 'llr', priorDecibans: -30 } });
+    expect(draft.body.rules.find((rule: { key: string }) => rule.key === 'shared-contact')).toMatchObject({ severity: 'critical', version: draft.body.version });
+    const bad = await request(t.app.server).post('/v1/rulesets/drafts').set(admin()).send({ from: 'elsewhere' });
+    expect(bad.status).toBe(400);
+    expect(JSON.stringify(bad.body)).toContain('/from');
+    const dryRun = await request(t.app.server).post(`/v1/rulesets/${draft.body.version}/dry-run`).set(admin()).send({ limit: 50 });
+    expect(dryRun.status, JSON.stringify(dryRun.body)).toBe(200);
+  });
+});

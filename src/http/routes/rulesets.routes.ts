@@ -52,7 +52,7 @@ const draftSourceSchema = z
       .default('active')
       .describe('active: a copy of the active version; default: the default ruleset new tenants get today (how an existing tenant takes up a new default)'),
   })
-  .optional();
+  .nullish();
 const rulesetSummarySchema = z.object({
   id: z.string(),
   version: z.number().int(),
