@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../helpers/test-database.js';
-import { freePort, runEntry, waitFor, type RunningProcess } from '../helpers/server-process.js';
+import { freePort, startMain, type RunningProcess } from '../helpers/server-process.js';
 
 /**
  * The real process with OTEL_EXPORTER_OTLP_ENDPOINT set sends its spans as OTLP/HTTP protobuf to
@@ -41,19 +41,10 @@ afterAll(async () => {
 });
 
 async function start(env: Record<string, string>) {
-  const port = await freePort();
-  const server = runEntry('src/main.ts', [], {
-    PORT: String(port),
-    LOG_LEVEL: 'warn',
-    SEED_LISTS: 'none',
-    BOOTSTRAP_API_KEY: KEY,
-    ...(database ? { DATABASE_URL: database.url! } : { DATA_DIR: dataDir }),
-    ...env,
-  });
-  running.push(server);
   // Generous: a loaded machine has taken over a minute to start the process.
-  await waitFor(() => server.stdout().includes('listening on') || server.child.exitCode !== null, 'the server to listen', 150_000);
-  return { server, base: `http://127.0.0.1:${port}` };
+  const started = await startMain({ BOOTSTRAP_API_KEY: KEY, ...(database ? { DATABASE_URL: database.url! } : { DATA_DIR: dataDir }), ...env }, 150_000);
+  running.push(started.server);
+  return started;
 }
 
 test('OTEL_EXPORTER_OTLP_ENDPOINT set: the screening\'s spans reach the collector as OTLP protobuf, and none of the applicant\'s data does', async () => {

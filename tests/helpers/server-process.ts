@@ -45,3 +45,14 @@ export async function waitFor(predicate: () => boolean | Promise<boolean>, what:
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
+
+/**
+ * src/main.ts on a free port with the quiet test defaults (warn logs, no bundled lists) and `env`,
+ * once it listens or has exited; `listenMs` for a test that can wait longer on a loaded machine.
+ */
+export async function startMain(env: Record<string, string | undefined>, listenMs = 30_000): Promise<{ server: RunningProcess; base: string }> {
+  const port = await freePort();
+  const server = runEntry('src/main.ts', [], { PORT: String(port), LOG_LEVEL: 'warn', SEED_LISTS: 'none', ...env });
+  await waitFor(() => server.stdout().includes('listening on') || server.child.exitCode !== null, 'the server to listen', listenMs);
+  return { server, base: `http://127.0.0.1:${port}` };
+}

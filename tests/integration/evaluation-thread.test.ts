@@ -1,3 +1,5 @@
+import { trace } from '@opentelemetry/api';
+import { InMemorySpanExporter, type ReadableSpan } from '@opentelemetry/sdk-trace';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { ScreeningSubject } from '../../src/domain/rules/screening-subject.js';
 import { ActiveRulesets } from '../../src/services/active-ruleset.service.js';
@@ -6,6 +8,8 @@ import { EvaluationThread, evaluateHere } from '../../src/services/evaluation-of
 import { createKeyedHash } from '../../src/services/keyed-hash.service.js';
 import { ListIndexHolder } from '../../src/services/list-index.service.js';
 import { answerLookups } from '../../src/services/screening.service.js';
+import { inSpan } from '../../src/telemetry/spans.js';
+import { startTracing } from '../../src/telemetry/tracing.js';
 import { tenantIdOf } from '../helpers/audit-decisions.js';
 import { eventually } from '../helpers/cases-fixtures.js';
 import { listEntry, loadTestList } from '../helpers/list-fixtures.js';
@@ -59,6 +63,23 @@ async function evaluateBothWays() {
   return results;
 }
 
+const parentOf = (span: ReadableSpan, spans: ReadableSpan[]) => spans.find((candidate) => candidate.spanContext().spanId === span.parentSpanContext?.spanId);
+const millis = (time: readonly [number, number]) => time[0] * 1e3 + time[1] / 1e6;
+
+/** One evaluation inside a `redflag.evaluation` span of a trace of its own, as a traced screening makes it. */
+async function evaluateInSpan(evaluate: typeof evaluateHere, subject: ScreeningSubject) {
+  const tenantId = await tenantIdOf(database.db, 'default');
+  const ruleset = (await new ActiveRulesets().get(database.db, tenantId))!;
+  const keyedHash = await createKeyedHash(database.db, undefined);
+  const snapshot = lists.current();
+  const context = await answerLookups({ db: database.db, keyedHash }, { tenantId, subject }, snapshot.versions.map((version) => version.versionId));
+  return trace.getTracer('test').startActiveSpan('test screening', async (root) => {
+    const evaluation = await inSpan('redflag.evaluation', () => evaluate(snapshot, subject, ruleset, context));
+    root.end();
+    return evaluation;
+  });
+}
+
 describe('the evaluation thread', () => {
   test('builds its own index of the active lists and decides every screening as the event loop does', async () => {
     await eventually(async () => (thread.hasSnapshot(lists.current().versions) ? true : undefined), 'the thread to build its index', 30_000);
@@ -84,6 +105,46 @@ describe('the evaluation thread', () => {
     const onThread = thread.counts.onThread;
     await evaluateBothWays();
     expect(thread.counts.onThread - onThread).toBe(SUBJECTS.length);
+  });
+
+  test('traced, the thread\'s evaluation and its name searches are spans under the evaluation, in its trace and within its time', async () => {
+    // The thread has no tracer: it returns when its evaluation and each name search ran, and
+    // this thread records them as spans of the screening's trace.
+    const exporter = new InMemorySpanExporter();
+    const tracing = startTracing({ exporters: ['otlp'], sampler: { kind: 'always_on' } }, { serviceVersion: 'test', testExporter: exporter });
+    try {
+      await eventually(async () => (thread.hasSnapshot(lists.current().versions) ? true : undefined), 'the thread to build its index', 30_000);
+      const onThreadBefore = thread.counts.onThread;
+      const subject = SUBJECTS[1]!;
+      const evaluation = await evaluateInSpan(thread.evaluate, subject);
+      expect(thread.counts.onThread).toBe(onThreadBefore + 1);
+      expect(evaluation.outcome).not.toBe('clear');
+      await tracing.flush();
+      const spans = exporter.getFinishedSpans();
+      const onThread = spans.find((span) => span.name === 'redflag.evaluation_thread');
+      expect(onThread, 'the thread\'s span').toBeDefined();
+      const parent = parentOf(onThread!, spans)!;
+      expect(parent.name).toBe('redflag.evaluation');
+      expect(onThread!.spanContext().traceId).toBe(parent.spanContext().traceId);
+      expect(millis(onThread!.startTime)).toBeGreaterThanOrEqual(millis(parent.startTime));
+      expect(millis(onThread!.endTime)).toBeLessThanOrEqual(millis(parent.endTime));
+      const searches = spans.filter((span) => span.name === 'redflag.list_search');
+      expect(searches.length).toBeGreaterThan(0);
+      for (const search of searches) expect(parentOf(search, spans)).toBe(onThread);
+      expect(spans.flatMap((span) => [span.name, ...Object.values(span.attributes).map(String)]).join('\n')).not.toContain(subject.name);
+
+      // On the calling thread, each name search is a span under the evaluation itself.
+      exporter.reset();
+      await evaluateInSpan(evaluateHere, subject);
+      await tracing.flush();
+      const here = exporter.getFinishedSpans();
+      const hereSearches = here.filter((span) => span.name === 'redflag.list_search');
+      expect(hereSearches.length).toBeGreaterThan(0);
+      for (const search of hereSearches) expect(parentOf(search, here)?.name).toBe('redflag.evaluation');
+      expect(here.some((span) => span.name === 'redflag.evaluation_thread')).toBe(false);
+    } finally {
+      await tracing.shutdown();
+    }
   });
 
   test('if the thread dies, screenings go on, evaluated on the event loop', async () => {
