@@ -93,6 +93,13 @@ describe('series numbers: members of one series are a lead to review, not anothe
     expect(compareNames(vessel('Victory'), vessel('Victory 3')).match).toBe(true);
   });
 
+  test('in a Korean-shaped vessel name a number is no syllable', () => {
+    expect(compareNames(vessel('CHON MA SAN 2'), vessel('CHON MA SAN')).match).toBe(true);
+    expect(compareNames(vessel('CHON MA SAN 2'), vessel('CHON MA SAN 3')).match).toBe(true);
+    // The syllables still decide: a different syllable is a different name.
+    expect(compareNames(vessel('CHON MA SAN 2'), vessel('CHON MYONG SAN 2')).match).toBe(false);
+  });
+
   test('a lone I, V or X elsewhere in the name stays an initial', () => {
     expect(compareNames(org('V Trading Partners'), org('Vista Trading Partners')).explanation.tokens.map((t) => t.how)).toContain('initial');
   });

@@ -19,7 +19,7 @@ import {
 import { birthDateComponent, genderComponent, type Gender } from './discriminators.js';
 import { givenNameRelation, type GivenNameRelation } from './given-names.js';
 import { NAME_FREQUENCY_MIN_PARTIES, NAME_WORD_FREQUENCY } from './name-frequency.table.js';
-import { isTitle, normaliseName, type NameToken, type NormalisedName } from './name-normalise.js';
+import { isTitle, normaliseName, TOKEN_WEIGHTS, type NameToken, type NormalisedName } from './name-normalise.js';
 import { BALTIC_ENDINGS, GENDERED_ENDINGS } from './name-vocabulary.table.js';
 import { boundedSimilarity, editBudget, letterMask, maskedSimilarity, phoneticKey } from './text-similarity.js';
 
@@ -548,13 +548,16 @@ function conflictOf(
   const koreanShape = query.korean || listed.korean;
   // Numbers opposite numbers first: each such pair is a series number, a fraction of a word.
   const series = Math.min(left.q.numbers, left.l.numbers);
-  const unitsQ = left.q.units - series;
-  const unitsL = left.l.units - series;
+  // In a Korean-shaped name (a vessel "CHON MA SAN 2") a number is no syllable: the syllables
+  // decide the conflict and a number only one side has is an omission, as in other names.
+  const lone = koreanShape ? Math.abs(left.q.numbers - left.l.numbers) : 0;
+  const unitsQ = left.q.units - series - (koreanShape ? left.q.numbers - series : 0);
+  const unitsL = left.l.units - series - (koreanShape ? left.l.numbers - series : 0);
   let substituted = (koreanShape ? Math.max(unitsQ, unitsL) : Math.min(unitsQ, unitsL)) + series * SERIES_NUMBER_UNIT;
   // "Salman bin Muhammad" is Salman, son of Muhammad; "Muhammad bin Salman" is his father's
   // generation the other way round. Around a patronymic particle word order is identity.
   if (patronymSwapped(q, l, pairs)) substituted += 1;
-  let extra = koreanShape ? 0 : Math.abs(left.q.weight - left.l.weight);
+  let extra = koreanShape ? lone * TOKEN_WEIGHTS.number : Math.abs(left.q.weight - left.l.weight);
   // A word the query omits is usually a middle name or patronymic, which dilutes a little. But
   // when the listed words left over include the listed name's rarest one, and the names agree
   // only on far commoner words ("Maria Garcia" in "GAXIOLA GARCIA, Maria Elena", "Olga Ivanova"
