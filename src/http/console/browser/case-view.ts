@@ -5,6 +5,7 @@ import { caseActions } from './case-actions.js';
 import { timeline } from './case-timeline.js';
 import { decisionView } from './decision-view.js';
 import { $, badge, clear, el, say, when, words } from './dom.js';
+import { linkGraph } from './link-graph.js';
 
 type Fail = (error: unknown) => void;
 
@@ -65,6 +66,7 @@ export function createCaseView(fail: Fail) {
         caseActions(item, workers.items.map((worker) => worker.owner), step, fail),
         ...item.decisions.map(decisionView),
         el('h3', { text: 'Linked subjects' }),
+        linkGraph(item.externalRef ?? item.subjectId, item.linkedSubjects) ?? '',
         linkedList(item),
         el('h3', { text: 'Timeline' }),
         timeline(events.items, item.decisions),
