@@ -354,8 +354,10 @@ async function startFloor(url: string) {
 async function startInstances(url: string, count: number, role: 'service' | 'floor'): Promise<{ address: string; pids: number[]; close: () => Promise<void> }> {
   const port = await freePort();
   if (process.env.BENCH_SERVICE_PROFILE) {
-    mkdirSync(PROFILE_DIR, { recursive: true });
-    cluster.setupPrimary({ execArgv: [...process.execArgv, '--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`, `--cpu-prof-name=${role}-${Date.now()}-\${pid}.cpuprofile`] });
+    // A folder per process role; V8 names each thread's profile (pid, thread id), the evaluation thread's too.
+    const folder = path.join(PROFILE_DIR, `${role}-${Date.now()}`);
+    mkdirSync(folder, { recursive: true });
+    cluster.setupPrimary({ execArgv: [...process.execArgv, '--cpu-prof', `--cpu-prof-dir=${folder}`] });
   }
   const workers = Array.from({ length: count }, () => cluster.fork({ BENCH_INSTANCE_URL: url, BENCH_INSTANCE_PORT: String(port), BENCH_ROLE: role }));
   await Promise.all(workers.map((worker) => new Promise<void>((resolve, reject) => {
