@@ -94,7 +94,7 @@ export async function storeParsedList(
 }
 
 /** Entries written to the database at a time: what an import holds, whatever the file's size. */
-export const IMPORT_BATCH = 2000;
+export const IMPORT_BATCH = 1000;
 
 /** Counts of what is stored (after any selection), the same keys for every format, one entry at a time. */
 function addToCounts(counts: Record<string, number>, entry: ListEntry): void {
