@@ -80,7 +80,7 @@ describe('screenings locate login IPs themselves', () => {
     expect(dprkDecision.hits.find((hit) => hit.ruleId === 'dprk-geography')).toMatchObject({
       field: '/subject/logins/0/ip',
       value: 'KP',
-      points: 80,
+      forcesBlock: true,
       explanation: { ipDatabase: bundled.database, locatedByIp: 1, locatedByCaller: 0, dprkNetworks: ['175.45.176.0/22'] },
     });
     expect(dprkDecision.hits.map((hit) => hit.ruleId)).toContain('login-country-disagrees');
@@ -95,9 +95,11 @@ describe('screenings locate login IPs themselves', () => {
       logins: [1, 2, 3].map((day) => ({ ip: '5.255.255.5', country: 'US', at: at(day) })),
     });
     const byRule = new Map(russianDecision.hits.map((hit) => [hit.ruleId, hit]));
-    expect(byRule.get('claimed-country-vs-logins'), JSON.stringify(russianDecision.hits)).toMatchObject({ value: '3 of 3 logins from RU; claimed US', points: 15 });
-    expect(byRule.get('login-country-disagrees')).toMatchObject({ value: '3 of 3 logins: given US, IP in RU', points: 10, explanation: { ipDatabase: bundled.database } });
-    expect(russianDecision.score).toBe(25);
+    expect(byRule.get('claimed-country-vs-logins'), JSON.stringify(russianDecision.hits)).toMatchObject({ value: '3 of 3 logins from RU; claimed US', points: 9 });
+    // The same logins, seen twice: one fact under likelihood ratios (docs/scoring.md), so the disagreement is shown at 0.
+    expect(byRule.get('login-country-disagrees')).toMatchObject({ value: '3 of 3 logins: given US, IP in RU', points: 0, explanation: { ipDatabase: bundled.database } });
+    // Every login from a hub country while claiming the US: the named combination escalates to review.
+    expect(russianDecision).toMatchObject({ outcome: 'review', score: 40 });
   });
 
   test('an American profile logging in from Google DNS, and a private address the caller places, raise nothing', async () => {

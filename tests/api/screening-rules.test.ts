@@ -34,7 +34,7 @@ describe('the default ruleset over HTTP', () => {
     expect(response.body).toMatchObject({ outcome: 'clear', score: 0, hits: [] });
   });
 
-  test('a persona with a PRC payee, a crypto wallet and no video goes to review', async () => {
+  test('a persona with a PRC payee, a crypto wallet and no video: four independent high-severity flags block (likelihood ratios, docs/scoring.md)', async () => {
     const response = await screen({
       externalRef: 'cand-2001',
       name: 'Daniel Carter',
@@ -43,7 +43,8 @@ describe('the default ruleset over HTTP', () => {
       interview: { videoCompleted: false },
     });
     expect(response.status, JSON.stringify(response.body)).toBe(201);
-    expect(response.body.outcome, JSON.stringify(response.body.hits)).toBe('review');
+    expect(response.body.outcome, JSON.stringify(response.body.hits)).toBe('block');
+    expect(response.body.hits.some((hit: { forcesBlock?: boolean }) => hit.forcesBlock)).toBe(false);
   });
 
   test('a payout wallet on a sanctions list blocks, naming the list entry', async () => {
