@@ -186,16 +186,23 @@ export function tokenSimilarity(a: NameToken, b: NameToken, korean: boolean): To
  * and counts a little less than a plain spelling match. Only one side may carry the ending.
  */
 function balticSimilarity(a: NameToken, b: NameToken): number {
-  for (const [long, short] of [[a, b], [b, a]] as const) {
-    const ending = BALTIC_ENDINGS.find((e) => long.text.endsWith(e) && !short.text.endsWith(e));
-    if (ending === undefined || long.text.length - ending.length < 4) continue;
-    const stem = long.text.slice(0, long.text.length - ending.length);
+  return Math.max(balticOneWay(a, b), balticOneWay(b, a));
+}
+
+function balticOneWay(long: NameToken, short: NameToken): number {
+  const text = long.text;
+  // Cheap gates first (this runs for most unequal pairs): longer, starting alike.
+  if (text.length <= short.text.length || text.length < 5 || long.phonetic[0] !== short.phonetic[0] || text[text.length - 1] !== 's') return 0;
+  const ending = BALTIC_ENDINGS.find((e) => text.endsWith(e) && !short.text.endsWith(e));
+  if (ending === undefined) return 0;
+  const stem = text.slice(0, text.length - ending.length);
+  if (stem.length < 4 || Math.abs(stem.length - short.text.length) > 2) return 0;
+  let best = maskedSimilarity(stem, letterMask(stem), short.text, short.letters);
+  if (best < 1) {
     const phonetic = phoneticKey(stem);
-    const plain = maskedSimilarity(stem, letterMask(stem), short.text, short.letters);
-    const sound = maskedSimilarity(phonetic, letterMask(phonetic), short.phonetic, short.phoneticLetters) * PHONETIC_FACTOR;
-    return Math.max(plain, sound) * BALTIC_FACTOR;
+    best = Math.max(best, maskedSimilarity(phonetic, letterMask(phonetic), short.phonetic, short.phoneticLetters) * PHONETIC_FACTOR);
   }
-  return 0;
+  return best * BALTIC_FACTOR;
 }
 
 /**
