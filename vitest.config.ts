@@ -6,6 +6,8 @@ export default defineConfig({
     environment: 'node',
     pool: 'forks',
     testTimeout: 30_000,
+    // Servers the tests start (e2e) check their responses against the zod schemas too.
+    env: { VALIDATE_RESPONSES: 'on' },
     hookTimeout: 60_000,
   },
 });

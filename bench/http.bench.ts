@@ -38,7 +38,7 @@ import { loadavg } from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
 import { sql } from 'drizzle-orm';
-import Fastify from 'fastify';
+import Fastify, { type FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import pg from 'pg';
 import pino from 'pino';
@@ -273,6 +273,15 @@ async function driveProfiled(name: string, target: Target, bodies: string[], lis
 const PROFILE_DIR = path.join(REPO_ROOT, 'bench', '.profiles');
 const poolSize = process.env.BENCH_POOL ? Number(process.env.BENCH_POOL) : 10;
 
+/** An instance's app, closed before the database connections it uses. */
+const runningInstance = (app: FastifyInstance, closeDatabase: () => Promise<void>) => ({
+  app,
+  close: async () => {
+    await app.close();
+    await closeDatabase();
+  },
+});
+
 /**
  * The service as deployed, plus the bench-only baseline route. Production settings: info logs
  * (to /dev/null, still formatted), the rate limit on (never reached). BENCH_SERVICE_PROFILE: the
@@ -306,13 +315,7 @@ async function startService(url: string) {
       return reply.code(201).send({ id });
     },
   );
-  return {
-    app,
-    close: async () => {
-      await app.close();
-      await database.close();
-    },
-  };
+  return runningInstance(app, () => database.close());
 }
 
 /**
@@ -337,13 +340,7 @@ async function startFloor(url: string) {
     }
     return reply.code(201).send({ id });
   });
-  return {
-    app,
-    close: async () => {
-      await app.close();
-      await pool.end();
-    },
-  };
+  return runningInstance(app, () => pool.end());
 }
 
 /**

@@ -136,6 +136,10 @@ export const configSchema = z.object({
     .enum(['on', 'off'])
     .default('off')
     .describe("Label the chain-head metric with each tenant's id (off: one aggregate; tenant ids are the only tenant label ever used)"),
+  VALIDATE_RESPONSES: z
+    .enum(['on', 'off'])
+    .default('off')
+    .describe('Check every response against its zod schema before sending it (on in the tests; off in production, where the compiled serialiser writes it)'),
   LIST_FETCH_WORKER: z
     .enum(['on', 'off'])
     .default('on')

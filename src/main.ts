@@ -1,19 +1,44 @@
-import { ConfigError, loadConfig } from './config.js';
+import { ConfigError, loadConfig, type Config } from './config.js';
 import { DataDirLockedError } from './db/data-dir-lock.js';
 import { openMigratedDatabase } from './db/open-configured.js';
-import { API_VERSION, buildApp } from './http/app.js';
+import type { Database } from './db/client.js';
+import { API_VERSION, buildApp, type AppDeps } from './http/app.js';
 import { metricsModeOf } from './http/plugins/metrics.plugin.js';
 import { bootstrapIfEmpty, bootstrapKeysOf } from './services/bootstrap.service.js';
 import { seedBundledListsIfEmpty } from './services/list-import.service.js';
 import { registerListSources } from './services/list-fetch.service.js';
-import { loadListSources } from './services/list-sources.config.js';
-import { loadCheckpointSigner, SigningKeyError } from './audit/checkpoint-signing.js';
+import { loadListSources, type ListSourceConfig } from './services/list-sources.config.js';
+import { loadCheckpointSigner, SigningKeyError, type CheckpointSigner } from './audit/checkpoint-signing.js';
 import { tracingConfigOf } from './telemetry/tracing-config.js';
 
 /** TRUST_PROXY as Fastify takes it: a boolean, a number of hops, or the proxies' addresses. */
 function trustProxyOf(value: string): boolean | number | string {
   if (value === 'true' || value === 'false') return value === 'true';
   return /^\d+$/.test(value) ? Number(value) : value;
+}
+
+/** The app's options as the configuration sets them. */
+function appDepsOf(config: Config, database: Database, listSources: readonly ListSourceConfig[], signer: CheckpointSigner | undefined): AppDeps {
+  return {
+    database,
+    logLevel: config.LOG_LEVEL,
+    listRefreshMs: config.LIST_REFRESH_SECONDS * 1000,
+    retentionDays: config.RETENTION_DAYS,
+    retentionCheckMs: config.RETENTION_CHECK_MINUTES * 60_000,
+    rateLimitPerMinute: config.RATE_LIMIT_PER_MINUTE,
+    authFailuresPerMinute: config.AUTH_FAILURES_PER_MINUTE,
+    trustProxy: trustProxyOf(config.TRUST_PROXY),
+    validateResponses: config.VALIDATE_RESPONSES === 'on',
+    requestTimeoutMs: config.REQUEST_TIMEOUT_MS,
+    webhooks: { allowPrivateNetworks: config.WEBHOOK_ALLOW_PRIVATE_NETWORKS === 'true' },
+    evaluationThread: config.EVALUATION_THREAD === 'on',
+    monitoring: config.MONITORING_WORKER === 'off' ? false : { batchSize: config.MONITORING_BATCH_SIZE, leaseMs: config.MONITORING_LEASE_SECONDS * 1000 },
+    ...(config.LIST_FETCH_WORKER === 'on' && listSources.length > 0 ? { listFetch: { sources: listSources } } : {}),
+    ...(config.PERSONAL_DATA_KEY ? { personalDataKey: config.PERSONAL_DATA_KEY } : {}),
+    ...(config.IP_DATABASE_FILE ? { ipDatabase: { path: config.IP_DATABASE_FILE } } : {}),
+    metrics: { mode: metricsModeOf(config.METRICS, config.HOST), tenantLabels: config.METRICS_TENANT_LABELS === 'on' },
+    checkpoints: { ...(signer ? { signer } : {}), every: config.AUDIT_CHECKPOINT_EVERY, minutes: config.AUDIT_CHECKPOINT_MINUTES },
+  };
 }
 
 async function main() {
@@ -31,26 +56,7 @@ async function main() {
   const seeded = config.SEED_LISTS === 'none' ? [] : await seedBundledListsIfEmpty(database.db, config.SEED_LISTS, (source) => process.stdout.write(`Loading the bundled list ${source} (first start)...\n`));
   // Registered even where LIST_FETCH_WORKER is off, so GET /v1/lists shows them from the start.
   await registerListSources(database.db, listSources);
-  const app = await buildApp({
-    database,
-    logLevel: config.LOG_LEVEL,
-    listRefreshMs: config.LIST_REFRESH_SECONDS * 1000,
-    retentionDays: config.RETENTION_DAYS,
-    retentionCheckMs: config.RETENTION_CHECK_MINUTES * 60_000,
-    rateLimitPerMinute: config.RATE_LIMIT_PER_MINUTE,
-    authFailuresPerMinute: config.AUTH_FAILURES_PER_MINUTE,
-    trustProxy: trustProxyOf(config.TRUST_PROXY),
-    requestTimeoutMs: config.REQUEST_TIMEOUT_MS,
-    webhooks: { allowPrivateNetworks: config.WEBHOOK_ALLOW_PRIVATE_NETWORKS === 'true' },
-    evaluationThread: config.EVALUATION_THREAD === 'on',
-    monitoring: config.MONITORING_WORKER === 'off' ? false : { batchSize: config.MONITORING_BATCH_SIZE, leaseMs: config.MONITORING_LEASE_SECONDS * 1000 },
-    ...(config.LIST_FETCH_WORKER === 'on' && listSources.length > 0 ? { listFetch: { sources: listSources } } : {}),
-    ...(config.PERSONAL_DATA_KEY ? { personalDataKey: config.PERSONAL_DATA_KEY } : {}),
-    ...(config.IP_DATABASE_FILE ? { ipDatabase: { path: config.IP_DATABASE_FILE } } : {}),
-    metrics: { mode: metricsModeOf(config.METRICS, config.HOST), tenantLabels: config.METRICS_TENANT_LABELS === 'on' },
-    checkpoints: { ...(signer ? { signer } : {}), every: config.AUDIT_CHECKPOINT_EVERY, minutes: config.AUDIT_CHECKPOINT_MINUTES },
-    ...(tracing ? { tracing } : {}),
-  });
+  const app = await buildApp({ ...appDepsOf(config, database, listSources, signer), ...(tracing ? { tracing } : {}) });
 
   let closing = false;
   const shutdown = async (signal: string) => {

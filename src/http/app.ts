@@ -1,7 +1,8 @@
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyServerOptions } from 'fastify';
-import { jsonSchemaTransform, jsonSchemaTransformObject, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import { jsonSchemaTransform, jsonSchemaTransformObject, validatorCompiler } from 'fastify-type-provider-zod';
+import { createResponseSerializerCompiler } from './response-serializer.js';
 import type { DestinationStream } from 'pino';
 import pino from 'pino';
 import { uuidv7 } from 'uuidv7';
@@ -51,6 +52,11 @@ export interface AppDeps extends Omit<ServicesConfig, 'metrics'> {
   trustProxy?: boolean | number | string;
   /** A request not answered within this many ms gets 503 (default 15 s); 0 turns the deadline off. */
   requestTimeoutMs?: number;
+  /**
+   * Check every response against its zod schema, and the compiled serialiser's output against
+   * what zod passes (response-serializer.ts): on in the tests, off in production (VALIDATE_RESPONSES).
+   */
+  validateResponses?: boolean;
   /** Prometheus metrics (METRICS): default behind the operator key; `off` registers nothing. */
   metrics?: { mode: MetricsMode; tenantLabels?: boolean };
   /** OpenTelemetry tracing, when the OTEL_* variables started it (telemetry/tracing.ts); absent: none. */
@@ -177,7 +183,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const app = createFastify(deps);
   if (deps.tracing) await registerTracing(app, deps.tracing);
   app.setValidatorCompiler(validatorCompiler);
-  app.setSerializerCompiler(serializerCompiler);
+  app.setSerializerCompiler(createResponseSerializerCompiler({ validateResponses: deps.validateResponses ?? false }));
   registerErrorHandling(app);
   registerJsonBodyParser(app);
   await registerSecurity(app, {

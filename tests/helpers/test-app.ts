@@ -74,7 +74,8 @@ export async function createTestApp(
   // Tests deliver webhooks to receivers on 127.0.0.1; webhook-targets.test.ts covers the default (public only).
   const webhooks = { allowPrivateNetworks: true, ...options.appDeps?.webhooks };
   const rulesets = options.appDeps?.rulesets ?? new ActiveRulesets();
-  const app = await buildApp({ now: () => FIXED_NOW, ...options.appDeps, rulesets, webhooks, database, logStream: stream });
+  // Every response checked against its zod schema, and the compiled serialiser against zod (response-serializer.ts).
+  const app = await buildApp({ now: () => FIXED_NOW, validateResponses: true, ...options.appDeps, rulesets, webhooks, database, logStream: stream });
   await app.ready();
   return {
     app,
