@@ -175,7 +175,8 @@ describe('monitoring applies the same memory', () => {
   test('a monitored subject whose name hit was cleared, re-screened when a new entry lists its wallet: the wallet blocks, the name hit stays cleared', async () => {
     const subject = { externalRef: 'fp-monitored', name: 'Sang Man Kim', birthDate: '1963-02-03', payment: { method: 'crypto', wallets: [WALLET] } };
     const enrolled = await request(t.app.server).post('/v1/screenings').set(bearer(t.keys.screener)).send({ subject, monitor: true });
-    expect(enrolled.body.outcome, json(enrolled.body)).toBe('review');
+    // A strong name match with a crypto payout: review under additive points, block under likelihood ratios (docs/scoring.md); either opens the case cleared below.
+    expect(['review', 'block'], json(enrolled.body)).toContain(enrolled.body.outcome);
     const approval = await clearAsFalsePositive(enrolled.body.caseId);
 
     const walletEntry = listEntry({ sourceId: 'FP-W', name: 'Korea Sobaeksu Trading', type: 'entity', identifiers: [{ kind: 'wallet', value: WALLET, normalized: WALLET }] });

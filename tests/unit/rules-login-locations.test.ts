@@ -87,7 +87,8 @@ describe('default rules over located logins', () => {
     expect(hits.find((hit) => hit.ruleId === 'login-country-disagrees')).toMatchObject({
       field: '/subject/logins/0/country',
       value: '3 of 3 logins: given US, IP in RU',
-      points: 10,
+      // The same logins as the claimed-country hit: one fact under likelihood ratios, shown at 0.
+      points: 0,
       indicatorIds: ['US22-VPN-VPS'],
       explanation: { ipDatabase: DATABASE },
     });
