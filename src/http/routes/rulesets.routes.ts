@@ -33,10 +33,10 @@ const ruleSchema = z.object({
   indicatorIds: z.array(z.string()),
   params: z.record(z.string(), z.unknown()),
 });
-const rulesetSchema = z
+export const rulesetSchema = z
   .object({ id: z.string(), version: z.number().int(), status: z.enum(['draft', 'published']), active: z.boolean(), thresholds: thresholdsSchema, rules: z.array(ruleSchema) })
   .meta({ id: 'Ruleset' });
-const rulesetSummarySchema = z.object({
+export const rulesetSummarySchema = z.object({
   id: z.string(),
   version: z.number().int(),
   status: z.enum(['draft', 'published']),
@@ -54,7 +54,7 @@ const ruleChangeSchema = z
     params: z.record(z.string(), z.unknown()).optional().describe('The whole parameter object of the rule; validated against the rule kind'),
   })
   .meta({ example: { weight: 70, params: { minSimilarity: 0.9, maxHits: 5, targets: ['person'] } } });
-const dryRunSchema = z.object({
+export const dryRunSchema = z.object({
   version: z.number().int(),
   evaluated: z.number().int(),
   unchanged: z.number().int(),
