@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { api, createReviewerKey, publishNameOnlyRuleset, screen, WATCHLIST } from '../helpers/cases-fixtures.js';
 import { loadTestList } from '../helpers/list-fixtures.js';
@@ -51,7 +52,8 @@ describe.skipIf(!hasChromium)(`the review console in headless Chromium${hasChrom
       executablePath: CHROMIUM,
       args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
     });
-  }, 60_000);
+    // Generous: the app's start and Chromium's launch share a busy 2-core machine with other work.
+  }, 180_000);
 
   afterAll(async () => {
     await browser?.close();
@@ -189,13 +191,36 @@ describe.skipIf(!hasChromium)(`the review console in headless Chromium${hasChrom
     await page.context().close();
   }, 60_000);
 
-  test('a case lists the subjects it shares an address with, each openable, and the timeline of its steps', async () => {
+  test('a case draws the subjects it shares an address with as a graph (the confirmed one marked, each openable) and lists them, with the timeline of its steps', async () => {
     const farm = { kind: 'shipping', line1: '400 Warehouse Rd Apt 2', city: 'Nashville', postalCode: '37201', country: 'US' };
-    let last: Awaited<ReturnType<typeof screen>> | undefined;
-    for (const [index, name] of ['Mark Jensen', 'Luis Ortega', 'Sam Whitaker'].entries()) last = await screen(t, { externalRef: `e2e-farm-${index + 1}`, name, addresses: [farm] });
-    expect(last!.caseId).toBeTruthy();
+    const decisions: Awaited<ReturnType<typeof screen>>[] = [];
+    for (const [index, name] of ['Mark Jensen', 'Luis Ortega', 'Sam Whitaker'].entries()) decisions.push(await screen(t, { externalRef: `e2e-farm-${index + 1}`, name, addresses: [farm] }));
+    const [, second, third] = decisions;
+    expect(second!.caseId && third!.caseId).toBeTruthy();
+    const confirmed = await api(t, t.keys.reviewer).post(`/v1/cases/${second!.caseId}/disposition`, { disposition: 'confirmed_match', note: 'Same farm.' });
+    expect(confirmed.status, JSON.stringify(confirmed.body)).toBe(200);
+
+    const wide = await openConsole(t.keys.reviewer);
+    await openCaseById(wide, third!.caseId!);
+    const nodes = wide.locator('[data-testid=link-graph] [data-testid=graph-node]');
+    await expect.poll(() => nodes.count()).toBe(2);
+    expect(await wide.locator('[data-testid=graph-edge]').count()).toBe(2);
+    const listed = await wide.locator('[data-testid=linked-subject]').allTextContents();
+    // The list names the shared field (/subject/addresses/0); the edge its kind (addresses).
+    const sharedField = /shares (.+?) /.exec(listed[0]!)?.[1];
+    expect(await wide.locator('[data-testid=graph-edge]').first().textContent()).toBe(sharedField!.split('/')[2]);
+    const confirmedNode = wide.locator('[data-testid=graph-node][data-state=confirmed]');
+    expect(await confirmedNode.count()).toBe(1);
+    expect(await confirmedNode.getAttribute('aria-label')).toContain('e2e-farm-2');
+    await snap(wide, 'case-graph.png');
+    await confirmedNode.click();
+    await expect.poll(() => wide.url()).toContain(`#/cases/${second!.caseId}`);
+    await wide.waitForSelector('[data-testid=case-status]');
+    await expect.poll(() => wide.textContent('[data-testid=case-title]')).toContain('e2e-farm-2');
+    await wide.context().close();
+
     const page = await openConsole(t.keys.reviewer, { width: 390 });
-    await openCaseById(page, last!.caseId!);
+    await openCaseById(page, third!.caseId!);
     const linked = page.locator('[data-testid=linked-subject]');
     await expect.poll(() => linked.count()).toBe(2);
     expect(await page.locator('[data-testid=linked-subjects]').textContent()).toContain('e2e-farm-1');
@@ -203,19 +228,16 @@ describe.skipIf(!hasChromium)(`the review console in headless Chromium${hasChrom
     // Phone width: nothing wider than the screen but the scrollable tables.
     expect(await page.evaluate('document.documentElement.scrollWidth <= window.innerWidth + 1')).toBe(true);
     await snap(page, 'case-linked-phone.png');
-    const openable = linked.locator('a');
-    if ((await openable.count()) > 0) {
-      const href = await openable.first().getAttribute('href');
-      await openable.first().click();
-      await expect.poll(() => page.url()).toContain(href!);
-      await page.waitForSelector('[data-testid=case-status]');
-    }
+    await page.locator(`[data-testid=linked-subject] a[href="#/cases/${second!.caseId}"]`).click();
+    await expect.poll(() => page.url()).toContain(`#/cases/${second!.caseId}`);
+    await page.waitForSelector('[data-testid=case-status]');
     await page.context().close();
-  }, 60_000);
+  }, 90_000);
 
   test('an auditor verifies the chain for a period, sees the administrative events and downloads the export; the lists page shows active versions', async () => {
     const page = await openConsole(t.keys.auditor, { waitFor: '#audit:not([hidden])' });
     expect(await page.isVisible('#nav-queue')).toBe(false);
+    expect(await page.isVisible('#nav-screen')).toBe(false);
     await page.fill('#audit-from', '2020-01-01');
     await page.click('#audit-verify');
     await expect.poll(() => page.textContent('[data-testid=verify-verdict]')).toContain('verifies');
@@ -231,6 +253,13 @@ describe.skipIf(!hasChromium)(`the review console in headless Chromium${hasChrom
     await page.click('#nav-lists');
     await page.waitForSelector('#lists:not([hidden])');
     await expect.poll(() => page.locator('[data-testid=list-row][data-source=test-watchlist]').textContent()).toContain('v1');
+    await page.locator('[data-testid=list-row][data-source=test-watchlist] [data-testid=list-diff-open]').click();
+    await expect.poll(() => page.textContent('[data-testid=list-diff-summary]')).toContain('test-watchlist v1, the first version');
+    expect(await page.locator('[data-testid=diff-added] tbody tr').count()).toBeGreaterThan(0);
+    // An auditor reads the rulesets (the active one with its rules) but runs no dry run.
+    await expect.poll(() => page.locator('[data-testid=ruleset-active] tbody tr').count()).toBeGreaterThan(0);
+    expect(await page.textContent('[data-testid=ruleset-active]')).toContain('list-name-match');
+    expect(await page.locator('[data-testid=dry-run]').count()).toBe(0);
     await page.context().close();
   }, 60_000);
 
@@ -275,6 +304,73 @@ describe.skipIf(!hasChromium)(`the review console in headless Chromium${hasChrom
     expect(await second.locator('[data-testid=events]').textContent()).toContain('approved confirmed_match');
     await second.context().close();
   }, 60_000);
+
+  test("an admin reads the lists and rules page: a draft's rules and weights, and its dry run as a table", async () => {
+    const draft = await api(t, t.keys.rulesAdmin).post('/v1/rulesets/drafts', {});
+    expect(draft.status, JSON.stringify(draft.body)).toBe(201);
+    const version = draft.body.version as number;
+    const raised = await request(t.app.server).patch(`/v1/rulesets/${version}/rules/list-name-match`).set('Authorization', `Bearer ${t.keys.rulesAdmin}`).send({ weight: 5 });
+    expect(raised.status, JSON.stringify(raised.body)).toBe(200);
+
+    const page = await openConsole(t.keys.admin);
+    // Admin holds every role: every page is offered, the audit page verifies for it too.
+    for (const link of ['#nav-queue', '#nav-audit', '#nav-lists', '#nav-screen']) expect(await page.isVisible(link), link).toBe(true);
+    await page.click('#nav-audit');
+    await page.click('#audit-verify');
+    await expect.poll(() => page.textContent('[data-testid=verify-verdict]')).toContain('verifies');
+    await page.click('#nav-lists');
+    const section = page.locator(`[data-testid=ruleset-draft][data-version="${version}"]`);
+    await expect.poll(() => section.count()).toBe(1);
+    const row = section.locator('tbody tr', { hasText: 'list-name-match' });
+    expect(await row.locator('td').nth(3).textContent()).toBe('5');
+    await page.fill('[data-testid=dry-run-limit]', '50');
+    await page.click('[data-testid=dry-run-submit]');
+    await expect.poll(() => page.textContent('[data-testid=dry-run-summary]')).toMatch(/over the last \d+ screenings: \d+ would change/);
+    const summary = (await page.textContent('[data-testid=dry-run-summary]'))!;
+    const changed = Number(/(\d+) would change/.exec(summary)![1]);
+    expect(await page.locator('[data-testid=dry-run-changes] tbody tr').count()).toBe(changed);
+    await snap(page, 'lists-rules.png');
+    await page.context().close();
+  }, 90_000);
+
+  test('an admin screens one applicant by hand and sees the decision as the case page shows it; a reviewer has no such page', async () => {
+    const page = await openConsole(t.keys.admin);
+    await page.click('#nav-screen');
+    await page.waitForSelector('#screen:not([hidden])');
+    await page.fill('#screen-name', 'Sang Man Kim');
+    await page.fill('#screen-ref', 'e2e-by-hand');
+    await page.fill('#screen-birth-date', '1961-03-02');
+    await page.fill('#screen-nationality', 'us');
+    await page.fill('#screen-country', 'US');
+    await page.fill('#screen-email', 'sang.kim@example.com');
+    await page.fill('#screen-phone', '+1 512 555 0100');
+    await page.fill('#screen-address-line1', '12 Oak St');
+    await page.fill('#screen-address-city', 'Austin');
+    await page.fill('#screen-address-postal', '78701');
+    await page.fill('#screen-address-country', 'US');
+    await page.fill('#screen-employer', 'Acme Soft');
+    await page.fill('#screen-profiles', 'https://github.com/sangkim\nhttps://www.linkedin.com/in/sangkim');
+    await page.fill('#screen-ip', '203.0.113.5');
+    await page.click('#screen-submit');
+    // Review under the default ruleset, block under the name-only one an earlier test published: either opens a case.
+    await expect.poll(() => page.textContent('[data-testid=screen-outcome]')).toMatch(/^(review|block) score \d+ · ruleset v\d+ · decision /);
+    const hit = page.locator('#screen-result [data-testid=hit]').first();
+    expect(await hit.locator('[data-testid=entry-side]').textContent()).toContain('KIM, Sang Man');
+    expect(await hit.locator('[data-testid=subject-side]').textContent()).toContain('1961-03-02');
+    await snap(page, 'screen-by-hand.png');
+    const stored = await api(t, t.keys.reviewer).get('/v1/cases?q=e2e-by-hand');
+    expect(stored.body.total).toBe(1);
+    await page.click('[data-testid=screen-case]');
+    await expect.poll(() => page.textContent('[data-testid=case-title]')).toContain('e2e-by-hand');
+    await page.context().close();
+
+    const reviewer = await openConsole(t.keys.reviewer);
+    expect(await reviewer.isVisible('#nav-screen')).toBe(false);
+    await reviewer.goto(`${base}/console#/screen`);
+    await expect.poll(() => reviewer.textContent('#message')).toContain('do not open the screen page');
+    expect(await reviewer.isVisible('#screen')).toBe(false);
+    await reviewer.context().close();
+  }, 90_000);
 
   test('a wrong key is refused at sign-in and nothing is stored', async () => {
     const context = await browser.newContext();

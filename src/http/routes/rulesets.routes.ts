@@ -34,7 +34,7 @@ const ruleSchema = z.object({
   indicatorIds: z.array(z.string()),
   params: z.record(z.string(), z.unknown()),
 });
-const rulesetSchema = z
+export const rulesetSchema = z
   .object({
     id: z.string(),
     version: z.number().int(),
@@ -53,7 +53,7 @@ const draftSourceSchema = z
       .describe('active: a copy of the active version; default: the default ruleset new tenants get today (how an existing tenant takes up a new default)'),
   })
   .nullish();
-const rulesetSummarySchema = z.object({
+export const rulesetSummarySchema = z.object({
   id: z.string(),
   version: z.number().int(),
   status: z.enum(['draft', 'published']),
@@ -71,7 +71,7 @@ const ruleChangeSchema = z
     params: z.record(z.string(), z.unknown()).optional().describe('The whole parameter object of the rule; validated against the rule kind'),
   })
   .meta({ example: { weight: 70, params: { minSimilarity: 0.9, maxHits: 5, targets: ['person'] } } });
-const dryRunSchema = z.object({
+export const dryRunSchema = z.object({
   version: z.number().int(),
   evaluated: z.number().int(),
   unchanged: z.number().int(),

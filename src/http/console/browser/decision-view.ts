@@ -72,7 +72,7 @@ function hitView(hit: CaseHit, subject: Record<string, unknown> | null) {
 /** A decision's heading line and its hits (or that it had none). */
 export function decisionView(decision: Pick<CaseDecision, 'id' | 'outcome' | 'score' | 'createdAt' | 'hits' | 'subject'>): HTMLElement {
   return el('section', { class: 'decision', 'data-testid': 'decision' }, [
-    el('h3', { text: `Decision ${decision.id.slice(0, 8)} · ${decision.outcome} · score ${decision.score} · ${when(decision.createdAt)}` }),
+    el('h3', { text: `Decision …${decision.id.slice(-8)} · ${decision.outcome} · score ${decision.score} · ${when(decision.createdAt)}` }),
     decision.hits.length === 0 ? el('p', { class: 'muted', text: 'No hits.' }) : null,
     ...decision.hits.map((hit) => hitView(hit, decision.subject)),
   ]);

@@ -59,12 +59,17 @@ function linkedNode(linked: Linked, at: { x: number; y: number }) {
   return group;
 }
 
+/** The identifier kind of a shared field: /subject/addresses/0 → addresses. */
+export function identifierKind(field: string): string {
+  return field.replace(/^\/subject\//, '').replace(/\/\d+$/, '') || field;
+}
+
 function edge(from: { x: number; y: number }, to: { x: number; y: number }, fields: string[]) {
   // The label sits nearer the outer node, so labels of neighbouring edges part.
   const label = { x: Math.round(from.x + (to.x - from.x) * 0.6), y: Math.round(from.y + (to.y - from.y) * 0.6) };
   return svg('g', { class: 'edge', 'data-testid': 'graph-edge' }, [
     svg('line', { x1: from.x, y1: from.y, x2: to.x, y2: to.y }),
-    svgText(shorten(fields.join(', '), 28), { x: label.x, y: label.y - 4, 'text-anchor': 'middle', class: 'edge-label' }),
+    svgText(shorten([...new Set(fields.map(identifierKind))].join(', '), 28), { x: label.x, y: label.y - 4, 'text-anchor': 'middle', class: 'edge-label' }),
   ]);
 }
 

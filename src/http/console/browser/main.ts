@@ -9,11 +9,12 @@ import { createCaseView } from './case-view.js';
 import { $, clear, el, input, say, show } from './dom.js';
 import { createLists } from './lists.js';
 import { createQueue } from './queue.js';
+import { createScreen } from './screen.js';
 
-type Page = 'queue' | 'case' | 'audit' | 'lists';
-const PAGES: Page[] = ['queue', 'case', 'audit', 'lists'];
+type Page = 'queue' | 'case' | 'audit' | 'lists' | 'screen';
+const PAGES: Page[] = ['queue', 'case', 'audit', 'lists', 'screen'];
 /** Which roles each page serves; admin may do everything. */
-const PAGE_ROLES: Record<Page, string[]> = { queue: ['reviewer', 'admin'], case: ['reviewer', 'admin'], audit: ['auditor', 'admin'], lists: ['reviewer', 'auditor', 'admin'] };
+const PAGE_ROLES: Record<Page, string[]> = { queue: ['reviewer', 'admin'], case: ['reviewer', 'admin'], audit: ['auditor', 'admin'], lists: ['reviewer', 'auditor', 'admin'], screen: ['admin'] };
 
 function fail(error: unknown) {
   if (error instanceof ApiError && error.status === 401) signOut();
@@ -24,6 +25,8 @@ const queue = createQueue(fail);
 const caseView = createCaseView(fail);
 const audit = createAudit(fail);
 const lists = createLists(fail);
+// Screening takes the screener role, which opens no page here (the console is for people reviewing): admin only.
+const screenByHand = createScreen(fail);
 
 const allowed = (page: Page) => PAGE_ROLES[page].some((role) => session.me?.roles.includes(role));
 
@@ -78,7 +81,7 @@ function showWho() {
 function route(): { page: Page; caseId?: string } {
   const match = /^#\/cases\/([0-9a-f-]{36})$/.exec(location.hash);
   if (match?.[1]) return { page: 'case', caseId: match[1] };
-  const named = /^#\/(queue|audit|lists)$/.exec(location.hash)?.[1] as Page | undefined;
+  const named = /^#\/(queue|audit|lists|screen)$/.exec(location.hash)?.[1] as Page | undefined;
   return { page: named ?? PAGES.find(allowed) ?? 'queue' };
 }
 
@@ -126,6 +129,7 @@ function start() {
   $('sign-out').addEventListener('click', signOut);
   queue.start();
   audit.start();
+  screenByHand.start();
   window.addEventListener('hashchange', () => {
     say('');
     render();
