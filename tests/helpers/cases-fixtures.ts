@@ -26,7 +26,10 @@ export async function publishNameOnlyRuleset(db: Db, version: number, thresholds
   if (!tenant) throw new Error('tenant default missing');
   const nameRule = DEFAULT_RULES.find((rule) => rule.key === 'list-name-match');
   if (!nameRule) throw new Error('list-name-match rule missing from the default ruleset');
-  await db.transaction((tx) => insertPublishedRuleset(tx, { tenantId: tenant.id, version, thresholds, rules: [nameRule as unknown as Omit<Rule, 'version'>], createdBy: 'test' }));
+  // An additive ruleset (no combination): the name rule gets the 60 points it had in the additive
+  // default, so with these thresholds a strong name match alone reaches block.
+  const additiveNameRule = { ...nameRule, weight: 60 };
+  await db.transaction((tx) => insertPublishedRuleset(tx, { tenantId: tenant.id, version, thresholds, rules: [additiveNameRule as unknown as Omit<Rule, 'version'>], createdBy: 'test' }));
   // Published behind the service's back: tell this instance, as publishing through the API does.
   rulesets.forget(tenant.id);
 }

@@ -3,7 +3,7 @@ import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { queryRows } from '../../src/db/client.js';
 import { insertPublishedRuleset } from '../../src/db/repositories/rulesets.repository.js';
-import { DEFAULT_RULES, DEFAULT_THRESHOLDS } from '../../src/domain/rules/default-ruleset.js';
+import { DEFAULT_COMBINATION, DEFAULT_RULES, DEFAULT_THRESHOLDS } from '../../src/domain/rules/default-ruleset.js';
 import { listEntry, loadTestList } from '../helpers/list-fixtures.js';
 import { decisionCountsBySubject, listRun, runItems, waitForRun, type RunView } from '../helpers/monitoring-fixtures.js';
 import { bearer, createTestApp, type TestApp } from '../helpers/test-app.js';
@@ -129,7 +129,7 @@ describe('a new ruleset version', () => {
     await waitForRun(t.app, t.keys.reviewer, listRun(SOURCE, 5));
 
     const tenantId = (await queryRows<{ id: string }>(t.database, sql`select id from tenants where slug = 'default'`))[0]!.id;
-    await t.database.db.transaction((tx) => insertPublishedRuleset(tx, { tenantId, version: 2, thresholds: DEFAULT_THRESHOLDS, rules: DEFAULT_RULES, createdBy: 'test' }));
+    await t.database.db.transaction((tx) => insertPublishedRuleset(tx, { tenantId, version: 2, thresholds: DEFAULT_THRESHOLDS, combination: DEFAULT_COMBINATION, rules: DEFAULT_RULES, createdBy: 'test' }));
     const run = await waitForRun(t.app, t.keys.reviewer, (candidate) => candidate.trigger.kind === 'ruleset' && candidate.trigger.version === 2);
     const items = await runItems(t.database, run.id);
     expect(run, JSON.stringify(await runDetail(run))).toMatchObject({ total: items.length, changed: 0, failed: 0, skipped: 1 });
@@ -143,7 +143,7 @@ describe('a new ruleset version', () => {
   test('a ruleset that weighs name matches differently changes the subjects with name hits', async () => {
     const tenantId = (await queryRows<{ id: string }>(t.database, sql`select id from tenants where slug = 'default'`))[0]!.id;
     const rules = DEFAULT_RULES.map((rule) => (rule.key === 'list-name-match' ? { ...rule, weight: 90, forcesBlock: true } : rule));
-    await t.database.db.transaction((tx) => insertPublishedRuleset(tx, { tenantId, version: 3, thresholds: DEFAULT_THRESHOLDS, rules, createdBy: 'test' }));
+    await t.database.db.transaction((tx) => insertPublishedRuleset(tx, { tenantId, version: 3, thresholds: DEFAULT_THRESHOLDS, combination: DEFAULT_COMBINATION, rules, createdBy: 'test' }));
     const run = await waitForRun(t.app, t.keys.reviewer, (candidate) => candidate.trigger.kind === 'ruleset' && candidate.trigger.version === 3);
     const detail = await runDetail(run);
     expect(detail.results.items.map((item: { externalRef: string }) => item.externalRef).sort()).toEqual(['mon-kim', 'mon-pak']);

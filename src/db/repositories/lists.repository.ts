@@ -152,10 +152,10 @@ export async function measureRemoval(db: DbOrTx, source: string, newVersionId: s
 export async function insertActiveListVersion(tx: DbOrTx, input: NewListVersion): Promise<ListVersionRow> {
   const { sourceName, tenantId, entries, ...row } = input;
   await claimListSource(tx, { slug: input.source, name: sourceName, format: input.format, tenantId: tenantId ?? null });
-  await deferVersionReferences(tx);
-  const id = uuidv7();
-  await insertListEntries(tx, { id, source: input.source }, entries);
-  return insertActiveVersionRow(tx, { ...row, id });
+  // Every entry is in hand, so the version row can go first and nothing needs deferring.
+  const version = await insertActiveVersionRow(tx, { ...row, id: uuidv7() });
+  await insertListEntries(tx, { id: version.id, source: input.source }, entries);
+  return version;
 }
 
 /** When each of these versions was imported. */
