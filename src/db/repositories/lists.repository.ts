@@ -5,7 +5,7 @@ import { canonicalDigest } from '../../shared/hashing.js';
 import type { DbOrTx } from '../client.js';
 import { listEntries, listIdentifiers, listSources, listVersions, type ListFileRecord, type ListVersionFilters } from '../schema/index.js';
 
-/** A version row, written after its entries. */
+/** A version row: written after its entries when they stream in, before them when all are in hand. */
 export interface NewListVersionRow {
   /** Chosen before the entries are written, since they name it. */
   id: string;
@@ -62,7 +62,7 @@ export async function deferVersionReferences(tx: DbOrTx): Promise<void> {
   await tx.execute(sql`set constraints list_entries_list_version_id_list_versions_id_fk deferred`);
 }
 
-/** Writes entries (and their identifiers) of a version not yet written, in statements of INSERT_BATCH. */
+/** Writes a version's entries and their identifiers, in statements of INSERT_BATCH (the version row may come later: see deferVersionReferences). */
 export async function insertListEntries(tx: DbOrTx, version: { id: string; source: string }, entries: readonly ListEntry[]): Promise<void> {
   for (let start = 0; start < entries.length; start += INSERT_BATCH) {
     const batch = entries.slice(start, start + INSERT_BATCH).map((entry) => ({ id: uuidv7(), entry }));
@@ -91,7 +91,7 @@ export async function insertListEntries(tx: DbOrTx, version: { id: string; sourc
   }
 }
 
-/** Writes the version row after its entries (see deferVersionReferences) and makes it the source's active version. */
+/** Writes the version row (after its entries when they stream in: see deferVersionReferences) and makes it the source's active version. */
 export async function insertActiveVersionRow(tx: DbOrTx, input: NewListVersionRow): Promise<ListVersionRow> {
   const [latest] = await tx
     .select({ version: listVersions.version })
