@@ -348,7 +348,7 @@ async function startFloor(url: string) {
  * loop: BENCH_INSTANCES of the service share one port and one database, as replicas behind a
  * proxy would; the floor runs in one more. This process only drives the load.
  */
-async function startInstances(url: string, count: number, role: 'service' | 'floor'): Promise<{ address: string; pids: number[]; close: () => Promise<void> }> {
+async function startInstances(url: string, count: number, role: 'service' | 'floor', env: Record<string, string> = {}): Promise<{ address: string; pids: number[]; close: () => Promise<void> }> {
   const port = await freePort();
   if (process.env.BENCH_SERVICE_PROFILE) {
     // A folder per process role; V8 names each thread's profile (pid, thread id), the evaluation thread's too.
@@ -356,7 +356,7 @@ async function startInstances(url: string, count: number, role: 'service' | 'flo
     mkdirSync(folder, { recursive: true });
     cluster.setupPrimary({ execArgv: [...process.execArgv, '--cpu-prof', `--cpu-prof-dir=${folder}`] });
   }
-  const workers = Array.from({ length: count }, () => cluster.fork({ BENCH_INSTANCE_URL: url, BENCH_INSTANCE_PORT: String(port), BENCH_ROLE: role }));
+  const workers = Array.from({ length: count }, () => cluster.fork({ ...env, BENCH_INSTANCE_URL: url, BENCH_INSTANCE_PORT: String(port), BENCH_ROLE: role }));
   await Promise.all(workers.map((worker) => new Promise<void>((resolve, reject) => {
     worker.once('message', (message) => (message === 'listening' ? resolve() : reject(new Error(String(message)))));
     worker.once('exit', (code) => reject(new Error(`instance exited with ${code}`)));
@@ -475,21 +475,36 @@ function goals(connections: number, runs: Runs): string[] {
   return lines;
 }
 
-async function runBench() {
-  const INSTANCES = Number(process.env.BENCH_INSTANCES ?? 1);
+/**
+ * A fresh PostgreSQL database as a new installation has it: migrated, the default tenant, the
+ * full lists (all of OFAC SDN and UN); a screener key of the default tenant and up to 5,000
+ * listed individuals' names for the profiles that take a listed name.
+ */
+async function freshServiceDatabase() {
   const target = await createBenchDatabase();
   const database = await openDatabase({ kind: 'postgres', url: target.url });
   try {
     await runMigrations(database);
     await bootstrapIfEmpty(database.db, {});
-    // The full lists, as a new installation loads them: all of OFAC SDN and UN.
     const seeded = await seedBundledListsIfEmpty(database.db, 'full');
     const key = (await createApiKey(database.db, { tenantSlug: 'default', roles: ['screener'], owner: 'bench:http' })).key;
+    const listNames = (await queryRows<{ name: string }>(database, sql`select data->>'name' as name from list_entries where data->>'type' = 'individual' order by id limit 5000`)).map((row) => row.name);
+    return { target, database, seeded, key, listNames };
+  } catch (error) {
+    await database.close();
+    await target.drop();
+    throw error;
+  }
+}
+
+async function runBench() {
+  const INSTANCES = Number(process.env.BENCH_INSTANCES ?? 1);
+  const { target, database, seeded, key, listNames } = await freshServiceDatabase();
+  try {
     const rulesOffKey = await tenantWithEveryRuleOff(database);
     const flaggedKey = await flaggedTenant(database);
     await database.db.execute(sql`create table bench_baseline (id uuid primary key, tenant_id uuid not null, body jsonb not null, created_at timestamptz not null default now())`);
     await database.db.execute(sql`create table bench_floor (id uuid primary key, body jsonb not null, created_at timestamptz not null default now())`);
-    const listNames = (await queryRows<{ name: string }>(database, sql`select data->>'name' as name from list_entries where data->>'type' = 'individual' order by id limit 5000`)).map((row) => row.name);
 
     let address: string;
     let pids: number[] = [];
@@ -553,6 +568,88 @@ async function runBench() {
   }
 }
 
+// ---- BENCH_TELEMETRY=on (npm run bench:telemetry): what metrics and traces cost ----
+
+/**
+ * An OTLP/HTTP receiver in this process that reads and drops every export, so the traced
+ * service pays the whole cost of making, batching and sending its spans and nothing waits on a
+ * collector. Counts what it was sent.
+ */
+async function startOtlpSink(): Promise<{ endpoint: string; received: () => { requests: number; bytes: number }; close: () => Promise<void> }> {
+  const { createServer } = await import('node:http');
+  let requests = 0;
+  let bytes = 0;
+  const server = createServer((request, response) => {
+    request.on('data', (chunk: Buffer) => {
+      bytes += chunk.length;
+    });
+    request.on('end', () => {
+      requests += 1;
+      response.writeHead(200, { 'content-type': 'application/x-protobuf' }).end();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  return { endpoint: `http://127.0.0.1:${port}`, received: () => ({ requests, bytes }), close: () => new Promise((resolve) => server.close(() => resolve())) };
+}
+
+const median = (values: readonly number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+};
+
+/**
+ * Three copies of the service on one database, each in its own process, differing only in
+ * telemetry: METRICS=off (no metrics, no traces), the default (metrics on), and metrics plus
+ * traces exported over OTLP to a sink in this process. Short runs of distinct applicants go to
+ * each in turn, the order rotating every round, so that whatever else loads the machine falls on
+ * all three alike; the medians over the rounds are compared. The cost is read from the service
+ * process's CPU per request, which load elsewhere disturbs less than throughput.
+ */
+async function runTelemetryComparison() {
+  const rounds = Number(process.env.BENCH_ROUNDS ?? 5);
+  const connections = Number(process.env.BENCH_CONNECTIONS ?? 16);
+  const { target, database, key, listNames } = await freshServiceDatabase();
+  const sink = await startOtlpSink();
+  const variants: { name: string; env: Record<string, string> }[] = [
+    { name: 'metrics off, traces off', env: { METRICS: 'off' } },
+    { name: 'metrics on (default)', env: {} },
+    { name: 'metrics on, traces on', env: { OTEL_EXPORTER_OTLP_ENDPOINT: sink.endpoint, OTEL_SERVICE_NAME: 'redflag-bench' } },
+  ];
+  const instances: Awaited<ReturnType<typeof startInstances>>[] = [];
+  try {
+    for (const variant of variants) instances.push(await startInstances(target.url, 1, 'service', variant.env));
+    const bodies = profiles(listNames).map((body) => JSON.stringify(body));
+    const targetOf = (index: number): Target => ({ url: `${instances[index]!.address}/v1/screenings`, pids: instances[index]!.pids, key });
+    for (const index of variants.keys()) await drive(targetOf(index), bodies, listNames, connections);
+    const results: RunResult[][] = variants.map(() => []);
+    for (let round = 0; round < rounds; round += 1) {
+      for (let step = 0; step < variants.length; step += 1) {
+        const index = (round + step) % variants.length;
+        results[index]!.push(await drive(targetOf(index), bodies, listNames, connections));
+      }
+    }
+    const summary = results.map((runs) => ({ rps: median(runs.map((run) => run.rps)), cpu: median(runs.map((run) => run.cpuMs.service)), p99: median(runs.map((run) => run.p99)), spread: [Math.min(...runs.map((run) => run.cpuMs.service)), Math.max(...runs.map((run) => run.cpuMs.service))] }));
+    const off = summary[0]!;
+    const lines = [
+      `bench:telemetry (PostgreSQL, full lists, default ruleset): ${rounds} rounds of ${SECONDS} s per variant at ${connections} connections, order rotating; load average ${loadavg().map((load) => load.toFixed(1)).join(' ')}`,
+      `  variant                        req/s    p99      service cpu ms/req (min–max)   vs off: cpu    req/s`,
+      ...variants.map((variant, index) => {
+        const figures = summary[index]!;
+        return `  ${variant.name.padEnd(28)} ${fmt(figures.rps).padStart(7)} ${fmt(figures.p99).padStart(6)} ms   ${figures.cpu.toFixed(2).padStart(6)} (${figures.spread[0]!.toFixed(2)}–${figures.spread[1]!.toFixed(2)})           ${(((figures.cpu / off.cpu) - 1) * 100).toFixed(1).padStart(5)}%  ${(((figures.rps / off.rps) - 1) * 100).toFixed(1).padStart(5)}%`;
+      }),
+      `  OTLP sink received ${fmt(sink.received().requests)} exports, ${fmt(sink.received().bytes / 1024)} KiB; metrics were not scraped during the runs (a scrape is one request every 15 s or so)`,
+    ];
+    process.stdout.write(`${lines.join('\n')}\n`);
+  } finally {
+    for (const instance of instances) await instance.close();
+    await sink.close();
+    await database.close();
+    await target.drop();
+  }
+}
+
 if (cluster.isWorker) {
   const instance = process.env.BENCH_ROLE === 'floor' ? await startFloor(process.env.BENCH_INSTANCE_URL!) : await startService(process.env.BENCH_INSTANCE_URL!);
   await instance.app.listen({ port: Number(process.env.BENCH_INSTANCE_PORT), host: '127.0.0.1' });
@@ -560,6 +657,8 @@ if (cluster.isWorker) {
     if (message === 'close') void instance.close().then(() => process.exit(0));
   });
   process.send!('listening');
+} else if (process.env.BENCH_TELEMETRY === 'on') {
+  await runTelemetryComparison();
 } else {
   await runBench();
 }
