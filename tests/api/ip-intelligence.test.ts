@@ -59,17 +59,20 @@ const storedIntelligence = async (id: string) =>
 const at = (day: number) => `2026-11-0${day}T15:00:00Z`;
 let dprkDecision: DecisionBody;
 let russianDecision: DecisionBody;
+let hostingDecision: DecisionBody;
 
 describe('the bundled database', () => {
   test('places well-known addresses, leaves private and documentation ones out, and names its version and build date', () => {
     const answer = bundled.locate(['8.8.8.8', '2001:4860:4860::8888', '5.255.255.5', '175.45.176.1', '10.0.0.1', '203.0.113.5', '::1', '::ffff:8.8.8.8']);
     expect(answer.locations).toEqual({
-      '8.8.8.8': { country: 'US' },
-      '2001:4860:4860::8888': { country: 'US' },
-      '5.255.255.5': { country: 'RU' },
-      '175.45.176.1': { country: 'KP', dprkNetwork: '175.45.176.0/22' },
+      '8.8.8.8': { country: 'US', asn: 15169, organisation: 'Google LLC' },
+      '2001:4860:4860::8888': { country: 'US', asn: 15169, organisation: 'Google LLC' },
+      '5.255.255.5': { country: 'RU', asn: 13238, organisation: 'YANDEX LLC' },
+      '175.45.176.1': { country: 'KP', dprkNetwork: '175.45.176.0/22', asn: 131279, organisation: 'Star Joint Venture Co. Ltd.' },
     });
-    expect(answer.database).toMatch(/^@ip-location-db\/geo-whois-asn-country-mmdb@\d+\.\d+\.\d+ built \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ; dprk-networks \d+/);
+    expect(answer.database).toMatch(
+      /^@ip-location-db\/geo-whois-asn-country-mmdb@\d+\.\d+\.\d+ built \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ; dprk-networks \d+ \([\d-]+\); @ip-location-db\/asn@\d+\.\d+\.\d+ built \d{4}-\d\d-\d\dT\d\d:00:00Z; hosting-networks \d+/,
+    );
   });
 });
 
@@ -84,7 +87,7 @@ describe('screenings locate login IPs themselves', () => {
       explanation: { ipDatabase: bundled.database, locatedByIp: 1, locatedByCaller: 0, dprkNetworks: ['175.45.176.0/22'] },
     });
     expect(dprkDecision.hits.map((hit) => hit.ruleId)).toContain('login-country-disagrees');
-    expect(await storedIntelligence(dprkDecision.id)).toEqual({ database: bundled.database, locations: { '175.45.176.1': { country: 'KP', dprkNetwork: '175.45.176.0/22' } } });
+    expect(await storedIntelligence(dprkDecision.id)).toEqual({ database: bundled.database, locations: { '175.45.176.1': { country: 'KP', dprkNetwork: '175.45.176.0/22', asn: 131279, organisation: 'Star Joint Venture Co. Ltd.' } } });
   });
 
   test('logins from Russia that the caller calls American: the located country counts, and the disagreement is evidence', async () => {
@@ -113,7 +116,7 @@ describe('screenings locate login IPs themselves', () => {
       ],
     });
     expect(decision).toMatchObject({ outcome: 'clear', score: 0, hits: [] });
-    expect(await storedIntelligence(decision.id)).toEqual({ database: bundled.database, locations: { '8.8.8.8': { country: 'US' }, '2001:4860:4860::8888': { country: 'US' } } });
+    expect(await storedIntelligence(decision.id)).toEqual({ database: bundled.database, locations: { '8.8.8.8': { country: 'US', asn: 15169, organisation: 'Google LLC' }, '2001:4860:4860::8888': { country: 'US', asn: 15169, organisation: 'Google LLC' } } });
   });
 
   test("an address the database cannot place keeps the caller's country, marked as the caller's", async () => {
@@ -121,6 +124,30 @@ describe('screenings locate login IPs themselves', () => {
     expect(decision.hits.find((hit) => hit.ruleId === 'dprk-geography')).toMatchObject({
       field: '/subject/logins/0/country',
       explanation: { ipDatabase: bundled.database, locatedByIp: 0, locatedByCaller: 1 },
+    });
+  });
+
+  test('logins through AWS and Proton VPN: a low-weight hit naming each network and the databases, and the profile stays clear', async () => {
+    hostingDecision = await screen({
+      externalRef: 'ip-hosting',
+      name: 'Morgan Blake',
+      claimedLocation: { country: 'US' },
+      logins: [
+        { ip: '52.95.110.1', country: 'US', at: at(1) },
+        { ip: '52.95.110.1', at: at(2) },
+        { ip: '185.159.157.1', at: at(3) },
+      ],
+    });
+    expect(hostingDecision.hits.find((hit) => hit.ruleId === 'login-hosting-network'), JSON.stringify(hostingDecision.hits)).toMatchObject({
+      field: '/subject/logins/0/ip',
+      value: '3 of 3 logins from hosting or VPN networks: AS16509 Amazon.com, Inc.; AS209103 Proton AG',
+      points: 3,
+      explanation: { ipDatabase: bundled.database, networks: ['AS16509 Amazon.com, Inc.', 'AS209103 Proton AG'], kinds: ['hosting', 'vpn'] },
+    });
+    expect(hostingDecision.outcome).toBe('clear');
+    expect((await storedIntelligence(hostingDecision.id))?.locations).toEqual({
+      '52.95.110.1': { country: 'US', asn: 16509, organisation: 'Amazon.com, Inc.', hosting: 'hosting' },
+      '185.159.157.1': { country: 'CH', asn: 209103, organisation: 'Proton AG', hosting: 'vpn' },
     });
   });
 
@@ -132,7 +159,7 @@ describe('screenings locate login IPs themselves', () => {
 
 describe('replays', () => {
   test('replay the located decisions identically', async () => {
-    for (const decision of [dprkDecision, russianDecision]) {
+    for (const decision of [dprkDecision, russianDecision, hostingDecision]) {
       const replayed = await replay(decision.id);
       expect(replayed, JSON.stringify(replayed.differences)).toMatchObject({ identical: true, differences: [] });
       expect(replayed.replayed).toEqual(replayed.original);
@@ -145,7 +172,8 @@ describe('replays', () => {
     expect(first).toMatchObject({ status: 201, outcome: 'clear', hits: [] });
     updated = true;
     try {
-      for (const decision of [first, russianDecision]) expect((await replay(decision.id)).identical).toBe(true);
+      // The later database knows no networks: the hosting hit is replayed from the stored answers all the same.
+      for (const decision of [first, russianDecision, hostingDecision]) expect((await replay(decision.id)).identical).toBe(true);
       const retried = await screen(subject, 'ip-idem-1');
       expect(retried).toMatchObject({ status: 200, id: first.id });
       const later = await screen({ ...subject, externalRef: 'ip-later' });

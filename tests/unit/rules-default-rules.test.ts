@@ -223,6 +223,19 @@ const CASES: Record<string, { fires: Case; quiet: Case }> = {
     fires: { subject: jane({ claimedLocation: { country: 'US', timezone: 'America/Chicago' }, logins: logins('US', ['2026-11-02T08:00:00Z', '2026-11-03T08:30:00Z', '2026-11-04T09:00:00Z', '2026-11-05T07:45:00Z', '2026-11-06T16:00:00Z']) }), field: '/subject/logins' },
     quiet: { subject: jane({ claimedLocation: { country: 'US', timezone: 'America/Chicago' }, logins: logins('US', ['2026-11-02T15:00:00Z', '2026-11-03T15:30:00Z', '2026-11-04T16:00:00Z', '2026-11-05T14:45:00Z', '2026-11-06T08:00:00Z']) }) },
   },
+  'login-hosting-network': {
+    // AWS and Proton VPN addresses, as the service's lookup names their networks (tests/unit/ip-asn.test.ts).
+    fires: {
+      subject: jane({ logins: [{ ip: '52.95.110.1', at: '2026-11-01T15:00:00Z' }, { ip: '185.159.157.1', at: '2026-11-02T15:00:00Z' }] }),
+      options: { ipIntelligence: { database: 'test', locations: { '52.95.110.1': { country: 'US', asn: 16509, organisation: 'Amazon.com, Inc.', hosting: 'hosting' }, '185.159.157.1': { country: 'CH', asn: 209103, organisation: 'Proton AG', hosting: 'vpn' } } } },
+      field: '/subject/logins/0/ip',
+    },
+    // One VPN login among home-network ones is below the share.
+    quiet: {
+      subject: jane({ logins: [{ ip: '73.1.2.3', at: '2026-11-01T15:00:00Z' }, { ip: '73.1.2.3', at: '2026-11-02T15:00:00Z' }, { ip: '185.159.157.1', at: '2026-11-03T15:00:00Z' }] }),
+      options: { ipIntelligence: { database: 'test', locations: { '73.1.2.3': { country: 'US', asn: 7922, organisation: 'Comcast Cable Communications, LLC' }, '185.159.157.1': { country: 'CH', asn: 209103, organisation: 'Proton AG', hosting: 'vpn' } } } },
+    },
+  },
   'shared-shipping-address': {
     fires: { subject: jane({ addresses: [{ kind: 'shipping', ...OAK }] }), options: { store: storeWith({ externalRef: 'cand-bob', name: 'Bob Stone', addresses: [{ kind: 'shipping', ...OAK, line1: '12 Oak St' }] }) }, field: '/subject/addresses/0' },
     // The same person applying again under another reference is not a laptop farm.

@@ -132,3 +132,58 @@ describe('default rules over located logins', () => {
     expect(evaluateRuleset(subject, rulesetOf(rule), { ...contextFor(subject), ipIntelligence: intelligence }).hits).toHaveLength(1);
   });
 });
+
+describe('login-hosting-network: logins through cloud servers or VPN exits', () => {
+  /** The networks as the service's locator names them (the real lookups are in tests/unit/ip-asn.test.ts). */
+  const networks: IpIntelligence = {
+    database: `${DATABASE}; asn-db@1; hosting-networks 1`,
+    locations: {
+      '52.95.110.1': { country: 'US', asn: 16509, organisation: 'Amazon.com, Inc.', hosting: 'hosting' },
+      '185.159.157.1': { country: 'CH', asn: 209103, organisation: 'Proton AG', hosting: 'vpn' },
+      '73.1.2.3': { country: 'US', asn: 7922, organisation: 'Comcast Cable Communications, LLC' },
+      '8.8.8.8': { country: 'US' },
+    },
+  };
+  const rule = defaultRule('login-hosting-network');
+  const hitsOf = (subject: ScreeningSubject, intelligence: IpIntelligence | null = networks) =>
+    evaluateRuleset(subject, rulesetOf(rule), intelligence ? { ...contextFor(subject), ipIntelligence: intelligence } : contextFor(subject)).hits;
+  const loginsFrom = (...ips: string[]) => ips.map((ip, index) => ({ ip, at: at(index + 1) }));
+
+  test('most logins from hosting or VPN networks: one low-weight hit naming the networks and the database', () => {
+    const hits = hitsOf({ name: 'Alex Morgan', logins: loginsFrom('73.1.2.3', '185.159.157.1', '52.95.110.1') });
+    expect(hits).toEqual([
+      expect.objectContaining({
+        ruleId: 'login-hosting-network',
+        field: '/subject/logins/1/ip',
+        value: '2 of 3 logins from hosting or VPN networks: AS209103 Proton AG; AS16509 Amazon.com, Inc.',
+        points: rule.weight,
+        indicatorIds: ['US22-VPN-VPS'],
+        explanation: { ipDatabase: networks.database, networks: ['AS209103 Proton AG', 'AS16509 Amazon.com, Inc.'], kinds: ['hosting', 'vpn'] },
+      }),
+    ]);
+    expect(rule.weight).toBe(3);
+  });
+
+  test('a minority of such logins, home networks, IPs without a known network, or no IP intelligence: nothing', () => {
+    expect(hitsOf({ name: 'Alex Morgan', logins: loginsFrom('73.1.2.3', '73.1.2.3', '185.159.157.1') })).toEqual([]);
+    expect(hitsOf({ name: 'Alex Morgan', logins: loginsFrom('73.1.2.3', '8.8.8.8', '10.0.0.1') })).toEqual([]);
+    // Stored inputs from before ASNs were looked up: no network known, nothing to see, as they were made.
+    expect(hitsOf({ name: 'Alex Morgan', logins: loginsFrom('52.95.110.1') }, { database: DATABASE, locations: { '52.95.110.1': { country: 'US' } } })).toEqual([]);
+    expect(hitsOf({ name: 'Alex Morgan', logins: loginsFrom('52.95.110.1') }, null)).toEqual([]);
+  });
+
+  test('VPN use alone leaves an otherwise clean profile clear under the default ruleset', () => {
+    const subject: ScreeningSubject = { name: 'Alex Morgan', claimedLocation: { country: 'US' }, logins: loginsFrom('52.95.110.1', '52.95.110.1', '185.159.157.1') };
+    const evaluation = evaluateRuleset(subject, defaultRuleset(), { ...contextFor(subject), ipIntelligence: networks });
+    expect(evaluation.hits.map((hit) => hit.ruleId)).toContain('login-hosting-network');
+    expect(evaluation.outcome).toBe('clear');
+    expect(evaluation.score).toBeLessThan(5);
+  });
+
+  test('stored locations keep their network facts, checked field by field', () => {
+    expect(storedIpIntelligence({ ipIntelligence: networks })).toEqual(networks);
+    expect(
+      storedIpIntelligence({ ipIntelligence: { database: 'x', locations: { '1.1.1.1': { asn: 13335, organisation: 'Cloudflare, Inc.' }, '2.2.2.2': { country: 'FR', asn: 1.5, hosting: 'cloud' }, '3.3.3.3': { asn: '7' } } } }),
+    ).toEqual({ database: 'x', locations: { '1.1.1.1': { asn: 13335, organisation: 'Cloudflare, Inc.' }, '2.2.2.2': { country: 'FR' } } });
+  });
+});

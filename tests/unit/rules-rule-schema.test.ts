@@ -69,6 +69,8 @@ describe('validateRule', () => {
     ['field_consistency', { check: 'horoscope' }, '/params/check'],
     ['field_consistency', { check: 'claimed_country', against: 'weather' }, '/params/against'],
     ['login_behaviour', { check: 'off_hours', fromHour: 6, toHour: 2, minShare: 0.5, minLogins: 3 }, '/params/toHour'],
+    ['login_behaviour', { check: 'hosting_network', kinds: ['proxy'], minCount: 1, minShare: 0.5 }, '/params/kinds/0'],
+    ['login_behaviour', { check: 'hosting_network', kinds: [], minCount: 1, minShare: 0.5 }, '/params/kinds'],
     ['login_behaviour', { check: 'many_countries', windowHours: -1, minCountries: 3 }, '/params/windowHours'],
     ['subject_link', { kinds: ['email'], otherKinds: ['dna'], minSubjects: 1, sameNameSimilarity: 0.9 }, '/params/otherKinds/0'],
     ['profile_change', { kinds: [] }, '/params/kinds'],

@@ -421,6 +421,17 @@ const RULES: readonly Omit<RuleDefinition, 'weight'>[] = [
     indicatorIds: ['US22-HOURS-MISMATCH'],
     params: { check: 'off_hours', fromHour: 0, toHour: 6, minShare: 0.6, minLogins: 5 },
   },
+  {
+    ...base,
+    key: 'login-hosting-network',
+    kind: 'login_behaviour',
+    // US22 names VPNs and VPSs as tradecraft, and many ordinary people use a VPN: weak evidence
+    // (3 dB, likelihood ratio 2), never enough alone, one fact with other hits about the same login.
+    description: 'Most logins come through cloud or VPS servers or VPN exits (hosting and VPN networks by AS)',
+    severity: 'low',
+    indicatorIds: ['US22-VPN-VPS'],
+    params: { check: 'hosting_network', kinds: ['hosting', 'vpn'], minCount: 1, minShare: 0.5 },
+  },
   // ── Links to other subjects (laptop farms, shared personas) ───────────────────────────
   {
     ...base,

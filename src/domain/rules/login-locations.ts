@@ -8,12 +8,18 @@
  */
 import { normalizeIp } from '../identifiers/identifier.normalize.js';
 import type { LoginEvent, ScreeningSubject } from './screening-subject.js';
+import type { HostingKind } from '../geo/hosting-networks.table.js';
 
 export interface IpLocation {
-  /** ISO 3166-1 alpha-2 country of the network. */
-  country: string;
+  /** ISO 3166-1 alpha-2 country of the network; absent when only the network's AS is known. */
+  country?: string;
   /** The documented DPRK network holding the IP (`175.45.176.0/22`); the country is then `KP`. */
   dprkNetwork?: string;
+  /** The autonomous system announcing the IP, and the organisation holding it (the ASN database's name). */
+  asn?: number;
+  organisation?: string;
+  /** The AS is a cloud/VPS host or a VPN network (domain/geo/hosting-networks.table.ts). */
+  hosting?: HostingKind;
 }
 
 /** What the service's IP lookup answered for one screening; stored with its input, so replays see the same. */
@@ -41,7 +47,7 @@ export interface LocatedLogin {
 export function locateLogin(login: LoginEvent, index: number, intelligence: IpIntelligence | undefined): LocatedLogin {
   const ip = normalizeIp(login.ip);
   const located = intelligence && ip !== undefined && Object.hasOwn(intelligence.locations, ip) ? intelligence.locations[ip] : undefined;
-  if (located) {
+  if (located?.country !== undefined) {
     return { index, login, country: located.country, basis: 'ip', field: `/subject/logins/${index}/ip`, ...(located.dprkNetwork ? { dprkNetwork: located.dprkNetwork } : {}) };
   }
   if (login.country !== undefined) return { index, login, country: login.country, basis: 'caller', field: `/subject/logins/${index}/country` };
@@ -82,9 +88,21 @@ export function storedIpIntelligence(input: unknown): IpIntelligence | undefined
   if (typeof database !== 'string' || typeof locations !== 'object' || locations === null) return undefined;
   const checked: Record<string, IpLocation> = {};
   for (const [ip, location] of Object.entries(locations)) {
-    const { country, dprkNetwork } = (location ?? {}) as { country?: unknown; dprkNetwork?: unknown };
-    if (typeof country !== 'string') continue;
-    checked[ip] = typeof dprkNetwork === 'string' ? { country, dprkNetwork } : { country };
+    const checkedLocation = storedLocation(location);
+    if (checkedLocation) checked[ip] = checkedLocation;
   }
   return { database, locations: checked };
+}
+
+/** One stored location, its fields checked one by one; `undefined` when nothing usable is left. */
+function storedLocation(location: unknown): IpLocation | undefined {
+  const { country, dprkNetwork, asn, organisation, hosting } = (location ?? {}) as Record<string, unknown>;
+  const checked: IpLocation = {
+    ...(typeof country === 'string' ? { country } : {}),
+    ...(typeof dprkNetwork === 'string' ? { dprkNetwork } : {}),
+    ...(typeof asn === 'number' && Number.isInteger(asn) ? { asn } : {}),
+    ...(typeof organisation === 'string' ? { organisation } : {}),
+    ...(hosting === 'hosting' || hosting === 'vpn' ? { hosting } : {}),
+  };
+  return Object.keys(checked).length > 0 ? checked : undefined;
 }

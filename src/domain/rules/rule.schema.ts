@@ -179,6 +179,14 @@ export const loginBehaviourParams = z.discriminatedUnion('check', [
       minLogins: z.number().int().min(1).max(1000),
     })
     .refine((params) => params.fromHour < params.toHour, { message: 'fromHour must be before toHour', path: ['toHour'] }),
+  z.strictObject({
+    /** Logins from networks of these kinds (domain/geo/hosting-networks.table.ts), as the service's IP lookup placed them. */
+    check: z.literal('hosting_network'),
+    kinds: uniqueArray(z.enum(['hosting', 'vpn'])),
+    minCount: z.number().int().min(1).max(1000),
+    /** Share of the logins whose network is known. */
+    minShare: fraction,
+  }),
 ]);
 
 export const subjectLinkParams = z.strictObject({

@@ -3,6 +3,7 @@ import type { LoginEvent, ScreeningSubject } from '../screening-subject.js';
 import { hitOf, type EvaluationContext, type Evaluator, type RuleOfKind } from '../evaluation-context.js';
 import { locateLogin, loginGeographyNote } from '../login-locations.js';
 import { hourInZone } from '../../geo/time-zones.js';
+import { normalizeIp } from '../../identifiers/identifier.normalize.js';
 
 type LoginRule = RuleOfKind<'login_behaviour'>;
 type Check<C extends LoginRule['params']['check']> = (subject: ScreeningSubject, rule: LoginRule & { params: { check: C } }) => Hit[];
@@ -136,7 +137,35 @@ const offHours: Check<'off_hours'> = (subject, rule) => {
   ];
 };
 
-/** Login history patterns: geo-velocity, marathon sessions, night-time work. */
+/**
+ * Logins through cloud or VPS servers or VPN exits (US22: "use of VPNs, VPSs or third-country
+ * IPs"): the service's IP lookup names each login's network, and the hosting table marks the
+ * servers (login-locations.ts). Only logins whose network is known count; without IP intelligence
+ * (decisions made before it) there is nothing to see.
+ */
+const hostingNetwork = (subject: ScreeningSubject, rule: LoginRule & { params: { check: 'hosting_network' } }, context: Pick<EvaluationContext, 'ipIntelligence'>): Hit[] => {
+  const intelligence = context.ipIntelligence;
+  if (!intelligence) return [];
+  const kinds = new Set<string>(rule.params.kinds);
+  const known = (subject.logins ?? []).flatMap((login, index) => {
+    const ip = normalizeIp(login.ip);
+    const location = ip !== undefined && Object.hasOwn(intelligence.locations, ip) ? intelligence.locations[ip] : undefined;
+    return location?.asn !== undefined ? [{ index, location }] : [];
+  });
+  const hosted = known.filter(({ location }) => location.hosting !== undefined && kinds.has(location.hosting));
+  if (hosted.length === 0 || hosted.length < rule.params.minCount || hosted.length / known.length < rule.params.minShare) return [];
+  const networks = [...new Set(hosted.map(({ location }) => `AS${location.asn} ${location.organisation ?? ''}`.trim()))];
+  return [
+    hitOf(rule, {
+      points: rule.weight,
+      field: `/subject/logins/${hosted[0]!.index}/ip`,
+      value: `${hosted.length} of ${known.length} logins from hosting or VPN networks: ${networks.slice(0, 5).join('; ')}`,
+      explanation: { ipDatabase: intelligence.database, networks: networks.slice(0, 20), kinds: [...new Set(hosted.map(({ location }) => location.hosting))].sort() },
+    }),
+  ];
+};
+
+/** Login history patterns: geo-velocity, marathon sessions, night-time work, hosting and VPN networks. */
 export const loginBehaviour: Evaluator<LoginRule> = (subject, rule, context) => {
   const params = rule.params;
   switch (params.check) {
@@ -148,5 +177,7 @@ export const loginBehaviour: Evaluator<LoginRule> = (subject, rule, context) => 
       return dailyHours(subject, { ...rule, params });
     case 'off_hours':
       return offHours(subject, { ...rule, params });
+    case 'hosting_network':
+      return hostingNetwork(subject, { ...rule, params }, context);
   }
 };
