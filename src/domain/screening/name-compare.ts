@@ -737,7 +737,7 @@ export function nameEvidence(
   const alignment = aligned ?? alignNames(query, listed);
   // With no weight, or nothing to trim, fuse.js is not run at all.
   const fuseRuns = options.fuseWeight > 0 && alignment.tokenScore > 0;
-  const fuse = fuseRuns ? fuseSimilarity(query, listed, options.fuse) : 0;
+  const fuse = fuseRuns ? fuseSimilarity(...pairedParts(query, listed, alignment), options.fuse) : 0;
   // fuse.js can only take away: a whole-string view that disagrees with the token alignment
   // (letters scrambled across words) lowers the score by up to fuseWeight of it, but a
   // string that looks alike never lifts a name whose words conflict.
@@ -789,6 +789,26 @@ export function nameEvidence(
     nameScore = SINGLE_WORD_CAP;
   }
   return { alignment, fuse, nameScore, components };
+}
+
+/**
+ * What fuse.js compares. Its whole-string view is there to see letters scrambled across words;
+ * words only one name has are already charged by the alignment (as extra weight or as
+ * conflicts). When every word of one name found its counterpart (the name is contained in the
+ * other: "Boris Johnson" in "Alexandre Boris de Pfeffel Johnson"), fuse compares it with the
+ * other name's paired words only, so that the omission is not charged twice. Left-over
+ * initials stay in: they are the name's own letters, which fuse is there to see.
+ */
+function pairedParts(query: NormalisedName, listed: NormalisedName, alignment: Alignment): [NormalisedName, NormalisedName] {
+  const qContained = alignment.unmatchedQuery.length === 0;
+  const lContained = alignment.unmatchedListed.length === 0;
+  if (qContained === lContained) return [query, listed];
+  const [name, unmatched] = qContained ? [listed, alignment.unmatchedListed] : [query, alignment.unmatchedQuery];
+  // Initials left over are letters of the name itself ("L.X.C." against "Lau"): fuse keeps them.
+  if (unmatched.some((i) => name.tokens[i]!.kind === 'initial')) return [query, listed];
+  const drop = new Set(unmatched);
+  const paired = { ...name, tokens: name.tokens.filter((_, i) => !drop.has(i)) };
+  return qContained ? [query, paired] : [paired, listed];
 }
 
 function missingRarestNote(listed: NormalisedName, alignment: Alignment): string {
