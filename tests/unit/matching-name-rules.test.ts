@@ -16,3 +16,17 @@ describe('a name contained in a longer one is not charged twice for the words it
     expect(compareNames({ name: 'L.X.C. Aviation' }, { name: 'LAU Aviation' }).match).toBe(false);
   });
 });
+
+describe('numbers written as words, digits or signs', () => {
+  test.each([
+    ['5% Club', 'Five Percent Club'],
+    ['The 99%ers', 'The Ninety-Nine Percenters'],
+    ['Fourty Two Holdings', '42 Holdings'],
+  ])('%s matches %s', (a, b) => {
+    expect(compareNames({ name: a }, { name: b }).match).toBe(true);
+  });
+
+  test('different numbers still differ', () => {
+    expect(compareNames({ name: 'Fourty Three Ltd' }, { name: 'Forty Four Ltd' }).match).toBe(false);
+  });
+});

@@ -292,7 +292,9 @@ function splitWords(input: string): Word[] {
       const joined = m.replace(/\./g, '');
       return LEGAL_WORDS.has(joined) ? joined : joined.split('').join(' ');
     })
-    .replace(/[&＆]/g, ' and ');
+    .replace(/[&＆]/g, ' and ')
+    // "3%ers" = "Three Percenters": the sign is read as the word it stands for.
+    .replace(/[%％]/g, ' percent ');
   const words: Word[] = [];
   // A comma (or its CJK forms) starts a new part: lists write "SURNAME, Title Given".
   for (const part of s.split(/[,，、;]/)) {
