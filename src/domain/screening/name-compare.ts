@@ -21,6 +21,7 @@ import { givenNameRelation, type GivenNameRelation } from './given-names.js';
 import { NAME_FREQUENCY_MIN_PARTIES, NAME_WORD_FREQUENCY } from './name-frequency.table.js';
 import { isTitle, normaliseName, TOKEN_WEIGHTS, type NameToken, type NormalisedName } from './name-normalise.js';
 import { BALTIC_ENDINGS, GENDERED_ENDINGS } from './name-vocabulary.table.js';
+import { pinyinAsWadeGiles } from './wade-giles.js';
 import { boundedSimilarity, editBudget, letterMask, maskedSimilarity, phoneticKey } from './text-similarity.js';
 
 /**
@@ -39,6 +40,12 @@ const LEGAL_FAMILY_SCORE = 0.8;
 const PHONETIC_FACTOR = 0.95;
 /** A stem under a Baltic nominative ending (BALTIC_ENDINGS): a regular form, a little weaker than a spelling. */
 const BALTIC_FACTOR = 0.9;
+/**
+ * A Wade–Giles spelling of the pinyin syllables opposite ("Mao Tse-tung" / "Mao Zedong"): the
+ * same syllables in another romanisation, like a Korean variant, a little weaker because
+ * Wade–Giles without its apostrophes no longer tells aspirated initials from plain ones.
+ */
+const WADE_GILES_SCORE = 0.9;
 /** Consonant skeletons (abjad scripts) ignore vowels entirely: weaker still. */
 const CONSONANT_FACTOR = 0.9;
 /** An acronym standing for a run of words: strong, but not a spelling of the same words. */
@@ -158,6 +165,7 @@ export function tokenSimilarity(a: NameToken, b: NameToken, korean: boolean): To
     if (word.kind !== 'initial' && word.text.startsWith(initial.text)) return { score: INITIAL_SCORE, how: 'initial' };
     return NO_MATCH;
   }
+  if ((a.wadeGiles === true) !== (b.wadeGiles === true) && wadeGilesOfPinyin(a, b)) return { score: WADE_GILES_SCORE, how: 'transliterated' };
   if (korean && a.korean.length > 0 && b.korean.length > 0) {
     if (a.korean.some((k) => b.korean.includes(k))) return { score: KOREAN_VARIANT_SCORE, how: 'korean-variant' };
     // Both read as the same number of Korean syllables, and the syllables differ: a
@@ -178,6 +186,15 @@ export function tokenSimilarity(a: NameToken, b: NameToken, korean: boolean): To
     best = Math.max(best, boundedSimilarity(a.consonants, b.consonants) * CONSONANT_FACTOR);
   }
   return best >= FUZZY_FLOOR && !otherSex(a, b, korean) ? { score: best, how } : NO_MATCH;
+}
+
+/**
+ * One token spelt in Wade–Giles and the other in pinyin, the same syllables: "Tse-tung" (a run
+ * of two tokens) and "Zedong", "Hsi" and "Xi". Never for a word of a Korean-shaped name.
+ */
+function wadeGilesOfPinyin(a: NameToken, b: NameToken): boolean {
+  const [wg, other] = a.wadeGiles === true ? [a, b] : [b, a];
+  return other.script === 'latin' && other.korean.length === 0 && pinyinAsWadeGiles(other.text).includes(wg.text);
 }
 
 /**
@@ -270,6 +287,7 @@ function mergeTokens(tokens: readonly NameToken[], from: number, to: number, rev
   let korean: string[] = [''];
   const script = tokens[from]!.script;
   let sameScript = true;
+  let wadeGiles = true;
   for (const i of order) {
     const t = tokens[i]!;
     text += t.text;
@@ -281,6 +299,7 @@ function mergeTokens(tokens: readonly NameToken[], from: number, to: number, rev
     letters |= t.letters;
     phoneticLetters |= t.phoneticLetters;
     if (t.script !== script) sameScript = false;
+    wadeGiles &&= t.wadeGiles === true;
     hangul = hangul !== undefined && t.hangul !== undefined ? hangul + t.hangul : undefined;
     if (korean.length > 0) {
       korean = t.korean.length === 0 ? [] : korean.flatMap((prefix) => t.korean.map((k) => (prefix ? `${prefix}-${k}` : k))).slice(0, 4);
@@ -298,6 +317,7 @@ function mergeTokens(tokens: readonly NameToken[], from: number, to: number, rev
     consonants,
     korean,
     ...(hangul !== undefined ? { hangul } : {}),
+    ...(wadeGiles ? { wadeGiles } : {}),
   };
   cache[slot] = run;
   return run;
@@ -737,7 +757,7 @@ export function nameEvidence(
   const alignment = aligned ?? alignNames(query, listed);
   // With no weight, or nothing to trim, fuse.js is not run at all.
   const fuseRuns = options.fuseWeight > 0 && alignment.tokenScore > 0;
-  const fuse = fuseRuns ? fuseSimilarity(query, listed, options.fuse) : 0;
+  const fuse = fuseRuns ? fuseSimilarity(...pairedParts(query, listed, alignment), options.fuse) : 0;
   // fuse.js can only take away: a whole-string view that disagrees with the token alignment
   // (letters scrambled across words) lowers the score by up to fuseWeight of it, but a
   // string that looks alike never lifts a name whose words conflict.
@@ -789,6 +809,26 @@ export function nameEvidence(
     nameScore = SINGLE_WORD_CAP;
   }
   return { alignment, fuse, nameScore, components };
+}
+
+/**
+ * What fuse.js compares. Its whole-string view is there to see letters scrambled across words;
+ * words only one name has are already charged by the alignment (as extra weight or as
+ * conflicts). When every word of one name found its counterpart (the name is contained in the
+ * other: "Boris Johnson" in "Alexandre Boris de Pfeffel Johnson"), fuse compares it with the
+ * other name's paired words only, so that the omission is not charged twice. Left-over
+ * initials stay in: they are the name's own letters, which fuse is there to see.
+ */
+function pairedParts(query: NormalisedName, listed: NormalisedName, alignment: Alignment): [NormalisedName, NormalisedName] {
+  const qContained = alignment.unmatchedQuery.length === 0;
+  const lContained = alignment.unmatchedListed.length === 0;
+  if (qContained === lContained) return [query, listed];
+  const [name, unmatched] = qContained ? [listed, alignment.unmatchedListed] : [query, alignment.unmatchedQuery];
+  // Initials left over are letters of the name itself ("L.X.C." against "Lau"): fuse keeps them.
+  if (unmatched.some((i) => name.tokens[i]!.kind === 'initial')) return [query, listed];
+  const drop = new Set(unmatched);
+  const paired = { ...name, tokens: name.tokens.filter((_, i) => !drop.has(i)) };
+  return qContained ? [query, paired] : [paired, listed];
 }
 
 function missingRarestNote(listed: NormalisedName, alignment: Alignment): string {

@@ -26,6 +26,7 @@ import { givenNameFamily, type GivenNameFamily } from './given-names.js';
 import { pinyinReader } from './han-readers.js';
 import { hanjaReadings } from './hanja-readings.js';
 import { TITLES_ANYWHERE, TITLES_LEADING, TITLES_OF_OFFICE } from './name-titles.table.js';
+import { isWadeGilesName } from './wade-giles.js';
 import { arabicConsonantKey, consonantKey, letterMask, maskedSimilarity, phoneticKey } from './text-similarity.js';
 
 /**
@@ -95,6 +96,8 @@ export interface NameToken {
   koreanReading?: string;
   /** The given-name family `text` belongs to (given-names.table.ts), if any. */
   family?: GivenNameFamily;
+  /** A syllable run of a Chinese name spelt in Wade–Giles ("Tse", "Chin"): compared with pinyin through wade-giles.ts. */
+  wadeGiles?: boolean;
 }
 
 /**
@@ -242,6 +245,11 @@ export function normaliseName(raw: unknown, options: NormaliseOptions = {}): Nor
   const knownOrganisation = options.type !== undefined && options.type !== 'individual' && options.type !== 'unknown';
   const seriesSlot = knownOrganisation ? lastNameWordIndex(rawTokens) : -1;
   const tokens = rawTokens.map((t, i) => finishToken(t, { organisational, knownOrganisation, korean: koreanCandidate, seriesSlot: i === seriesSlot }));
+  // A Chinese personal name in Wade–Giles ("Mao Tse-tung"); never a Korean one, whose
+  // McCune–Reischauer spellings look alike but are other syllables.
+  if (!koreanCandidate && !knownOrganisation && isWadeGilesName(tokens.filter((t) => !isTitle(t)).map((t) => (t.script === 'latin' ? t.text : '')))) {
+    for (const t of tokens) if (t.kind === 'word') t.wadeGiles = true;
+  }
   return {
     raw: cut,
     text: tokens.map((t) => t.text).join(' '),
@@ -292,7 +300,9 @@ function splitWords(input: string): Word[] {
       const joined = m.replace(/\./g, '');
       return LEGAL_WORDS.has(joined) ? joined : joined.split('').join(' ');
     })
-    .replace(/[&＆]/g, ' and ');
+    .replace(/[&＆]/g, ' and ')
+    // "3%ers" = "Three Percenters": the sign is read as the word it stands for.
+    .replace(/[%％]/g, ' percent ');
   const words: Word[] = [];
   // A comma (or its CJK forms) starts a new part: lists write "SURNAME, Title Given".
   for (const part of s.split(/[,，、;]/)) {

@@ -115,11 +115,17 @@ export const ABBREVIATIONS: Readonly<Record<string, string>> = {
   svcs: 'services', mgmt: 'management', dev: 'development', st: 'saint',
 };
 
-/** Number words to digits: "Brigade Forty-Four" = "Brigade 44", "First" = "1st" = "1". */
+/**
+ * Number words to digits: "Brigade Forty-Four" = "Brigade 44", "First" = "1st" = "1". English
+ * only: the list languages' number words are also name words ("dos" in dos Santos, "tres",
+ * French "neuf", Russian "odin"). "Fourty" is the commonest misspelling of forty (Wiktionary,
+ * "fourty": "misspelling of forty"; Oxford Dictionaries' list of common misspellings), written
+ * in names as it is in prose.
+ */
 export const NUMBER_WORDS: Readonly<Record<string, number>> = {
   zero: 0, one: 1, two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8, nine: 9,
   ten: 10, eleven: 11, twelve: 12, thirteen: 13, fourteen: 14, fifteen: 15, sixteen: 16,
-  seventeen: 17, eighteen: 18, nineteen: 19, twenty: 20, thirty: 30, forty: 40, fifty: 50,
+  seventeen: 17, eighteen: 18, nineteen: 19, twenty: 20, thirty: 30, forty: 40, fourty: 40, fifty: 50,
   sixty: 60, seventy: 70, eighty: 80, ninety: 90,
 };
 

@@ -1,0 +1,62 @@
+import { describe, expect, test } from 'vitest';
+import { compareNames } from '../../src/domain/screening/index.js';
+import { isWadeGilesName, pinyinAsWadeGiles } from '../../src/domain/screening/wade-giles.js';
+
+const person = (name: string) => ({ name, type: 'individual' as const });
+
+describe('a name contained in a longer one is not charged twice for the words it omits', () => {
+  test.each([
+    ['Ayman Zawahiri', 'Ayman Muhammad Rabi al-Zawahiri'],
+    ['Gerhard Schröder', 'Gerhard Fritz Kurt Schröder'],
+  ])('%s matches %s', (a, b) => {
+    expect(compareNames(person(a), person(b)).match).toBe(true);
+  });
+
+  test('fuse still compares the paired words and left-over initials', () => {
+    expect(compareNames(person('Ayman Zawahiri'), person('Ayman Muhammad Rabi al-Rawi')).match).toBe(false);
+    expect(compareNames({ name: 'L.X.C. Aviation' }, { name: 'LAU Aviation' }).match).toBe(false);
+  });
+});
+
+describe('numbers written as words, digits or signs', () => {
+  test.each([
+    ['5% Club', 'Five Percent Club'],
+    ['The 99%ers', 'The Ninety-Nine Percenters'],
+    ['Fourty Two Holdings', '42 Holdings'],
+  ])('%s matches %s', (a, b) => {
+    expect(compareNames({ name: a }, { name: b }).match).toBe(true);
+  });
+
+  test('different numbers still differ', () => {
+    expect(compareNames({ name: 'Fourty Three Ltd' }, { name: 'Forty Four Ltd' }).match).toBe(false);
+  });
+});
+
+describe('Chinese names in Wade–Giles meet their pinyin', () => {
+  test('pinyin syllables are written in Wade–Giles by the table', () => {
+    expect(pinyinAsWadeGiles('zedong')).toContain('tsetung');
+    expect(pinyinAsWadeGiles('xiaoping')).toContain('hsiaoping');
+    expect(pinyinAsWadeGiles('jingguo')).toContain('chingkuo');
+    expect(pinyinAsWadeGiles('smith')).toEqual([]);
+  });
+
+  test('a name is Wade–Giles only when some word is no pinyin', () => {
+    expect(isWadeGilesName(['teng', 'hsiao', 'ping'])).toBe(true);
+    expect(isWadeGilesName(['li', 'peng'])).toBe(false);
+    expect(isWadeGilesName(['john', 'smith'])).toBe(false);
+  });
+
+  test.each([
+    ['Teng Hsiao-ping', 'Deng Xiaoping'],
+    ['Chiang Ching-kuo', 'Jiang Jingguo'],
+    ['Chang Tso-lin', 'Zhang Zuolin'],
+  ])('%s matches %s', (a, b) => {
+    expect(compareNames(person(a), person(b)).match).toBe(true);
+  });
+
+  test('other syllables, and Korean names whose spellings look like Wade–Giles, still differ', () => {
+    expect(compareNames(person('Chang Tso-lin'), person('Zhang Zuoyi')).match).toBe(false);
+    // Korean "Jang" is not the Wade–Giles spelling of pinyin "rang".
+    expect(compareNames(person('Han Jang Su'), person('Han Rang Su')).match).toBe(false);
+  });
+});
