@@ -8,6 +8,7 @@ import {
   findCaseOfDecision,
   findCaseQueue,
   findCaseQueueGroups,
+  findCaseQueueSourceCounts,
   findCaseWithSubject,
   findCaseWorkers,
   findNewestHitsOfCases,
@@ -221,7 +222,7 @@ export async function openOrJoinCase(
 export function caseOpening(input: { tenantId: string; subjectId: string; decision: { id: string; outcome: CaseOutcome; score: number; externalRef: string | null }; now: string }) {
   const { decision, now } = input;
   const opened = openCase({ decisionId: decision.id, outcome: decision.outcome, score: decision.score });
-  const caseRow = { id: uuidv7(), tenantId: input.tenantId, subjectId: input.subjectId, ...opened.state, openedAt: now, updatedAt: now } satisfies NewCase;
+  const caseRow = { id: uuidv7(), tenantId: input.tenantId, subjectId: input.subjectId, ...opened.state, openedAt: now, updatedAt: now, listSources: [] } satisfies NewCase;
   const event = eventRow({ caseRow, event: opened.event, actor: SYSTEM_ACTOR, by: SCREENING_BY, now });
   const webhook = { event: 'case.opened' as const, data: webhookData(caseRow, decision.externalRef, { decisionId: decision.id }) };
   const ref: DecisionCaseRef = { caseId: caseRow.id, caseStatus: 'open', disposition: null };
@@ -263,6 +264,8 @@ export interface CaseQueueQuery {
   outcome?: CaseOutcome;
   olderThanHours?: number;
   q?: string;
+  /** A list's slug: only cases whose decisions hit one of its entries. */
+  listSource?: string;
   sort?: CaseQueueSort;
   order?: 'asc' | 'desc';
   limit: number;
@@ -300,21 +303,28 @@ export async function listCases(deps: Pick<CasesDeps, 'db' | 'now'>, tenantId: s
 }
 
 /** How many cases each choice of the queue's filters would show, under the other filters and the search. */
-export async function countCases(deps: Pick<CasesDeps, 'db' | 'now'>, tenantId: string, query: Omit<CaseQueueQuery, 'sort' | 'order' | 'limit' | 'offset'>): Promise<CaseQueueCounts> {
+export async function countCases(deps: Pick<CasesDeps, 'db' | 'now'>, tenantId: string, query: Omit<CaseQueueQuery, 'sort' | 'order' | 'limit' | 'offset'>): Promise<CaseQueueCounts & { listSource: { source: string; count: number }[] }> {
   const now = deps.now();
-  const groups = await findCaseQueueGroups(deps.db, tenantId, {
-    ...(query.q !== undefined ? { search: query.q } : {}),
-    ...(query.olderThanHours !== undefined ? { openedBefore: hoursBefore(now, query.olderThanHours) } : {}),
-    waits: [...CASE_QUEUE_WAITS].reverse().map((hours) => ({ hours, openedBefore: hoursBefore(now, hours) })),
-  });
+  const openedBefore = query.olderThanHours !== undefined ? hoursBefore(now, query.olderThanHours) : undefined;
+  const search = query.q !== undefined ? { search: query.q } : {};
   const status = statusesOf(query.status);
-  return caseQueueCounts(groups as CaseQueueGroup[], {
+  const facets = {
     ...(status ? { status } : {}),
     ...(query.outcome ? { outcome: query.outcome } : {}),
     ...(query.assignee !== undefined ? { assignee: query.assignee } : {}),
     ...(query.unassigned ? { unassigned: true } : {}),
-    olderThan: query.olderThanHours !== undefined,
-  });
+  };
+  const [groups, listSource] = await Promise.all([
+    findCaseQueueGroups(deps.db, tenantId, {
+      ...search,
+      ...(query.listSource !== undefined ? { listSource: query.listSource } : {}),
+      ...(openedBefore ? { openedBefore } : {}),
+      waits: [...CASE_QUEUE_WAITS].reverse().map((hours) => ({ hours, openedBefore: hoursBefore(now, hours) })),
+    }),
+    // The list-source menu's counts: every other filter as asked, this one set aside.
+    findCaseQueueSourceCounts(deps.db, tenantId, { ...search, ...facets, ...(openedBefore ? { openedBefore } : {}) }),
+  ]);
+  return { ...caseQueueCounts(groups as CaseQueueGroup[], { ...facets, olderThan: openedBefore !== undefined }), listSource };
 }
 
 /** Who a case can be assigned to: the owners of the tenant's working reviewer and admin keys, each once. */

@@ -4,7 +4,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { api, createReviewerKey, publishNameOnlyRuleset, screen, WATCHLIST } from '../helpers/cases-fixtures.js';
-import { loadTestList } from '../helpers/list-fixtures.js';
+import { listEntry, loadTestList } from '../helpers/list-fixtures.js';
 import { createTestApp, type TestApp } from '../helpers/test-app.js';
 
 /**
@@ -44,6 +44,7 @@ describe.skipIf(!hasChromium)(`the review console in headless Chromium${hasChrom
     t = await createTestApp({
       beforeBuild: async (database) => {
         await loadTestList(database.db, 'test-watchlist', WATCHLIST);
+        await loadTestList(database.db, 'e2e-second', [listEntry({ sourceId: 'S-1', name: 'CHOE, Myong Hak', nationalities: ['KP'] })]);
         secondReviewer = await createReviewerKey(database.db, 'second reviewer');
       },
     });
@@ -191,6 +192,47 @@ describe.skipIf(!hasChromium)(`the review console in headless Chromium${hasChrom
     await page.context().close();
   }, 60_000);
 
+  test('the queue filters by list source with a count per list; paging and sorting fetch no counts again, a filter does', async () => {
+    // 26 applicants hitting only the second list, written as one batch: with the case above, more than a page (25).
+    const items = Array.from({ length: 26 }, (_, index) => ({ subject: { externalRef: `e2e-second-${String(index + 1).padStart(2, '0')}`, name: 'Choe Myong Hak' } }));
+    const batch = await request(t.app.server).post('/v1/screenings/batch').set('Authorization', `Bearer ${t.keys.screener}`).send({ items });
+    expect(batch.status, JSON.stringify(batch.body)).toBe(200);
+    expect(batch.body.results.every((result: { decision?: { caseId: string | null } }) => result.decision?.caseId), JSON.stringify(batch.body.results[0])).toBe(true);
+    const mixed = await screen(t, { externalRef: 'e2e-both-lists', name: 'Han Chol Jin', aliases: ['Choe Myong Hak'] });
+    expect(mixed.caseId).toBeTruthy();
+
+    const page = await openConsole(t.keys.reviewer);
+    // The menu offers the lists the cases hit, each with its cases.
+    await expect.poll(() => page.textContent('#queue-source option[value=e2e-second]')).toBe('e2e-second (27)');
+    const countRequests: string[] = [];
+    page.on('request', (sent) => {
+      if (sent.url().includes('/v1/cases/counts')) countRequests.push(sent.url());
+    });
+    expect(await page.textContent('#queue-source option[value=test-watchlist]')).toMatch(/^test-watchlist \(\d+\)$/);
+    await page.selectOption('#queue-source', 'e2e-second');
+    await expect.poll(() => page.textContent('#queue-page')).toBe('1–25 of 27');
+    expect(countRequests.length).toBe(1);
+    expect(countRequests[0]).toContain('listSource=e2e-second');
+    const refs = await page.locator('[data-testid=queue-row] td:first-child .ref').allTextContents();
+    expect(refs.every((ref) => ref.startsWith('e2e-second-') || ref === 'e2e-both-lists'), refs.join()).toBe(true);
+    expect(await page.inputValue('#queue-source')).toBe('e2e-second');
+
+    await page.click('#queue-next');
+    await expect.poll(() => page.textContent('#queue-page')).toBe('26–27 of 27');
+    await page.click('#queue-prev');
+    await expect.poll(() => page.textContent('#queue-page')).toBe('1–25 of 27');
+    await page.click('#queue-head button[data-sort=name]');
+    await expect.poll(() => page.getAttribute('#queue-head th:has(button[data-sort=name])', 'aria-sort')).toBe('ascending');
+    expect(countRequests.length, 'paging and sorting count nothing again').toBe(1);
+
+    await page.fill('#queue-search', 'e2e-both');
+    await page.press('#queue-search', 'Enter');
+    await expect.poll(() => page.locator('[data-testid=queue-row]').count()).toBe(1);
+    expect(countRequests.length, 'a new search counts again').toBe(2);
+    await expect.poll(() => page.textContent('#queue-source option[value=test-watchlist]')).toBe('test-watchlist (1)');
+    await page.context().close();
+  }, 90_000);
+
   test('a case draws the subjects it shares an address with as a graph (the confirmed one marked, each openable) and lists them, with the timeline of its steps', async () => {
     const farm = { kind: 'shipping', line1: '400 Warehouse Rd Apt 2', city: 'Nashville', postalCode: '37201', country: 'US' };
     const decisions: Awaited<ReturnType<typeof screen>>[] = [];
@@ -282,6 +324,8 @@ describe.skipIf(!hasChromium)(`the review console in headless Chromium${hasChrom
     const caseId = decision.caseId!;
 
     const first = await openConsole(t.keys.reviewer);
+    // Earlier tests filled more than a page: find it by its block outcome.
+    await first.selectOption('#queue-outcome', 'block');
     await openCase(first, caseId);
     await first.selectOption('[data-testid=disposition-select]', 'confirmed_match');
     await first.fill('[data-testid=disposition-note]', 'Same person.');
@@ -370,6 +414,43 @@ describe.skipIf(!hasChromium)(`the review console in headless Chromium${hasChrom
     await expect.poll(() => reviewer.textContent('#message')).toContain('do not open the screen page');
     expect(await reviewer.isVisible('#screen')).toBe(false);
     await reviewer.context().close();
+  }, 90_000);
+
+  test('at a 375 px phone width the case with its graph, the lists and rules page and screen by hand fit the screen (only tables scroll)', async () => {
+    // Uses the farm case of the graph test and the draft of the admin's lists test above.
+    const fits = 'document.documentElement.scrollWidth <= window.innerWidth + 1';
+    const farm = await api(t, t.keys.reviewer).get('/v1/cases?q=e2e-farm-3');
+    const caseId = farm.body.items[0]?.id as string;
+    expect(caseId, JSON.stringify(farm.body)).toBeTruthy();
+    const page = await openConsole(t.keys.admin, { width: 375 });
+    await openCaseById(page, caseId);
+    await expect.poll(() => page.locator('[data-testid=link-graph] [data-testid=graph-node]').count()).toBe(2);
+    expect(await page.evaluate(fits), 'case with graph').toBe(true);
+
+    await page.goto(`${base}/console#/lists`);
+    await page.waitForSelector('#lists:not([hidden])');
+    await expect.poll(() => page.locator('[data-testid=ruleset-active] tbody tr').count()).toBeGreaterThan(0);
+    await page.locator('[data-testid=list-row][data-source=test-watchlist] [data-testid=list-diff-open]').click();
+    await expect.poll(() => page.locator('[data-testid=diff-added] tbody tr').count()).toBeGreaterThan(0);
+    const draft = page.locator('[data-testid=ruleset-draft]').first();
+    await expect.poll(() => draft.count()).toBe(1);
+    await page.fill('[data-testid=dry-run-limit]', '20');
+    await page.click('[data-testid=dry-run-submit]');
+    await expect.poll(() => page.textContent('[data-testid=dry-run-summary]')).toMatch(/would change/);
+    expect(await page.evaluate(fits), 'lists and rules').toBe(true);
+    await snap(page, 'lists-rules-phone.png');
+
+    await page.goto(`${base}/console#/screen`);
+    await page.waitForSelector('#screen:not([hidden])');
+    expect(await page.evaluate(fits), 'screen form').toBe(true);
+    await page.fill('#screen-name', 'Sang Man Kim');
+    await page.fill('#screen-ref', 'e2e-by-hand-phone');
+    await page.fill('#screen-birth-date', '1961-03-02');
+    await page.click('#screen-submit');
+    await expect.poll(() => page.textContent('[data-testid=screen-outcome]')).toMatch(/^(review|block) score/);
+    expect(await page.evaluate(fits), 'screen result').toBe(true);
+    await snap(page, 'screen-by-hand-phone.png');
+    await page.context().close();
   }, 90_000);
 
   test('a wrong key is refused at sign-in and nothing is stored', async () => {

@@ -78,6 +78,8 @@ export interface CaseQueueFilter {
   openedBefore?: string;
   /** Part of the subject's reference or of a name it was screened under, any letter case. */
   search?: string;
+  /** Only cases whose decisions hit an entry of this list (its slug). */
+  listSource?: string;
   sort?: CaseQueueSort;
   order?: 'asc' | 'desc';
   limit: number;
@@ -113,6 +115,8 @@ function queueConditions(tenantId: string, filter: Omit<CaseQueueFilter, 'sort' 
   if (filter.unassigned) conditions.push(isNull(cases.assignee));
   if (filter.outcome) conditions.push(eq(cases.outcome, filter.outcome));
   if (filter.openedBefore) conditions.push(lte(cases.openedAt, filter.openedBefore));
+  // Containment, so that cases_list_sources_idx (GIN) answers it.
+  if (filter.listSource !== undefined) conditions.push(sql`${cases.listSources} @> array[${filter.listSource}]::text[]`);
   if (filter.search) {
     const pattern = likePattern(filter.search);
     // Any name the subject was screened under in this case, not only the newest.
@@ -145,16 +149,35 @@ export async function findCaseQueue(db: DbOrTx, tenantId: string, filter: CaseQu
  * they waited measured against each of `waits` (instants, longest wait first) and `openedBefore`.
  * Few groups (statuses × outcomes × assignees × waits), however many cases.
  */
-export async function findCaseQueueGroups(db: DbOrTx, tenantId: string, filter: { search?: string; openedBefore?: string; waits: { hours: number; openedBefore: string }[] }) {
+export async function findCaseQueueGroups(db: DbOrTx, tenantId: string, filter: { search?: string; listSource?: string; openedBefore?: string; waits: { hours: number; openedBefore: string }[] }) {
   const waited = filter.waits.length === 0 ? sql<number>`-1` : sql<number>`(case ${sql.join(filter.waits.map((wait) => sql`when ${cases.openedAt} <= ${wait.openedBefore} then ${wait.hours}`), sql` `)} else -1 end)`;
   const oldEnough = filter.openedBefore ? sql<boolean>`(${cases.openedAt} <= ${filter.openedBefore})` : sql<boolean>`true`;
   const rows = await db
     .select({ status: cases.status, outcome: cases.outcome, assignee: cases.assignee, waitedHours: sql<number>`${waited}::int`, oldEnough: sql<boolean>`${oldEnough}`, count: count() })
     .from(cases)
     .innerJoin(subjects, eq(subjects.id, cases.subjectId))
-    .where(queueConditions(tenantId, filter.search !== undefined ? { search: filter.search } : {}))
+    .where(queueConditions(tenantId, { ...(filter.search !== undefined ? { search: filter.search } : {}), ...(filter.listSource !== undefined ? { listSource: filter.listSource } : {}) }))
     .groupBy(sql`1`, sql`2`, sql`3`, sql`4`, sql`5`);
   return rows.map((row) => ({ ...row, waitedHours: Number(row.waitedHours), oldEnough: row.oldEnough === true, count: Number(row.count) }));
+}
+
+/**
+ * How many of the tenant's cases the queue's other filters let through name each list source (a
+ * case hitting two lists counts under both), most first.
+ */
+export async function findCaseQueueSourceCounts(db: DbOrTx, tenantId: string, filter: Omit<CaseQueueFilter, 'listSource' | 'sort' | 'order' | 'limit' | 'offset'>) {
+  const named = db
+    .select({ source: sql<string>`unnest(${cases.listSources})`.as('source') })
+    .from(cases)
+    .innerJoin(subjects, eq(subjects.id, cases.subjectId))
+    .where(queueConditions(tenantId, filter))
+    .as('named');
+  const rows = await db
+    .select({ source: named.source, count: count() })
+    .from(named)
+    .groupBy(named.source)
+    .orderBy(desc(count()), asc(named.source));
+  return rows.map((row) => ({ source: row.source, count: Number(row.count) }));
 }
 
 /** The hits of the newest decision of each case, for the queue's top reason. */

@@ -27,9 +27,15 @@ export const cases = pgTable(
     openedAt: timestamp('opened_at', { withTimezone: true, mode: 'string' }).notNull(),
     updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'string' }).notNull(),
     closedAt: timestamp('closed_at', { withTimezone: true, mode: 'string' }),
+    /**
+     * The lists (slugs, sorted, each once) the entries hit by the case's decisions come from; the
+     * queue filters on it. Kept by a trigger on case_decisions (migration 0017).
+     */
+    listSources: text('list_sources').array().notNull().default(sql`'{}'::text[]`),
   },
   (table) => [
     index('cases_queue_idx').on(table.tenantId, table.status, table.score, table.openedAt),
+    index('cases_list_sources_idx').using('gin', table.listSources),
     // At most one case per subject that is not closed.
     uniqueIndex('cases_one_open_per_subject_uq').on(table.subjectId).where(sql`status <> 'closed'`),
   ],

@@ -42,7 +42,7 @@ async function act(deps: CasesDeps, request: FastifyRequest, caseId: string, act
 
 /** The queue's filters as the service takes them: absent ones left out, `unassigned=false` meaning no filter. */
 function queueFilters(query: z.infer<typeof caseQueueCountsQuery>): Omit<CaseQueueQuery, 'sort' | 'order' | 'limit' | 'offset'> {
-  const { status, assignee, unassigned, outcome, olderThanHours, q } = query;
+  const { status, assignee, unassigned, outcome, olderThanHours, q, listSource } = query;
   return {
     ...(status ? { status } : {}),
     ...(assignee !== undefined ? { assignee } : {}),
@@ -50,6 +50,7 @@ function queueFilters(query: z.infer<typeof caseQueueCountsQuery>): Omit<CaseQue
     ...(outcome ? { outcome } : {}),
     ...(olderThanHours !== undefined ? { olderThanHours } : {}),
     ...(q !== undefined ? { q } : {}),
+    ...(listSource !== undefined ? { listSource } : {}),
   };
 }
 
@@ -62,7 +63,7 @@ function registerCaseCounts(app: FastifyInstance, deps: CasesDeps): void {
       schema: {
         operationId: 'countCases',
         tags: ['cases'],
-        summary: "How many cases each choice of the queue's filters (status, outcome, assignee, age) would show, the other filters and the search as asked",
+        summary: "How many cases each choice of the queue's filters (status, outcome, assignee, age, list source) would show, the other filters and the search as asked",
         security,
         querystring: caseQueueCountsQuery,
         response: { 200: caseQueueCountsSchema, 400: problemSchema, ...authErrorResponses },

@@ -18,6 +18,9 @@ export const MAX_NOTE_CHARS = 4000;
 export const caseStatusSchema = z.enum(CASE_STATUSES);
 export const dispositionSchema = z.enum(DISPOSITIONS);
 
+/** A list's slug (`ofac-sdn`), or a tenant watchlist's (`acme:do-not-hire`). */
+const LIST_SOURCE_SLUG = /^[a-z0-9][a-z0-9-]{1,39}(:[a-z0-9][a-z0-9-]{1,39})?$/;
+
 /** The queue's filters: the queue reads by them, and its counts are given per choice of them. */
 const caseQueueFilters = {
   status: z
@@ -29,6 +32,12 @@ const caseQueueFilters = {
   outcome: z.enum(CASE_OUTCOMES).optional(),
   olderThanHours: z.coerce.number().min(0).max(100_000).optional().describe('Only cases opened at least this many hours ago'),
   q: z.string().trim().min(1).max(200).optional().describe("Part of the subject's reference or of a name it was screened under in the case, any letter case"),
+  listSource: z
+    .string()
+    .regex(LIST_SOURCE_SLUG, 'must be a list slug such as ofac-sdn, or a watchlist as <tenant>:<watchlist>')
+    .optional()
+    .describe("Only cases whose decisions hit an entry of this list: a global list's slug (`ofac-sdn`, `un`, `redflag-curated`, ...) or a tenant watchlist's `<tenant slug>:<watchlist slug>`")
+    .meta({ example: 'ofac-sdn' }),
 };
 
 function refuseUnassignedWithAssignee(query: { unassigned?: string | undefined; assignee?: string | undefined }, context: z.RefinementCtx) {
@@ -58,6 +67,9 @@ export const caseQueueCountsSchema = z
     outcome: z.object({ review: countOf, block: countOf }),
     assignee: z.array(z.object({ assignee: z.string().nullable().describe('null: nobody'), count: countOf })).describe('Each assignee with its cases, most first'),
     olderThanHours: z.array(z.object({ hours: z.number().int(), count: countOf })).describe('Cases opened at least this many hours ago: 0 (any age), a day, three days, a week'),
+    listSource: z
+      .array(z.object({ source: z.string().describe("A list's slug"), count: countOf }))
+      .describe('Each list the cases hit entries of, with its cases (a case hitting two lists counts under both), most first'),
   })
   .meta({
     id: 'CaseQueueCounts',

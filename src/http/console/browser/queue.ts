@@ -53,6 +53,7 @@ function filterParams() {
     status: select('queue-status').value,
     outcome: select('queue-outcome').value,
     olderThanHours: select('queue-age').value,
+    listSource: select('queue-source').value,
     ...(assignee === 'me' ? { assignee: session.me?.owner } : assignee === 'none' ? { unassigned: 'true' } : {}),
   };
 }
@@ -109,11 +110,27 @@ function choiceCounts(counts: CaseQueueCounts): Record<string, Record<string, nu
     // "me" is the signed-in owner exactly, as the filter asks the API.
     'queue-assignee': { '': assigned(() => true), me: assigned((assignee) => assignee !== null && assignee === session.me?.owner), none: assigned((assignee) => assignee === null) },
     'queue-age': ages,
+    // "any list" has no count: a case hitting two lists counts under both, so the counts do not add up to it.
+    'queue-source': Object.fromEntries(counts.listSource.map((item) => [item.source, item.count])),
   };
+}
+
+/**
+ * The list menu offers the lists the tenant's cases hit (from the counts), each with its count;
+ * the chosen list stays offered when no case hits it any more.
+ */
+function showSourceChoices(counts: CaseQueueCounts) {
+  const menu = select('queue-source');
+  const chosen = menu.value;
+  const listed = counts.listSource.map((item) => item.source);
+  if (chosen !== '' && !listed.includes(chosen)) listed.push(chosen);
+  clear(menu).append(el('option', { value: '', 'data-label': 'any list', text: 'any list' }), ...listed.map((source) => el('option', { value: source, 'data-label': source, text: source })));
+  menu.value = chosen;
 }
 
 /** Each filter choice says how many cases it would show: "open (12)". */
 function showCounts(counts: CaseQueueCounts) {
+  showSourceChoices(counts);
   for (const [id, byValue] of Object.entries(choiceCounts(counts))) {
     for (const option of select(id).options) {
       const label = (option.dataset.label ??= option.textContent ?? '');
@@ -161,20 +178,24 @@ export function createQueue(fail: (error: unknown) => void) {
 
   function sortBy(sort: Sort) {
     sortOnClick(state, sort);
-    void load();
+    void load({ counts: false });
   }
 
-  async function load() {
+  /**
+   * Reads a page of the queue, and the counts per filter choice unless only the page or the sort
+   * changed (they count the same cases then). Opening the queue counts again: cases may have moved.
+   */
+  async function load(options: { counts?: boolean } = {}) {
     try {
       renderHeader(state, sortBy);
       const filters = filterParams();
       const [page, counts] = await Promise.all([
         api<CasePage>('GET', `/v1/cases${query({ ...filters, limit: PAGE_SIZE, offset: state.offset, sort: state.sort, order: state.order })}`),
-        api<CaseQueueCounts>('GET', `/v1/cases/counts${query(filters)}`),
+        options.counts === false ? undefined : api<CaseQueueCounts>('GET', `/v1/cases/counts${query(filters)}`),
       ]);
       state.current = -1;
       renderPage(page);
-      showCounts(counts);
+      if (counts) showCounts(counts);
     } catch (error) {
       fail(error);
     }
@@ -189,14 +210,14 @@ export function createQueue(fail: (error: unknown) => void) {
       event.preventDefault();
       reload();
     });
-    for (const id of ['queue-status', 'queue-outcome', 'queue-assignee', 'queue-age']) select(id).addEventListener('change', reload);
+    for (const id of ['queue-status', 'queue-outcome', 'queue-source', 'queue-assignee', 'queue-age']) select(id).addEventListener('change', reload);
     $('queue-prev').addEventListener('click', () => {
       state.offset = Math.max(0, state.offset - PAGE_SIZE);
-      void load();
+      void load({ counts: false });
     });
     $('queue-next').addEventListener('click', () => {
       state.offset += PAGE_SIZE;
-      void load();
+      void load({ counts: false });
     });
     document.addEventListener('keydown', keyHandler(state));
   }
