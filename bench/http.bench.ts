@@ -54,7 +54,7 @@ import { createTenant } from '../src/services/tenants.service.js';
 import { changeDraftRule, createDraft, getRuleset, publishDraft } from '../src/services/rulesets.service.js';
 import { seedBundledListsIfEmpty } from '../src/services/list-import.service.js';
 import { freePort } from '../tests/helpers/server-process.js';
-import { createBenchDatabase, fmt, REPO_ROOT } from './support.js';
+import { createBenchDatabase, fmt, processesCpuMs, REPO_ROOT } from './support.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
 const CONNECTIONS = (process.env.BENCH_CONNECTIONS ?? '1,16,64').split(',').map(Number);
@@ -169,19 +169,6 @@ interface RunResult {
 }
 
 let sequence = 0;
-
-/** CPU time of these processes so far, in ms (Linux /proc/<pid>/stat: utime + stime, all threads). */
-function processesCpuMs(pids: readonly number[]): number {
-  return pids.reduce((sum, pid) => {
-    try {
-      // Fields after the parenthesised command name: state is the 3rd field, utime the 14th, stime the 15th.
-      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-      return sum + ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
-    } catch {
-      return sum;
-    }
-  }, 0);
-}
 
 /** Busy CPU time of the whole machine so far, in ms (Linux /proc/stat; 0 elsewhere). */
 function machineBusyMs(): number {

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
@@ -43,3 +44,16 @@ export async function createBenchDatabase(): Promise<{ url: string; drop: () => 
 }
 
 export const fmt = (value: number, digits = 0) => value.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+
+/** CPU time of these processes so far, in ms (Linux /proc/<pid>/stat: utime + stime, all threads). */
+export function processesCpuMs(pids: readonly number[]): number {
+  return pids.reduce((sum, pid) => {
+    try {
+      // Fields after the parenthesised command name: state is the 3rd field, utime the 14th, stime the 15th.
+      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+      return sum + ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+    } catch {
+      return sum;
+    }
+  }, 0);
+}

@@ -333,3 +333,29 @@ describe('each default rule', () => {
     expect(evaluation.hits, JSON.stringify(evaluation.hits)).toEqual([]);
   });
 });
+
+describe('a key a whole farm shares (issue 21: comparisons stop once the hit is decided)', () => {
+  const FARM_PHONE = '+1 512 555 0100';
+  /** Holders of the phone, earliest first: the applicant's own name again first, then others. */
+  function farm(size: number): SubjectStore {
+    const store = new SubjectStore();
+    store.add({ externalRef: 'cand-jane-again', name: 'Jane ROE', phones: [FARM_PHONE] });
+    for (let n = 1; n <= size; n += 1) store.add({ externalRef: `cand-${n}`, name: `Person Number${'x'.repeat(n % 7)} ${n}`, phones: [FARM_PHONE] });
+    return store;
+  }
+
+  test('the hit names the first 20 other people, skipping the applicant under another reference', () => {
+    const subject = jane({ phones: [FARM_PHONE] });
+    const evaluation = evaluateRuleset(subject, rulesetOf(defaultRule('shared-contact')), contextFor(subject, { store: farm(200) }));
+    expect(evaluation.hits).toHaveLength(1);
+    expect(evaluation.hits[0]?.related).toEqual(Array.from({ length: 20 }, (_, index) => `cand-${index + 1}`));
+  });
+
+  test('a rule asking for more subjects than a hit names still counts past 20', () => {
+    const base = defaultRule('shared-contact');
+    const rule = { ...base, params: { ...(base.params as Record<string, unknown>), minSubjects: 30 } } as typeof base;
+    const subject = jane({ phones: [FARM_PHONE] });
+    expect(evaluateRuleset(subject, rulesetOf(rule), contextFor(subject, { store: farm(30) })).hits[0]?.related).toHaveLength(20);
+    expect(evaluateRuleset(subject, rulesetOf(rule), contextFor(subject, { store: farm(29) })).hits).toEqual([]);
+  });
+});

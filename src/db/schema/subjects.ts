@@ -42,8 +42,9 @@ export const subjectLinkKeys = pgTable(
     createdAt: timestamp('created_at', { withTimezone: true, mode: 'string' }).notNull().defaultNow(),
   },
   (table) => [
-    // Roles sharing a value space hash alike, so lookups go by key across kinds.
-    index('subject_link_keys_lookup_idx').on(table.tenantId, table.key),
+    // Roles sharing a value space hash alike, so lookups go by key across kinds; earliest first,
+    // so a screening reads the first holders of a key a whole farm shares, not all of them.
+    index('subject_link_keys_lookup_idx').on(table.tenantId, table.key, table.createdAt),
     index('subject_link_keys_subject_idx').on(table.subjectId),
     // Erasing a decision's input deletes the link keys it recorded.
     index('subject_link_keys_decision_idx').on(table.decisionId),

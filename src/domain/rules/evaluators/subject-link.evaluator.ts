@@ -16,7 +16,11 @@ export const subjectLink: Evaluator<RuleOfKind<'subject_link'>> = (subject, rule
   const other = new Set(otherKinds);
   const names = [subject.name, ...(subject.aliases ?? [])];
   const byKey = new Map<string, LinkedSubject[]>();
-  for (const linked of context.linkedSubjects) byKey.set(linked.key, [...(byKey.get(linked.key) ?? []), linked]);
+  for (const linked of context.linkedSubjects) {
+    const holders = byKey.get(linked.key);
+    if (holders) holders.push(linked);
+    else byKey.set(linked.key, [linked]);
+  }
   const sameName = new Map<string, boolean>();
   const isSamePerson = (linked: LinkedSubject) => {
     if (linked.name === undefined) return false;
@@ -30,12 +34,16 @@ export const subjectLink: Evaluator<RuleOfKind<'subject_link'>> = (subject, rule
   const ownHome = new Set(
     rule.params.exceptOwnHome ? context.lookups.links.filter((link) => link.kind === 'residence_address' || link.kind === 'id_document_address').map((link) => link.key) : [],
   );
+  const enough = Math.max(minSubjects, MAX_RELATED);
   const hits: Hit[] = [];
   for (const link of context.lookups.links) {
     if (!own.has(link.kind)) continue;
     if (link.kind === 'shipping_address' && ownHome.has(link.key)) continue;
     const related: string[] = [];
     for (const linked of byKey.get(link.key) ?? []) {
+      // Enough to fire and to name: who comes after changes nothing, so their names are not
+      // compared (a key a whole farm shares brings up to 200 holders; issue 21).
+      if (related.length >= enough) break;
       if (!other.has(linked.kind)) continue;
       if (subject.externalRef !== undefined && linked.externalRef === subject.externalRef) continue;
       if (related.includes(linked.externalRef) || isSamePerson(linked)) continue;
