@@ -12,6 +12,7 @@
  * included) and must come out clear with no hits, so the seeded decisions are the real ones.
  */
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
 import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { sql } from 'drizzle-orm';
@@ -74,6 +75,23 @@ function profile(index: number, prefix: string): ScreeningSubject {
 
 const seconds = (ms: number) => ms / 1000;
 
+/** BENCH_PROFILE=1: a CPU profile of this process's main thread (the service and its worker) during the run. */
+async function startProfile() {
+  const session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.start');
+  return {
+    async stop(folder: string) {
+      const { profile } = await session.post('Profiler.stop');
+      const file = path.join(tmpdir(), `rescreen-${path.basename(folder)}.cpuprofile`);
+      writeFileSync(file, JSON.stringify(profile));
+      session.disconnect();
+      return file;
+    },
+  };
+}
+
 /** The ruleset change the ruleset trigger publishes: one weight, so the ruleset is new and nothing else differs. */
 const RULESET_CHANGE = 'list-name-match weight one point lower';
 
@@ -118,13 +136,14 @@ function processCpuMs(pid: string): number {
 }
 
 /**
- * CPU of the PostgreSQL backends serving one database, sampled every 250 ms (a backend that
- * exits between two samples loses at most its last 250 ms): the server must be local; the
+ * CPU of the PostgreSQL backends serving one database, sampled every 500 ms (a backend that
+ * exits between two samples loses at most its last 500 ms): the server must be local; the
  * backends are found by their process title, which names the database.
  */
 function trackDatabaseCpu(database: string) {
   const first = new Map<string, number>();
   const last = new Map<string, number>();
+  const others = new Set<string>();
   const sample = () => {
     let pids: string[] = [];
     try {
@@ -133,19 +152,23 @@ function trackDatabaseCpu(database: string) {
       return;
     }
     for (const pid of pids) {
+      if (others.has(pid)) continue;
       let title = '';
       try {
         title = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
       } catch {
         continue;
       }
+      // Not PostgreSQL at all: never looked at again (pids are rarely reused within a run). A
+      // backend just forked has no database in its title yet: it is looked at again.
+      if (!title.startsWith('postgres:')) others.add(pid);
       if (!title.startsWith('postgres:') || !title.includes(` ${database} `)) continue;
       const used = processCpuMs(pid);
       if (!first.has(pid)) first.set(pid, used);
       last.set(pid, used);
     }
   };
-  const timer = setInterval(sample, 250);
+  const timer = setInterval(sample, 500);
   timer.unref();
   return {
     reset() {
@@ -274,6 +297,7 @@ try {
   memory.reset();
   databaseCpu.reset();
   const backendsBefore = { bornBefore: databaseCpu.pids() };
+  const profiler = process.env.BENCH_PROFILE ? await startProfile() : undefined;
   const nodeCpuBefore = process.cpuUsage();
   const importedAt = performance.now();
   const triggered = TRIGGER === 'ruleset' ? await publishRuleset(base, headers) : await importTriggerList(database, workDir);
@@ -287,6 +311,7 @@ try {
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
   const nodeCpu = process.cpuUsage(nodeCpuBefore);
+  const profileFile = profiler ? await profiler.stop(workDir) : undefined;
   const databaseCpuMs = databaseCpu.usedMs(backendsBefore);
   databaseCpu.stop();
   const endToEnd = seconds(performance.now() - importedAt);
@@ -325,6 +350,7 @@ try {
     `  ratio: re-screen ${fmt(rescreenRate)} subjects/s / single requests ${fmt(singleRate, 1)} req/s = ${fmt(rescreenRate / singleRate, 1)}x;`,
     `         ${fmt(run.total)} single requests would take about ${fmt(run.total / singleRate / 60, 0)} min`,
   ];
+  if (profileFile) lines.push(`  CPU profile of the main thread from trigger to completion: ${profileFile}`);
   process.stdout.write(`${lines.join('\n')}\n`);
 } finally {
   memory.stop();
