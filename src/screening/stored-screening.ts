@@ -16,14 +16,16 @@
  * numbers themselves, and it records what it evaluated.
  */
 import type { DbOrTx } from '../db/client.js';
-import { findListedDocumentNumbers, findPreviousScreening } from '../db/repositories/monitoring.repository.js';
+import { findListedDocumentNumbers, findPreviousScreening, findPreviousScreenings } from '../db/repositories/monitoring.repository.js';
+import { findScreeningLookupsMany } from '../db/repositories/lookups.repository.js';
 import { canonicalTimestamp } from '../domain/audit/chain-record.js';
 import { DOCUMENT_IDENTIFIER_KINDS, restoreStoredSubject, type RestoredSubject } from '../domain/monitoring/stored-subject-restore.js';
 import { evaluateRuleset, type Evaluation } from '../domain/rules/evaluate.js';
 import { storedIpIntelligence } from '../domain/rules/login-locations.js';
 import type { Hit, Outcome, Ruleset } from '../domain/rules/ruleset.js';
 import type { StoredSubject } from '../domain/rules/subject-redaction.js';
-import { linkKeyOf, type KeyedHash } from '../domain/rules/subject-lookups.js';
+import { collectLookups, linkKeyOf, type KeyedHash } from '../domain/rules/subject-lookups.js';
+import type { EvaluationContext } from '../domain/rules/evaluation-context.js';
 import { applyFalsePositiveMemory } from '../services/cases.service.js';
 import type { ListVersionRef } from '../db/schema/index.js';
 import { loadListSnapshot, type ListIndexHolder, type ListSnapshot } from '../services/list-index.service.js';
@@ -108,14 +110,50 @@ export async function evaluateRestored(
     },
     basis.snapshot.versions.map((ref) => ref.versionId),
   );
+  return { restored, links: answers.lookups.links, evaluation: evaluateAnswered(stored, restored, basis, answers) };
+}
+
+/**
+ * Steps 2 and 3 for many restored subjects of one tenant, as of now (monitoring): the previous
+ * screenings and the lookups of all of them in one statement each, then each evaluated as
+ * `evaluateRestored` evaluates it, with the same answers.
+ */
+export async function evaluateRestoredMany(
+  deps: StoredScreeningDeps,
+  tenantId: string,
+  items: readonly { stored: StoredScreening; restored: RestoredSubject }[],
+  basis: EvaluationBasis,
+  afterEach?: () => Promise<void>,
+): Promise<StoredEvaluation[]> {
+  const previous = await findPreviousScreenings(deps.db, items.flatMap((item) => (item.stored.externalRef === null ? [] : [item.stored.decisionId])));
+  const lookups = items.map((item) => collectLookups(item.restored.subject, item.restored.hash));
+  const answers = await findScreeningLookupsMany(deps.db, {
+    tenantId,
+    versionIds: basis.snapshot.versions.map((ref) => ref.versionId),
+    subjects: items.map((item, index) => ({
+      identifiers: lookups[index]!.identifiers,
+      links: lookups[index]!.links,
+      subject: { id: item.stored.subjectId ?? undefined, previousDecisionId: item.stored.externalRef === null ? undefined : previous.get(item.stored.decisionId) },
+    })),
+  });
+  const evaluated: StoredEvaluation[] = [];
+  for (const [index, item] of items.entries()) {
+    const answered = { lookups: lookups[index]!, ...answers[index]! };
+    evaluated.push({ restored: item.restored, links: answered.lookups.links, evaluation: evaluateAnswered(item.stored, item.restored, basis, answered) });
+    await afterEach?.();
+  }
+  return evaluated;
+}
+
+/** Step 3: the rules over the restored subject with its lookup answers. */
+function evaluateAnswered(stored: StoredScreening, restored: RestoredSubject, basis: EvaluationBasis, answers: Omit<EvaluationContext, 'searchNames'>): Evaluation {
   // The login IPs as the screening located them (recorded with its input), never as located today.
   const ipIntelligence = storedIpIntelligence(stored.input);
-  const evaluation = evaluateRuleset(restored.subject, basis.ruleset, {
+  return evaluateRuleset(restored.subject, basis.ruleset, {
     searchNames: (query, options) => basis.snapshot.searchNames(query, options),
     ...answers,
     ...(ipIntelligence ? { ipIntelligence } : {}),
   });
-  return { restored, links: answers.lookups.links, evaluation };
 }
 
 /**

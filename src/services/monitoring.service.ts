@@ -60,8 +60,8 @@ import {
 } from '../domain/monitoring/list-change-check.js';
 import { triggerKeyOf, type MonitoringTrigger } from '../domain/monitoring/monitoring-trigger.js';
 import { hasChanged } from '../domain/monitoring/rescreen-change.js';
-import { DOCUMENT_IDENTIFIER_KINDS } from '../domain/monitoring/stored-subject-restore.js';
-import { evaluateRestored, listedDocumentNumbers, restoreStoredInput } from '../screening/stored-screening.js';
+import { DOCUMENT_IDENTIFIER_KINDS, type RestoredSubject } from '../domain/monitoring/stored-subject-restore.js';
+import { evaluateRestoredMany, listedDocumentNumbers, restoreStoredInput, type EvaluationBasis, type StoredScreening } from '../screening/stored-screening.js';
 import type { Evaluation } from '../domain/rules/evaluate.js';
 import type { Hit, Outcome, Ruleset } from '../domain/rules/ruleset.js';
 import { collectLookups, linkKeyOf, type KeyedHash, type LinkKey } from '../domain/rules/subject-lookups.js';
@@ -224,6 +224,8 @@ interface Plan {
   item: ClaimedItem;
   state: SubjectState | undefined;
   outcome?: ItemOutcome;
+  /** Set for subjects to screen again in full, until they are (evaluatePending). */
+  pending?: { stored: StoredScreening; restored: RestoredSubject; basis: EvaluationBasis };
   /** Set for subjects screened again in full. */
   full?: { evaluation: Evaluation; links: LinkKey[]; name: string; ruleset: Ruleset; listVersions: ListVersionRef[] };
 }
@@ -338,8 +340,41 @@ async function planItem(
     }
   }
 
-  const { evaluation, links } = await evaluateRestored(deps, stored, restored, evaluationBasis);
-  plan.full = { evaluation, links, name: restored.subject.name, ruleset, listVersions: snapshot.versions };
+  // Evaluated with the batch's other full re-screens (evaluatePending): one lookup statement for all.
+  plan.pending = { stored, restored, basis: evaluationBasis };
+}
+
+/** Subjects evaluated per lookup statement. */
+const LOOKUP_CHUNK = 100;
+
+/**
+ * The batch's full re-screens, tenant by tenant: previous screenings and lookups in one statement
+ * per chunk, then each evaluated as a screening would be. A chunk that fails fails its items.
+ */
+async function evaluatePending(deps: MonitoringDeps, plans: readonly Plan[]): Promise<void> {
+  const byTenant = new Map<string, Plan[]>();
+  for (const plan of plans) {
+    if (!plan.pending) continue;
+    const group = byTenant.get(plan.item.tenantId) ?? [];
+    group.push(plan);
+    byTenant.set(plan.item.tenantId, group);
+  }
+  for (const [tenantId, group] of byTenant) {
+    for (let start = 0; start < group.length; start += LOOKUP_CHUNK) {
+      const chunk = group.slice(start, start + LOOKUP_CHUNK);
+      const basis = chunk[0]!.pending!.basis;
+      try {
+        const evaluated = await evaluateRestoredMany(deps, tenantId, chunk.map((plan) => plan.pending!), basis, yieldToEventLoop);
+        for (const [index, plan] of chunk.entries()) {
+          const { evaluation, links, restored } = evaluated[index]!;
+          plan.full = { evaluation, links, name: restored.subject.name, ruleset: basis.ruleset, listVersions: basis.snapshot.versions };
+        }
+      } catch (error) {
+        for (const plan of chunk) plan.outcome = outcomeOf(plan.item, plan.state, { status: 'failed', error: errorText(error) });
+      }
+      for (const plan of chunk) delete plan.pending;
+    }
+  }
 }
 
 /** What the subject was last checked against: a later unchanged check, else its last decision. */
@@ -383,6 +418,13 @@ async function writeChunk(deps: MonitoringDeps, owner: string, plans: readonly P
         outcomes.push(outcomeOf(plan.item, subject, { status: 'skipped', method: 'full', error: `Screened again while the run was in progress (decision ${lastDecisionId})` }));
         continue;
       }
+      const previous = { outcome: subject.outcome ?? '', score: subject.score ?? -1, hits: (subject.hits ?? []) as Hit[] };
+      // No hit names a list entry, so the false-positive memory leaves the evaluation as it is
+      // (applyFalsePositiveMemory): recordScreening would keep nothing when nothing changed.
+      if (!work.evaluation.hits.some((hit) => hit.entry) && !hasChanged(previous, work.evaluation)) {
+        outcomes.push(outcomeOf(plan.item, subject, { status: 'unchanged', method: 'full', ...checkedAgainst }));
+        continue;
+      }
       try {
         // A savepoint per subject: one that fails is recorded as failed, the others still commit.
         const recorded = await tx.transaction((savepoint) =>
@@ -400,7 +442,7 @@ async function writeChunk(deps: MonitoringDeps, owner: string, plans: readonly P
             idempotencyKey: null,
             createdAt: deps.now().toISOString(),
             lockChainHead: true,
-            keep: (screened) => hasChanged({ outcome: subject.outcome ?? '', score: subject.score ?? -1, hits: (subject.hits ?? []) as Hit[] }, screened),
+            keep: (screened) => hasChanged(previous, screened),
           }),
         );
         outcomes.push(
@@ -446,8 +488,9 @@ async function processBatch(
     } catch (error) {
       plan.outcome = outcomeOf(item, plan.state, { status: 'failed', error: errorText(error) });
     }
-    if (plan.full || plans.length % 64 === 0) await yieldToEventLoop();
+    if (plans.length % 64 === 0) await yieldToEventLoop();
   }
+  await evaluatePending(deps, plans);
   const result: BatchResult = { processed: 0, changed: 0, unchanged: 0, skipped: 0, failed: 0, lost: 0 };
   const count = (outcomes: readonly ItemOutcome[], finished: number) => {
     result.lost += outcomes.length - finished;

@@ -3,6 +3,9 @@ import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { queryRows } from '../../src/db/client.js';
 import { insertPublishedRuleset } from '../../src/db/repositories/rulesets.repository.js';
+import { findScreeningLookups, findScreeningLookupsMany } from '../../src/db/repositories/lookups.repository.js';
+import { findPreviousScreening, findPreviousScreenings } from '../../src/db/repositories/monitoring.repository.js';
+import type { LinkKey } from '../../src/domain/rules/subject-lookups.js';
 import { DEFAULT_COMBINATION, DEFAULT_RULES, DEFAULT_THRESHOLDS } from '../../src/domain/rules/default-ruleset.js';
 import { listEntry, loadTestList } from '../helpers/list-fixtures.js';
 import { decisionCountsBySubject, listRun, runItems, waitForRun, type RunView } from '../helpers/monitoring-fixtures.js';
@@ -138,6 +141,30 @@ describe('a new ruleset version', () => {
     expect(unchanged.results.items.map((item: { externalRef: string }) => item.externalRef).sort()).toEqual(
       ['mon-churn', 'mon-doc', 'mon-farm-1', 'mon-farm-2', 'mon-kim', 'mon-pak'].sort(),
     );
+  });
+
+  test('the batched lookups of a re-screen answer each subject as its own lookup statement does', async () => {
+    const tenantId = (await queryRows<{ id: string }>(t.database, sql`select id from tenants where slug = 'default'`))[0]!.id;
+    const subjects = await queryRows<{ id: string; decisionId: string }>(t.database, sql`select id, last_decision_id as "decisionId" from subjects where monitored order by id`);
+    expect(subjects.length).toBeGreaterThan(4);
+    const previous = await findPreviousScreenings(t.database.db, subjects.map((subject) => subject.decisionId));
+    const queries = [];
+    for (const subject of subjects) {
+      expect(previous.get(subject.decisionId)).toEqual(await findPreviousScreening(t.database.db, subject.decisionId));
+      // Each subject's own keys and every other subject's, so the answers hold shared keys too.
+      const links = await queryRows<LinkKey>(t.database, sql`select kind, key, field, display from subject_link_keys where decision_id = ${subject.decisionId}`);
+      queries.push({
+        identifiers: [{ kind: 'passport' as const, normalized: '745310027', source: 'document' as const, field: '/subject/documents/0', display: 'passport (CN)' }],
+        links,
+        subject: { id: subject.id, previousDecisionId: previous.get(subject.decisionId) },
+      });
+    }
+    const versionIds = (await queryRows<{ id: string }>(t.database, sql`select id from list_versions`)).map((row) => row.id);
+    const many = await findScreeningLookupsMany(t.database.db, { tenantId, versionIds, subjects: queries });
+    const single = await Promise.all(queries.map((query) => findScreeningLookups(t.database.db, { tenantId, versionIds, ...query })));
+    expect(many).toEqual(single);
+    expect(single.some((answer) => answer.linkedSubjects.length > 0)).toBe(true);
+    expect(single.some((answer) => answer.identifierMatches.length > 0 && answer.previousLinkKeys !== undefined)).toBe(true);
   });
 
   test('a ruleset that weighs name matches differently changes the subjects with name hits', async () => {

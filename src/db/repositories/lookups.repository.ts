@@ -33,6 +33,53 @@ export interface LookupAnswers {
   subjectKnown: boolean;
 }
 
+/** Where the lookup statement takes each of its inputs from: parameters, or a row of a batch. */
+interface LookupInputs {
+  tenant: string;
+  externalRef: string;
+  subjectId: string;
+  previousDecisionId: string;
+  versionIds: string;
+  kinds: string;
+  values: string;
+  keys: string;
+  beforeSequence: string;
+  limit: string;
+}
+
+/** The lookups of one subject as one select; the single statement and the batch share it. */
+const lookupsSelect = (p: LookupInputs) => `
+  with me as (
+    select id, last_decision_id from subjects where ${p.externalRef} is not null and tenant_id = ${p.tenant} and external_ref = ${p.externalRef}
+    union all
+    select ${p.subjectId}, ${p.previousDecisionId} where ${p.externalRef} is null and (${p.subjectId} is not null or ${p.previousDecisionId} is not null)
+  )
+  select
+    (select coalesce(json_agg(m), '[]'::json) from (
+      select li.kind, li.normalized, e.id as "entryId", e.source, e.source_id as "sourceId", e.name, e.type, e.data
+      from list_identifiers li join list_entries e on e.id = li.entry_id
+      where li.list_version_id = any(${p.versionIds})
+        and (li.kind, li.normalized) in (select * from unnest(${p.kinds}, ${p.values}))) m) as identifiers,
+    (select coalesce(json_agg(l), '[]'::json) from (
+      select distinct on (k.subject_id, k.key) k.key, k.kind, k.subject_id as "subjectId", s.external_ref as "externalRef", k.name_key as "nameKey", k.created_at as "createdAt"
+      from unnest(${p.keys}) as wanted(key)
+      -- Key by key through the (tenant, key) index, whatever the statistics said when the plan
+      -- was cached: the limit keeps PostgreSQL from turning this into one scan of every key.
+      cross join lateral (
+        select * from subject_link_keys k
+        where k.tenant_id = ${p.tenant} and k.key = wanted.key and k.subject_id is distinct from (select id from me)
+          -- Chain order, not time: decisions may share a millisecond.
+          -- (A lookup by the decision's key per row: an EXISTS here became a hash of every earlier decision.)
+          and (${p.beforeSequence} is null or (select d.sequence from decisions d where d.id = k.decision_id) < ${p.beforeSequence})
+        order by k.created_at
+        limit ${p.limit}) k
+      join subjects s on s.id = k.subject_id
+      order by k.subject_id, k.key, k.created_at
+      limit ${p.limit}) l) as linked,
+    (select case when (select last_decision_id from me) is null then null else coalesce(json_agg(p), '[]'::json) end from (
+      select kind, key, field, display from subject_link_keys where decision_id = (select last_decision_id from me)) p) as previous,
+    exists (select 1 from me) as known`;
+
 /**
  * One fixed text (arrays, not lists of parameters), so PostgreSQL can keep it prepared per
  * connection: it is the one statement every screening runs, and planning it cost more than
@@ -41,37 +88,40 @@ export interface LookupAnswers {
  * and values, $8 link keys, $9 the chain position before which other applicants' keys count (a
  * replay; null: all), $10 at most this many linked rows.
  */
-const SCREENING_LOOKUPS = `
-  with me as (
-    select id, last_decision_id from subjects where $2::text is not null and tenant_id = $1::uuid and external_ref = $2::text
-    union all
-    select $3::uuid, $4::uuid where $2::text is null and ($3::uuid is not null or $4::uuid is not null)
-  )
-  select
-    (select coalesce(json_agg(m), '[]'::json) from (
-      select li.kind, li.normalized, e.id as "entryId", e.source, e.source_id as "sourceId", e.name, e.type, e.data
-      from list_identifiers li join list_entries e on e.id = li.entry_id
-      where li.list_version_id = any($5::uuid[])
-        and (li.kind, li.normalized) in (select * from unnest($6::text[], $7::text[]))) m) as identifiers,
-    (select coalesce(json_agg(l), '[]'::json) from (
-      select distinct on (k.subject_id, k.key) k.key, k.kind, k.subject_id as "subjectId", s.external_ref as "externalRef", k.name_key as "nameKey", k.created_at as "createdAt"
-      from unnest($8::text[]) as wanted(key)
-      -- Key by key through the (tenant, key) index, whatever the statistics said when the plan
-      -- was cached: the limit keeps PostgreSQL from turning this into one scan of every key.
-      cross join lateral (
-        select * from subject_link_keys k
-        where k.tenant_id = $1::uuid and k.key = wanted.key and k.subject_id is distinct from (select id from me)
-          -- Chain order, not time: decisions may share a millisecond.
-          -- (A lookup by the decision's key per row: an EXISTS here became a hash of every earlier decision.)
-          and ($9::bigint is null or (select d.sequence from decisions d where d.id = k.decision_id) < $9::bigint)
-        order by k.created_at
-        limit $10::int) k
-      join subjects s on s.id = k.subject_id
-      order by k.subject_id, k.key, k.created_at
-      limit $10::int) l) as linked,
-    (select case when (select last_decision_id from me) is null then null else coalesce(json_agg(p), '[]'::json) end from (
-      select kind, key, field, display from subject_link_keys where decision_id = (select last_decision_id from me)) p) as previous,
-    exists (select 1 from me) as known`;
+const SCREENING_LOOKUPS = lookupsSelect({
+  tenant: '$1::uuid',
+  externalRef: '$2::text',
+  subjectId: '$3::uuid',
+  previousDecisionId: '$4::uuid',
+  versionIds: '$5::uuid[]',
+  kinds: '$6::text[]',
+  values: '$7::text[]',
+  keys: '$8::text[]',
+  beforeSequence: '$9::bigint',
+  limit: '$10::int',
+});
+
+/**
+ * The same select for many subjects of one tenant in one statement (monitoring re-screens): each
+ * row of $3 (JSON) is one subject's inputs, answered exactly as the single statement answers them.
+ * $1 tenant, $2 list version ids, $4 at most this many linked rows.
+ */
+const SCREENING_LOOKUPS_MANY = `
+  select q.i, a.identifiers, a.linked, a.previous, a.known
+  from json_to_recordset($3::json) as q(i int, "externalRef" text, "subjectId" uuid, "previousDecisionId" uuid, kinds text[], "values" text[], keys text[], "beforeSequence" bigint)
+  cross join lateral (${lookupsSelect({
+    tenant: '$1::uuid',
+    externalRef: 'q."externalRef"',
+    subjectId: 'q."subjectId"',
+    previousDecisionId: 'q."previousDecisionId"',
+    versionIds: '$2::uuid[]',
+    kinds: 'q.kinds',
+    values: 'q."values"',
+    keys: 'q.keys',
+    beforeSequence: 'q."beforeSequence"',
+    limit: '$4::int',
+  })}) a
+  order by q.i`;
 
 interface StoredIdentifierMatch {
   kind: string;
@@ -96,29 +146,68 @@ interface StoredLink {
 /** JSON arrives parsed from node-postgres and as text from some paths; accept both. */
 const parsed = <T>(value: unknown): T => (typeof value === 'string' ? (JSON.parse(value) as T) : (value as T));
 
+/** A subject's inputs to the lookup statement: whose screening it is and what it looks up. */
+function lookupInputsOf(query: Omit<LookupQuery, 'tenantId' | 'versionIds'>) {
+  const subject = query.subject;
+  const known = subject !== undefined && !('externalRef' in subject) ? subject : undefined;
+  return {
+    externalRef: subject !== undefined && 'externalRef' in subject ? subject.externalRef : null,
+    subjectId: known?.id ?? null,
+    previousDecisionId: known?.previousDecisionId ?? null,
+    kinds: query.identifiers.map((lookup) => lookup.kind),
+    values: query.identifiers.map((lookup) => lookup.normalized),
+    keys: [...new Set(query.links.map((link) => link.key))],
+    beforeSequence: query.beforeSequence ?? null,
+  };
+}
+
+interface LookupRow {
+  identifiers: unknown;
+  linked: unknown;
+  previous: unknown;
+  known: boolean;
+}
+
 /**
  * Everything a screening asks the database besides the in-memory name index, in one statement:
  * list identifiers equal to the subject's, other subjects sharing a link key (the laptop-farm
  * pattern, earliest first) and the keys of the subject's previous screening.
  */
 export async function findScreeningLookups(db: Db, query: LookupQuery): Promise<LookupAnswers> {
-  const subject = query.subject;
-  const byRef = subject !== undefined && 'externalRef' in subject ? subject.externalRef : null;
-  const known = subject !== undefined && !('externalRef' in subject) ? subject : undefined;
-  const rows = await queryPrepared<{ identifiers: unknown; linked: unknown; previous: unknown; known: boolean }>(db, 'screening_lookups', SCREENING_LOOKUPS, [
+  const inputs = lookupInputsOf(query);
+  const rows = await queryPrepared<LookupRow>(db, 'screening_lookups', SCREENING_LOOKUPS, [
     query.tenantId,
-    byRef,
-    known?.id ?? null,
-    known?.previousDecisionId ?? null,
+    inputs.externalRef,
+    inputs.subjectId,
+    inputs.previousDecisionId,
     [...query.versionIds],
-    query.identifiers.map((lookup) => lookup.kind),
-    query.identifiers.map((lookup) => lookup.normalized),
-    [...new Set(query.links.map((link) => link.key))],
-    query.beforeSequence ?? null,
+    inputs.kinds,
+    inputs.values,
+    inputs.keys,
+    inputs.beforeSequence,
     MAX_LINKED,
   ]);
   const row = rows[0];
   if (!row) throw new Error('lookup query returned no row');
+  return answersOf(row);
+}
+
+/**
+ * The lookups of many subjects of one tenant against the same list versions, in one statement:
+ * each answer equals what `findScreeningLookups` gives for that subject (monitoring re-screens).
+ */
+export async function findScreeningLookupsMany(
+  db: DbOrTx,
+  query: Pick<LookupQuery, 'tenantId' | 'versionIds'> & { subjects: readonly Omit<LookupQuery, 'tenantId' | 'versionIds'>[] },
+): Promise<LookupAnswers[]> {
+  if (query.subjects.length === 0) return [];
+  const batch = query.subjects.map((subject, i) => ({ i, ...lookupInputsOf(subject) }));
+  const rows = await queryPrepared<LookupRow & { i: number }>(db, 'screening_lookups_many', SCREENING_LOOKUPS_MANY, [query.tenantId, [...query.versionIds], JSON.stringify(batch), MAX_LINKED]);
+  if (rows.length !== batch.length) throw new Error(`lookup query returned ${rows.length} rows for ${batch.length} subjects`);
+  return rows.map(answersOf);
+}
+
+function answersOf(row: LookupRow): LookupAnswers {
   const identifierMatches = parsed<StoredIdentifierMatch[]>(row.identifiers).map((match): IdentifierMatch => {
     const identifier = match.data.identifiers.find((candidate) => candidate.kind === match.kind && candidate.normalized === match.normalized);
     return {

@@ -363,6 +363,30 @@ export async function findPreviousScreening(db: DbOrTx, decisionId: string): Pro
   return findDecisionBefore(db, origin);
 }
 
+/**
+ * `findPreviousScreening` for many decisions in one statement: the same walk back through
+ * re-screens (at most 1,000 steps), then the subject's decision before the origin.
+ */
+export async function findPreviousScreenings(db: DbOrTx, decisionIds: readonly string[]): Promise<Map<string, string | undefined>> {
+  if (decisionIds.length === 0) return new Map();
+  const rows = await queryRows<{ decisionId: string; previous: string | null }>(
+    { db },
+    sql`with recursive walk(start, origin, depth) as (
+          select value::uuid, value::uuid, 0 from json_array_elements_text(${json(decisionIds)})
+          union all
+          select w.start, r.previous, w.depth + 1 from walk w
+          cross join lateral (select previous_decision_id as previous from monitoring_work_items where new_decision_id = w.origin limit 1) r
+          where w.depth < 1000 and r.previous is not null
+        ),
+        origins as (select distinct on (start) start, origin from walk order by start, depth desc)
+        select o.start as "decisionId",
+          (select p.id from decisions d join decisions p on p.subject_id = d.subject_id and p.tenant_id = d.tenant_id and p.sequence < d.sequence
+            where d.id = o.origin order by p.sequence desc limit 1) as previous
+        from origins o`,
+  );
+  return new Map(rows.map((row) => [row.decisionId, row.previous ?? undefined]));
+}
+
 export interface RunProgress {
   runId: string;
   done: number;
