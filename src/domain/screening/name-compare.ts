@@ -135,6 +135,12 @@ interface TokenSimilarity {
 }
 
 const NO_MATCH: TokenSimilarity = { score: 0, how: 'fuzzy' };
+// Shared results for the common outcomes: this runs for every token pair of every candidate.
+const EXACT: TokenSimilarity = { score: 1, how: 'exact' };
+const TRANSLITERATED: TokenSimilarity = { score: 1, how: 'transliterated' };
+const LEGAL_FAMILY: TokenSimilarity = { score: LEGAL_FAMILY_SCORE, how: 'fuzzy' };
+const KOREAN_VARIANT: TokenSimilarity = { score: KOREAN_VARIANT_SCORE, how: 'korean-variant' };
+const INITIAL: TokenSimilarity = { score: INITIAL_SCORE, how: 'initial' };
 
 function isDistinctive(token: NameToken): boolean {
   return token.kind === 'word' || token.kind === 'number';
@@ -144,30 +150,30 @@ function isDistinctive(token: NameToken): boolean {
 export function tokenSimilarity(a: NameToken, b: NameToken, korean: boolean): TokenSimilarity {
   if (a.kind === 'legal' || b.kind === 'legal') {
     if (a.kind === 'legal' && b.kind === 'legal') {
-      if (a.text === b.text) return { score: 1, how: 'exact' };
-      if (a.legalFamily !== undefined && a.legalFamily === b.legalFamily) return { score: LEGAL_FAMILY_SCORE, how: 'fuzzy' };
+      if (a.text === b.text) return EXACT;
+      if (a.legalFamily !== undefined && a.legalFamily === b.legalFamily) return LEGAL_FAMILY;
       return NO_MATCH;
     }
-    return a.text === b.text ? { score: 1, how: 'exact' } : NO_MATCH;
+    return a.text === b.text ? EXACT : NO_MATCH;
   }
   // Within one syllabic or logographic script, a different character is a different name
   // element: 김정은 ≠ 김종은, 高市 ≠ 高石 even where their romanisations coincide or nearly do.
   if (a.script === b.script && (a.script === 'hangul' || a.script === 'han')) {
-    if (a.original === b.original) return { score: 1, how: 'exact' };
-    if (a.hangul !== undefined && a.hangul === b.hangul) return { score: KOREAN_VARIANT_SCORE, how: 'korean-variant' };
+    if (a.original === b.original) return EXACT;
+    if (a.hangul !== undefined && a.hangul === b.hangul) return KOREAN_VARIANT;
     return NO_MATCH;
   }
   const crossScript = a.script !== b.script && (a.script !== 'latin' || b.script !== 'latin');
-  if (a.text === b.text && a.text.length > 0) return { score: 1, how: crossScript ? 'transliterated' : 'exact' };
+  if (a.text === b.text && a.text.length > 0) return crossScript ? TRANSLITERATED : EXACT;
   if (a.kind === 'number' || b.kind === 'number') return NO_MATCH;
   if (a.kind === 'initial' || b.kind === 'initial') {
     const [initial, word] = a.kind === 'initial' ? [a, b] : [b, a];
-    if (word.kind !== 'initial' && word.text.startsWith(initial.text)) return { score: INITIAL_SCORE, how: 'initial' };
+    if (word.kind !== 'initial' && word.text.startsWith(initial.text)) return INITIAL;
     return NO_MATCH;
   }
   if ((a.wadeGiles === true) !== (b.wadeGiles === true) && wadeGilesOfPinyin(a, b)) return { score: WADE_GILES_SCORE, how: 'transliterated' };
   if (korean && a.korean.length > 0 && b.korean.length > 0) {
-    if (a.korean.some((k) => b.korean.includes(k))) return { score: KOREAN_VARIANT_SCORE, how: 'korean-variant' };
+    if (a.korean.some((k) => b.korean.includes(k))) return KOREAN_VARIANT;
     // Both read as the same number of Korean syllables, and the syllables differ: a
     // different name (Jong ≠ Song, Myong ≠ Pyong; 전 jeon ≠ 정 jeong), however close the
     // spellings look. Edit distance is left for spellings that are not syllable runs at all
@@ -731,7 +737,23 @@ function fuseOneWay(pattern: string, text: string, fuse: FuseMatchOptions): numb
   }
 }
 
+/**
+ * sortedText per name and reading: a query's is compared with every candidate and a listed
+ * name's with every query that reaches it. Lives as long as the name does (WeakMap).
+ */
+const SORTED_TEXT = new WeakMap<NormalisedName, [plain?: string, korean?: string]>();
+
 function sortedText(name: NormalisedName, korean: boolean): string {
+  let cached = SORTED_TEXT.get(name);
+  if (!cached) {
+    cached = [];
+    SORTED_TEXT.set(name, cached);
+  }
+  const slot = korean ? 1 : 0;
+  return (cached[slot] ??= computeSortedText(name, korean));
+}
+
+function computeSortedText(name: NormalisedName, korean: boolean): string {
   return name.tokens
     .filter((t) => !isTitle(t))
     .map((t) => (korean && t.korean.length > 0 ? t.korean[0]!.replace(/-/g, '') : t.text))

@@ -28,6 +28,7 @@ import { hanjaReadings } from './hanja-readings.js';
 import { TITLES_ANYWHERE, TITLES_LEADING, TITLES_OF_OFFICE } from './name-titles.table.js';
 import { isWadeGilesName } from './wade-giles.js';
 import { arabicConsonantKey, consonantKey, letterMask, maskedSimilarity, phoneticKey } from './text-similarity.js';
+import { TextMemo } from './text-memo.js';
 
 /**
  * Name normalisation: any raw string → a short list of comparable tokens. Never throws, and
@@ -589,14 +590,47 @@ function looksKorean(tokens: RawToken[]): boolean {
   let surname = false;
   for (const t of words) {
     if (t.script !== 'latin' || !/^[a-z]+$/.test(t.text)) return false;
-    const splits = segmentKorean(t.text);
+    const splits = koreanSegments(t.text);
     if (splits.length === 0 || splits[0]!.length > 3) return false;
     if (splits[0]!.length === 1 && isKoreanSurnameSpelling(t.text)) surname = true;
   }
   return surname;
 }
 
-function finishToken(t: RawToken, ctx: { organisational: boolean; knownOrganisation: boolean; korean: boolean; seriesSlot: boolean }): NameToken {
+interface TokenContext {
+  organisational: boolean;
+  knownOrganisation: boolean;
+  korean: boolean;
+  seriesSlot: boolean;
+}
+
+/**
+ * Finished tokens and Korean segmentations by their inputs: the lists repeat most words in
+ * thousands of names, and a finished token is a pure function of its raw token and context.
+ * Tokens are shared between names (nothing mutates a NameToken once made), which also keeps
+ * the index's memory down.
+ */
+const FINISHED_TOKENS = Array.from({ length: 16 }, () => new TextMemo<NameToken>(50_000));
+const KOREAN_SEGMENTS = new TextMemo<readonly (readonly string[])[]>(100_000);
+
+function koreanSegments(text: string): readonly (readonly string[])[] {
+  return KOREAN_SEGMENTS.get(text, () => segmentKorean(text));
+}
+
+/**
+ * A plain Latin word (as written, nothing else attached) is finished from its text and the
+ * context alone, so it is remembered under its text, one memory per context: a short key that
+ * costs less to look up than the token costs to make. Other tokens are made each time.
+ */
+function finishToken(t: RawToken, ctx: TokenContext): NameToken {
+  const plain = t.script === 'latin' && t.original === t.text && t.hangul === undefined && t.legal === undefined &&
+    t.title === undefined && t.scheme === undefined && t.hanja === undefined;
+  if (!plain) return makeToken(t, ctx);
+  const memo = FINISHED_TOKENS[(ctx.organisational ? 1 : 0) | (ctx.knownOrganisation ? 2 : 0) | (ctx.korean ? 4 : 0) | (ctx.seriesSlot ? 8 : 0)]!;
+  return memo.get(t.text, () => makeToken(t, ctx));
+}
+
+function makeToken(t: RawToken, ctx: TokenContext): NameToken {
   let text = t.text;
   let kind: TokenKind;
   let legalFamily: string | undefined;
@@ -610,7 +644,7 @@ function finishToken(t: RawToken, ctx: { organisational: boolean; knownOrganisat
     if (ctx.korean) {
       if (t.hangul !== undefined) korean = [koreanKeyOfHangul(t.original)];
       else if (t.hanja !== undefined) korean = [...new Set(t.hanja.map(koreanKeyOfHangul))];
-      else korean = segmentKorean(text).map((keys) => keys.join('-'));
+      else korean = koreanSegments(text).map((keys) => keys.join('-'));
     }
     const expanded = ctx.organisational ? own(ABBREVIATIONS, text) : undefined;
     if (expanded !== undefined) text = expanded;
