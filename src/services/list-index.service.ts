@@ -2,8 +2,8 @@ import { LRUCache } from 'lru-cache';
 import type { Db, DbOrTx } from '../db/client.js';
 import { findActiveListVersions, findEntriesOfVersions } from '../db/repositories/lists.repository.js';
 import type { ListVersionRef } from '../db/schema/index.js';
-import type { ListEntry } from '../domain/lists/list-entry.js';
-import type { NameCandidate, NameQuery } from '../domain/rules/evaluation-context.js';
+import { entryParticulars, type ListEntry } from '../domain/lists/list-entry.js';
+import type { EntryParticular, NameCandidate, NameQuery } from '../domain/rules/evaluation-context.js';
 import { buildMatchIndex, genderOf, searchIndex, type MatchOptions } from '../domain/screening/index.js';
 
 export interface ListSnapshot {
@@ -33,13 +33,25 @@ export function buildSnapshot(versions: ListVersionRef[], entries: { id: string;
   // repeats an applicant), and a search is the dearest step of a screening. A snapshot never
   // changes, so its answers can be kept; a new list version brings a new snapshot and cache.
   const answers = new LRUCache<string, readonly NameCandidate[]>({ max: SEARCHES_KEPT });
+  // What each entry gives besides names, for rules that weigh a name-only match by it.
+  // At most 16 different answers, shared, so a large list costs one map entry per entry.
+  const shared = new Map<string, readonly EntryParticular[]>();
+  const particulars = new Map(
+    entries.map((entry) => {
+      const found = entryParticulars(entry.data);
+      const key = found.join(',');
+      if (!shared.has(key)) shared.set(key, Object.freeze(found));
+      return [entry.id, shared.get(key)!] as const;
+    }),
+  );
   return {
     versions,
     searchNames(query, options) {
       const key = JSON.stringify([query.name, query.type, query.birthDate, query.nationality, query.gender, query.sources, options.threshold, options.limit, options.match]);
       let found = answers.get(key);
       if (!found) {
-        found = Object.freeze(searchIndex(index, { ...query, threshold: options.threshold, limit: options.limit }, options.match ?? {}));
+        const results = searchIndex(index, { ...query, threshold: options.threshold, limit: options.limit }, options.match ?? {});
+        found = Object.freeze(results.map((result) => ({ ...result, entry: { ...result.entry, particulars: particulars.get(result.entry.id) ?? [] } })));
         answers.set(key, found);
       }
       return found;

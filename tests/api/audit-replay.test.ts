@@ -21,7 +21,7 @@ beforeAll(async () => {
   t = await createTestApp({
     beforeBuild: async (database) => {
       await loadTestList(database.db, 'test-watchlist', [
-        listEntry({ sourceId: '1001', name: 'KIM, Sang Man' }),
+        listEntry({ sourceId: '1001', name: 'SOK, Sang Man', nationalities: ['KP'] }),
         listEntry({
           sourceId: '1002',
           name: 'PAK, Jin Hyok',
@@ -37,11 +37,11 @@ beforeAll(async () => {
     expect(response.status, JSON.stringify(response.body)).toBe(201);
     return response.body as { id: string; outcome: string };
   };
-  const review = await screen(t.keys.screener, { externalRef: 'cand-kim', name: 'Sang Man Kim' });
+  const review = await screen(t.keys.screener, { externalRef: 'cand-kim', name: 'Sang Man Sok' });
   expect(review.outcome).toBe('review');
   reviewId = review.id;
   clearId = (await screen(t.keys.screener, { externalRef: 'cand-clear', name: 'Maria Kowalska' })).id;
-  otherTenantId = (await screen(t.keys.otherTenantScreener, { name: 'Sang Man Kim' })).id;
+  otherTenantId = (await screen(t.keys.otherTenantScreener, { name: 'Sang Man Sok' })).id;
 });
 afterAll(() => t.close());
 
@@ -78,7 +78,7 @@ describe('POST /v1/decisions/{id}/replay', () => {
   });
 
   test('a newer list version and a newer ruleset do not change the replay: it uses the recorded ones', async () => {
-    // KIM is delisted in version 2, and ruleset 2 makes every name hit a block.
+    // SOK is delisted in version 2, and ruleset 2 makes every name hit a block.
     await loadTestList(t.database.db, 'test-watchlist', [listEntry({ sourceId: '1002', name: 'PAK, Jin Hyok' })]);
     expect(await lists.refresh(t.database.db)).toBe(true);
     const tenantId = await tenantIdOf(t.database.db, 'default');
@@ -87,13 +87,13 @@ describe('POST /v1/decisions/{id}/replay', () => {
     rulesets.forget(tenantId);
     const response = await replay(reviewId);
     expect(response.body, JSON.stringify(response.body)).toMatchObject({ identical: true, rulesetVersion: 1, listVersions: [expect.objectContaining({ source: 'test-watchlist', version: 1 })] });
-    // While a screening now is clear: KIM is no longer listed.
-    const now = await request(t.app.server).post('/v1/screenings').set(bearer(t.keys.screener)).send({ subject: { name: 'Sang Man Kim' } });
+    // While a screening now is clear: SOK is no longer listed.
+    const now = await request(t.app.server).post('/v1/screenings').set(bearer(t.keys.screener)).send({ subject: { name: 'Sang Man Sok' } });
     expect(now.body).toMatchObject({ outcome: 'clear', hits: [], rulesetVersion: 2 });
   });
 
   test('a stored input altered in SQL no longer matches its digest, and the replay says what differs', async () => {
-    await tamper(t.database.db, sql`update decisions set input = '{"subject":{"externalRef":"cand-clear","name":"Sang Man Kim"}}'::jsonb where id = ${clearId}`);
+    await tamper(t.database.db, sql`update decisions set input = '{"subject":{"externalRef":"cand-clear","name":"Sang Man Sok"}}'::jsonb where id = ${clearId}`);
     const response = await replay(clearId);
     expect(response.status).toBe(200);
     expect(response.body).toMatchObject({ identical: false, inputDigestMatches: false, original: { outcome: 'clear' }, replayed: { outcome: 'review' } });

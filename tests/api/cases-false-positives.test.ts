@@ -15,9 +15,9 @@ let clock = FIXED_NOW.getTime();
 const tick = () => new Date((clock += 1000));
 const SOURCE = 'fp-watchlist';
 const WALLET = '0x5a1e0000000000000000000000000000000000f1';
-const ENTRY = listEntry({ sourceId: 'FP-1', name: 'KIM, Sang Man', birthDates: [{ value: '1961-08-12' }] });
-const OTHER_ENTRY = listEntry({ sourceId: 'FP-2', name: 'PAK, Hwa Song' });
-const SUBJECT = { externalRef: 'fp-1', name: 'Sang Man Kim', birthDate: '1963-02-03' };
+const ENTRY = listEntry({ sourceId: 'FP-1', name: 'SOK, Sang Man', birthDates: [{ value: '1961-08-12' }] });
+const OTHER_ENTRY = listEntry({ sourceId: 'FP-2', name: 'PYON, Hwa Song', nationalities: ['KP'] });
+const SUBJECT = { externalRef: 'fp-1', name: 'Sang Man Sok', birthDate: '1963-02-03' };
 
 beforeAll(async () => {
   t = await createTestApp({
@@ -79,7 +79,7 @@ describe('false-positive memory, scoped to the evidence that was reviewed', () =
       entry_content_hash: expect.stringMatching(/^[0-9a-f]{64}$/),
       rule_id: 'list-name-match',
       field: '/subject/name',
-      value_digest: createHash('sha256').update('Sang Man Kim\u001fKIM, Sang Man').digest('hex'),
+      value_digest: createHash('sha256').update('Sang Man Sok\u001fSOK, Sang Man').digest('hex'),
       similarity: Math.round(seen.similarity! * 1000),
       case_id: clearedCaseId,
       disposition_event_id: approval.id,
@@ -110,9 +110,9 @@ describe('false-positive memory, scoped to the evidence that was reviewed', () =
   });
 
   test.each([
-    ['the same name at a higher similarity (the birth date that told them apart is gone)', { externalRef: 'fp-1', name: 'Sang Man Kim' }],
-    ['another spelling of the name', { ...SUBJECT, name: 'Sang-man Kim' }],
-    ['the same name in another field', { ...SUBJECT, name: 'Jane Roe', aliases: ['Sang Man Kim'] }],
+    ['the same name at a higher similarity (the birth date that told them apart is gone)', { externalRef: 'fp-1', name: 'Sang Man Sok' }],
+    ['another spelling of the name', { ...SUBJECT, name: 'Sang-man Sok' }],
+    ['the same name in another field', { ...SUBJECT, name: 'Jane Roe', aliases: ['Sang Man Sok'] }],
   ])('not suppressed: %s', async (_label, subject) => {
     const decision = await screen(t, subject);
     const hit = hitOn(decision, 'FP-1');
@@ -152,7 +152,7 @@ describe('false-positive memory, scoped to the evidence that was reviewed', () =
   });
 
   test('once the list changes the entry, the same evidence is judged afresh', async () => {
-    const subject = { externalRef: 'fp-list-change', name: 'Hwa Song Pak' };
+    const subject = { externalRef: 'fp-list-change', name: 'Hwa Song Pyon' };
     const first = await screen(t, subject);
     await clearAsFalsePositive(first.caseId!);
     expect(hitOn(await screen(t, subject), 'FP-2')?.previouslyCleared).toBe(true);
@@ -173,7 +173,7 @@ describe('false-positive memory, scoped to the evidence that was reviewed', () =
 
 describe('monitoring applies the same memory', () => {
   test('a monitored subject whose name hit was cleared, re-screened when a new entry lists its wallet: the wallet blocks, the name hit stays cleared', async () => {
-    const subject = { externalRef: 'fp-monitored', name: 'Sang Man Kim', birthDate: '1963-02-03', payment: { method: 'crypto', wallets: [WALLET] } };
+    const subject = { externalRef: 'fp-monitored', name: 'Sang Man Sok', birthDate: '1963-02-03', payment: { method: 'crypto', wallets: [WALLET] } };
     const enrolled = await request(t.app.server).post('/v1/screenings').set(bearer(t.keys.screener)).send({ subject, monitor: true });
     // A strong name match with a crypto payout: review under additive points, block under likelihood ratios (docs/scoring.md); either opens the case cleared below.
     expect(['review', 'block'], json(enrolled.body)).toContain(enrolled.body.outcome);

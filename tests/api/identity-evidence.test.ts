@@ -32,13 +32,19 @@ describe('a strong name match with the listed birth date', () => {
     expect(nameHit(decision, 'ID-1')).toMatchObject({ forcesBlock: true });
   });
 
-  test.each([
-    ['only the birth year agrees (another day of 1961)', { name: 'Sang Man Kim', birthDate: '1961-03-02' }],
-    ['no birth date given', { name: 'Sang Man Kim' }],
-  ])('%s: a name hit to review, not a forced block', async (_label, subject) => {
-    const decision = await screen(t, subject);
+  test('only the birth year agrees (another day of 1961): a name hit to review, not a forced block', async () => {
+    const decision = await screen(t, { name: 'Sang Man Kim', birthDate: '1961-03-02' });
     expect(decision.outcome).toBe('review');
     expect(nameHit(decision, 'ID-1')?.forcesBlock).toBeUndefined();
+    expect((nameHit(decision, 'ID-1') as { lowered?: unknown } | undefined)?.lowered).toBeUndefined();
+  });
+
+  test('no birth date given: a very common full name (Kim) without confirming evidence is lowered and says why', async () => {
+    const decision = await screen(t, { name: 'Sang Man Kim' });
+    expect(decision.outcome).toBe('clear');
+    const hit = nameHit(decision, 'ID-1') as (Hit & { lowered?: { reason: string }[]; points: number }) | undefined;
+    expect(hit?.forcesBlock).toBeUndefined();
+    expect(hit?.lowered?.map((part) => part.reason)).toEqual(['common-name']);
   });
 
   test('an entry without a birth date never reaches block on a name alone', async () => {

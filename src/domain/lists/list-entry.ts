@@ -112,3 +112,25 @@ export interface ListEntry {
 export function listEntryOf(fields: Pick<ListEntry, 'sourceId' | 'type' | 'name' | 'names'> & Partial<ListEntry>): ListEntry {
   return { programs: [], birthDates: [], birthPlaces: [], nationalities: [], citizenships: [], addresses: [], identifiers: [], attributes: {}, ...fields };
 }
+
+/**
+ * Identifiers that say who a person is: identity documents (a watchlist's keyed document too). A
+ * handle (e-mail, phone, wallet, website) is checked on its own by the identifier rules and says
+ * nothing about who bears a name: a namesake with other handles is not told apart by it.
+ */
+const PERSON_IDENTIFIER_KINDS: ReadonlySet<string> = new Set(['passport', 'national_id', 'tax_id', 'other_document', 'registration', 'document']);
+
+/**
+ * What an entry lists that can tell its person from a namesake: birth dates, nationalities or
+ * citizenships, identity documents, a street address (a line or a postal code: a country, region
+ * or city alone is where millions of namesakes live too). Names, handles, programmes and remarks are not.
+ */
+export function entryParticulars(entry: Pick<ListEntry, 'birthDates' | 'nationalities' | 'citizenships' | 'identifiers' | 'addresses'>): ('birth-date' | 'nationality' | 'identifier' | 'address')[] {
+  const has = (values: readonly unknown[] | undefined) => (values?.length ?? 0) > 0;
+  return [
+    ...(has(entry.birthDates) ? (['birth-date'] as const) : []),
+    ...(has(entry.nationalities) || has(entry.citizenships) ? (['nationality'] as const) : []),
+    ...((entry.identifiers ?? []).some((identifier) => PERSON_IDENTIFIER_KINDS.has(identifier.watchlistKind ?? identifier.kind)) ? (['identifier'] as const) : []),
+    ...((entry.addresses ?? []).some((address) => (address.line ?? '').trim() !== '' || (address.postalCode ?? '').trim() !== '') ? (['address'] as const) : []),
+  ];
+}

@@ -32,6 +32,15 @@ const ALL_ADDRESS_LINKS = ['shipping_address', 'residence_address', 'id_document
 
 const base = { enabled: true, forcesBlock: false } as const;
 
+/**
+ * A name-only match that cannot tell the listed person from a namesake counts 10 dB (a likelihood
+ * ratio ten times smaller) less per reason: against an entry listing nothing but names (no birth
+ * date, nationality, identity document or street address), and on a very common full name without an
+ * agreeing birth date (common-names.data.ts). Either alone keeps even an exact match (33 dB) under
+ * review; next to other evidence the match still counts.
+ */
+const NAMESAKES = { undescribedEntryPoints: 10, commonNamePoints: 10 };
+
 const RULES: readonly Omit<RuleDefinition, 'weight'>[] = [
   // ── Sanctions lists: names ────────────────────────────────────────────────────────────
   {
@@ -43,7 +52,7 @@ const RULES: readonly Omit<RuleDefinition, 'weight'>[] = [
     indicatorIds: ['LIST-SDN-PERSON'],
     // 0.7 is the matching engine's default threshold, chosen on the evaluation data
     // (src/domain/screening/match-options.ts); the weight is set in NAME_MATCH_DECIBANS.
-    params: { targets: ['person'], minSimilarity: 0.7, maxHits: 5, blockOnListedBirthDate: { minNameScore: 0.9 }, countries: ['nationality', 'citizenships', 'documents'] },
+    params: { targets: ['person'], minSimilarity: 0.7, maxHits: 5, blockOnListedBirthDate: { minNameScore: 0.9 }, countries: ['nationality', 'citizenships', 'documents'], namesakes: NAMESAKES },
   },
   {
     ...base,
@@ -52,7 +61,7 @@ const RULES: readonly Omit<RuleDefinition, 'weight'>[] = [
     description: 'The payee (when not the subject) or a reference matches a name on a sanctions list',
     severity: 'high',
     indicatorIds: ['LIST-SDN-PERSON'],
-    params: { targets: ['payee', 'reference'], minSimilarity: 0.7, maxHits: 5 },
+    params: { targets: ['payee', 'reference'], minSimilarity: 0.7, maxHits: 5, namesakes: NAMESAKES },
   },
   {
     ...base,
@@ -629,6 +638,8 @@ export const DEFAULT_COMBINATION: LlrCombination = {
   perFurtherSubject: 3,
   maxFurtherSubjects: 3,
   contextMaxDecibans: 3,
+  // Each combination that fired is a reason of its own in the decision.
+  recordCombinations: true,
   combinations: [
     {
       key: 'hub-logins-against-claim',
@@ -636,6 +647,14 @@ export const DEFAULT_COMBINATION: LlrCombination = {
       members: [{ rule: 'claimed-country-vs-logins' }, { rule: 'geo-hub-country', fieldPrefix: '/subject/logins' }],
       escalateTo: 'review',
       indicatorIds: ['US22-PROFILE-INCONSISTENT', 'GEO-HUB'],
+    },
+    {
+      key: 'mutual-references',
+      description: 'Two applicants each give the other as a reference: a closed loop of vouching, not an outside referee',
+      members: [{ rule: 'reference-is-other-applicant' }, { rule: 'applicant-is-other-reference' }],
+      sameRelated: true,
+      escalateTo: 'review',
+      indicatorIds: ['JP24-REVIEW-COLLUSION'],
     },
   ],
 };

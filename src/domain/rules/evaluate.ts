@@ -96,5 +96,5 @@ export function evaluateRuleset(subject: ScreeningSubject, ruleset: Ruleset, con
     }
   }
   const counted = applyCorroboration(hits);
-  return { ...scoreWithCombination(counted, ruleset.thresholds, ruleset.combination), skippedRules: [...skippedRules] };
+  return { ...scoreWithCombination(counted, ruleset.thresholds, ruleset.combination, ruleset.version), skippedRules: [...skippedRules] };
 }

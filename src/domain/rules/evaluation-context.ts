@@ -9,8 +9,25 @@ import type { Hit } from './ruleset.js';
 import type { ScreeningSubject } from './screening-subject.js';
 import type { LinkKey, LinkKind, Lookups } from './subject-lookups.js';
 
+/** What a list entry gives that can tell its person from a namesake. */
+export const ENTRY_PARTICULARS = ['birth-date', 'nationality', 'identifier', 'address'] as const;
+export type EntryParticular = (typeof ENTRY_PARTICULARS)[number];
+
 export interface NameCandidate {
-  entry: { id: string; source: string; sourceId: string; name: string; type: string; programs: string[] };
+  entry: {
+    id: string;
+    source: string;
+    sourceId: string;
+    name: string;
+    type: string;
+    programs: string[];
+    /**
+     * What the entry lists besides names: birth dates, nationalities or citizenships, identity
+     * documents, a street address (a country, region or city alone is not one). Empty: the entry
+     * cannot be told apart from a namesake. Absent: not known (the caller did not say).
+     */
+    particulars?: readonly EntryParticular[];
+  };
   matchedName: string;
   /** 0..1 */
   score: number;

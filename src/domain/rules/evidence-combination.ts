@@ -33,6 +33,11 @@ export const namedCombinationSchema = z.strictObject({
     .max(5),
   escalateTo: z.enum(['review', 'block']),
   indicatorIds: z.array(z.string().max(60)).max(10).default([]),
+  /**
+   * The members' hits must all name one same other subject (`related`): two applicants who each
+   * give the other as a reference are one loop, not two unrelated links. Absent: any hits.
+   */
+  sameRelated: z.boolean().optional(),
 });
 
 export const llrCombinationSchema = z.strictObject({
@@ -47,6 +52,13 @@ export const llrCombinationSchema = z.strictObject({
   /** Most decibans context hits (corroborative-only indicators) add together; they never make a block. */
   contextMaxDecibans: z.number().min(0).max(20),
   combinations: z.array(namedCombinationSchema).max(50).default([]),
+  /**
+   * Each named combination that fired is a hit of its own in the decision (its key as `ruleId`,
+   * 0 points, `combination` saying what it escalated to and which rules made it), so a reviewer
+   * sees why the outcome was escalated. Absent in rulesets published before: their decisions did
+   * not show them, and replay as they were.
+   */
+  recordCombinations: z.boolean().optional(),
 });
 
 export const combinationSchema = z.discriminatedUnion('model', [z.strictObject({ model: z.literal('additive') }), llrCombinationSchema]);
@@ -106,13 +118,25 @@ function groupSameField(hits: Hit[], model: LlrCombination): Hit[] {
   return hits.map((hit) => (evidence.includes(hit) && !counted.has(hit) ? { ...hit, points: 0 } : hit));
 }
 
+type NamedCombination = z.output<typeof namedCombinationSchema>;
+
+/**
+ * Whether every member fired (with `sameRelated`, about one same other subject). A member fired
+ * when it has a hit, counted or not: a context hit about the same logins counts 0 but still fired.
+ */
+function combinationFired(combination: NamedCombination, hits: readonly Hit[]): boolean {
+  const memberHits = combination.members.map((member) => hits.filter((hit) => hit.ruleId === member.rule && (member.fieldPrefix === undefined || hit.field.startsWith(member.fieldPrefix))));
+  if (memberHits.some((found) => found.length === 0)) return false;
+  if (combination.sameRelated !== true) return true;
+  const [first = new Set<string>(), ...others] = memberHits.map((found) => new Set(found.flatMap((hit) => hit.related ?? [])));
+  return [...first].some((ref) => others.every((refs) => refs.has(ref)));
+}
+
 function escalation(hits: readonly Hit[], model: LlrCombination): { outcome: Outcome; fired: string[] } {
   let outcome: Outcome = 'clear';
   const fired: string[] = [];
   for (const combination of model.combinations) {
-    // A member fired when it has a hit, counted or not: a context hit about the same logins counts 0 but still fired.
-    const all = combination.members.every((member) => hits.some((hit) => hit.ruleId === member.rule && (member.fieldPrefix === undefined || hit.field.startsWith(member.fieldPrefix))));
-    if (!all) continue;
+    if (!combinationFired(combination, hits)) continue;
     fired.push(combination.key);
     if (OUTCOME_RANK[combination.escalateTo] > OUTCOME_RANK[outcome]) outcome = combination.escalateTo;
   }
@@ -139,11 +163,37 @@ export function combineLikelihoods(hits: readonly Hit[], model: LlrCombination, 
   return { hits: counted, score, outcome, combinations: escalated.fired };
 }
 
-/** Scores hits that are already capped and corroborated with the ruleset's combination (additive when absent). */
-export function scoreWithCombination(hits: Hit[], thresholds: Thresholds, combination: Combination | undefined): ScoredOutcome & { hits: Hit[] } {
+/**
+ * The hits of the named combinations that fired, after the evidence. A combination already shown
+ * in `previous` (hits scored again, e.g. by the false-positive memory) keeps its hit as it was.
+ */
+function combinationHits(fired: readonly string[], model: LlrCombination, previous: readonly Hit[], rulesetVersion: number): Hit[] {
+  return fired.map((key) => {
+    const shown = previous.find((hit) => hit.ruleId === key);
+    if (shown) return shown;
+    const combination = model.combinations.find((candidate) => candidate.key === key)!;
+    return {
+      ruleId: key,
+      ruleVersion: rulesetVersion,
+      indicatorIds: [...combination.indicatorIds],
+      points: 0,
+      field: '/subject',
+      combination: { escalateTo: combination.escalateTo, members: [...new Set(combination.members.map((member) => member.rule))], description: combination.description },
+    };
+  });
+}
+
+/**
+ * Scores hits that are already capped and corroborated with the ruleset's combination (additive
+ * when absent). `rulesetVersion` versions the hits of named combinations (`recordCombinations`).
+ */
+export function scoreWithCombination(hits: Hit[], thresholds: Thresholds, combination: Combination | undefined, rulesetVersion = 0): ScoredOutcome & { hits: Hit[] } {
   if (combination?.model === 'llr') {
-    const combined = combineLikelihoods(hits, combination, thresholds);
-    return { hits: combined.hits, score: combined.score, outcome: combined.outcome };
+    // Hits of combinations are reasons about the evidence, not evidence: they are made again from it.
+    const evidence = hits.filter((hit) => hit.combination === undefined);
+    const combined = combineLikelihoods(evidence, combination, thresholds);
+    const shown = combination.recordCombinations === true ? combinationHits(combined.combinations, combination, hits, rulesetVersion) : [];
+    return { hits: [...combined.hits, ...shown], score: combined.score, outcome: combined.outcome };
   }
   return { hits, ...scoreHits(hits, thresholds) };
 }

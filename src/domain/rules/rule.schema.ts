@@ -48,6 +48,14 @@ export const listNameMatchParams = z.strictObject({
    * published before the choice existed weighed the nationality only, and replay as they were.
    */
   countries: uniqueArray(z.enum(PERSON_COUNTRY_SOURCES)).default(['nationality']),
+  /**
+   * A name-only match counts less when it cannot tell the listed person from a namesake: points
+   * taken off a match against an entry that lists no birth date, nationality, identifier or
+   * street address, and off a very common full name (common-names.data.ts) when the profile gives
+   * no agreeing birth date. A match that forces a block is never lowered. Absent in rulesets
+   * published before it existed: those scored weight × similarity, and replay as they were.
+   */
+  namesakes: z.strictObject({ undescribedEntryPoints: z.number().min(0).max(100), commonNamePoints: z.number().min(0).max(100) }).optional(),
 });
 
 export const listIdentifierMatchParams = z.strictObject({
@@ -272,11 +280,13 @@ export const rulesetDefinitionSchema = z
       ruleset.combination.linkRules.forEach((key, index) => {
         if (!keys.has(key)) ctx.addIssue({ code: 'custom', path: ['combination', 'linkRules', index], message: `no rule ${key} in the ruleset` });
       });
-      ruleset.combination.combinations.forEach((combination, index) =>
+      ruleset.combination.combinations.forEach((combination, index) => {
+        // A combination's hit carries its key as ruleId: it must not be mistaken for a rule's.
+        if (keys.has(combination.key)) ctx.addIssue({ code: 'custom', path: ['combination', 'combinations', index, 'key'], message: `a rule is named ${combination.key} too` });
         combination.members.forEach((member, position) => {
           if (!keys.has(member.rule)) ctx.addIssue({ code: 'custom', path: ['combination', 'combinations', index, 'members', position, 'rule'], message: `no rule ${member.rule} in the ruleset` });
-        }),
-      );
+        });
+      });
     }
     const seen = new Map<string, number>();
     ruleset.rules.forEach((rule, index) => {

@@ -70,6 +70,17 @@ export interface Hit {
   related?: string[];
   forcesBlock?: boolean;
   explanation?: unknown;
+  /** Why the hit counts less than its rule's weight × similarity (a name-only match that cannot tell the listed person from a namesake). */
+  lowered?: HitLowering[];
+  /** For the hit of a named combination (evidence-combination.ts): the rules that together escalated the outcome. */
+  combination?: { escalateTo: Outcome; members: string[]; description: string };
+}
+
+export interface HitLowering {
+  reason: 'undescribed-entry' | 'common-name';
+  /** Points taken off. */
+  points: number;
+  detail: string;
 }
 
 export interface ScoredOutcome {

@@ -52,6 +52,26 @@ export const hitSchema = z
     related: z.array(z.string()).optional(),
     forcesBlock: z.boolean().optional(),
     explanation: z.unknown().optional().describe('How the match was scored'),
+    lowered: z
+      .array(
+        z.object({
+          reason: z.enum(['undescribed-entry', 'common-name']),
+          points: z.number().describe('Points taken off'),
+          detail: z.string(),
+        }),
+      )
+      .optional()
+      .describe(
+        'Why a name-only list match counts less than its weight × similarity: the entry lists nothing that tells its person from a namesake (no birth date, nationality, identity document or street address), or the full name is a very common one and no birth date agrees (docs/scoring.md)',
+      ),
+    combination: z
+      .object({
+        escalateTo: z.enum(OUTCOMES),
+        members: z.array(z.string()).describe('The rules whose hits together make the combination'),
+        description: z.string(),
+      })
+      .optional()
+      .describe('For the hit of a named high-risk combination (its key is the ruleId, 0 points): the outcome it escalates to and the rules that fired it'),
     previouslyCleared: z
       .boolean()
       .optional()

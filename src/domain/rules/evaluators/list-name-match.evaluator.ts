@@ -1,6 +1,8 @@
-import type { Hit } from '../ruleset.js';
+import type { Hit, HitLowering } from '../ruleset.js';
+import { commonNameOf } from '../common-names.data.js';
+import { normaliseName } from '../../screening/name-normalise.js';
 import type { ScreeningSubject } from '../screening-subject.js';
-import { hitOf, type Evaluator, type NameQuery, type RuleOfKind } from '../evaluation-context.js';
+import { hitOf, type Evaluator, type NameCandidate, type NameQuery, type RuleOfKind } from '../evaluation-context.js';
 import type { NameTarget, PersonCountrySource } from '../rule.schema.js';
 import { bestNameSimilarity } from '../name-similarity.js';
 import { DISCRIMINATOR_WEIGHTS } from '../../screening/match-options.js';
@@ -85,9 +87,41 @@ function identifiesListedPerson(explanation: unknown, minNameScore: number): boo
   return (explained.components ?? []).some((part) => part.component === 'birth-date' && part.value === DISCRIMINATOR_WEIGHTS.birthDateExact);
 }
 
+/** The matcher's explanation shows the query's birth date (year or full date) agreeing with a listed one. */
+function birthDateAgrees(explanation: unknown): boolean {
+  const explained = explanation as { components?: { component?: unknown; delta?: unknown }[] } | null | undefined;
+  return (explained?.components ?? []).some((part) => part.component === 'birth-date' && typeof part.delta === 'number' && part.delta > 0);
+}
+
+/**
+ * Why a name-only match weighs less (`namesakes` params): the entry gives nothing to tell its
+ * person from a namesake, or the full name is a very common one and the profile's birth date does
+ * not agree with a listed one. A nationality agreeing is no confirmation here: the name's
+ * commonness is measured in that same population.
+ */
+function namesakeLowering(namesakes: { undescribedEntryPoints: number; commonNamePoints: number }, candidate: NameCandidate, query: NameQuery): HitLowering[] {
+  const lowered: HitLowering[] = [];
+  if (namesakes.undescribedEntryPoints > 0 && candidate.entry.particulars !== undefined && candidate.entry.particulars.length === 0) {
+    lowered.push({
+      reason: 'undescribed-entry',
+      points: namesakes.undescribedEntryPoints,
+      detail: 'the entry lists no birth date, nationality, identity document or street address: a namesake cannot be told apart from the listed person',
+    });
+  }
+  if (namesakes.commonNamePoints > 0 && !birthDateAgrees(candidate.explanation)) {
+    const words = normaliseName(query.name, { type: 'individual' }).tokens.filter((token) => token.kind === 'word').map((token) => token.text);
+    const common = commonNameOf(words);
+    if (common) {
+      const why = common.givenName !== undefined ? `surname ${common.surname} (${common.percent}%) with the frequent given name ${common.givenName}` : `surname ${common.surname} (${common.percent}%)`;
+      lowered.push({ reason: 'common-name', points: namesakes.commonNamePoints, detail: `a very common full name among ${common.population}: ${why}, and no agreeing birth date` });
+    }
+  }
+  return lowered;
+}
+
 /** Names of the subject (and of the companies and people around them) against list names. */
 export const listNameMatch: Evaluator<RuleOfKind<'list_name_match'>> = (subject, rule, context) => {
-  const { minSimilarity: threshold, maxHits: limit, targets, blockOnListedBirthDate, countries } = rule.params;
+  const { minSimilarity: threshold, maxHits: limit, targets, blockOnListedBirthDate, countries, namesakes } = rule.params;
   const best = new Map<string, Hit>();
   for (const { field, query, entryTypes } of namesToScreen(subject, targets, countries)) {
     for (const candidate of context.searchNames(query, { threshold, limit })) {
@@ -96,10 +130,14 @@ export const listNameMatch: Evaluator<RuleOfKind<'list_name_match'>> = (subject,
       if (similarity < threshold) continue;
       const previous = best.get(candidate.entry.id);
       if (previous && (previous.similarity ?? 0) >= similarity) continue;
+      const forcesBlock = blockOnListedBirthDate !== undefined && query.birthDate !== undefined && identifiesListedPerson(candidate.explanation, blockOnListedBirthDate.minNameScore);
+      // A match that identifies the listed person is never lowered.
+      const lowered = namesakes !== undefined && !forcesBlock ? namesakeLowering(namesakes, candidate, query) : [];
+      const taken = lowered.reduce((sum, part) => sum + part.points, 0);
       best.set(
         candidate.entry.id,
         hitOf(rule, {
-          points: Math.round(rule.weight * similarity),
+          points: Math.max(0, Math.round(rule.weight * similarity - taken)),
           field,
           // The subject's own value; the listed name it matched (maybe an alias) is beside it.
           value: query.name,
@@ -107,12 +145,14 @@ export const listNameMatch: Evaluator<RuleOfKind<'list_name_match'>> = (subject,
           entry: { id: candidate.entry.id, source: candidate.entry.source, sourceId: candidate.entry.sourceId, name: candidate.entry.name },
           similarity,
           explanation: candidate.explanation,
-          ...(blockOnListedBirthDate && query.birthDate !== undefined && identifiesListedPerson(candidate.explanation, blockOnListedBirthDate.minNameScore) ? { forcesBlock: true } : {}),
+          ...(forcesBlock ? { forcesBlock: true } : {}),
+          ...(lowered.length > 0 ? { lowered } : {}),
         }),
       );
     }
   }
   // Several entries matching the same person are one reason, not several: only the strongest scores.
-  const hits = [...best.values()].sort((a, b) => (b.similarity ?? 0) - (a.similarity ?? 0)).slice(0, limit);
+  // The strongest by points, then similarity: without `namesakes` points follow similarity, so the order is as it was.
+  const hits = [...best.values()].sort((a, b) => b.points - a.points || (b.similarity ?? 0) - (a.similarity ?? 0)).slice(0, limit);
   return hits.map((hit, index) => (index === 0 ? hit : { ...hit, points: 0 }));
 };

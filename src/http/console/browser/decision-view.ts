@@ -31,6 +31,12 @@ export function distinctIdentifiers(identifiers: CaseListEntry['identifiers']): 
 
 function entrySide(hit: CaseHit) {
   const entry = hit.listEntry;
+  if (hit.combination) {
+    return el('div', { 'data-testid': 'entry-side' }, [
+      el('h4', { text: `Named combination: escalates to ${hit.combination.escalateTo}` }),
+      dl([['Why', hit.combination.description], ['Rules that fired it', hit.combination.members]]),
+    ]);
+  }
   if (!entry) return el('div', { 'data-testid': 'entry-side' }, [el('h4', { text: 'Evidence' }), dl([['Rule', hit.ruleId], ['Related subjects', hit.related]])]);
   return el('div', { 'data-testid': 'entry-side' }, [
     el('h4', { text: `List entry: ${entry.source} ${entry.sourceId} (v${entry.version})` }),
@@ -65,7 +71,8 @@ function hitView(hit: CaseHit, subject: Record<string, unknown> | null) {
       el('div', { class: 'muted', text: `Source: ${indicator.sourceDocument}` }),
     ]),
   );
-  return el('div', { class: `hit${hit.previouslyCleared ? ' cleared' : ''}`, 'data-testid': 'hit' }, [el('strong', { text: title }), cleared, el('div', { class: 'side' }, [subjectSide(hit, subject), entrySide(hit)]), ...indicators]);
+  const lowered = (hit.lowered ?? []).map((part) => el('div', { class: 'muted', 'data-testid': 'hit-lowered', text: `−${part.points} points: ${part.detail}` }));
+  return el('div', { class: `hit${hit.previouslyCleared ? ' cleared' : ''}`, 'data-testid': 'hit' }, [el('strong', { text: title }), cleared, ...lowered, el('div', { class: 'side' }, [subjectSide(hit, subject), entrySide(hit)]), ...indicators]);
 }
 
 
