@@ -28,7 +28,7 @@ export const namedCombinationSchema = z.strictObject({
   description: z.string().trim().min(1).max(500),
   /** Every member must have a counted hit; `fieldPrefix` narrows a member to hits about that part of the profile. */
   members: z
-    .array(z.strictObject({ rule: z.string().max(80).regex(RULE_KEY), fieldPrefix: z.string().startsWith('/subject').max(200).optional() }))
+    .array(z.strictObject({ rule: z.string().max(80).regex(RULE_KEY), fieldPrefix: z.string().regex(/^\/subject/, 'must start with /subject').max(200).optional() }))
     .min(2)
     .max(5),
   escalateTo: z.enum(['review', 'block']),
