@@ -20,7 +20,7 @@ const BULK = 15_000;
 beforeAll(async () => {
   t = await createTestApp({
     beforeBuild: async (database) => {
-      await loadTestList(database.db, 'test-watchlist', [listEntry({ sourceId: '1001', name: 'KIM, Sang Man' })]);
+      await loadTestList(database.db, 'test-watchlist', [listEntry({ sourceId: '1001', name: 'KIM, Sang Man', nationalities: ['KP'] })]);
     },
     appDeps: {
       now: () => {

@@ -11,7 +11,7 @@ beforeAll(async () => {
   t = await createTestApp({
     appDeps: { monitoring: false },
     beforeBuild: async (database) => {
-      await loadTestList(database.db, 'batch-watchlist', [listEntry({ sourceId: 'b-1', name: 'KIM, Sang Man' })]);
+      await loadTestList(database.db, 'batch-watchlist', [listEntry({ sourceId: 'b-1', name: 'KIM, Sang Man', nationalities: ['KP'] })]);
     },
   });
 });

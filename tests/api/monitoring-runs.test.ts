@@ -13,15 +13,15 @@ beforeAll(async () => {
   t = await createTestApp({
     appDeps: { listRefreshMs: 0, monitoring: { pollMs: 50, listSettleMs: 0 } },
     beforeBuild: async (database) => {
-      await loadTestList(database.db, SOURCE, [listEntry({ sourceId: 'r-0', name: 'CHOE, Song Il' })]);
+      await loadTestList(database.db, SOURCE, [listEntry({ sourceId: 'r-0', name: 'CHOE, Song Il', nationalities: ['KP'] })]);
     },
   });
   const items = ['Kang Myong Chol', 'Ri Su Yong', 'Maria Kowalska'].map((name, index) => ({ subject: { externalRef: `runs-${index}`, name }, monitor: true }));
   const enrolled = await request(t.app.server).post('/v1/screenings/batch').set(bearer(t.keys.screener)).send({ items });
   if (enrolled.status !== 200) throw new Error(JSON.stringify(enrolled.body));
-  await loadTestList(t.database.db, SOURCE, [listEntry({ sourceId: 'r-1', name: 'KANG, Myong Chol' }), listEntry({ sourceId: 'r-2', name: 'RI, Su Yong' })]);
+  await loadTestList(t.database.db, SOURCE, [listEntry({ sourceId: 'r-1', name: 'KANG, Myong Chol', nationalities: ['KP'] }), listEntry({ sourceId: 'r-2', name: 'RI, Su Yong', nationalities: ['KP'] })]);
   first = await waitForRun(t.app, t.keys.reviewer, listRun(SOURCE, 2));
-  await loadTestList(t.database.db, SOURCE, [listEntry({ sourceId: 'r-1', name: 'KANG, Myong Chol' })]);
+  await loadTestList(t.database.db, SOURCE, [listEntry({ sourceId: 'r-1', name: 'KANG, Myong Chol', nationalities: ['KP'] })]);
   second = await waitForRun(t.app, t.keys.reviewer, listRun(SOURCE, 3));
 });
 afterAll(() => t.close());

@@ -21,7 +21,7 @@ beforeAll(async () => {
   t = await createTestApp({
     beforeBuild: async (database) => {
       await loadTestList(database.db, 'pipeline-list', [
-        listEntry({ sourceId: 'P-NAME', name: 'KIM, Sang Man' }),
+        listEntry({ sourceId: 'P-NAME', name: 'KIM, Sang Man', nationalities: ['KP'] }),
         listEntry({ sourceId: 'P-DOC', name: 'PAK, Jin Hyok', identifiers: [{ kind: 'passport', value: PASSPORT, normalized: normalizeDocumentNumber(PASSPORT), country: 'KP' }] }),
         listEntry({ sourceId: 'P-MAIL', name: 'Korea Sobaeksu Trading', type: 'entity', identifiers: [{ kind: 'email', value: LISTED_EMAIL, normalized: LISTED_EMAIL }] }),
       ]);

@@ -9,7 +9,7 @@ beforeAll(async () => {
   t = await createTestApp({
     beforeBuild: async (database) => {
       await loadTestList(database.db, 'test-watchlist', [
-        listEntry({ sourceId: '1001', name: 'KIM, Sang Man' }),
+        listEntry({ sourceId: '1001', name: 'KIM, Sang Man', nationalities: ['KP'] }),
         listEntry({ sourceId: '1002', name: 'CHINYONG INFORMATION TECHNOLOGY COOPERATION COMPANY', type: 'entity' }),
       ]);
     },

@@ -106,7 +106,7 @@ const ROLE_KEY_NAMES: Record<string, KeyName> = { admin: 'admin', screener: 'scr
 beforeAll(async () => {
   t = await createTestApp({
     beforeBuild: async (database) => {
-      await loadTestList(database.db, 'security-watchlist', [listEntry({ sourceId: 'sec-1', name: 'KIM, Sang Man' })]);
+      await loadTestList(database.db, 'security-watchlist', [listEntry({ sourceId: 'sec-1', name: 'KIM, Sang Man', nationalities: ['KP'] })]);
     },
     // Every route gets wrong keys here; the limit on failed authentication is tests/api/auth-failures.test.ts.
     appDeps: { authFailuresPerMinute: 0 },

@@ -19,7 +19,7 @@ const PASSPORT = 'X1234 5678';
 beforeAll(async () => {
   t = await createTestApp({
     beforeBuild: async (database) => {
-      await loadTestList(database.db, 'test-list', [listEntry({ sourceId: 'kim-1', name: 'KIM, Sang Man' })]);
+      await loadTestList(database.db, 'test-list', [listEntry({ sourceId: 'kim-1', name: 'KIM, Sang Man', nationalities: ['KP'] })]);
     },
   });
 });

@@ -19,7 +19,7 @@ const dir = mkdtempSync(path.join(tmpdir(), 'redflag-audit-cli-'));
 
 beforeAll(async () => {
   t = await createTestApp({
-    beforeBuild: (database) => loadTestList(database.db, 'test-watchlist', [listEntry({ sourceId: '1001', name: 'KIM, Sang Man' })]).then(() => undefined),
+    beforeBuild: (database) => loadTestList(database.db, 'test-watchlist', [listEntry({ sourceId: '1001', name: 'KIM, Sang Man', nationalities: ['KP'] })]).then(() => undefined),
   });
   for (const name of ['Maria Kowalska', 'Sang Man Kim', 'John Smith', 'Kim Sang-man']) {
     const response = await request(t.app.server).post('/v1/screenings').set(bearer(t.keys.screener)).send({ subject: { externalRef: name.toLowerCase().replace(/\W+/g, '-'), name } });

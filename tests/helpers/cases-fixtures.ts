@@ -9,12 +9,16 @@ import { listEntry } from './list-fixtures.js';
 import { bearer, type TestApp } from './test-app.js';
 import type { ActiveRulesets } from '../../src/services/active-ruleset.service.js';
 
-/** A small watchlist: names the tests screen against. */
+/**
+ * A small watchlist: names the tests screen against. Each entry says something besides its name
+ * (a nationality at least), so a name-only match keeps its whole weight: an entry of names alone
+ * is lowered as indistinguishable from a namesake (docs/scoring.md), which these tests are not about.
+ */
 export const WATCHLIST = [
   listEntry({ sourceId: 'W-1', name: 'KIM, Sang Man', birthDates: [{ value: '1961-08-12' }], nationalities: ['KP'] }),
   listEntry({ sourceId: 'W-2', name: 'PAK, Hwa Song', nationalities: ['KP'] }),
-  listEntry({ sourceId: 'W-3', name: 'HAN, Chol Jin' }),
-  listEntry({ sourceId: 'W-4', name: 'RI, Kyong Sik' }),
+  listEntry({ sourceId: 'W-3', name: 'HAN, Chol Jin', nationalities: ['KP'] }),
+  listEntry({ sourceId: 'W-4', name: 'RI, Kyong Sik', nationalities: ['KP'] }),
 ];
 
 /**

@@ -18,8 +18,8 @@ import { bearer, createTestApp, type TestApp } from '../helpers/test-app.js';
  */
 let t: TestApp;
 const SOURCE = 'monitoring-watchlist';
-const kim = listEntry({ sourceId: 'm-1', name: 'KIM, Sang Man' });
-const pak = listEntry({ sourceId: 'm-2', name: 'PAK, Jin Hyok' });
+const kim = listEntry({ sourceId: 'm-1', name: 'KIM, Sang Man', nationalities: ['KP'] });
+const pak = listEntry({ sourceId: 'm-2', name: 'PAK, Jin Hyok', nationalities: ['KP'] });
 const passportHolder = listEntry({
   sourceId: 'm-3',
   name: 'RI, Yong Chol',

@@ -47,10 +47,12 @@ function nameHit(subject: ScreeningSubject, listed: Listed, rule: Rule = default
 }
 
 describe('common full names, as data with sources', () => {
-  test('a surname of one person in twenty or more is enough; a common one needs a most-frequent given name', () => {
-    expect(commonNameOf(['kim', 'kwang', 'jin'])).toMatchObject({ surname: 'kim', percent: 21.5 });
-    expect(commonNameOf(['zhenxing', 'wang'])).toMatchObject({ surname: 'wang' });
+  test('a common surname makes a full name very common only beside a most-frequent given name', () => {
     expect(commonNameOf(['sergey', 'ivanov'])).toMatchObject({ surname: 'ivanov', givenName: 'sergey' });
+    expect(commonNameOf(['haoran', 'wang'])).toMatchObject({ surname: 'wang', percent: 7.25, givenName: 'haoran' });
+    // However frequent the surname, the given name tells a listed person from other bearers.
+    expect(commonNameOf(['kim', 'kwang', 'jin'])).toBeUndefined();
+    expect(commonNameOf(['zhenxing', 'wang'])).toBeUndefined();
     // Ivanov with a rarer given name, and names of no very common surname, are not.
     expect(commonNameOf(['yaroslav', 'ivanov'])).toBeUndefined();
     expect(commonNameOf(['daniel', 'brooks'])).toBeUndefined();
@@ -80,12 +82,18 @@ describe('a name-only match weighs what it can tell apart from a namesake', () =
   });
 
   test('a very common full name without an agreeing birth date: 10 points less; both reasons add', () => {
-    const described = nameHit(person('Kim Chol'), { name: 'KIM Chol', particulars: ['birth-date', 'nationality'] }).hit;
+    const described = nameHit(person('Sergey Ivanov'), { name: 'IVANOV, Sergey', particulars: ['birth-date', 'nationality'] }).hit;
     expect(described.points).toBe(exact - 10);
-    expect(described.lowered).toEqual([expect.objectContaining({ reason: 'common-name', detail: expect.stringContaining('surname kim (21.5%)') })]);
-    const bare = nameHit(person('Kim Kwang Jin'), { name: 'Kim Kwang Jin', particulars: [] }).hit;
+    expect(described.lowered).toEqual([expect.objectContaining({ reason: 'common-name', detail: expect.stringContaining('surname ivanov (1.3%) with the frequent given name sergey') })]);
+    const bare = nameHit(person('Sergey Ivanov'), { name: 'Sergey Ivanov', particulars: [] }).hit;
     expect(bare.points).toBe(exact - 20);
     expect(bare.lowered!.map((part) => part.reason)).toEqual(['undescribed-entry', 'common-name']);
+  });
+
+  test('a common surname alone does not make a full name common: a listed Kim Chol with a birth date keeps the whole weight', () => {
+    const { hit } = nameHit(person('Kim Chol'), { name: 'KIM Chol', particulars: ['birth-date', 'nationality'] });
+    expect(hit.points).toBe(exact);
+    expect(hit.lowered).toBeUndefined();
   });
 
   test('an agreeing birth date is confirming evidence: a common name is not lowered', () => {
@@ -116,7 +124,7 @@ describe('a name-only match weighs what it can tell apart from a namesake', () =
   test('a lowered match still counts next to other evidence', () => {
     const subject = person('Kim Kwang Jin', { interview: { videoCompleted: false }, claimedLocation: { country: 'US' } });
     const evaluation = evaluateRuleset(subject, defaultRuleset(), { ...contextFor(subject), searchNames: searchAnswering({ name: 'Kim Kwang Jin', particulars: [] }) });
-    expect(evaluation.hits.find((hit) => hit.ruleId === 'list-name-match')?.points).toBe(exact - 20);
+    expect(evaluation.hits.find((hit) => hit.ruleId === 'list-name-match')?.points).toBe(exact - 10);
     expect(evaluation.score).toBeGreaterThan(evaluateRuleset({ ...subject, name: 'Daniel Brooks' }, defaultRuleset(), contextFor(subject)).score);
   });
 });

@@ -23,11 +23,13 @@ export interface NamePopulation {
 }
 
 /**
- * A surname carried by at least this share of a population makes a full name very common on its
- * own: one person in twenty or more shares it, so only the given name distinguishes.
+ * A surname carried by at least this share of a population makes a full name very common when it
+ * stands beside one of the population's most frequent given names. A surname alone never does,
+ * however common: a listed Kim, Li or Nguyen is told apart from namesakes by the given name, and
+ * Korean and Vietnamese given names are many (no frequency table is published for them, so no
+ * Korean or Vietnamese full name is counted common). Lowering every Kim would weaken exactly the
+ * matches this service exists for: most listed North Koreans are Kims, Ris and Paks.
  */
-export const VERY_COMMON_SURNAME_PERCENT = 5;
-/** A surname carried by at least this share makes a full name very common with a most-frequent given name. */
 export const COMMON_SURNAME_PERCENT = 1;
 
 export const NAME_POPULATIONS: readonly NamePopulation[] = [
@@ -93,15 +95,14 @@ export interface CommonName {
   population: string;
   surname: string;
   percent: number;
-  /** The most-frequent given name that, with a common surname, makes the name very common. */
-  givenName?: string;
+  /** The most-frequent given name that, with the common surname, makes the name very common. */
+  givenName: string;
 }
 
 /**
- * Whether a name (its normalised words) is a very common full name: a word is a surname of at
- * least VERY_COMMON_SURNAME_PERCENT of a population, or one of at least COMMON_SURNAME_PERCENT
- * beside a most-frequent given name of the same population. Word order does not matter (lists and
- * profiles write surnames first and last).
+ * Whether a name (its normalised words) is a very common full name: a surname of at least
+ * COMMON_SURNAME_PERCENT of a population beside a most-frequent given name of the same
+ * population. Word order does not matter (lists and profiles write surnames first and last).
  */
 export function commonNameOf(words: readonly string[]): CommonName | undefined {
   let found: CommonName | undefined;
@@ -110,9 +111,9 @@ export function commonNameOf(words: readonly string[]): CommonName | undefined {
       const word = words.find((candidate) => surname.spellings.includes(candidate));
       if (word === undefined) continue;
       const givenName = words.find((candidate) => candidate !== word && population.givenNames.includes(candidate));
-      const common = surname.percent >= VERY_COMMON_SURNAME_PERCENT || (surname.percent >= COMMON_SURNAME_PERCENT && givenName !== undefined);
-      if (common && (found === undefined || surname.percent > found.percent)) {
-        found = { population: population.population, surname: word, percent: surname.percent, ...(givenName !== undefined && surname.percent < VERY_COMMON_SURNAME_PERCENT ? { givenName } : {}) };
+      if (givenName === undefined || surname.percent < COMMON_SURNAME_PERCENT) continue;
+      if (found === undefined || surname.percent > found.percent) {
+        found = { population: population.population, surname: word, percent: surname.percent, givenName };
       }
     }
   }

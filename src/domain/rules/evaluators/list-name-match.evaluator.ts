@@ -112,7 +112,7 @@ function namesakeLowering(namesakes: { undescribedEntryPoints: number; commonNam
     const words = normaliseName(query.name, { type: 'individual' }).tokens.filter((token) => token.kind === 'word').map((token) => token.text);
     const common = commonNameOf(words);
     if (common) {
-      const why = common.givenName !== undefined ? `surname ${common.surname} (${common.percent}%) with the frequent given name ${common.givenName}` : `surname ${common.surname} (${common.percent}%)`;
+      const why = `surname ${common.surname} (${common.percent}%) with the frequent given name ${common.givenName}`;
       lowered.push({ reason: 'common-name', points: namesakes.commonNamePoints, detail: `a very common full name among ${common.population}: ${why}, and no agreeing birth date` });
     }
   }
