@@ -348,21 +348,23 @@ async function planItem(
 const LOOKUP_CHUNK = 100;
 
 /**
- * The batch's full re-screens, tenant by tenant: previous screenings and lookups in one statement
- * per chunk, then each evaluated as a screening would be. A chunk that fails fails its items.
+ * The batch's full re-screens, grouped by what they are evaluated against (tenant, ruleset and
+ * list snapshot: the list index may move on while a batch is planned, and each item must be
+ * evaluated against the snapshot its run records): previous screenings and lookups in one
+ * statement per chunk, then each evaluated as a screening would be. A chunk that fails fails its items.
  */
 async function evaluatePending(deps: MonitoringDeps, plans: readonly Plan[]): Promise<void> {
-  const byTenant = new Map<string, Plan[]>();
+  const groups: { tenantId: string; basis: EvaluationBasis; plans: Plan[] }[] = [];
   for (const plan of plans) {
     if (!plan.pending) continue;
-    const group = byTenant.get(plan.item.tenantId) ?? [];
-    group.push(plan);
-    byTenant.set(plan.item.tenantId, group);
+    const { basis } = plan.pending;
+    const same = groups.find((group) => group.tenantId === plan.item.tenantId && group.basis.ruleset === basis.ruleset && group.basis.snapshot === basis.snapshot);
+    if (same) same.plans.push(plan);
+    else groups.push({ tenantId: plan.item.tenantId, basis, plans: [plan] });
   }
-  for (const [tenantId, group] of byTenant) {
+  for (const { tenantId, basis, plans: group } of groups) {
     for (let start = 0; start < group.length; start += LOOKUP_CHUNK) {
       const chunk = group.slice(start, start + LOOKUP_CHUNK);
-      const basis = chunk[0]!.pending!.basis;
       try {
         const evaluated = await evaluateRestoredMany(deps, tenantId, chunk.map((plan) => plan.pending!), basis, yieldToEventLoop);
         for (const [index, plan] of chunk.entries()) {
