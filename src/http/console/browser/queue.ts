@@ -175,6 +175,11 @@ function keyHandler(state: QueueState) {
 /** The queue page: filters, search, sorting by column, paging, and j/k/Enter to move and open. */
 export function createQueue(fail: (error: unknown) => void) {
   const state: QueueState = { sort: 'score', order: null, offset: 0, current: -1 };
+  // Loads overlap when the reviewer types faster than the server answers; only the latest may
+  // draw, or a slower earlier answer would show the page and counts of filters no longer chosen.
+  let latestLoad = 0;
+  // A page-only load that overtakes a counting one counts too, or the superseded counts never draw.
+  let countsOwed = false;
 
   function sortBy(sort: Sort) {
     sortOnClick(state, sort);
@@ -186,18 +191,25 @@ export function createQueue(fail: (error: unknown) => void) {
    * changed (they count the same cases then). Opening the queue counts again: cases may have moved.
    */
   async function load(options: { counts?: boolean } = {}) {
+    const thisLoad = ++latestLoad;
+    const withCounts = options.counts !== false || countsOwed;
+    countsOwed = withCounts;
     try {
       renderHeader(state, sortBy);
       const filters = filterParams();
       const [page, counts] = await Promise.all([
         api<CasePage>('GET', `/v1/cases${query({ ...filters, limit: PAGE_SIZE, offset: state.offset, sort: state.sort, order: state.order })}`),
-        options.counts === false ? undefined : api<CaseQueueCounts>('GET', `/v1/cases/counts${query(filters)}`),
+        withCounts ? api<CaseQueueCounts>('GET', `/v1/cases/counts${query(filters)}`) : undefined,
       ]);
+      if (thisLoad !== latestLoad) return;
       state.current = -1;
       renderPage(page);
-      if (counts) showCounts(counts);
+      if (counts) {
+        countsOwed = false;
+        showCounts(counts);
+      }
     } catch (error) {
-      fail(error);
+      if (thisLoad === latestLoad) fail(error);
     }
   }
 
