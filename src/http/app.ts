@@ -148,7 +148,7 @@ async function registerApiDocs(app: FastifyInstance): Promise<void> {
 
 /** Every route group, each given the services it uses. */
 async function registerRoutes(app: FastifyInstance, database: Database, services: Services): Promise<void> {
-  const { lists, now, keyedHash, evaluate, metrics, rulesets, inFlight, chains } = services;
+  const { lists, now, keyedHash, evaluate, metrics, rulesets, inFlight, chains, lookups } = services;
   const db = database.db;
   const screening = {
     db,
@@ -158,6 +158,7 @@ async function registerRoutes(app: FastifyInstance, database: Database, services
     rulesets,
     inFlight,
     chains,
+    lookups,
     ...(metrics ? { observe: metrics.screening } : {}),
     ...(evaluate ? { evaluate } : {}),
     ...(services.ipLocator ? { ipLocator: services.ipLocator } : {}),

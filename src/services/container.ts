@@ -7,6 +7,7 @@
  */
 import type { CheckpointSigner } from '../audit/checkpoint-signing.js';
 import type { Database } from '../db/client.js';
+import { ScreeningLookupQueue } from '../db/lookup-queue.js';
 import { DecisionChains } from '../db/decision-chain.js';
 import { CheckedApiKeys } from './api-keys.service.js';
 import { ActiveRulesets, InFlight } from './active-ruleset.service.js';
@@ -101,6 +102,8 @@ export interface Services {
   chains: DecisionChains;
   /** The API keys these services checked lately (auth), told at once of revocations and disabled tenants. */
   checkedKeys: CheckedApiKeys;
+  /** Concurrent screenings' lookups, sent together when they would queue (lookup-queue.ts). */
+  lookups: ScreeningLookupQueue;
   lists: ListIndexHolder;
   now: () => Date;
   keyedHash: KeyedHash;
@@ -254,6 +257,7 @@ export async function createServices(input: {
     inFlight: new InFlight(),
     chains,
     checkedKeys: new CheckedApiKeys(db),
+    lookups: new ScreeningLookupQueue(db),
     lists,
     now,
     keyedHash,

@@ -7,6 +7,7 @@ import { setLastDecision, upsertSubject } from '../db/repositories/subjects.repo
 import { nameKeyOf } from '../domain/rules/name-similarity.js';
 import { collectLookups, type KeyedHash, type LinkKey } from '../domain/rules/subject-lookups.js';
 import { redactForStorage } from '../domain/rules/subject-redaction.js';
+import type { ScreeningLookupQueue } from '../db/lookup-queue.js';
 import { findScreeningLookups, insertLinkKeys, type LookupSubject } from '../db/repositories/lookups.repository.js';
 import type { Hit, Outcome, Ruleset } from '../domain/rules/ruleset.js';
 import type { ScreeningSubject } from '../domain/rules/screening-subject.js';
@@ -46,6 +47,8 @@ export interface ScreeningDeps {
   inFlight: InFlight;
   /** The tenants' decision chains as these services append to them (createServices). */
   chains: DecisionChains;
+  /** Sends concurrent screenings' lookups together (lookup-queue.ts); absent: each on its own. */
+  lookups?: ScreeningLookupQueue;
 }
 
 export interface ScreeningObserver {
@@ -130,7 +133,7 @@ export function locateLoginIps(deps: Pick<ScreeningDeps, 'ipLocator'>, subject: 
  * identifiers equal to the subject's, other subjects sharing a link key (the laptop-farm
  * pattern), and the keys recorded at this subject's previous screening.
  */
-export async function answerLookups(deps: Pick<ScreeningDeps, 'db' | 'keyedHash'>, request: Pick<ScreenRequest, 'tenantId' | 'subject'>, versionIds: string[]) {
+export async function answerLookups(deps: Pick<ScreeningDeps, 'db' | 'keyedHash' | 'lookups'>, request: Pick<ScreenRequest, 'tenantId' | 'subject'>, versionIds: string[]) {
   const { externalRef } = request.subject;
   return answerLookupsFor(deps, { tenantId: request.tenantId, subject: request.subject, ...(externalRef === undefined ? {} : { stored: { externalRef } }) }, versionIds);
 }
@@ -150,16 +153,17 @@ export interface LookupScope {
   beforeSequence?: number;
 }
 
-export async function answerLookupsFor(deps: Pick<ScreeningDeps, 'db' | 'keyedHash'>, scope: LookupScope, versionIds: string[]) {
+export async function answerLookupsFor(deps: Pick<ScreeningDeps, 'db' | 'keyedHash' | 'lookups'>, scope: LookupScope, versionIds: string[]) {
   const lookups = collectLookups(scope.subject, scope.keyedHash ?? deps.keyedHash);
-  const answers = await findScreeningLookups(deps.db, {
+  const query = {
     tenantId: scope.tenantId,
     versionIds,
     identifiers: lookups.identifiers,
     links: lookups.links,
     subject: scope.stored,
     beforeSequence: scope.beforeSequence,
-  });
+  };
+  const answers = await (deps.lookups ? deps.lookups.find(query) : findScreeningLookups(deps.db, query));
   return { lookups, ...answers };
 }
 

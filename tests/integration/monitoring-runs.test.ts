@@ -3,6 +3,7 @@ import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { queryRows } from '../../src/db/client.js';
 import { insertPublishedRuleset } from '../../src/db/repositories/rulesets.repository.js';
+import { ScreeningLookupQueue } from '../../src/db/lookup-queue.js';
 import { findScreeningLookups, findScreeningLookupsMany } from '../../src/db/repositories/lookups.repository.js';
 import { findPreviousScreening, findPreviousScreenings } from '../../src/db/repositories/monitoring.repository.js';
 import type { LinkKey } from '../../src/domain/rules/subject-lookups.js';
@@ -165,6 +166,13 @@ describe('a new ruleset version', () => {
     expect(many).toEqual(single);
     expect(single.some((answer) => answer.linkedSubjects.length > 0)).toBe(true);
     expect(single.some((answer) => answer.identifierMatches.length > 0 && answer.previousLinkKeys !== undefined)).toBe(true);
+
+    // Screenings' lookups asked for at once wait for the first two statements and go together;
+    // each gets the answer its own statement gives.
+    const queue = new ScreeningLookupQueue(t.database.db);
+    const queued = await Promise.all(queries.map((query) => queue.find({ tenantId, versionIds, ...query })));
+    expect(queued).toEqual(single);
+    expect(queue.sent).toEqual({ statements: 3, lookups: queries.length });
   });
 
   test('a ruleset that weighs name matches differently changes the subjects with name hits', async () => {
