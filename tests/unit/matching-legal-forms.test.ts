@@ -104,3 +104,21 @@ describe('series numbers: members of one series are a lead to review, not anothe
     expect(compareNames(org('V Trading Partners'), org('Vista Trading Partners')).explanation.tokens.map((t) => t.how)).toContain('initial');
   });
 });
+
+describe('legal forms of different kinds name different legal persons', () => {
+  test.each([
+    ['a joint-stock company and a limited-liability one', 'Volkswagen AG', 'Volkswagen GmbH'],
+    ['a non-profit and a limited-liability company', 'ANO Krasnaya Zvezda', 'OOO Krasnaya Zvezda'],
+    ['a public joint-stock company and a limited-liability one', 'Gazprom PJSC', 'Gazprom LLC'],
+  ])('%s do not match', (_label, a, b) => {
+    expect(compareNames(org(a), org(b)).match).toBe(false);
+  });
+
+  test.each([
+    ['forms of one kind', 'Gazprom PAO', 'Gazprom OAO'],
+    ['"Co." and "Inc." say which kind of company nothing about', 'Hon Hai Precision Industry Co., Ltd.', 'Hon Hai Precision Industry Inc.'],
+    ['a form only one side gives', 'Rosneft Oil Company PJSC', 'Rosneft Oil Company'],
+  ])('%s still match', (_label, a, b) => {
+    expect(compareNames(org(a), org(b)).match).toBe(true);
+  });
+});

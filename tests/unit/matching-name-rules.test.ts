@@ -60,3 +60,36 @@ describe('Chinese names in Wade–Giles meet their pinyin', () => {
     expect(compareNames(person('Han Jang Su'), person('Han Rang Su')).match).toBe(false);
   });
 });
+
+describe('a name ending thousands share (-dóttir, -uddin, -ullah, -shvili, -zadeh) is no evidence', () => {
+  test.each([
+    ['Halla Jónsdóttir', 'Halla Tómasdóttir'],
+    ['Abdul Saifullah', 'Abdul Sanaullah'],
+    ['Mohammed Shamsuddin', 'Mohammed Shahabuddin'],
+  ])('%s does not match %s: the stems before the ending differ', (a, b) => {
+    expect(compareNames(person(a), person(b)).match).toBe(false);
+  });
+
+  test.each([
+    ['Hamidullah Khan', 'Hameedullah Khan'],
+    ['Nuruddin Ali', 'Nooruddin Ali'],
+    ['Shamsuddin Haqqani', 'Shamsudin Haqqani'],
+    ['Irakli Gharibashvili', 'Irakli Garibashvili'],
+    ['Ahmad Rezaeinejad', 'Ahmad Rezainezhad'],
+  ])('%s still matches %s: the stems are spellings of one name', (a, b) => {
+    expect(compareNames(person(a), person(b)).match).toBe(true);
+  });
+});
+
+describe('a title of office with a rare surname designates one person', () => {
+  test('"President Zelensky" leaves out the given name and patronymic as one omission', () => {
+    const r = compareNames(person('President Zelensky'), person('Volodymyr Oleksandrovych Zelensky'));
+    expect(r.match).toBe(true);
+    expect(r.explanation.components.find((c) => c.component === 'tokens')?.detail).toContain('designates one person');
+  });
+
+  test('a title with a name many listed people share designates no one', () => {
+    const r = compareNames(person('General Ali'), person('Ali Hassan'));
+    expect(r.match, JSON.stringify(r.explanation.components)).toBe(false);
+  });
+});

@@ -18,6 +18,7 @@ import {
 } from './match-options.js';
 import { birthDateComponent, genderComponent, type Gender } from './discriminators.js';
 import { givenNameRelation, type GivenNameRelation } from './given-names.js';
+import { NAME_ENDING_FAMILIES } from './name-affixes.table.js';
 import { NAME_FREQUENCY_MIN_PARTIES, NAME_WORD_FREQUENCY } from './name-frequency.table.js';
 import { isTitle, normaliseName, TOKEN_WEIGHTS, type NameToken, type NormalisedName } from './name-normalise.js';
 import { BALTIC_ENDINGS, GENDERED_ENDINGS } from './name-vocabulary.table.js';
@@ -86,6 +87,19 @@ export const ALIGNMENT_WEIGHTS = { partial: 1.5, extra: 0.35, substitution: 0.5 
  * label "Snow Storm 1" / "Snow Storm 2" a match.
  */
 export const SERIES_NUMBER_UNIT = 0.4;
+/**
+ * Two legal forms of different kinds left opposite each other ("Deutsche Bank AG" / "Deutsche
+ * Bank GmbH", an ANO / an LLC) count as one whole conflicting word: the legal form is part of a
+ * registered legal person's identity, and a joint-stock company, a limited-liability company and
+ * a non-profit of one name are different legal persons. Forms of one family (JSC / OAO, Ltd /
+ * LLC) already pair as a near match, and a legal form only one side gives is an omission.
+ */
+export const LEGAL_CONFLICT_UNIT = 1;
+/**
+ * "Company", "Co.", "Corp.", "Inc." (name-vocabulary.table.ts's 'corporation' family) say that
+ * the name is a company's, not which kind of legal person: they conflict with no other form.
+ */
+const UNSPECIFIC_LEGAL_FAMILY = 'corporation';
 /** A match made only of generic words, legal forms, particles or initials is no name match. */
 export const GENERIC_ONLY_CAP = 0.5;
 /**
@@ -127,6 +141,12 @@ export interface Alignment {
    * conflicting word rather than an omitted one.
    */
   missingRarest?: number;
+  /**
+   * One name is a title of office with words that all found their counterparts, and those
+   * words are rare in the lists ("President Erdoğan"): it designates one person (see
+   * designatesOne).
+   */
+  designated: boolean;
 }
 
 interface TokenSimilarity {
@@ -191,7 +211,37 @@ export function tokenSimilarity(a: NameToken, b: NameToken, korean: boolean): To
   if ((a.script === 'abjad') !== (b.script === 'abjad')) {
     best = Math.max(best, boundedSimilarity(a.consonants, b.consonants) * CONSONANT_FACTOR);
   }
+  // Only a near match is worth asking whether a shared name ending made it one (rarely reached).
+  if (best >= FUZZY_FLOOR && best < 1) best = Math.min(best, sharedEndingSimilarity(a, b) ?? best);
   return best >= FUZZY_FLOOR && !otherSex(a, b, korean) ? { score: best, how } : NO_MATCH;
+}
+
+/** Name endings by spelling, longest first (name-affixes.table.ts). */
+const NAME_ENDINGS = NAME_ENDING_FAMILIES.flatMap(([family, spellings]) => spellings.map((spelling) => ({ family, spelling })))
+  .sort((x, y) => y.spelling.length - x.spelling.length);
+/** An ending is only an ending when a stem of at least two letters stands before it. */
+const MIN_STEM = 2;
+
+function nameEnding(text: string): { family: string; spelling: string } | undefined {
+  return NAME_ENDINGS.find((e) => text.length - e.spelling.length >= MIN_STEM && text.endsWith(e.spelling));
+}
+
+/**
+ * Two words ending in spellings of one name ending (NAME_ENDING_FAMILIES: "Jónsdóttir" /
+ * "Tómasdóttir", "Shamsuddin" / "Shahabuddin", "Hamidullah" / "Waliullah"): the ending is
+ * common to thousands of names and says nothing of identity, yet makes the whole words look
+ * alike. Their similarity is that of the stems before it, compared as any word is (spelling,
+ * then phonetic key, so "Hamidullah" / "Hameedullah" still agree). Undefined when the two words
+ * do not share an ending family.
+ */
+function sharedEndingSimilarity(a: NameToken, b: NameToken): number | undefined {
+  const endA = nameEnding(a.text);
+  const endB = endA === undefined ? undefined : nameEnding(b.text);
+  if (endA === undefined || endB === undefined || endA.family !== endB.family) return undefined;
+  const stemA = a.text.slice(0, a.text.length - endA.spelling.length);
+  const stemB = b.text.slice(0, b.text.length - endB.spelling.length);
+  const spelling = boundedSimilarity(stemA, stemB);
+  return spelling === 1 ? 1 : Math.max(spelling, boundedSimilarity(phoneticKey(stemA), phoneticKey(stemB)) * PHONETIC_FACTOR);
 }
 
 /**
@@ -548,10 +598,12 @@ interface Leftovers {
   numbers: number;
   /** A distinctive word is left over (a number alone is not: see SERIES_NUMBER_UNIT). */
   distinctive: boolean;
+  /** A legal form that says which kind of legal person this is is left over (see LEGAL_CONFLICT_UNIT). */
+  kindOfLegalPerson: boolean;
 }
 
 function leftoversOf(tokens: readonly NameToken[], used: readonly boolean[]): Leftovers {
-  const left: Leftovers = { indexes: [], weight: 0, units: 0, numbers: 0, distinctive: false };
+  const left: Leftovers = { indexes: [], weight: 0, units: 0, numbers: 0, distinctive: false, kindOfLegalPerson: false };
   for (let i = 0; i < tokens.length; i++) {
     if (used[i]) continue;
     const t = tokens[i]!;
@@ -560,6 +612,7 @@ function leftoversOf(tokens: readonly NameToken[], used: readonly boolean[]): Le
     left.units += substitutionUnit(t);
     if (t.kind === 'number') left.numbers++;
     else left.distinctive ||= isDistinctive(t);
+    left.kindOfLegalPerson ||= t.kind === 'legal' && t.legalFamily !== undefined && t.legalFamily !== UNSPECIFIC_LEGAL_FAMILY;
   }
   return left;
 }
@@ -572,6 +625,7 @@ function conflictOf(
   usedL: readonly boolean[],
   left: { q: Leftovers; l: Leftovers },
   options: AlignOptions,
+  designated: boolean,
 ): { substituted: number; extra: number; missingRarest: number | undefined } {
   const q = query.tokens;
   const l = listed.tokens;
@@ -587,10 +641,15 @@ function conflictOf(
   const unitsQ = left.q.units - series - (koreanShape ? left.q.numbers - series : 0);
   const unitsL = left.l.units - series - (koreanShape ? left.l.numbers - series : 0);
   let substituted = (koreanShape ? Math.max(unitsQ, unitsL) : Math.min(unitsQ, unitsL)) + series * SERIES_NUMBER_UNIT;
+  // Two legal forms of different kinds left opposite each other: two legal persons.
+  if (left.q.kindOfLegalPerson && left.l.kindOfLegalPerson) substituted += LEGAL_CONFLICT_UNIT - TOKEN_WEIGHTS.legal;
   // "Salman bin Muhammad" is Salman, son of Muhammad; "Muhammad bin Salman" is his father's
   // generation the other way round. Around a patronymic particle word order is identity.
   if (patronymSwapped(q, l, pairs)) substituted += 1;
   let extra = koreanShape ? lone * TOKEN_WEIGHTS.number : Math.abs(left.q.weight - left.l.weight);
+  // The title stands where the given names would: "President Erdoğan" leaves out "Recep
+  // Tayyip" as one omission, not as two words nobody explained.
+  if (designated) extra = Math.min(extra, TOKEN_WEIGHTS.word);
   // A word the query omits is usually a middle name or patronymic, which dilutes a little. But
   // when the listed words left over include the listed name's rarest one, and the names agree
   // only on far commoner words ("Maria Garcia" in "GAXIOLA GARCIA, Maria Elena", "Olga Ivanova"
@@ -626,7 +685,8 @@ export function alignNames(query: NormalisedName, listed: NormalisedName, option
     partial += (1 - p.score) * p.weight;
     if (p.distinctive) distinctivePairs++;
   }
-  const { substituted, extra, missingRarest } = conflictOf(query, listed, pairs, used.usedL, left, options);
+  const designated = designatesOne(query, used.usedQ, left.q) || designatesOne(listed, used.usedL, left.l);
+  const { substituted, extra, missingRarest } = conflictOf(query, listed, pairs, used.usedL, left, options, designated);
   const tokenScore =
     matched > 0
       ? (matched / (matched + ALIGNMENT_WEIGHTS.partial * partial + ALIGNMENT_WEIGHTS.extra * extra)) *
@@ -644,7 +704,28 @@ export function alignNames(query: NormalisedName, listed: NormalisedName, option
     singleWord: distinctivePairs === 1 && (left.q.distinctive || left.l.distinctive),
     korean,
     ...(missingRarest !== undefined ? { missingRarest } : {}),
+    designated,
   };
+}
+
+/**
+ * A title of office with a surname designates one person ("President Erdoğan", "Präsident
+ * Putin"), so the name is not a lone surname and the given names it leaves out are one
+ * omission: when every distinctive word beside the title found its counterpart, and each is
+ * rare in the lists (used by fewer than NAME_FREQUENCY_MIN_PARTIES listed parties, so absent
+ * from name-frequency.table.ts). "President Kim" or "General Ri" names no one: thousands are
+ * called Kim or Ri.
+ */
+function designatesOne(name: NormalisedName, used: readonly boolean[], left: Leftovers): boolean {
+  if (name.office !== true || left.distinctive) return false;
+  let matched = false;
+  for (let i = 0; i < name.tokens.length; i++) {
+    const t = name.tokens[i]!;
+    if (!used[i] || !isDistinctive(t)) continue;
+    if (PARTIES_USING.has(t.text)) return false;
+    matched = true;
+  }
+  return matched;
 }
 
 /** Particles that mean "son of" / "daughter of" after normalisation (PARTICLE_SPELLINGS). */
@@ -791,7 +872,7 @@ export function nameEvidence(
       effect: tokensDelta > 0 ? '+' : '=',
       value: round4(alignment.tokenScore),
       delta: tokensDelta,
-      detail: `token alignment score ${round4(alignment.tokenScore)}${missingRarestNote(listed, alignment)}`,
+      detail: `token alignment score ${round4(alignment.tokenScore)}${missingRarestNote(listed, alignment)}${designatedNote(alignment)}`,
     },
     {
       component: 'fuse',
@@ -815,11 +896,8 @@ export function nameEvidence(
     });
     nameScore = GENERIC_ONLY_CAP;
   }
-  // "President Erdoğan": a title of office with a surname designates one person, so it is not
-  // a lone surname, as long as every word of the titled side found its counterpart.
-  const designated = (query.office === true && alignment.unmatchedQuery.every((i) => !isDistinctive(query.tokens[i]!))) ||
-    (listed.office === true && alignment.unmatchedListed.every((i) => !isDistinctive(listed.tokens[i]!)));
-  if (alignment.singleWord && !designated && nameScore > SINGLE_WORD_CAP) {
+  // "President Erdoğan" designates one person (designatesOne): not a lone surname.
+  if (alignment.singleWord && !alignment.designated && nameScore > SINGLE_WORD_CAP) {
     const delta = round4(SINGLE_WORD_CAP - nameScore);
     components.push({
       component: 'single-word',
@@ -851,6 +929,10 @@ function pairedParts(query: NormalisedName, listed: NormalisedName, alignment: A
   const drop = new Set(unmatched);
   const paired = { ...name, tokens: name.tokens.filter((_, i) => !drop.has(i)) };
   return qContained ? [query, paired] : [paired, listed];
+}
+
+function designatedNote(alignment: Alignment): string {
+  return alignment.designated ? '; a title of office with a rare surname designates one person: the names it leaves out count as one omission' : '';
 }
 
 function missingRarestNote(listed: NormalisedName, alignment: Alignment): string {
