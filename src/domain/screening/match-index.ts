@@ -3,7 +3,7 @@ import { birthDateComponent, genderComponent, nationalityComponent, type Gender 
 import { givenNameRelatives } from './given-names.js';
 import { EXPLANATION_VERSION, round4, type MatchExplanation, type ScoreComponent } from './match-explanation.js';
 import { DISCRIMINATOR_WEIGHTS, resolveMatchOptions, type MatchOptions, type ResolvedMatchOptions } from './match-options.js';
-import { alignNames, describeTokens, finalScore, nameEvidence, typeComponent, type Alignment } from './name-compare.js';
+import { alignNamesWithin, describeTokens, finalScore, LONE_WORDS_BOUND, nameEvidence, typeComponent, type Alignment } from './name-compare.js';
 import { normaliseName, type NameToken, type NormalisedName } from './name-normalise.js';
 import { boundedSimilarity, phoneticKey, transposedSimilarity } from './text-similarity.js';
 
@@ -690,9 +690,13 @@ function weakAliasComponent(normalised: NormalisedName, alignment: Alignment, we
 function scoreName(normalised: NormalisedName, name: IndexedName, resolved: ResolvedMatchOptions): EntryBest | undefined {
   // The most discriminators can add; a name below threshold − this cannot end above it.
   const headroom = DISCRIMINATOR_WEIGHTS.birthDateExact + DISCRIMINATOR_WEIGHTS.nationality;
-  const alignment = alignNames(normalised, name.normalised, { listedSide: true });
   const weakPenalty = name.strength === 'weak' ? DISCRIMINATOR_WEIGHTS.weakAlias : 0;
-  if (alignment.tokenScore + weakPenalty + headroom < resolved.threshold) return undefined;
+  // The same test on an upper bound of the token score (fl(x + c) grows with x, so a bound that
+  // fails it proves the score fails it): at the default threshold most candidates end there,
+  // before their alignment is finished.
+  const boundTooLow = LONE_WORDS_BOUND + weakPenalty + headroom < resolved.threshold;
+  const alignment = alignNamesWithin(normalised, name.normalised, { listedSide: true }, boundTooLow);
+  if (alignment === undefined || alignment.tokenScore + weakPenalty + headroom < resolved.threshold) return undefined;
   const evidence = nameEvidence(normalised, name.normalised, resolved, alignment);
   const components = [...evidence.components];
   let nameScore = evidence.nameScore;
