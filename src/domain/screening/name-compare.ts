@@ -472,8 +472,8 @@ function isFocused(focus: number, i: number): boolean {
 /**
  * Every pair worth considering: single tokens against single tokens, then runs against words.
  * With `stopAtLoneWords`, undefined when both names have a lone word (see LONE_WORDS_BOUND):
- * the words without a partner among the single pairs are tried against runs first, and only
- * if one of them on each side still has none is that settled without trying the other runs.
+ * on each side, one word without a partner among the single pairs is tried against runs
+ * first, and only if both still have none is that settled without trying the other runs.
  * Every pair involving such a word is tried exactly as the full pass tries it (same gates,
  * same flags), so a word lone after that pass is lone among all the candidates.
  */
@@ -506,12 +506,13 @@ function collectCandidates(q: readonly NameToken[], l: readonly NameToken[], kor
     }
   }
   if (stopAtLoneWords) {
-    ctx.focusQ = loneWords(q, candidates, true);
-    ctx.focusL = loneWords(l, candidates, false);
+    // One such word per side is enough, and the fewer tried, the fewer runs to build.
+    ctx.focusQ = lowestBit(loneWords(q, candidates, true));
+    ctx.focusL = lowestBit(loneWords(l, candidates, false));
     if (ctx.focusQ !== 0 && ctx.focusL !== 0) {
       const singles = candidates.length;
       runCandidates(ctx);
-      if (loneWords(q, candidates, true) !== 0 && loneWords(l, candidates, false) !== 0) return undefined;
+      if ((loneWords(q, candidates, true) & ctx.focusQ) !== 0 && (loneWords(l, candidates, false) & ctx.focusL) !== 0) return undefined;
       candidates.length = singles;
     }
     ctx.focusQ = ALL_TOKENS;
@@ -524,6 +525,10 @@ function collectCandidates(q: readonly NameToken[], l: readonly NameToken[], kor
 function runCandidates(ctx: AlignContext): void {
   if (ctx.q.length > 1) mergeAgainst(ctx, true);
   if (ctx.l.length > 1) mergeAgainst(ctx, false);
+}
+
+function lowestBit(bits: number): number {
+  return bits & -bits;
 }
 
 /** Bit i set: token i (below 31) is a word or initial that no candidate pair touches. */
