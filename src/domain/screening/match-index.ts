@@ -3,7 +3,7 @@ import { birthDateComponent, genderComponent, nationalityComponent, type Gender 
 import { givenNameRelatives } from './given-names.js';
 import { EXPLANATION_VERSION, round4, type MatchExplanation, type ScoreComponent } from './match-explanation.js';
 import { DISCRIMINATOR_WEIGHTS, resolveMatchOptions, type MatchOptions, type ResolvedMatchOptions } from './match-options.js';
-import { alignNames, describeTokens, finalScore, nameEvidence, typeComponent, type Alignment } from './name-compare.js';
+import { alignNamesWithin, describeTokens, finalScore, LONE_WORDS_BOUND, nameEvidence, typeComponent, type Alignment } from './name-compare.js';
 import { normaliseName, type NameToken, type NormalisedName } from './name-normalise.js';
 import { boundedSimilarity, phoneticKey, transposedSimilarity } from './text-similarity.js';
 
@@ -272,19 +272,22 @@ function initialRuns(tokens: readonly NameToken[]): NameToken[] {
   return runs;
 }
 
-/** Tokens a name is found by: its own tokens plus each adjacent pair run together. */
-function indexTerms(name: NormalisedName): { token: NameToken; compound: boolean }[] {
-  const terms = name.tokens.map((token) => ({ token, compound: false }));
-  for (const token of initialRuns(name.tokens)) terms.push({ token, compound: true });
-  for (let i = 0; i + 1 < name.tokens.length; i++) {
-    const a = name.tokens[i]!;
-    const b = name.tokens[i + 1]!;
+/** What the index keeps of a term: its spellings and kind (a NameToken has them all). */
+type IndexTerm = Pick<NameToken, 'text' | 'phonetic' | 'consonants' | 'korean' | 'kind'>;
+
+/**
+ * Tokens a name is found by besides its own: runs of initials joined, and each adjacent pair
+ * run together. Only the fields the index reads, not copies of whole tokens: the build makes
+ * one per adjacent pair of every listed name.
+ */
+function compoundTerms(tokens: readonly NameToken[]): IndexTerm[] {
+  const terms: IndexTerm[] = initialRuns(tokens);
+  for (let i = 0; i + 1 < tokens.length; i++) {
+    const a = tokens[i]!;
+    const b = tokens[i + 1]!;
     if (a.kind === 'legal' || b.kind === 'legal') continue;
     const korean = a.korean.length > 0 && b.korean.length > 0 ? [`${a.korean[0]}-${b.korean[0]}`] : [];
-    terms.push({
-      token: { ...a, text: a.text + b.text, phonetic: a.phonetic + b.phonetic, consonants: a.consonants + b.consonants, korean },
-      compound: true,
-    });
+    terms.push({ text: a.text + b.text, phonetic: a.phonetic + b.phonetic, consonants: a.consonants + b.consonants, korean, kind: a.kind });
   }
   return terms;
 }
@@ -318,9 +321,8 @@ class MatchIndexBuilder {
       seen.add(key);
       const nameId = this.names.length;
       this.names.push({ entry: entryIndex, full: listed.full, kind: listed.kind, strength: listed.strength, normalised, source });
-      for (const { token: term, compound } of indexTerms(normalised)) {
-        if (term.text.length > 0) this.addTerm(term, compound, nameId);
-      }
+      for (const token of normalised.tokens) if (token.text.length > 0) this.addTerm(token, false, nameId);
+      for (const term of compoundTerms(normalised.tokens)) if (term.text.length > 0) this.addTerm(term, true, nameId);
     }
   }
 
@@ -334,7 +336,7 @@ class MatchIndexBuilder {
     return source;
   }
 
-  private addTerm(term: NameToken, compound: boolean, nameId: number): void {
+  private addTerm(term: IndexTerm, compound: boolean, nameId: number): void {
     const vocabId = this.vocabulary.get(term.text) ?? this.addVocabulary(term, compound);
     // Korean keys depend on the name (the same "son" is a syllable only in a Korean
     // name); a term gets them the first time it appears in one.
@@ -346,7 +348,7 @@ class MatchIndexBuilder {
     if (list[list.length - 1] !== nameId) list.push(nameId);
   }
 
-  private addVocabulary(term: NameToken, compound: boolean): number {
+  private addVocabulary(term: IndexTerm, compound: boolean): number {
     const vocabId = this.vocabularyText.length;
     this.vocabulary.set(term.text, vocabId);
     this.vocabularyText.push(term.text);
@@ -400,19 +402,21 @@ export function buildMatchIndex(entries: readonly IndexableEntry[]): MatchIndex 
   };
 }
 
+/** Keeps the best credit per vocabulary id (a module function: no closure per query token). */
+function credit(found: Map<number, number>, id: number, value: number): void {
+  if (value > (found.get(id) ?? 0)) found.set(id, value);
+}
+
 /** Vocabulary ids a query token may stand for, with how good each spelling match is. */
 function expandToken(lookup: IndexLookup, token: NameToken, koreanQuery: boolean): Map<number, number> {
   const found = new Map<number, number>();
-  const credit = (id: number, value: number): void => {
-    if (value > (found.get(id) ?? 0)) found.set(id, value);
-  };
   const exact = lookup.vocabulary.get(token.text);
-  if (exact !== undefined) credit(exact, RETRIEVAL_CREDIT.exact);
+  if (exact !== undefined) credit(found, exact, RETRIEVAL_CREDIT.exact);
   if (token.kind === 'number' || token.text.length === 0) return found;
-  for (const id of readPostings(lookup.phonetic, token.phonetic)) credit(id, RETRIEVAL_CREDIT.phonetic);
-  if (koreanQuery) for (const k of token.korean) for (const id of readPostings(lookup.korean, k)) credit(id, RETRIEVAL_CREDIT.korean);
+  for (const id of readPostings(lookup.phonetic, token.phonetic)) credit(found, id, RETRIEVAL_CREDIT.phonetic);
+  if (koreanQuery) for (const k of token.korean) for (const id of readPostings(lookup.korean, k)) credit(found, id, RETRIEVAL_CREDIT.korean);
   if (token.script === 'abjad') {
-    for (const id of readPostings(lookup.consonants, token.consonants)) credit(id, RETRIEVAL_CREDIT.consonant);
+    for (const id of readPostings(lookup.consonants, token.consonants)) credit(found, id, RETRIEVAL_CREDIT.consonant);
   }
   // Other forms of the same given name (Mohamed → Muhammad, Sasha → Aleksandr), for spellings
   // the lists use rarely or never: a common spelling finds its own bearers, and reading every
@@ -420,7 +424,7 @@ function expandToken(lookup: IndexLookup, token: NameToken, koreanQuery: boolean
   const ownPostings = exact === undefined ? 0 : lookup.postings[exact]!.length;
   if (ownPostings < FAMILY_LOOKUP_MAX_POSTINGS) for (const relative of givenNameRelatives(token.text)) {
     const id = lookup.vocabulary.get(relative);
-    if (id !== undefined) credit(id, RETRIEVAL_CREDIT.family);
+    if (id !== undefined) credit(found, id, RETRIEVAL_CREDIT.family);
   }
   const text = token.text;
   // Words too short for deletion neighbours still find their letters swapped ("Sko" → "Sok").
@@ -428,18 +432,18 @@ function expandToken(lookup: IndexLookup, token: NameToken, koreanQuery: boolean
     for (let i = 0; i + 1 < text.length; i++) {
       const swapped = text.slice(0, i) + text[i + 1] + text[i] + text.slice(i + 2);
       const id = swapped === text ? undefined : lookup.vocabulary.get(swapped);
-      if (id !== undefined) credit(id, transposedSimilarity(text, swapped));
+      if (id !== undefined) credit(found, id, transposedSimilarity(text, swapped));
     }
   }
   if (text.length >= MIN_DELETION_LENGTH - 1 && text.length <= MAX_DELETION_LENGTH + 1) {
     // Symmetric deletions: the query and a listed word within one edit (or one swap) share
     // a one-deletion neighbour.
-    for (const d of deletionHashes(text)) creditNeighbours(lookup, d, text, found, credit);
+    for (const d of deletionHashes(text)) creditNeighbours(lookup, d, text, found);
     // Only a word that is listed nowhere as written looks further (most query words are).
     if (exact === undefined) {
       // Words long enough for two edits: the query with two letters removed meets a listed
       // word with one or none removed ("Poutine" → "Putin", "Mohammad" → "Mohamad").
-      if (text.length >= TWO_EDIT_LENGTH) for (const d of twoDeletionHashes(text)) creditNeighbours(lookup, d, text, found, credit);
+      if (text.length >= TWO_EDIT_LENGTH) for (const d of twoDeletionHashes(text)) creditNeighbours(lookup, d, text, found);
       // The phonetic key's neighbours find spellings that differ by a sound-alike group and a
       // letter besides ("Poutine" → putine → "Putin").
       if (token.phonetic !== text && token.phonetic.length >= MIN_DELETION_LENGTH - 1) {
@@ -447,7 +451,7 @@ function expandToken(lookup: IndexLookup, token: NameToken, koreanQuery: boolean
           for (const id of lookup.deletions.get(d)) {
             if (found.has(id)) continue;
             const sim = boundedSimilarity(token.phonetic, lookup.vocabularyPhonetic[id]!) * PHONETIC_RETRIEVAL_FACTOR;
-            if (sim > 0) credit(id, sim);
+            if (sim > 0) credit(found, id, sim);
           }
         }
       }
@@ -456,11 +460,11 @@ function expandToken(lookup: IndexLookup, token: NameToken, koreanQuery: boolean
   return found;
 }
 
-function creditNeighbours(lookup: IndexLookup, hash: number, text: string, found: Map<number, number>, credit: (id: number, value: number) => void): void {
+function creditNeighbours(lookup: IndexLookup, hash: number, text: string, found: Map<number, number>): void {
   for (const id of lookup.deletions.get(hash)) {
     if (found.has(id)) continue;
     const sim = boundedSimilarity(text, lookup.vocabularyText[id]!);
-    if (sim > 0) credit(id, sim);
+    if (sim > 0) credit(found, id, sim);
   }
 }
 
@@ -613,37 +617,43 @@ function retrieve(index: MatchIndex, query: NormalisedName, allowed: Uint8Array 
 
 /** The `max` best-scoring touched names, best first (ties by name id for determinism). */
 function topNames(score: Float32Array, touched: Int32Array, count: number, max: number): number[] {
-  const better = (a: number, b: number): boolean => score[a]! > score[b]! || (score[a] === score[b] && a < b);
   // Min-heap of the best `max` so far: the root is the weakest kept.
   const heap: number[] = [];
-  const down = (i: number): void => {
-    for (;;) {
-      const l = 2 * i + 1;
-      const r = l + 1;
-      let worst = i;
-      if (l < heap.length && better(heap[worst]!, heap[l]!)) worst = l;
-      if (r < heap.length && better(heap[worst]!, heap[r]!)) worst = r;
-      if (worst === i) return;
-      [heap[i], heap[worst]] = [heap[worst]!, heap[i]!];
-      i = worst;
-    }
-  };
   for (let k = 0; k < count; k++) {
     const id = touched[k]!;
     if (heap.length < max) {
       heap.push(id);
       for (let i = heap.length - 1; i > 0; ) {
         const parent = (i - 1) >> 1;
-        if (!better(heap[parent]!, heap[i]!)) break;
+        if (!better(score, heap[parent]!, heap[i]!)) break;
         [heap[i], heap[parent]] = [heap[parent]!, heap[i]!];
         i = parent;
       }
-    } else if (better(id, heap[0]!)) {
+    } else if (better(score, id, heap[0]!)) {
       heap[0] = id;
-      down(0);
+      siftDown(score, heap, 0);
     }
   }
-  return heap.sort((a, b) => (better(a, b) ? -1 : 1));
+  return heap.sort((a, b) => (better(score, a, b) ? -1 : 1));
+}
+
+/** Name a ranks before name b: higher retrieval score, then lower id. */
+function better(score: Float32Array, a: number, b: number): boolean {
+  return score[a]! > score[b]! || (score[a] === score[b] && a < b);
+}
+
+/** Restores the min-heap order below slot i (the weakest kept name at the root). */
+function siftDown(score: Float32Array, heap: number[], i: number): void {
+  for (;;) {
+    const l = 2 * i + 1;
+    const r = l + 1;
+    let worst = i;
+    if (l < heap.length && better(score, heap[worst]!, heap[l]!)) worst = l;
+    if (r < heap.length && better(score, heap[worst]!, heap[r]!)) worst = r;
+    if (worst === i) return;
+    [heap[i], heap[worst]] = [heap[worst]!, heap[i]!];
+    i = worst;
+  }
 }
 
 interface EntryBest {
@@ -690,9 +700,13 @@ function weakAliasComponent(normalised: NormalisedName, alignment: Alignment, we
 function scoreName(normalised: NormalisedName, name: IndexedName, resolved: ResolvedMatchOptions): EntryBest | undefined {
   // The most discriminators can add; a name below threshold − this cannot end above it.
   const headroom = DISCRIMINATOR_WEIGHTS.birthDateExact + DISCRIMINATOR_WEIGHTS.nationality;
-  const alignment = alignNames(normalised, name.normalised, { listedSide: true });
   const weakPenalty = name.strength === 'weak' ? DISCRIMINATOR_WEIGHTS.weakAlias : 0;
-  if (alignment.tokenScore + weakPenalty + headroom < resolved.threshold) return undefined;
+  // The same test on an upper bound of the token score (fl(x + c) grows with x, so a bound that
+  // fails it proves the score fails it): at the default threshold most candidates end there,
+  // before their alignment is finished.
+  const boundTooLow = LONE_WORDS_BOUND + weakPenalty + headroom < resolved.threshold;
+  const alignment = alignNamesWithin(normalised, name.normalised, { listedSide: true }, boundTooLow);
+  if (alignment === undefined || alignment.tokenScore + weakPenalty + headroom < resolved.threshold) return undefined;
   const evidence = nameEvidence(normalised, name.normalised, resolved, alignment);
   const components = [...evidence.components];
   let nameScore = evidence.nameScore;

@@ -420,7 +420,15 @@ interface AlignContext {
   candidates: AlignedPair[];
   exactQ: boolean[];
   exactL: boolean[];
+  /**
+   * Bit i set: runs and words against runs are tried for token i of that side (ALL_TOKENS: for
+   * every token). A pair is tried when it involves a token of either mask.
+   */
+  focusQ: number;
+  focusL: number;
 }
+
+const ALL_TOKENS = -1;
 
 function pushPair(ctx: AlignContext, qs: Span, ls: Span, score: number, how: TokenMatchKind, acronym: boolean): void {
   ctx.candidates.push({
@@ -446,15 +454,19 @@ function mergeAgainst(ctx: AlignContext, runIsQuery: boolean): void {
   const single = runIsQuery ? ctx.l : ctx.q;
   const runDone = runIsQuery ? ctx.exactQ : ctx.exactL;
   const singleDone = runIsQuery ? ctx.exactL : ctx.exactQ;
+  const runFocus = runIsQuery ? ctx.focusQ : ctx.focusL;
+  const singleFocus = runIsQuery ? ctx.focusL : ctx.focusQ;
   for (let len = 2; len <= MAX_MERGE; len++) {
     for (let from = 0; from + len <= runSide.length; from++) {
       let allDone = true;
       let hasTitle = false;
       let runLength = 0;
+      let focused = false;
       for (let i = from; i < from + len; i++) {
         allDone &&= runDone[i]!;
         hasTitle ||= isTitle(runSide[i]!);
         runLength += runSide[i]!.text.length;
+        focused ||= isFocused(runFocus, i);
       }
       if (allDone || hasTitle) continue;
       let run: NameToken | undefined;
@@ -463,6 +475,7 @@ function mergeAgainst(ctx: AlignContext, runIsQuery: boolean): void {
       const runSpan = { from, to: from + len };
       for (let j = 0; j < single.length; j++) {
         const other = single[j]!;
+        if (!focused && !isFocused(singleFocus, j)) continue;
         if (singleDone[j] || other.kind === 'initial' || other.kind === 'number' || other.kind === 'legal' || isTitle(other)) continue;
         const oneSpan = { from: j, to: j + 1 };
         // Cheap length gate before building the run: a run far longer or shorter than the
@@ -502,8 +515,19 @@ export interface AlignOptions {
   listedSide?: boolean;
 }
 
-/** Every pair worth considering: single tokens against single tokens, then runs against words. */
-function collectCandidates(q: readonly NameToken[], l: readonly NameToken[], korean: boolean): AlignedPair[] {
+function isFocused(focus: number, i: number): boolean {
+  return focus === ALL_TOKENS || i >= 31 || (focus & (1 << i)) !== 0;
+}
+
+/**
+ * Every pair worth considering: single tokens against single tokens, then runs against words.
+ * With `stopAtLoneWords`, undefined when both names have a lone word (see LONE_WORDS_BOUND):
+ * on each side, one word without a partner among the single pairs is tried against runs
+ * first, and only if both still have none is that settled without trying the other runs.
+ * Every pair involving such a word is tried exactly as the full pass tries it (same gates,
+ * same flags), so a word lone after that pass is lone among all the candidates.
+ */
+function collectCandidates(q: readonly NameToken[], l: readonly NameToken[], korean: boolean, stopAtLoneWords = false): AlignedPair[] | undefined {
   const candidates: AlignedPair[] = [];
   const ctx: AlignContext = {
     q,
@@ -512,6 +536,8 @@ function collectCandidates(q: readonly NameToken[], l: readonly NameToken[], kor
     candidates,
     exactQ: new Array<boolean>(q.length).fill(false),
     exactL: new Array<boolean>(l.length).fill(false),
+    focusQ: ALL_TOKENS,
+    focusL: ALL_TOKENS,
   };
   for (let i = 0; i < q.length; i++) {
     if (isTitle(q[i]!)) continue;
@@ -529,9 +555,45 @@ function collectCandidates(q: readonly NameToken[], l: readonly NameToken[], kor
       ctx.exactL[c.listed.from] = true;
     }
   }
-  if (q.length > 1) mergeAgainst(ctx, true);
-  if (l.length > 1) mergeAgainst(ctx, false);
+  if (stopAtLoneWords) {
+    // One such word per side is enough, and the fewer tried, the fewer runs to build.
+    ctx.focusQ = lowestBit(loneWords(q, candidates, true));
+    ctx.focusL = lowestBit(loneWords(l, candidates, false));
+    if (ctx.focusQ !== 0 && ctx.focusL !== 0) {
+      const singles = candidates.length;
+      runCandidates(ctx);
+      if ((loneWords(q, candidates, true) & ctx.focusQ) !== 0 && (loneWords(l, candidates, false) & ctx.focusL) !== 0) return undefined;
+      candidates.length = singles;
+    }
+    ctx.focusQ = ALL_TOKENS;
+    ctx.focusL = ALL_TOKENS;
+  }
+  runCandidates(ctx);
   return candidates;
+}
+
+function runCandidates(ctx: AlignContext): void {
+  if (ctx.q.length > 1) mergeAgainst(ctx, true);
+  if (ctx.l.length > 1) mergeAgainst(ctx, false);
+}
+
+function lowestBit(bits: number): number {
+  return bits & -bits;
+}
+
+/** Bit i set: token i (below 31) is a word or initial that no candidate pair touches. */
+function loneWords(tokens: readonly NameToken[], candidates: readonly AlignedPair[], querySide: boolean): number {
+  let touched = 0;
+  for (const c of candidates) {
+    const span = querySide ? c.query : c.listed;
+    for (let i = span.from; i < span.to && i < 31; i++) touched |= 1 << i;
+  }
+  let lone = 0;
+  for (let i = 0; i < tokens.length && i < 31; i++) {
+    const kind = tokens[i]!.kind;
+    if ((kind === 'word' || kind === 'initial') && (touched & (1 << i)) === 0) lone |= 1 << i;
+  }
+  return lone;
 }
 
 /** Tokens each side has used up; titles count as used (neither matched nor left over). */
@@ -669,10 +731,39 @@ function conflictOf(
 }
 
 export function alignNames(query: NormalisedName, listed: NormalisedName, options: AlignOptions = {}): Alignment {
+  const korean = query.korean && listed.korean;
+  return alignCandidates(query, listed, collectCandidates(query.tokens, listed.tokens, korean)!, options);
+}
+
+/**
+ * The most an alignment can score when each name has a word or initial that no candidate pair
+ * touches ("lone"): ALIGNMENT_WEIGHTS.substitution. Proof: a lone token is never marked used
+ * (chooseDisjointPairs marks only candidate spans and titles; the initial rules only unpair),
+ * so it is a leftover of its side. A word or initial is one substitution unit and not a number,
+ * so each side's leftover units exceed its leftover numbers by at least 1. In conflictOf that
+ * makes min (or, Korean-shaped, max) of the two sides' units net of series numbers at least 1,
+ * and every other term added to `substituted` (series fraction, patronym swap, missing rarest
+ * word) is ≥ 0: substituted ≥ 1. The ratio matched / (matched + partial and extra terms) is
+ * ≤ 1, since every pair scores ≤ 1 and the extra weight is ≥ 0, so tokenScore ≤ 0.5^1.
+ */
+export const LONE_WORDS_BOUND = ALIGNMENT_WEIGHTS.substitution;
+
+/**
+ * alignNames for a search that drops names scoring too low: undefined, without finishing the
+ * alignment, when the caller says a score of LONE_WORDS_BOUND is already too low for it
+ * (`boundTooLow`) and both names have a lone word. Otherwise exactly alignNames's result.
+ */
+export function alignNamesWithin(query: NormalisedName, listed: NormalisedName, options: AlignOptions, boundTooLow: boolean): Alignment | undefined {
+  const korean = query.korean && listed.korean;
+  const candidates = collectCandidates(query.tokens, listed.tokens, korean, boundTooLow);
+  return candidates === undefined ? undefined : alignCandidates(query, listed, candidates, options);
+}
+
+function alignCandidates(query: NormalisedName, listed: NormalisedName, candidates: AlignedPair[], options: AlignOptions): Alignment {
   const q = query.tokens;
   const l = listed.tokens;
   const korean = query.korean && listed.korean;
-  const { pairs, ...used } = chooseDisjointPairs(q, l, collectCandidates(q, l, korean));
+  const { pairs, ...used } = chooseDisjointPairs(q, l, candidates);
   dropInitialsWithWordsLeft(q, l, pairs, used);
   pairs.sort((x, y) => x.query.from - y.query.from);
   dropInitialsOutOfOrder(q, l, pairs, used);

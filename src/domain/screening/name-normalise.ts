@@ -280,24 +280,37 @@ function splitAbdAl(tokens: RawToken[]): RawToken[] {
   );
 }
 
-function splitWords(input: string): Word[] {
-  let s = input.normalize('NFKC');
-  s = s
-    // Lone surrogates (from cutting a string mid-pair), controls and unassigned code points.
-    .replace(/[\p{Cs}\p{Cc}\p{Co}\p{Cn}]/gu, ' ')
-    // Format characters (ZWJ, ZWNJ, bidi marks) sit inside words: remove without splitting.
-    .replace(/\p{Cf}/gu, '')
-    .replace(/[\p{Extended_Pictographic}\p{So}]/gu, ' ')
-    .toLowerCase()
-    // Apostrophes join: "O'Brien" = "OBrien", "CH'O'L" = "CHOL", "Qa'ida" = "Qaida".
-    // (Double quotes are punctuation: ООО"БАЗО" is two words.)
-    .replace(/['’‘`´ʼʻʹʽ′ʿʾ]/gu, '')
+/**
+ * The character classes splitWords reads words with, in two equal forms: Unicode properties
+ * for any text, and their ASCII members for printable-ASCII text (most list names), where
+ * \p{L} is a–z once lower-cased, \p{N} is 0–9, \p{M} is empty, and no character is a control,
+ * format, private-use, unassigned, pictographic or other symbol. The ASCII forms skip the
+ * Unicode property tables, the largest cost of normalising a Latin name.
+ */
+const WORD_PATTERNS = {
+  unicode: {
     // "A/S" is one legal form, not two initials.
-    .replace(/(?<![\p{L}\p{N}])(\p{L})\/(\p{L})(?![\p{L}\p{N}])/gu, '$1$2')
+    slashPair: /(?<![\p{L}\p{N}])(\p{L})\/(\p{L})(?![\p{L}\p{N}])/gu,
+    dottedInitials: /(?<![\p{L}\p{N}])\p{L}(?:\.\p{L})+\.?(?![\p{L}\p{N}])/gu,
+    separators: /[^\p{L}\p{M}\p{N}]+/gu,
+  },
+  ascii: {
+    slashPair: /(?<![a-z0-9])([a-z])\/([a-z])(?![a-z0-9])/g,
+    dottedInitials: /(?<![a-z0-9])[a-z](?:\.[a-z])+\.?(?![a-z0-9])/g,
+    separators: /[^a-z0-9]+/g,
+  },
+} as const;
+const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
+
+function splitWords(input: string): Word[] {
+  const ascii = PRINTABLE_ASCII.test(input);
+  const patterns = ascii ? WORD_PATTERNS.ascii : WORD_PATTERNS.unicode;
+  const s = (ascii ? input.toLowerCase().replace(/['`]/g, '') : cleanUnicode(input))
+    .replace(patterns.slashPair, '$1$2')
     // Dotted initials: a legal form when they spell one ("G.m.b.H." = "GmbH", "o.o.o." =
     // "ooo", "S.A." = "SA"), otherwise initials ("A.I.C." = "A I C", "J.R.R." = "J R R"), so
     // that a name written with or without the dots, or with some initials left out, compares.
-    .replace(/(?<![\p{L}\p{N}])\p{L}(?:\.\p{L})+\.?(?![\p{L}\p{N}])/gu, (m) => {
+    .replace(patterns.dottedInitials, (m) => {
       const joined = m.replace(/\./g, '');
       return LEGAL_WORDS.has(joined) ? joined : joined.split('').join(' ');
     })
@@ -308,13 +321,28 @@ function splitWords(input: string): Word[] {
   // A comma (or its CJK forms) starts a new part: lists write "SURNAME, Title Given".
   for (const part of s.split(/[,，、;]/)) {
     let first = true;
-    for (const text of part.replace(/[^\p{L}\p{M}\p{N}]+/gu, ' ').split(' ')) {
+    for (const text of part.replace(patterns.separators, ' ').split(' ')) {
       if (text.length === 0) continue;
       words.push({ text, segmentStart: first });
       first = false;
     }
   }
   return words;
+}
+
+/** Compatibility forms folded, invisible and symbol characters out, lower case, apostrophes joined. */
+function cleanUnicode(input: string): string {
+  return input
+    .normalize('NFKC')
+    // Lone surrogates (from cutting a string mid-pair), controls and unassigned code points.
+    .replace(/[\p{Cs}\p{Cc}\p{Co}\p{Cn}]/gu, ' ')
+    // Format characters (ZWJ, ZWNJ, bidi marks) sit inside words: remove without splitting.
+    .replace(/\p{Cf}/gu, '')
+    .replace(/[\p{Extended_Pictographic}\p{So}]/gu, ' ')
+    .toLowerCase()
+    // Apostrophes join: "O'Brien" = "OBrien", "CH'O'L" = "CHOL", "Qa'ida" = "Qaida".
+    // (Double quotes are punctuation: ООО"БАЗО" is two words.)
+    .replace(/['’‘`´ʼʻʹʽ′ʿʾ]/gu, '');
 }
 
 /** The Latin key a word is looked up by in the title tables (its own letters for Arabic and Hangul). */
