@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { compareNames } from '../../src/domain/screening/index.js';
 import { isWadeGilesName, pinyinAsWadeGiles } from '../../src/domain/screening/wade-giles.js';
+import { normaliseName } from '../../src/domain/screening/name-normalise.js';
 
 const person = (name: string) => ({ name, type: 'individual' as const });
 
@@ -52,6 +53,14 @@ describe('Chinese names in Wade–Giles meet their pinyin', () => {
     ['Chang Tso-lin', 'Zhang Zuolin'],
   ])('%s matches %s', (a, b) => {
     expect(compareNames(person(a), person(b)).match).toBe(true);
+  });
+
+  test('a Wade–Giles name leaves the same words of other names as they were (finished tokens are shared)', () => {
+    const before = normaliseName('Mao Smith').tokens.find((t) => t.text === 'mao');
+    expect(normaliseName('Mao Tse-tung').tokens.find((t) => t.text === 'mao')?.wadeGiles).toBe(true);
+    const after = normaliseName('Mao Smith').tokens.find((t) => t.text === 'mao');
+    expect(before?.wadeGiles).toBeUndefined();
+    expect(after?.wadeGiles).toBeUndefined();
   });
 
   test('other syllables, and Korean names whose spellings look like Wade–Giles, still differ', () => {

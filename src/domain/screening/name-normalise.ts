@@ -245,11 +245,12 @@ export function normaliseName(raw: unknown, options: NormaliseOptions = {}): Nor
   // "Vi" are also names.
   const knownOrganisation = options.type !== undefined && options.type !== 'individual' && options.type !== 'unknown';
   const seriesSlot = knownOrganisation ? lastNameWordIndex(rawTokens) : -1;
-  const tokens = rawTokens.map((t, i) => finishToken(t, { organisational, knownOrganisation, korean: koreanCandidate, seriesSlot: i === seriesSlot }));
+  let tokens = rawTokens.map((t, i) => finishToken(t, { organisational, knownOrganisation, korean: koreanCandidate, seriesSlot: i === seriesSlot }));
   // A Chinese personal name in Wade–Giles ("Mao Tse-tung"); never a Korean one, whose
-  // McCune–Reischauer spellings look alike but are other syllables.
+  // McCune–Reischauer spellings look alike but are other syllables. Marked on copies: finished
+  // tokens are shared between names (finishToken), and "mao" of "Mao Smith" is no Wade–Giles.
   if (!koreanCandidate && !knownOrganisation && isWadeGilesName(tokens.filter((t) => !isTitle(t)).map((t) => (t.script === 'latin' ? t.text : '')))) {
-    for (const t of tokens) if (t.kind === 'word') t.wadeGiles = true;
+    tokens = tokens.map((t) => (t.kind === 'word' ? { ...t, wadeGiles: true } : t));
   }
   return {
     raw: cut,
