@@ -81,6 +81,13 @@ describe('importing OFAC files over HTTP', () => {
     expect(diff.body.removed.map((row: { sourceId: string }) => row.sourceId)).toEqual(['10278']);
     // Version 2 has no alt/add/comments files, so entries that had aliases or addresses changed too.
     expect(diff.body.changed.map((row: { sourceId: string }) => row.sourceId)).toContain('15102');
+    // Each changed entry names the fields that differ: 15102's new birth date among them, never a field both versions share.
+    const changedEntry = diff.body.changed.find((row: { sourceId: string }) => row.sourceId === '15102');
+    expect(changedEntry.changedFields).toContain('birthDates');
+    expect(changedEntry.changedFields).not.toContain('sourceId');
+    expect(changedEntry.changedFields).not.toContain('type');
+    expect(diff.body.added[0].changedFields).toEqual([]);
+    expect(diff.body.removed[0].changedFields).toEqual([]);
 
     const versions = await request(t.app.server).get('/v1/lists/ofac-sdn/versions').set(bearer(t.keys.auditor));
     expect(versions.body.items.map((version: { version: number }) => version.version)).toEqual([2, 1]);

@@ -165,6 +165,7 @@ describe('CSV, versions and refusals', () => {
     // The wallet entry is gone; the named entry lost identifiers, so it changed.
     expect(diff.body.removed.length).toBe(1);
     expect(diff.body.changed.map((row: { name: string }) => row.name)).toEqual(['Jin Sung-Il']);
+    expect(diff.body.changed[0].changedFields).toEqual(['identifiers', 'remarks']);
     const versions = await request(t.app.server).get('/v1/watchlists/internal/versions').set(bearer(t.keys.auditor));
     expect(versions.body.items.map((version: { version: number; importedBy: string }) => version.version)).toEqual([2, 1]);
     expect(versions.body.items[0].importedBy).toMatch(/^api-key:/);

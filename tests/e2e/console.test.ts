@@ -45,6 +45,12 @@ describe.skipIf(!hasChromium)(`the review console in headless Chromium${hasChrom
       beforeBuild: async (database) => {
         await loadTestList(database.db, 'test-watchlist', WATCHLIST);
         await loadTestList(database.db, 'e2e-second', [listEntry({ sourceId: 'S-1', name: 'CHOE, Myong Hak', nationalities: ['KP'] })]);
+        // A list with two versions: the second adds an entry and gives the first a birth date.
+        await loadTestList(database.db, 'e2e-revised', [listEntry({ sourceId: 'R-1', name: 'YANG, Su Gwang' })]);
+        await loadTestList(database.db, 'e2e-revised', [
+          listEntry({ sourceId: 'R-1', name: 'YANG, Su Gwang', birthDates: [{ value: '1968-03-02' }] }),
+          listEntry({ sourceId: 'R-2', name: 'Taesong Trading Company', type: 'entity' }),
+        ]);
         secondReviewer = await createReviewerKey(database.db, 'second reviewer');
       },
     });
@@ -299,6 +305,10 @@ describe.skipIf(!hasChromium)(`the review console in headless Chromium${hasChrom
     await page.locator('[data-testid=list-row][data-source=test-watchlist] [data-testid=list-diff-open]').click();
     await expect.poll(() => page.textContent('[data-testid=list-diff-summary]')).toContain('test-watchlist v1, the first version');
     expect(await page.locator('[data-testid=diff-added] tbody tr').count()).toBeGreaterThan(0);
+    // A changed entry says which of its fields changed.
+    await page.locator('[data-testid=list-row][data-source=e2e-revised] [data-testid=list-diff-open]').click();
+    await expect.poll(() => page.textContent('[data-testid=list-diff-summary]')).toBe('e2e-revised v2, against v1: 1 added, 0 removed, 1 changed.');
+    expect(await page.textContent('[data-testid=diff-changed] [data-testid=diff-fields]')).toBe('birth dates');
     // An auditor reads the rulesets (the active one with its rules) but runs no dry run.
     await expect.poll(() => page.locator('[data-testid=ruleset-active] tbody tr').count()).toBeGreaterThan(0);
     expect(await page.textContent('[data-testid=ruleset-active]')).toContain('list-name-match');

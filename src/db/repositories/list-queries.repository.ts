@@ -89,16 +89,25 @@ export interface EntryDiffRow {
   name: string;
   entryId: string;
   previousEntryId: string | null;
+  /** For a changed entry, the fields of the parsed entry whose value differs (`birthDates`, `names` ...). */
+  changedFields: string[];
 }
 
-/** Entries added, removed and changed (content hash differs) between two versions of a source. */
+/**
+ * Entries added, removed and changed (content hash differs) between two versions of a source; a
+ * changed entry names the fields that differ, so a reviewer sees a new birth date from a new alias.
+ */
 export async function diffVersions(db: DbOrTx, previousVersionId: string, versionId: string): Promise<EntryDiffRow[]> {
   const result = (await db.execute(sql`
     select case when prev.id is null then 'added' when cur.id is null then 'removed' else 'changed' end as change,
            coalesce(cur.source_id, prev.source_id) as "sourceId",
            coalesce(cur.name, prev.name) as name,
            coalesce(cur.id, prev.id) as "entryId",
-           case when cur.id is not null then prev.id end as "previousEntryId"
+           case when cur.id is not null then prev.id end as "previousEntryId",
+           case when prev.id is not null and cur.id is not null then array(
+             select field from (select jsonb_object_keys(cur.data) as field union select jsonb_object_keys(prev.data)) fields
+             where cur.data -> field is distinct from prev.data -> field
+             order by field) else '{}'::text[] end as "changedFields"
     from (select * from list_entries where list_version_id = ${versionId}) cur
     full outer join (select * from list_entries where list_version_id = ${previousVersionId}) prev
       on prev.source_id = cur.source_id

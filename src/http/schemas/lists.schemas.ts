@@ -171,7 +171,15 @@ export const listEntrySchema = z
   })
   .meta({ id: 'ListEntry' });
 
-const diffRow = z.object({ sourceId: z.string(), name: z.string(), entryId: z.string(), previousEntryId: z.string().nullable() });
+const diffRow = z.object({
+  sourceId: z.string(),
+  name: z.string(),
+  entryId: z.string(),
+  previousEntryId: z.string().nullable(),
+  changedFields: z
+    .array(z.string())
+    .describe('For a changed entry, the fields of the entry whose value differs from the previous version (names, birthDates, identifiers, addresses, programs, remarks ...); empty for an added or removed one'),
+});
 export const listDiffSchema = z
   .object({
     source: z.string(),

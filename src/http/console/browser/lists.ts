@@ -9,13 +9,36 @@ type Fail = (error: unknown) => void;
 /** How many rows of each kind of change the page shows; the API has them all. */
 const DIFF_ROWS = 50;
 
-function diffTable(title: string, testId: string, rows: ListDiff['added']) {
+/** What a reviewer calls the fields of a list entry that a new version changed. */
+const FIELD_LABELS: Record<string, string> = {
+  name: 'name',
+  names: 'names and aliases',
+  type: 'type',
+  programs: 'programmes',
+  birthDates: 'birth dates',
+  birthPlaces: 'birth places',
+  nationalities: 'nationalities',
+  citizenships: 'citizenships',
+  addresses: 'addresses',
+  identifiers: 'identifiers',
+  remarks: 'remarks',
+  listedOn: 'listing date',
+  attributes: 'other details',
+};
+
+function diffTable(title: string, testId: string, rows: ListDiff['added'], withFields = false) {
   if (rows.length === 0) return null;
+  const headings = ['Source id', 'Name', ...(withFields ? ['What changed'] : [])];
+  const cells = (row: ListDiff['added'][number]) => [
+    el('td', { text: row.sourceId }),
+    el('td', { text: row.name }),
+    ...(withFields ? [el('td', { 'data-testid': 'diff-fields', text: row.changedFields.map((field) => FIELD_LABELS[field] ?? field).join(', ') })] : []),
+  ];
   return el('div', { class: 'scroll' }, [
     el('h4', { text: `${title} (${rows.length})` }),
     el('table', { class: 'grid', 'data-testid': testId }, [
-      el('thead', {}, [el('tr', {}, [el('th', { scope: 'col', text: 'Source id' }), el('th', { scope: 'col', text: 'Name' })])]),
-      el('tbody', {}, rows.slice(0, DIFF_ROWS).map((row) => el('tr', {}, [el('td', { text: row.sourceId }), el('td', { text: row.name })]))),
+      el('thead', {}, [el('tr', {}, headings.map((heading) => el('th', { scope: 'col', text: heading })))]),
+      el('tbody', {}, rows.slice(0, DIFF_ROWS).map((row) => el('tr', {}, cells(row)))),
     ]),
     rows.length > DIFF_ROWS ? el('p', { class: 'muted', text: `The first ${DIFF_ROWS} of ${rows.length}.` }) : null,
   ]);
@@ -27,7 +50,7 @@ function diffView(diff: ListDiff) {
     el('p', { 'data-testid': 'list-diff-summary', text: `${diff.source} v${diff.version}, ${against}: ${diff.added.length} added, ${diff.removed.length} removed, ${diff.changed.length} changed.` }),
     diffTable('Added', 'diff-added', diff.added),
     diffTable('Removed', 'diff-removed', diff.removed),
-    diffTable('Changed', 'diff-changed', diff.changed),
+    diffTable('Changed', 'diff-changed', diff.changed, true),
   ]);
 }
 
