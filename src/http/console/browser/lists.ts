@@ -79,7 +79,7 @@ async function showDiff(list: ListSource, fail: Fail) {
 
 function listRow(list: ListSource, fail: Fail) {
   const counts = Object.entries(list.counts)
-    .map(([kind, count]) => `${count} ${kind}`)
+    .map(([kind, count]) => `${count} ${count === 1 && kind === 'entries' ? 'entry' : kind}`)
     .join(', ');
   const changes = list.activeVersion === null ? '—' : el('button', { type: 'button', class: 'secondary', 'data-testid': 'list-diff-open', text: 'Changes', 'aria-label': `What changed in ${list.name}`, onclick: () => void showDiff(list, fail) });
   return el('tr', { 'data-testid': 'list-row', 'data-source': list.source }, [
