@@ -1,3 +1,4 @@
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { sql } from 'drizzle-orm';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -30,7 +31,7 @@ describe('indicators', () => {
   });
 
   test('the catalogue carries a strong ETag: a client that has it gets 304 with no body; another tag gets it whole', async () => {
-    const first = await request(t.app.server).get('/v1/indicators').set(bearer(t.keys.reviewer));
+    const first = await request(t.app.server).get('/v1/indicators').set(bearer(t.keys.reviewer)).set('Accept-Encoding', 'identity');
     const etag = first.headers.etag as string;
     expect(etag).toMatch(/^"[A-Za-z0-9_-]{27}"$/);
     expect(first.headers['content-type']).toBe('application/json; charset=utf-8');
@@ -45,6 +46,36 @@ describe('indicators', () => {
     expect(stale.body).toEqual(first.body);
     // Still behind authentication.
     expect((await request(t.app.server).get('/v1/indicators').set('If-None-Match', etag)).status).toBe(401);
+  });
+
+  test('a client that accepts brotli or gzip gets the catalogue compressed, with an ETag of that coding; q=0 refuses a coding', async () => {
+    const get = (acceptEncoding: string | undefined, ifNoneMatch?: string) =>
+      t.app.inject({
+        method: 'GET',
+        url: '/v1/indicators',
+        headers: { ...bearer(t.keys.reviewer), ...(acceptEncoding === undefined ? {} : { 'accept-encoding': acceptEncoding }), ...(ifNoneMatch ? { 'if-none-match': ifNoneMatch } : {}) },
+      });
+    const plain = await get(undefined);
+    expect(plain.headers['content-encoding']).toBeUndefined();
+    expect(plain.headers.vary).toContain('Accept-Encoding');
+    const catalogue = plain.json();
+
+    const gzipped = await get('gzip, deflate');
+    expect(gzipped.headers['content-encoding']).toBe('gzip');
+    expect(JSON.parse(gunzipSync(gzipped.rawPayload).toString('utf8'))).toEqual(catalogue);
+    expect(gzipped.rawPayload.length).toBeLessThan(plain.rawPayload.length / 4);
+
+    // Equal ratings: brotli, the smaller; a coding rated 0 is never sent.
+    const brotli = await get('gzip, deflate, br');
+    expect(brotli.headers['content-encoding']).toBe('br');
+    expect(JSON.parse(brotliDecompressSync(brotli.rawPayload).toString('utf8'))).toEqual(catalogue);
+    expect((await get('br;q=0, gzip')).headers['content-encoding']).toBe('gzip');
+    expect((await get('br;q=0, gzip;q=0')).headers['content-encoding']).toBeUndefined();
+
+    // One strong ETag per representation; any of them revalidates.
+    const tags = new Set([plain.headers.etag, gzipped.headers.etag, brotli.headers.etag]);
+    expect(tags.size).toBe(3);
+    for (const tag of tags) expect((await get('gzip', String(tag))).statusCode).toBe(304);
   });
 });
 

@@ -100,6 +100,8 @@ function registerRulesetReading(app: FastifyInstance, deps: RulesetDeps): void {
         operationId: 'listIndicators',
         tags: ['rules'],
         summary: 'The red-flag indicators of the government guidance, with citations, and which cannot be checked from a profile',
+        description:
+          'The catalogue is built once per process. It carries a strong ETag (send it back in If-None-Match for a 304) and is sent compressed with brotli or gzip when Accept-Encoding allows (Vary: Accept-Encoding; each coding has its own ETag, and any of them revalidates).',
         security,
         response: {
           200: indicatorCatalogueSchema,
