@@ -32,6 +32,7 @@ import { screeningRoutes } from './routes/screenings.routes.js';
 import { apiKeyRoutes } from './routes/api-keys.routes.js';
 import { tenantRoutes } from './routes/tenants.routes.js';
 import { webhookRoutes } from './routes/webhooks.routes.js';
+import { prepareStaticBody, sendStaticBody, type StaticBody } from './static-body.js';
 
 export interface AppDeps extends Omit<ServicesConfig, 'metrics'> {
   database: Database;
@@ -143,7 +144,11 @@ async function registerApiDocs(app: FastifyInstance): Promise<void> {
     transformObject: jsonSchemaTransformObject,
   });
   await app.register(fastifySwaggerUi, { routePrefix: '/docs', staticCSP: DOCS_CSP });
-  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  // Built once, at the first request, when every route is registered.
+  let openapiDocument: StaticBody | undefined;
+  app.get('/openapi.json', { schema: { hide: true } }, async (request, reply) =>
+    sendStaticBody(request, reply, (openapiDocument ??= prepareStaticBody(JSON.stringify(app.swagger()))), { contentType: 'application/json; charset=utf-8', cacheControl: 'no-cache' }),
+  );
 }
 
 /** Every route group, each given the services it uses. */

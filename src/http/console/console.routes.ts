@@ -1,4 +1,5 @@
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { preparedOnChange, sendStaticBody } from '../static-body.js';
 import { loadConsoleAssets } from './console-assets.js';
 
 /**
@@ -7,25 +8,26 @@ import { loadConsoleAssets } from './console-assets.js';
  */
 const CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; form-action 'none'; base-uri 'none'; frame-ancestors 'none'";
 
-function send(reply: FastifyReply, type: string, body: string) {
-  return reply
-    .header('content-type', type)
-    .header('content-security-policy', CSP)
-    .header('x-content-type-options', 'nosniff')
-    .header('referrer-policy', 'no-referrer')
-    .header('x-frame-options', 'DENY')
-    .header('cache-control', 'no-cache')
-    .send(body);
+/** The console's files: compressed and tagged once per content (see static-body.ts), with the page's security headers. */
+function sender(contentType: string) {
+  const prepared = preparedOnChange();
+  return (request: FastifyRequest, reply: FastifyReply, body: string) => {
+    reply.header('content-security-policy', CSP).header('x-content-type-options', 'nosniff').header('referrer-policy', 'no-referrer').header('x-frame-options', 'DENY');
+    return sendStaticBody(request, reply, prepared(body), { contentType, cacheControl: 'no-cache' });
+  };
 }
 
 /** The review console: public static files (no data in them); the API calls carry the key. */
 export function consoleRoutes(assets = loadConsoleAssets()) {
   return async (app: FastifyInstance) => {
     const hidden = { schema: { hide: true } };
-    const page = async (_request: unknown, reply: FastifyReply) => send(reply, 'text/html; charset=utf-8', assets.html);
+    const sendHtml = sender('text/html; charset=utf-8');
+    const sendScript = sender('text/javascript; charset=utf-8');
+    const sendCss = sender('text/css; charset=utf-8');
+    const page = async (request: FastifyRequest, reply: FastifyReply) => sendHtml(request, reply, assets.html);
     app.get('/console', hidden, page);
     app.get('/console/', hidden, page);
-    app.get('/console/console.js', hidden, async (_request, reply) => send(reply, 'text/javascript; charset=utf-8', await assets.script()));
-    app.get('/console/console.css', hidden, async (_request, reply) => send(reply, 'text/css; charset=utf-8', assets.css));
+    app.get('/console/console.js', hidden, async (request, reply) => sendScript(request, reply, await assets.script()));
+    app.get('/console/console.css', hidden, async (request, reply) => sendCss(request, reply, assets.css));
   };
 }

@@ -8,7 +8,7 @@ import { SEVERITIES } from '../../domain/rules/ruleset.js';
 import { UNCHECKABLE_INDICATORS } from '../../domain/rules/uncheckable-indicators.data.js';
 import { changeDraftRule, changeDraftThresholds, createDraft, dryRunDraft, getRuleset, listRulesets, publishDraft, type RulesetDeps } from '../../services/rulesets.service.js';
 import { principalOf } from '../plugins/auth.plugin.js';
-import { sendStaticJson, staticJson } from '../static-json.js';
+import { sendStaticBody, staticJson } from '../static-body.js';
 import { authErrorResponses, problemSchema } from '../schemas/common.schemas.js';
 
 const security = [{ bearerAuth: [] }];
@@ -110,7 +110,7 @@ function registerRulesetReading(app: FastifyInstance, deps: RulesetDeps): void {
         },
       },
     },
-    async (request, reply) => sendStaticJson(request, reply, indicatorCatalogue()),
+    async (request, reply) => sendStaticBody(request, reply, indicatorCatalogue(), { contentType: 'application/json; charset=utf-8', cacheControl: 'private, no-cache' }),
   );
 
   routes.get(
