@@ -13,12 +13,12 @@
  * Options (environment): BENCH_SECONDS per run (default 8), BENCH_CONNECTIONS (default 64).
  */
 import cluster from 'node:cluster';
-import { brotliCompressSync, constants as zlib } from 'node:zlib';
 import autocannon from 'autocannon';
 import Fastify from 'fastify';
 import { openDatabase } from '../src/db/client.js';
 import { runMigrations } from '../src/db/migrate.js';
 import { buildApp } from '../src/http/app.js';
+import { prepareStaticBody } from '../src/http/static-body.js';
 import { bootstrapIfEmpty } from '../src/services/bootstrap.service.js';
 import { freePort } from '../tests/helpers/server-process.js';
 import { createBenchDatabase, fmt } from './support.js';
@@ -43,8 +43,7 @@ async function serveService(url: string, port: number) {
 /** The floor: the same bytes from a bare Fastify route, whole and as the same brotli bytes the service sends. */
 async function serveFloor(body: string, port: number) {
   const app = Fastify({ logger: false });
-  const source = Buffer.from(body, 'utf8');
-  const brotli = brotliCompressSync(source, { params: { [zlib.BROTLI_PARAM_QUALITY]: 11, [zlib.BROTLI_PARAM_SIZE_HINT]: source.length } });
+  const brotli = prepareStaticBody(body).encoded.br.bytes;
   app.get('/indicators', async (_request, reply) => reply.type('application/json; charset=utf-8').send(body));
   app.get('/indicators-br', async (_request, reply) => reply.type('application/json; charset=utf-8').header('content-encoding', 'br').send(brotli));
   await app.listen({ port, host: '127.0.0.1' });
@@ -103,7 +102,7 @@ async function runBench() {
     if (first.status !== 200 || etag === null) throw new Error(`GET /v1/indicators answered ${first.status} without an ETag`);
     const floor = await start({ role: 'floor', body });
     try {
-      const brotliBytes = brotliCompressSync(Buffer.from(body, 'utf8'), { params: { [zlib.BROTLI_PARAM_QUALITY]: 11 } }).length;
+      const brotliBytes = prepareStaticBody(body).encoded.br.bytes.length;
       console.log(`GET /v1/indicators: ${fmt(body.length / 1024)} KB, ${fmt(brotliBytes / 1024, 1)} KB with brotli; ${SECONDS} s per run\n`);
       console.log('connections | route                                  |   req/s |  p50 ms |  p99 ms | non-2xx/errors');
       for (const connections of CONNECTIONS) {
