@@ -4,6 +4,7 @@ import type { DecisionChains } from '../db/decision-chain.js';
 import { findDecision, findDecisionByIdempotencyKey, type DecisionRow, type UnchainedDecision } from '../db/repositories/decisions.repository.js';
 import { isSubjectNotNew, isTransientConflict, isUniqueViolation } from '../db/errors.js';
 import { setLastDecision, upsertSubject } from '../db/repositories/subjects.repository.js';
+import { LinkedSubjectsCut, linkedHoldersWanted, type Evaluation } from '../domain/rules/evaluate.js';
 import { nameKeyOf } from '../domain/rules/name-similarity.js';
 import { collectLookups, type KeyedHash, type LinkKey } from '../domain/rules/subject-lookups.js';
 import { redactForStorage } from '../domain/rules/subject-redaction.js';
@@ -133,9 +134,14 @@ export function locateLoginIps(deps: Pick<ScreeningDeps, 'ipLocator'>, subject: 
  * identifiers equal to the subject's, other subjects sharing a link key (the laptop-farm
  * pattern), and the keys recorded at this subject's previous screening.
  */
-export async function answerLookups(deps: Pick<ScreeningDeps, 'db' | 'keyedHash' | 'lookups'>, request: Pick<ScreenRequest, 'tenantId' | 'subject'>, versionIds: string[]) {
+export async function answerLookups(
+  deps: Pick<ScreeningDeps, 'db' | 'keyedHash' | 'lookups'>,
+  request: Pick<ScreenRequest, 'tenantId' | 'subject'>,
+  versionIds: string[],
+  linkedPerKey?: number,
+) {
   const { externalRef } = request.subject;
-  return answerLookupsFor(deps, { tenantId: request.tenantId, subject: request.subject, ...(externalRef === undefined ? {} : { stored: { externalRef } }) }, versionIds);
+  return answerLookupsFor(deps, { tenantId: request.tenantId, subject: request.subject, ...(externalRef === undefined ? {} : { stored: { externalRef } }), linkedPerKey }, versionIds);
 }
 
 /** Whose lookups to answer: a new screening finds its subject by externalRef, a re-screen knows it. */
@@ -151,6 +157,8 @@ export interface LookupScope {
   stored?: LookupSubject;
   /** Only other applicants' keys recorded before this place in the chain (a replay). */
   beforeSequence?: number;
+  /** Other applicants per key and kind, the earliest (`LookupQuery.linkedPerKey`); absent: all. */
+  linkedPerKey?: number | undefined;
 }
 
 export async function answerLookupsFor(deps: Pick<ScreeningDeps, 'db' | 'keyedHash' | 'lookups'>, scope: LookupScope, versionIds: string[]) {
@@ -162,6 +170,7 @@ export async function answerLookupsFor(deps: Pick<ScreeningDeps, 'db' | 'keyedHa
     links: lookups.links,
     subject: scope.stored,
     beforeSequence: scope.beforeSequence,
+    linkedPerKey: scope.linkedPerKey,
   };
   const answers = await (deps.lookups ? deps.lookups.find(query) : findScreeningLookups(deps.db, query));
   return { lookups, ...answers };
@@ -337,13 +346,25 @@ async function screen(deps: ScreeningDeps, request: ScreenRequest): Promise<{ de
   const ruleset = await deps.rulesets.get(deps.db, request.tenantId);
   if (!ruleset) throw new AppError('conflict', 'The tenant has no published ruleset');
   const snapshot = deps.lists.forTenant(request.tenantId);
-  const answers = await inSpan('redflag.lookups', () => answerLookups(deps, request, snapshot.versions.map((version) => version.versionId)));
-  const context = ipIntelligence ? { ...answers, ipIntelligence } : answers;
+  const versionIds = snapshot.versions.map((version) => version.versionId);
+  // Each key's other holders only as far as the link rules read them: a farm's key brings up to
+  // 200, and parsing them and handing them to the evaluation thread was most of what a flagged
+  // screening cost over a clear one (issue 21). A rule that needs more asks, and gets them all.
+  const answers = await inSpan('redflag.lookups', () => answerLookups(deps, request, versionIds, linkedHoldersWanted(ruleset)));
+  let context = ipIntelligence ? { ...answers, ipIntelligence } : answers;
   // The thread hop costs more than it saves when nothing else is waiting for the event loop: a
   // lone screening is evaluated here, concurrent ones on the evaluation thread.
   const evaluate = deps.evaluate && deps.inFlight.count > 1 ? deps.evaluate : evaluateHere;
   const started = performance.now();
-  const evaluation = await inSpan('redflag.evaluation', () => evaluate(snapshot, request.subject, ruleset, context), { 'redflag.evaluation.offered_to_thread': evaluate !== evaluateHere });
+  let evaluation: Evaluation;
+  try {
+    evaluation = await inSpan('redflag.evaluation', () => evaluate(snapshot, request.subject, ruleset, context), { 'redflag.evaluation.offered_to_thread': evaluate !== evaluateHere });
+  } catch (error) {
+    if (!(error instanceof LinkedSubjectsCut)) throw error;
+    const all = await inSpan('redflag.lookups', () => answerLookups(deps, request, versionIds));
+    context = ipIntelligence ? { ...all, ipIntelligence } : all;
+    evaluation = await inSpan('redflag.evaluation', () => evaluateHere(snapshot, request.subject, ruleset, context), { 'redflag.evaluation.offered_to_thread': false });
+  }
   deps.observe?.evaluated((performance.now() - started) / 1000);
   const createdAt = deps.now().toISOString();
   const record: ScreeningRecord = {

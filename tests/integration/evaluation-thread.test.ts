@@ -1,6 +1,7 @@
 import { trace } from '@opentelemetry/api';
 import { InMemorySpanExporter, type ReadableSpan } from '@opentelemetry/sdk-trace';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { LinkedSubjectsCut } from '../../src/domain/rules/evaluate.js';
 import type { ScreeningSubject } from '../../src/domain/rules/screening-subject.js';
 import { ActiveRulesets } from '../../src/services/active-ruleset.service.js';
 import { bootstrapIfEmpty } from '../../src/services/bootstrap.service.js';
@@ -105,6 +106,21 @@ describe('the evaluation thread', () => {
     const onThread = thread.counts.onThread;
     await evaluateBothWays();
     expect(thread.counts.onThread - onThread).toBe(SUBJECTS.length);
+  });
+
+  test('a link rule that would read past holders the lookup cut asks for all of them, from the thread as from the event loop', async () => {
+    await eventually(async () => (thread.hasSnapshot(lists.current().versions) ? true : undefined), 'the thread to build its index', 30_000);
+    const tenantId = await tenantIdOf(database.db, 'default');
+    const ruleset = (await new ActiveRulesets().get(database.db, tenantId))!;
+    const keyedHash = await createKeyedHash(database.db, undefined);
+    const snapshot = lists.current();
+    const subject = SUBJECTS[3]!;
+    const answers = await answerLookups({ db: database.db, keyedHash }, { tenantId, subject }, snapshot.versions.map((version) => version.versionId));
+    const email = answers.lookups.links.find((link) => link.kind === 'email')!;
+    // Holders of the applicant's e-mail were cut to none: the rule cannot tell whether it fires.
+    const cut = { ...answers, linkedSubjects: [], linkedSubjectsCut: [{ key: email.key, kind: 'email' as const }] };
+    await expect(evaluateHere(snapshot, subject, ruleset, cut)).rejects.toBeInstanceOf(LinkedSubjectsCut);
+    await expect(thread.evaluate(snapshot, subject, ruleset, cut)).rejects.toBeInstanceOf(LinkedSubjectsCut);
   });
 
   test('traced, the thread\'s evaluation and its name searches are spans under the evaluation, in its trace and within its time', async () => {

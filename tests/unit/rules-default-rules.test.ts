@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { DEFAULT_RULES } from '../../src/domain/rules/default-ruleset.js';
-import { evaluateRuleset } from '../../src/domain/rules/evaluate.js';
+import { evaluateRuleset, LinkedSubjectsCut, linkedHoldersWanted, type EvaluationContext, type LinkedSubject } from '../../src/domain/rules/evaluate.js';
 import type { ScreeningSubject } from '../../src/domain/rules/screening-subject.js';
 import { linkKeyOf } from '../../src/domain/rules/subject-lookups.js';
 import { contextFor, defaultRule, hash, rulesetOf, SubjectStore, type ContextOptions } from './rules-fixtures.js';
@@ -357,5 +357,87 @@ describe('a key a whole farm shares (issue 21: comparisons stop once the hit is 
     const subject = jane({ phones: [FARM_PHONE] });
     expect(evaluateRuleset(subject, rulesetOf(rule), contextFor(subject, { store: farm(30) })).hits[0]?.related).toHaveLength(20);
     expect(evaluateRuleset(subject, rulesetOf(rule), contextFor(subject, { store: farm(29) })).hits).toEqual([]);
+  });
+});
+
+describe('holders cut to the earliest of each key and kind (issue 21: a farm\'s key is not read in full)', () => {
+  const FARM_PHONE = '+1 512 555 0100';
+  const ALL_RULES = rulesetOf(...DEFAULT_RULES.map((rule) => defaultRule(rule.key)));
+
+  /** What the lookup statement gives with a bound per key and kind: the earliest of each group, and the groups it cut. */
+  function cutTo(context: EvaluationContext, perKey: number): EvaluationContext {
+    const seen = new Map<string, number>();
+    const kept: LinkedSubject[] = [];
+    const cut: { key: string; kind: LinkedSubject['kind'] }[] = [];
+    for (const linked of context.linkedSubjects) {
+      const group = `${linked.key} ${linked.kind}`;
+      const count = (seen.get(group) ?? 0) + 1;
+      seen.set(group, count);
+      if (count <= perKey) kept.push(linked);
+      else if (count === perKey + 1) cut.push({ key: linked.key, kind: linked.kind });
+    }
+    return { ...context, linkedSubjects: kept, ...(cut.length > 0 ? { linkedSubjectsCut: cut } : {}) };
+  }
+
+  /** Earlier applicants with the phone as their own or as a reference's, some of them the applicant again. */
+  function farm(seed: number, size: number, sameShare: number): SubjectStore {
+    let state = seed;
+    const next = () => ((state = (state * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const store = new SubjectStore();
+    for (let n = 1; n <= size; n += 1) {
+      const name = next() < sameShare ? 'Jane ROE' : `Person Number${'x'.repeat(n % 7)} ${n}`;
+      const asReference = next() < 0.3;
+      store.add(asReference ? { externalRef: `cand-${n}`, name, references: [{ name: 'Ref Erence', phone: FARM_PHONE }] } : { externalRef: `cand-${n}`, name, phones: [FARM_PHONE] });
+    }
+    return store;
+  }
+
+  const evaluateOrAsk = (subject: ScreeningSubject, context: EvaluationContext) => {
+    try {
+      return evaluateRuleset(subject, ALL_RULES, context);
+    } catch (error) {
+      if (error instanceof LinkedSubjectsCut) return 'asks for every holder';
+      throw error;
+    }
+  };
+
+  test('every decision on a cut list is the one on the full list, or the rules ask for every holder', () => {
+    const outcomes = { same: 0, asked: 0 };
+    for (const subject of [jane({ phones: [FARM_PHONE] }), jane({ references: [{ name: 'Ref Erence', phone: FARM_PHONE }] })]) {
+      for (const [seed, size, sameShare] of [[1, 60, 0], [2, 60, 0.5], [3, 120, 0.9], [4, 30, 0.2], [5, 200, 0.97]] as const) {
+        const full = contextFor(subject, { store: farm(seed, size, sameShare) });
+        const expected = evaluateRuleset(subject, ALL_RULES, full);
+        for (const perKey of [0, 1, 3, 10, 21, 40, 80]) {
+          const answer = evaluateOrAsk(subject, cutTo(full, perKey));
+          if (answer === 'asks for every holder') outcomes.asked += 1;
+          else {
+            expect(answer, `seed ${seed}, ${perKey} per key`).toEqual(expected);
+            outcomes.same += 1;
+          }
+        }
+      }
+    }
+    // Both answers occur, so neither side of the rule goes untested.
+    expect(outcomes.same).toBeGreaterThan(10);
+    expect(outcomes.asked).toBeGreaterThan(10);
+  });
+
+  test('the bound the service asks for serves a farm of other people without asking again', () => {
+    const perKey = linkedHoldersWanted(ALL_RULES);
+    expect(perKey).toBe(40);
+    const subject = jane({ phones: [FARM_PHONE] });
+    const full = contextFor(subject, { store: farm(6, 200, 0) });
+    const cut = cutTo(full, perKey);
+    expect(cut.linkedSubjects.length).toBeLessThan(full.linkedSubjects.length);
+    expect(evaluateRuleset(subject, ALL_RULES, cut)).toEqual(evaluateRuleset(subject, ALL_RULES, full));
+  });
+
+  test('the applicant applying again under many references makes the rules ask for every holder', () => {
+    const subject = jane({ phones: [FARM_PHONE] });
+    const store = new SubjectStore();
+    for (let n = 1; n <= 45; n += 1) store.add({ externalRef: `again-${n}`, name: n <= 42 ? 'Jane ROE' : `Other Person ${n}`, phones: [FARM_PHONE] });
+    const full = contextFor(subject, { store });
+    expect(evaluateRuleset(subject, ALL_RULES, full).hits.find((hit) => hit.ruleId === 'shared-contact')?.related).toEqual(['again-43', 'again-44', 'again-45']);
+    expect(() => evaluateRuleset(subject, ALL_RULES, cutTo(full, 40))).toThrow(LinkedSubjectsCut);
   });
 });

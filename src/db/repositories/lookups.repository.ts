@@ -1,5 +1,5 @@
 import { eq } from 'drizzle-orm';
-import type { IdentifierMatch, LinkedSubject } from '../../domain/rules/evaluation-context.js';
+import type { IdentifierMatch, LinkedGroup, LinkedSubject } from '../../domain/rules/evaluation-context.js';
 import type { IdentifierLookup, LinkKey, LinkKind } from '../../domain/rules/subject-lookups.js';
 import { queryPrepared, type Db, type DbOrTx } from '../client.js';
 import { serviceSecrets, subjectLinkKeys } from '../schema/index.js';
@@ -22,11 +22,18 @@ export interface LookupQuery {
   subject?: LookupSubject | undefined;
   /** Only keys recorded by decisions before this place in the tenant's chain (a replay). */
   beforeSequence?: number | undefined;
+  /**
+   * Other subjects returned per key and kind at most, the earliest; the groups that had more are
+   * named in `linkedSubjectsCut`. Absent: all of the (at most `MAX_LINKED`) linked subjects.
+   */
+  linkedPerKey?: number | undefined;
 }
 
 export interface LookupAnswers {
   identifierMatches: IdentifierMatch[];
   linkedSubjects: LinkedSubject[];
+  /** Keys and kinds of which `linkedSubjects` holds only the earliest `linkedPerKey`; absent when none. */
+  linkedSubjectsCut?: LinkedGroup[];
   /** The keys of the subject's previous screening; absent when it has none. */
   previousLinkKeys?: LinkKey[];
   /** Whether the subject was stored when this was read: false for an applicant never screened before. */
@@ -45,6 +52,7 @@ interface LookupInputs {
   keys: string;
   beforeSequence: string;
   limit: string;
+  perKey: string;
 }
 
 /** The lookups of one subject as one select; the single statement and the batch share it. */
@@ -60,8 +68,21 @@ const lookupsSelect = (p: LookupInputs) => `
       from list_identifiers li join list_entries e on e.id = li.entry_id
       where li.list_version_id = any(${p.versionIds})
         and (li.kind, li.normalized) in (select * from unnest(${p.kinds}, ${p.values}))) m) as identifiers,
-    (select coalesce(json_agg(l), '[]'::json) from (
-      select distinct on (k.subject_id, k.key) k.key, k.kind, k.subject_id as "subjectId", s.external_ref as "externalRef", k.name_key as "nameKey", k.created_at as "createdAt"
+    -- Earliest first, as the rules read them: by the millisecond (all a stored time carries to
+    -- JavaScript, and what replays of older decisions sorted by), then by the subject and key the
+    -- rows were taken in. Each row a [key, kind, externalRef, name] array: this is the biggest
+    -- answer a screening gets (a farm's 200 holders), parsed on every flagged screening. With a
+    -- per-key bound, only the earliest that many of each key and kind, and [key, kind] of each
+    -- group that had more ("cut").
+    (select json_build_object(
+        'holders', coalesce(json_agg(json_build_array(l.key, l.kind, coalesce(l.external_ref, 'subject:' || l.subject_id), l.name_key) order by l.at, l.subject_id, l.key)
+          filter (where ${p.perKey} is null or l.rank <= ${p.perKey}), '[]'::json),
+        'cut', coalesce(json_agg(json_build_array(l.key, l.kind)) filter (where l.rank = ${p.perKey} + 1), '[]'::json))
+      from (
+      select f.*, date_trunc('milliseconds', f.created_at) as at,
+        row_number() over (partition by f.key, f.kind order by date_trunc('milliseconds', f.created_at), f.subject_id) as rank
+      from (
+      select distinct on (k.subject_id, k.key) k.key, k.kind, k.subject_id, s.external_ref, k.name_key, k.created_at
       from unnest(${p.keys}) as wanted(key)
       -- Key by key through the (tenant, key) index, whatever the statistics said when the plan
       -- was cached: the limit keeps PostgreSQL from turning this into one scan of every key.
@@ -75,7 +96,7 @@ const lookupsSelect = (p: LookupInputs) => `
         limit ${p.limit}) k
       join subjects s on s.id = k.subject_id
       order by k.subject_id, k.key, k.created_at
-      limit ${p.limit}) l) as linked,
+      limit ${p.limit}) f) l) as linked,
     (select case when (select last_decision_id from me) is null then null else coalesce(json_agg(p), '[]'::json) end from (
       select kind, key, field, display from subject_link_keys where decision_id = (select last_decision_id from me)) p) as previous,
     exists (select 1 from me) as known`;
@@ -86,7 +107,8 @@ const lookupsSelect = (p: LookupInputs) => `
  * running it. Parameters: $1 tenant, $2 externalRef, $3 subject id, $4 previous decision id
  * (the subject by $2 when $2 is set, else by $3/$4), $5 list version ids, $6/$7 identifier kinds
  * and values, $8 link keys, $9 the chain position before which other applicants' keys count (a
- * replay; null: all), $10 at most this many linked rows.
+ * replay; null: all), $10 at most this many linked rows, $11 at most this many of them per key and
+ * kind (null: no bound).
  */
 const SCREENING_LOOKUPS = lookupsSelect({
   tenant: '$1::uuid',
@@ -99,6 +121,7 @@ const SCREENING_LOOKUPS = lookupsSelect({
   keys: '$8::text[]',
   beforeSequence: '$9::bigint',
   limit: '$10::int',
+  perKey: '$11::int',
 });
 
 /**
@@ -108,7 +131,7 @@ const SCREENING_LOOKUPS = lookupsSelect({
  */
 const SCREENING_LOOKUPS_MANY = `
   select q.i, a.identifiers, a.linked, a.previous, a.known
-  from json_to_recordset($3::json) as q(i int, "externalRef" text, "subjectId" uuid, "previousDecisionId" uuid, kinds text[], "values" text[], keys text[], "beforeSequence" bigint)
+  from json_to_recordset($3::json) as q(i int, "externalRef" text, "subjectId" uuid, "previousDecisionId" uuid, kinds text[], "values" text[], keys text[], "beforeSequence" bigint, "linkedPerKey" int)
   cross join lateral (${lookupsSelect({
     tenant: '$1::uuid',
     externalRef: 'q."externalRef"',
@@ -120,6 +143,7 @@ const SCREENING_LOOKUPS_MANY = `
     keys: 'q.keys',
     beforeSequence: 'q."beforeSequence"',
     limit: '$4::int',
+    perKey: 'q."linkedPerKey"',
   })}) a
   order by q.i`;
 
@@ -134,13 +158,10 @@ interface StoredIdentifierMatch {
   data: { identifiers: { kind: string; normalized: string; country?: string }[]; attributes?: Record<string, string> };
 }
 
-interface StoredLink {
-  key: string;
-  kind: string;
-  subjectId: string;
-  externalRef: string | null;
-  nameKey: string;
-  createdAt: string;
+/** Linked rows as the statement builds them: key, kind, the other subject's reference, its stored name. */
+interface StoredLinks {
+  holders: [key: string, kind: string, externalRef: string, nameKey: string][];
+  cut: [key: string, kind: string][];
 }
 
 /** JSON arrives parsed from node-postgres and as text from some paths; accept both. */
@@ -158,6 +179,7 @@ function lookupInputsOf(query: Omit<LookupQuery, 'tenantId' | 'versionIds'>) {
     values: query.identifiers.map((lookup) => lookup.normalized),
     keys: [...new Set(query.links.map((link) => link.key))],
     beforeSequence: query.beforeSequence ?? null,
+    linkedPerKey: query.linkedPerKey ?? null,
   };
 }
 
@@ -186,6 +208,7 @@ export async function findScreeningLookups(db: Db, query: LookupQuery): Promise<
     inputs.keys,
     inputs.beforeSequence,
     MAX_LINKED,
+    inputs.linkedPerKey,
   ]);
   const row = rows[0];
   if (!row) throw new Error('lookup query returned no row');
@@ -217,12 +240,15 @@ function answersOf(row: LookupRow): LookupAnswers {
       entry: { id: match.entryId, source: match.source, sourceId: match.sourceId, name: match.name, type: match.type, ...(match.data.attributes ? { attributes: match.data.attributes } : {}) },
     };
   });
-  const linkedSubjects = parsed<StoredLink[]>(row.linked)
-    .map((link) => ({ ...link, at: Date.parse(link.createdAt) }))
-    .sort((a, b) => a.at - b.at)
-    .map((link): LinkedSubject => ({ key: link.key, kind: link.kind as LinkKind, externalRef: link.externalRef ?? `subject:${link.subjectId}`, name: link.nameKey }));
+  const linked = parsed<StoredLinks>(row.linked);
+  const linkedSubjects = linked.holders.map(([key, kind, externalRef, name]): LinkedSubject => ({ key, kind: kind as LinkKind, externalRef, name }));
   const previous = parsed<LinkKey[] | null>(row.previous);
-  return { identifierMatches, linkedSubjects, subjectKnown: row.known, ...(previous ? { previousLinkKeys: previous.map((key) => ({ kind: key.kind, key: key.key, field: key.field, display: key.display })) } : {}) };
+  return {
+    identifierMatches,
+    linkedSubjects,
+    ...(linked.cut.length > 0 ? { linkedSubjectsCut: linked.cut.map(([key, kind]): LinkedGroup => ({ key, kind: kind as LinkKind })) } : {}),
+    subjectKnown: row.known,
+    ...(previous ? { previousLinkKeys: previous.map((key) => ({ kind: key.kind, key: key.key, field: key.field, display: key.display })) } : {}) };
 }
 
 export async function insertLinkKeys(

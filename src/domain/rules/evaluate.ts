@@ -13,14 +13,14 @@ import { listIdentifierMatch } from './evaluators/list-identifier-match.evaluato
 import { listNameMatch } from './evaluators/list-name-match.evaluator.js';
 import { loginBehaviour } from './evaluators/login-behaviour.evaluator.js';
 import { profileChange } from './evaluators/profile-change.evaluator.js';
-import { subjectLink } from './evaluators/subject-link.evaluator.js';
+import { holdersEnough, subjectLink } from './evaluators/subject-link.evaluator.js';
 import { scoreWithCombination } from './evidence-combination.js';
 import { ruleSchema, type CheckedRule, type RuleKind } from './rule.schema.js';
 import { applyCorroboration, isCorroborativeOnly, type Hit, type Ruleset, type ScoredOutcome } from './ruleset.js';
 import type { ScreeningSubject } from './screening-subject.js';
 
 export type { EvaluationContext, IdentifierMatch, LinkedSubject, NameCandidate, NameQuery } from './evaluation-context.js';
-export { NO_LOOKUP_ANSWERS } from './evaluation-context.js';
+export { LinkedSubjectsCut, NO_LOOKUP_ANSWERS } from './evaluation-context.js';
 
 export const EVALUATORS: { readonly [K in RuleKind]: Evaluator<RuleOfKind<K>> } = {
   list_name_match: listNameMatch,
@@ -78,6 +78,17 @@ function checkRules(ruleset: Ruleset): CheckedRules {
   }
   checkedRulesOf.set(ruleset, checked);
   return checked;
+}
+
+/**
+ * Holders of each key and kind worth looking up for this ruleset's link rules: twice what the
+ * most demanding one reads when every holder counts, so that holders it skips (the same person
+ * again, a role it does not read) rarely make it ask for all (`LinkedSubjectsCut`).
+ */
+export function linkedHoldersWanted(ruleset: Ruleset): number {
+  let most = 0;
+  for (const rule of checkRules(ruleset).runnable) if (rule.kind === 'subject_link') most = Math.max(most, holdersEnough(rule.params));
+  return 2 * most;
 }
 
 export function evaluateRuleset(subject: ScreeningSubject, ruleset: Ruleset, context: EvaluationContext): Evaluation {

@@ -76,6 +76,23 @@ export interface LinkedSubject {
   name?: string;
 }
 
+/**
+ * A rule needed holders of a key beyond those the lookup gave (`linkedSubjectsCut`): evaluate
+ * again with every holder. Thrown rather than answered, so that no decision rests on a cut list.
+ */
+export class LinkedSubjectsCut extends Error {
+  constructor() {
+    super('a subject_link rule reads more holders of a key than were looked up');
+    this.name = 'LinkedSubjectsCut';
+  }
+}
+
+/** One key as other subjects hold it in one role. */
+export interface LinkedGroup {
+  key: string;
+  kind: LinkKind;
+}
+
 export interface EvaluationContext {
   searchNames(query: NameQuery, options: { threshold: number; limit: number }): readonly NameCandidate[];
   /** Exactly what `collectLookups(subject, hash)` returned: the answers below refer to it. */
@@ -84,6 +101,12 @@ export interface EvaluationContext {
   identifierMatches: readonly IdentifierMatch[];
   /** Other subjects' keys equal to `lookups.links` keys (earliest first). */
   linkedSubjects: readonly LinkedSubject[];
+  /**
+   * Groups of `linkedSubjects` cut to their earliest holders (a farm's key brings up to 200 and a
+   * rule reads about 20). A rule that would read past a cut group throws `LinkedSubjectsCut`,
+   * and the caller evaluates again with every holder. Absent: nothing was cut.
+   */
+  linkedSubjectsCut?: readonly LinkedGroup[];
   /**
    * Link keys stored at the previous screening of the same `externalRef`, if any: what changed
    * since then is a signal of its own (contact, payee and address churn).
