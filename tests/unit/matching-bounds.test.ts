@@ -74,6 +74,25 @@ describe('the lone-word bound (alignNamesWithin)', () => {
   });
 });
 
+describe('the single-pair similarities a query remembers', () => {
+  it('give every later comparison of that query the alignment that nothing remembered gives', () => {
+    // One query object compared with every name in turn, twice (Korean and not, so both of its
+    // tables fill up), against alignNames, which remembers nothing.
+    let compared = 0;
+    for (const type of TYPES) {
+      const listed = NAMES.map((n) => normaliseName(n, { type }));
+      for (const name of NAMES) {
+        const query = normaliseName(name, { type });
+        for (const other of [...listed, ...listed]) {
+          expect(alignNamesWithin(query, other, { listedSide: true }, false)).toEqual(alignNames(query, other, { listedSide: true }));
+          compared++;
+        }
+      }
+    }
+    expect(compared).toBe(TYPES.length * NAMES.length * NAMES.length * 2);
+  });
+});
+
 describe('reading printable-ASCII names', () => {
   it('gives the tokens the Unicode reading gives', () => {
     // A trailing zero-width space (a format character, removed without splitting) sends the same

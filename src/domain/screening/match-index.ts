@@ -167,55 +167,50 @@ class PairBuffer {
 /**
  * Read-only multimap from 32-bit keys to ids: an open-addressing table of distinct keys, each
  * pointing at its run of ids in one flat array (ids of a key are kept in insertion order).
- * Built once; for the ~700k deletion neighbours of the lists it is a few typed arrays instead
- * of a Map of arrays.
+ * Built once; for the ~700k deletion neighbours of the lists it is two typed arrays instead
+ * of a Map of arrays. A slot keeps its key, first id and id count side by side, so a probe
+ * reads one place in memory: a query looks up hundreds of keys at random.
  */
 class HashPostings {
   private constructor(
-    private readonly slots: Uint32Array,
-    private readonly used: Uint8Array,
-    private readonly start: Int32Array,
-    private readonly count: Int32Array,
-    private readonly ids: Int32Array,
+    /** Slot s at 3s: key, where its ids start in `ids`, how many (0: an empty slot). */
+    readonly table: Int32Array,
+    readonly ids: Int32Array,
   ) {}
 
   static from(pairs: PairBuffer): HashPostings {
     let capacity = 1024;
     while (capacity < pairs.length * 2) capacity *= 2;
     const mask = capacity - 1;
-    const slots = new Uint32Array(capacity);
-    const used = new Uint8Array(capacity);
-    const count = new Int32Array(capacity);
+    const table = new Int32Array(3 * capacity);
     const slotOf = new Int32Array(pairs.length);
     for (let i = 0; i < pairs.length; i++) {
-      const key = pairs.keys[i]!;
+      const key = pairs.keys[i]! | 0;
       let slot = HashPostings.mix(key) & mask;
-      while (used[slot] === 1 && slots[slot] !== key) slot = (slot + 1) & mask;
-      used[slot] = 1;
-      slots[slot] = key;
-      count[slot] = count[slot]! + 1;
+      while (table[3 * slot + 2] !== 0 && table[3 * slot] !== key) slot = (slot + 1) & mask;
+      table[3 * slot] = key;
+      table[3 * slot + 2] = table[3 * slot + 2]! + 1;
       slotOf[i] = slot;
     }
-    const start = new Int32Array(capacity);
     let offset = 0;
     for (let slot = 0; slot < capacity; slot++) {
-      start[slot] = offset;
-      offset += count[slot]!;
+      table[3 * slot + 1] = offset;
+      offset += table[3 * slot + 2]!;
     }
     const fill = new Int32Array(capacity);
     const ids = new Int32Array(pairs.length);
     for (let i = 0; i < pairs.length; i++) {
       const slot = slotOf[i]!;
-      const at = start[slot]! + fill[slot]!;
+      const at = table[3 * slot + 1]! + fill[slot]!;
       // A word whose deletions coincide ("aab" without either a) adds its id twice in a row.
       if (fill[slot]! > 0 && ids[at - 1] === pairs.ids[i]) {
-        count[slot] = count[slot]! - 1;
+        table[3 * slot + 2] = table[3 * slot + 2]! - 1;
         continue;
       }
       ids[at] = pairs.ids[i]!;
       fill[slot] = fill[slot]! + 1;
     }
-    return new HashPostings(slots, used, start, count, ids);
+    return new HashPostings(table, ids);
   }
 
   /** Spreads FNV hashes (already well mixed) a little more for linear probing. */
@@ -223,17 +218,18 @@ class HashPostings {
     return Math.imul(key ^ (key >>> 16), 0x45d9f3b) >>> 0;
   }
 
-  get(key: number): Int32Array {
-    const mask = this.slots.length - 1;
+  /** Where the key's slot starts in `table` (3 × slot), or -1 when the key has no ids. */
+  find(key: number): number {
+    const mask = this.table.length / 3 - 1;
+    const wanted = key | 0;
     let slot = HashPostings.mix(key) & mask;
-    while (this.used[slot] === 1) {
-      if (this.slots[slot] === key) return this.ids.subarray(this.start[slot]!, this.start[slot]! + this.count[slot]!);
+    while (this.table[3 * slot + 2] !== 0) {
+      if (this.table[3 * slot] === wanted) return 3 * slot;
       slot = (slot + 1) & mask;
     }
-    return EMPTY_IDS;
+    return -1;
   }
 }
-const EMPTY_IDS = new Int32Array(0);
 
 /**
  * Hashes (FNV-1a) of the word and of each one-letter deletion of it. Two words within one edit
@@ -447,8 +443,12 @@ function expandToken(lookup: IndexLookup, token: NameToken, koreanQuery: boolean
       // The phonetic key's neighbours find spellings that differ by a sound-alike group and a
       // letter besides ("Poutine" → putine → "Putin").
       if (token.phonetic !== text && token.phonetic.length >= MIN_DELETION_LENGTH - 1) {
+        const { table, ids } = lookup.deletions;
         for (const d of deletionHashes(token.phonetic)) {
-          for (const id of lookup.deletions.get(d)) {
+          const at = lookup.deletions.find(d);
+          if (at < 0) continue;
+          for (let k = table[at + 1]!, end = k + table[at + 2]!; k < end; k++) {
+            const id = ids[k]!;
             if (found.has(id)) continue;
             const sim = boundedSimilarity(token.phonetic, lookup.vocabularyPhonetic[id]!) * PHONETIC_RETRIEVAL_FACTOR;
             if (sim > 0) credit(found, id, sim);
@@ -461,7 +461,11 @@ function expandToken(lookup: IndexLookup, token: NameToken, koreanQuery: boolean
 }
 
 function creditNeighbours(lookup: IndexLookup, hash: number, text: string, found: Map<number, number>): void {
-  for (const id of lookup.deletions.get(hash)) {
+  const at = lookup.deletions.find(hash);
+  if (at < 0) return;
+  const { table, ids } = lookup.deletions;
+  for (let k = table[at + 1]!, end = k + table[at + 2]!; k < end; k++) {
+    const id = ids[k]!;
     if (found.has(id)) continue;
     const sim = boundedSimilarity(text, lookup.vocabularyText[id]!);
     if (sim > 0) credit(found, id, sim);

@@ -372,8 +372,13 @@ function mergeTokens(tokens: readonly NameToken[], from: number, to: number, rev
     phoneticLetters,
     consonants,
     korean,
-    ...(hangul !== undefined ? { hangul } : {}),
-    ...(wadeGiles ? { wadeGiles } : {}),
+    // In makeToken's order, every field present: one shape for all tokens (see makeToken).
+    hangul,
+    legalFamily: undefined,
+    scheme: undefined,
+    koreanReading: undefined,
+    family: undefined,
+    wadeGiles: wadeGiles ? true : undefined,
   };
   cache[slot] = run;
   return run;
@@ -421,11 +426,13 @@ interface AlignContext {
   exactQ: boolean[];
   exactL: boolean[];
   /**
-   * Bit i set: runs and words against runs are tried for token i of that side (ALL_TOKENS: for
-   * every token). A pair is tried when it involves a token of either mask.
+   * ALL_TOKENS, or one bit i: runs and words against runs are tried for token i (a lone word,
+   * below 31) of that side only. A pair is tried when it involves a token of either mask.
    */
   focusQ: number;
   focusL: number;
+  /** Single-token similarities known so far, by query token (SINGLE_PAIRS). */
+  singlePairs: Map<NameToken, TokenSimilarity>[];
 }
 
 const ALL_TOKENS = -1;
@@ -456,8 +463,13 @@ function mergeAgainst(ctx: AlignContext, runIsQuery: boolean): void {
   const singleDone = runIsQuery ? ctx.exactL : ctx.exactQ;
   const runFocus = runIsQuery ? ctx.focusQ : ctx.focusL;
   const singleFocus = runIsQuery ? ctx.focusL : ctx.focusQ;
+  // A run without a focused token is tried against the focused single token alone.
+  const focusedSingle = singleFocus === ALL_TOKENS ? 0 : 31 - Math.clz32(singleFocus);
+  const focusedSingleEnd = singleFocus === ALL_TOKENS ? single.length : singleFocus === 0 ? 0 : focusedSingle + 1;
   for (let len = 2; len <= MAX_MERGE; len++) {
     for (let from = 0; from + len <= runSide.length; from++) {
+      // Looking for a lone word's partner, the first one found settles it.
+      if (runFocus !== ALL_TOKENS && ctx.candidates.length > 0) return;
       let allDone = true;
       let hasTitle = false;
       let runLength = 0;
@@ -473,9 +485,8 @@ function mergeAgainst(ctx: AlignContext, runIsQuery: boolean): void {
       let reversedRun: NameToken | undefined;
       let acronym: string | undefined | null = null;
       const runSpan = { from, to: from + len };
-      for (let j = 0; j < single.length; j++) {
+      for (let j = focused ? 0 : focusedSingle, end = focused ? single.length : focusedSingleEnd; j < end; j++) {
         const other = single[j]!;
-        if (!focused && !isFocused(singleFocus, j)) continue;
         if (singleDone[j] || other.kind === 'initial' || other.kind === 'number' || other.kind === 'legal' || isTitle(other)) continue;
         const oneSpan = { from: j, to: j + 1 };
         // Cheap length gate before building the run: a run far longer or shorter than the
@@ -516,18 +527,55 @@ export interface AlignOptions {
 }
 
 function isFocused(focus: number, i: number): boolean {
-  return focus === ALL_TOKENS || i >= 31 || (focus & (1 << i)) !== 0;
+  return focus === ALL_TOKENS || (i < 31 && (focus & (1 << i)) !== 0);
+}
+
+/**
+ * Single-token similarities by query token, then by the listed token (tokens are shared between
+ * names: finishToken), one table for each Korean reading. In a search, a query's tables serve
+ * every candidate it is compared with (alignNamesWithin), and the lone-word search and the
+ * full pass read the same pairs; they live as long as the query's token list (WeakMap), like
+ * RUN_CACHE.
+ */
+const SINGLE_PAIRS = new WeakMap<readonly NameToken[], [plain?: Map<NameToken, TokenSimilarity>[], korean?: Map<NameToken, TokenSimilarity>[]]>();
+
+function singlePairsOf(q: readonly NameToken[], korean: boolean): Map<NameToken, TokenSimilarity>[] {
+  let tables = SINGLE_PAIRS.get(q);
+  if (!tables) {
+    tables = [];
+    SINGLE_PAIRS.set(q, tables);
+  }
+  return (tables[korean ? 1 : 0] ??= q.map(() => new Map<NameToken, TokenSimilarity>()));
+}
+
+function pairSimilarity(ctx: AlignContext, i: number, j: number): TokenSimilarity {
+  const known = ctx.singlePairs[i]!;
+  const listed = ctx.l[j]!;
+  let sim = known.get(listed);
+  if (sim === undefined) {
+    sim = tokenSimilarity(ctx.q[i]!, listed, ctx.korean);
+    known.set(listed, sim);
+  }
+  return sim;
 }
 
 /**
  * Every pair worth considering: single tokens against single tokens, then runs against words.
- * With `stopAtLoneWords`, undefined when both names have a lone word (see LONE_WORDS_BOUND):
- * on each side, one word without a partner among the single pairs is tried against runs
- * first, and only if both still have none is that settled without trying the other runs.
- * Every pair involving such a word is tried exactly as the full pass tries it (same gates,
- * same flags), so a word lone after that pass is lone among all the candidates.
+ * With `stopAtLoneWords`, undefined when both names have a lone word (see LONE_WORDS_BOUND),
+ * found before most pairs are scored: on each side the first word whose single pairs all fail
+ * (a row or column of the pair table, each left at its first pair that matches), then tried
+ * against every run it could meet; only if both still have none is that settled. The runs are
+ * tried as the full pass tries them but without knowing which tokens matched exactly (which
+ * only lets the full pass skip runs), so a word lone after them is lone among all the
+ * candidates.
  */
-function collectCandidates(q: readonly NameToken[], l: readonly NameToken[], korean: boolean, stopAtLoneWords = false): AlignedPair[] | undefined {
+function collectCandidates(
+  q: readonly NameToken[],
+  l: readonly NameToken[],
+  korean: boolean,
+  singlePairs: Map<NameToken, TokenSimilarity>[],
+  stopAtLoneWords = false,
+): AlignedPair[] | undefined {
   const candidates: AlignedPair[] = [];
   const ctx: AlignContext = {
     q,
@@ -538,12 +586,26 @@ function collectCandidates(q: readonly NameToken[], l: readonly NameToken[], kor
     exactL: new Array<boolean>(l.length).fill(false),
     focusQ: ALL_TOKENS,
     focusL: ALL_TOKENS,
+    singlePairs,
   };
+  if (stopAtLoneWords) {
+    const loneQ = firstLoneWord(ctx, true);
+    const loneL = loneQ < 0 ? -1 : firstLoneWord(ctx, false);
+    if (loneQ >= 0 && loneL >= 0) {
+      ctx.focusQ = 1 << loneQ;
+      ctx.focusL = 1 << loneL;
+      runCandidates(ctx);
+      if (!touches(candidates, loneQ, loneL)) return undefined;
+      candidates.length = 0;
+      ctx.focusQ = ALL_TOKENS;
+      ctx.focusL = ALL_TOKENS;
+    }
+  }
   for (let i = 0; i < q.length; i++) {
     if (isTitle(q[i]!)) continue;
     for (let j = 0; j < l.length; j++) {
       if (isTitle(l[j]!)) continue;
-      const sim = tokenSimilarity(q[i]!, l[j]!, korean);
+      const sim = pairSimilarity(ctx, i, j);
       if (sim.score > 0) pushPair(ctx, { from: i, to: i + 1 }, { from: j, to: j + 1 }, sim.score, sim.how, false);
     }
   }
@@ -555,19 +617,6 @@ function collectCandidates(q: readonly NameToken[], l: readonly NameToken[], kor
       ctx.exactL[c.listed.from] = true;
     }
   }
-  if (stopAtLoneWords) {
-    // One such word per side is enough, and the fewer tried, the fewer runs to build.
-    ctx.focusQ = lowestBit(loneWords(q, candidates, true));
-    ctx.focusL = lowestBit(loneWords(l, candidates, false));
-    if (ctx.focusQ !== 0 && ctx.focusL !== 0) {
-      const singles = candidates.length;
-      runCandidates(ctx);
-      if ((loneWords(q, candidates, true) & ctx.focusQ) !== 0 && (loneWords(l, candidates, false) & ctx.focusL) !== 0) return undefined;
-      candidates.length = singles;
-    }
-    ctx.focusQ = ALL_TOKENS;
-    ctx.focusL = ALL_TOKENS;
-  }
   runCandidates(ctx);
   return candidates;
 }
@@ -577,23 +626,33 @@ function runCandidates(ctx: AlignContext): void {
   if (ctx.l.length > 1) mergeAgainst(ctx, false);
 }
 
-function lowestBit(bits: number): number {
-  return bits & -bits;
+/**
+ * The first word or initial (below 31) of one side that no single token of the other side
+ * matches, or -1. A word is given up at its first match, so most pairs of a word that has a
+ * partner are never scored.
+ */
+function firstLoneWord(ctx: AlignContext, querySide: boolean): number {
+  const own = querySide ? ctx.q : ctx.l;
+  const other = querySide ? ctx.l : ctx.q;
+  for (let i = 0; i < own.length && i < 31; i++) {
+    const kind = own[i]!.kind;
+    if (kind !== 'word' && kind !== 'initial') continue;
+    let lone = true;
+    for (let j = 0; j < other.length && lone; j++) {
+      if (isTitle(other[j]!)) continue;
+      lone = (querySide ? pairSimilarity(ctx, i, j) : pairSimilarity(ctx, j, i)).score === 0;
+    }
+    if (lone) return i;
+  }
+  return -1;
 }
 
-/** Bit i set: token i (below 31) is a word or initial that no candidate pair touches. */
-function loneWords(tokens: readonly NameToken[], candidates: readonly AlignedPair[], querySide: boolean): number {
-  let touched = 0;
+/** Whether a candidate covers query token `q` or listed token `l`. */
+function touches(candidates: readonly AlignedPair[], q: number, l: number): boolean {
   for (const c of candidates) {
-    const span = querySide ? c.query : c.listed;
-    for (let i = span.from; i < span.to && i < 31; i++) touched |= 1 << i;
+    if ((c.query.from <= q && q < c.query.to) || (c.listed.from <= l && l < c.listed.to)) return true;
   }
-  let lone = 0;
-  for (let i = 0; i < tokens.length && i < 31; i++) {
-    const kind = tokens[i]!.kind;
-    if ((kind === 'word' || kind === 'initial') && (touched & (1 << i)) === 0) lone |= 1 << i;
-  }
-  return lone;
+  return false;
 }
 
 /** Tokens each side has used up; titles count as used (neither matched nor left over). */
@@ -732,7 +791,9 @@ function conflictOf(
 
 export function alignNames(query: NormalisedName, listed: NormalisedName, options: AlignOptions = {}): Alignment {
   const korean = query.korean && listed.korean;
-  return alignCandidates(query, listed, collectCandidates(query.tokens, listed.tokens, korean)!, options);
+  // Nothing remembered: this is the reference the search's shortcuts are tested against.
+  const singlePairs = query.tokens.map(() => new Map<NameToken, TokenSimilarity>());
+  return alignCandidates(query, listed, collectCandidates(query.tokens, listed.tokens, korean, singlePairs)!, options);
 }
 
 /**
@@ -752,10 +813,11 @@ export const LONE_WORDS_BOUND = ALIGNMENT_WEIGHTS.substitution;
  * alignNames for a search that drops names scoring too low: undefined, without finishing the
  * alignment, when the caller says a score of LONE_WORDS_BOUND is already too low for it
  * (`boundTooLow`) and both names have a lone word. Otherwise exactly alignNames's result.
+ * The query's single-pair similarities are remembered for its next comparison (SINGLE_PAIRS).
  */
 export function alignNamesWithin(query: NormalisedName, listed: NormalisedName, options: AlignOptions, boundTooLow: boolean): Alignment | undefined {
   const korean = query.korean && listed.korean;
-  const candidates = collectCandidates(query.tokens, listed.tokens, korean, boundTooLow);
+  const candidates = collectCandidates(query.tokens, listed.tokens, korean, singlePairsOf(query.tokens, korean), boundTooLow);
   return candidates === undefined ? undefined : alignCandidates(query, listed, candidates, options);
 }
 

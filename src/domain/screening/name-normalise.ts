@@ -683,7 +683,7 @@ function makeToken(t: RawToken, ctx: TokenContext): NameToken {
     kind = classify(text, ctx, korean.length > 0);
   }
   const phonetic = phoneticKey(text);
-  const token: NameToken = {
+  return {
     text,
     original: t.original,
     script: t.script,
@@ -694,15 +694,15 @@ function makeToken(t: RawToken, ctx: TokenContext): NameToken {
     phoneticLetters: letterMask(phonetic),
     consonants: (t.script === 'abjad' ? arabicConsonantKey(t.original) : undefined) ?? consonantKey(text),
     korean,
+    // Every optional field too, undefined when absent: tokens of one shape keep the reads of
+    // the pair comparisons (millions per index build, hundreds per query) monomorphic.
+    hangul: t.hangul,
+    legalFamily,
+    scheme: t.scheme,
+    koreanReading: t.hanja?.map(romanizeSyllable).join('/'),
+    family: kind === 'word' && !ctx.korean ? givenNameFamily(text) : undefined,
+    wadeGiles: undefined,
   };
-  // Optional fields only when present (assigned, not spread: this runs for every listed name).
-  if (t.hangul !== undefined) token.hangul = t.hangul;
-  if (legalFamily !== undefined) token.legalFamily = legalFamily;
-  if (t.scheme !== undefined) token.scheme = t.scheme;
-  if (t.hanja !== undefined) token.koreanReading = t.hanja.map(romanizeSyllable).join('/');
-  const family = kind === 'word' && !ctx.korean ? givenNameFamily(text) : undefined;
-  if (family !== undefined) token.family = family;
-  return token;
 }
 
 /**
