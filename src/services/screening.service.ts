@@ -4,7 +4,7 @@ import type { DecisionChains } from '../db/decision-chain.js';
 import { findDecision, findDecisionByIdempotencyKey, type DecisionRow, type UnchainedDecision } from '../db/repositories/decisions.repository.js';
 import { isSubjectNotNew, isTransientConflict, isUniqueViolation } from '../db/errors.js';
 import { setLastDecision, upsertSubject } from '../db/repositories/subjects.repository.js';
-import { LinkedSubjectsCut, linkedHoldersWanted, type Evaluation } from '../domain/rules/evaluate.js';
+import { LinkedSubjectsCut, linkedHoldersWanted, plannedNameSearches, type Evaluation } from '../domain/rules/evaluate.js';
 import { nameKeyOf } from '../domain/rules/name-similarity.js';
 import { collectLookups, type KeyedHash, type LinkKey } from '../domain/rules/subject-lookups.js';
 import { redactForStorage } from '../domain/rules/subject-redaction.js';
@@ -293,6 +293,7 @@ export async function recordScreening(tx: DbOrTx, chains: DecisionChains, record
 
 /** Spans of a screening's trace (spans.ts; README "Traces"). */
 const CASE_SPAN = 'redflag.case';
+const SEARCH_AHEAD_SPAN = 'redflag.name_searches_ahead';
 const CHAIN_SPAN = 'redflag.decision_chain';
 
 /** Attempts at a screening's write when PostgreSQL rolls it back for a conflict. */
@@ -333,28 +334,47 @@ export async function screenSubject(deps: ScreeningDeps, request: ScreenRequest)
   }
 }
 
-async function screen(deps: ScreeningDeps, request: ScreenRequest): Promise<{ decision: DecisionView; replayed: boolean }> {
+/** What a screening stores and digests, worked out from the request alone. */
+function storedInputOf(deps: ScreeningDeps, request: ScreenRequest) {
   // Stored (and digested) with document numbers and bank accounts as keyed hashes only, and with
   // the IP database's answers, so that a replay locates the logins as this screening did.
   const ipIntelligence = inSpanSync('redflag.ip_intelligence', () => locateLoginIps(deps, request.subject), { 'redflag.logins': request.subject.logins?.length ?? 0 });
   const input: ScreeningInput = { subject: redactForStorage(request.subject, deps.keyedHash), ...(ipIntelligence ? { ipIntelligence } : {}) };
-  const inputDigest = canonicalDigest(input);
+  return { ipIntelligence, input, inputDigest: canonicalDigest(input) };
+}
+
+async function screen(deps: ScreeningDeps, request: ScreenRequest): Promise<{ decision: DecisionView; replayed: boolean }> {
+  let stored: ReturnType<typeof storedInputOf> | undefined;
   if (request.idempotencyKey) {
-    const earlier = await earlierDecision(deps, request.tenantId, request.idempotencyKey, input, inputDigest);
+    stored = storedInputOf(deps, request);
+    const earlier = await earlierDecision(deps, request.tenantId, request.idempotencyKey, stored.input, stored.inputDigest);
     if (earlier) return earlier;
   }
   const ruleset = await deps.rulesets.get(deps.db, request.tenantId);
   if (!ruleset) throw new AppError('conflict', 'The tenant has no published ruleset');
   const snapshot = deps.lists.forTenant(request.tenantId);
   const versionIds = snapshot.versions.map((version) => version.versionId);
+  // The thread hop costs more than it saves when nothing else is waiting for the event loop: a
+  // screening that starts alone is evaluated here, concurrent ones on the evaluation thread.
+  const evaluate = deps.evaluate && deps.inFlight.count > 1 ? deps.evaluate : evaluateHere;
   // Each key's other holders only as far as the link rules read them: a farm's key brings up to
   // 200, and parsing them and handing them to the evaluation thread was most of what a flagged
   // screening cost over a clear one (issue 21). A rule that needs more asks, and gets them all.
-  const answers = await inSpan('redflag.lookups', () => answerLookups(deps, request, versionIds, linkedHoldersWanted(ruleset)));
+  const lookupsOut = inSpan('redflag.lookups', () => answerLookups(deps, request, versionIds, linkedHoldersWanted(ruleset)));
+  // Awaited below; until then a failure must not count as unhandled.
+  lookupsOut.catch(() => undefined);
+  // While PostgreSQL answers, this thread has nothing else to do: work out the input to store and,
+  // when the rules run here, the name searches they will make (the snapshot keeps the answers). A
+  // lone screening no longer waits for its lookups and then for its searches (issue 21).
+  stored ??= storedInputOf(deps, request);
+  if (evaluate === evaluateHere) {
+    inSpanSync(SEARCH_AHEAD_SPAN, () => {
+      for (const search of plannedNameSearches(request.subject, ruleset)) snapshot.searchNames(search.query, search.options);
+    });
+  }
+  const { ipIntelligence, input, inputDigest } = stored;
+  const answers = await lookupsOut;
   let context = ipIntelligence ? { ...answers, ipIntelligence } : answers;
-  // The thread hop costs more than it saves when nothing else is waiting for the event loop: a
-  // lone screening is evaluated here, concurrent ones on the evaluation thread.
-  const evaluate = deps.evaluate && deps.inFlight.count > 1 ? deps.evaluate : evaluateHere;
   const started = performance.now();
   let evaluation: Evaluation;
   try {

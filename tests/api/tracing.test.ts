@@ -81,6 +81,7 @@ function expectNoPersonalData(spans: ReadableSpan[]) {
   }
 }
 
+const millis = (time: readonly [number, number]) => time[0] * 1e3 + time[1] / 1e6;
 const named = (spans: ReadableSpan[], name: string) => spans.filter((span) => span.name === name);
 const one = (spans: ReadableSpan[], name: string) => {
   const found = named(spans, name);
@@ -103,7 +104,9 @@ describe('tracing on (an in-process exporter)', () => {
     const screening = one(spans, 'redflag.screening');
     expect(ancestorsOf(screening, spans)).toContain(root);
     expect(screening.attributes['redflag.decision.outcome']).toBe(response.body.outcome);
-    for (const name of ['redflag.ip_intelligence', 'redflag.lookups', 'redflag.evaluation', 'redflag.write']) expect(parentOf(one(spans, name), spans), name).toBe(screening);
+    for (const name of ['redflag.ip_intelligence', 'redflag.lookups', 'redflag.name_searches_ahead', 'redflag.evaluation', 'redflag.write']) expect(parentOf(one(spans, name), spans), name).toBe(screening);
+    // A lone screening searches the names while its lookups are out, before it evaluates.
+    expect(millis(one(spans, 'redflag.name_searches_ahead').endTime)).toBeLessThanOrEqual(millis(one(spans, 'redflag.evaluation').startTime));
     const evaluation = one(spans, 'redflag.evaluation');
     const searches = named(spans, 'redflag.list_search');
     expect(searches.length).toBeGreaterThan(0);

@@ -10,7 +10,7 @@ import { countrySet } from './evaluators/country-set.evaluator.js';
 import { fieldConsistency } from './evaluators/field-consistency.evaluator.js';
 import { fieldValue } from './evaluators/field-value.evaluator.js';
 import { listIdentifierMatch } from './evaluators/list-identifier-match.evaluator.js';
-import { listNameMatch } from './evaluators/list-name-match.evaluator.js';
+import { listNameMatch, nameSearchesOf, type PlannedNameSearch } from './evaluators/list-name-match.evaluator.js';
 import { loginBehaviour } from './evaluators/login-behaviour.evaluator.js';
 import { profileChange } from './evaluators/profile-change.evaluator.js';
 import { holdersEnough, subjectLink } from './evaluators/subject-link.evaluator.js';
@@ -89,6 +89,14 @@ export function linkedHoldersWanted(ruleset: Ruleset): number {
   let most = 0;
   for (const rule of checkRules(ruleset).runnable) if (rule.kind === 'subject_link') most = Math.max(most, holdersEnough(rule.params));
   return 2 * most;
+}
+
+/**
+ * Every name search this ruleset's rules will make for this subject, whatever the lookups answer:
+ * a screening runs them while its lookups are out, and the evaluation finds them answered.
+ */
+export function plannedNameSearches(subject: ScreeningSubject, ruleset: Ruleset): PlannedNameSearch[] {
+  return checkRules(ruleset).runnable.flatMap((rule) => (rule.kind === 'list_name_match' ? nameSearchesOf(subject, rule) : []));
 }
 
 export function evaluateRuleset(subject: ScreeningSubject, ruleset: Ruleset, context: EvaluationContext): Evaluation {

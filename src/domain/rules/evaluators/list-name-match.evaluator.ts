@@ -119,12 +119,26 @@ function namesakeLowering(namesakes: { undescribedEntryPoints: number; commonNam
   return lowered;
 }
 
+/** A name search a `list_name_match` rule makes: the subject's name it screens, and how. */
+export interface PlannedNameSearch extends NameToScreen {
+  options: { threshold: number; limit: number };
+}
+
+/**
+ * The searches this rule makes for this subject, in order. The rule runs exactly these, so a
+ * screening can run them before its lookups return (the snapshot keeps the answers).
+ */
+export function nameSearchesOf(subject: ScreeningSubject, rule: RuleOfKind<'list_name_match'>): PlannedNameSearch[] {
+  const { minSimilarity: threshold, maxHits: limit, targets, countries } = rule.params;
+  return namesToScreen(subject, targets, countries).map((name) => ({ ...name, options: { threshold, limit } }));
+}
+
 /** Names of the subject (and of the companies and people around them) against list names. */
 export const listNameMatch: Evaluator<RuleOfKind<'list_name_match'>> = (subject, rule, context) => {
-  const { minSimilarity: threshold, maxHits: limit, targets, blockOnListedBirthDate, countries, namesakes } = rule.params;
+  const { minSimilarity: threshold, maxHits: limit, blockOnListedBirthDate, namesakes } = rule.params;
   const best = new Map<string, Hit>();
-  for (const { field, query, entryTypes } of namesToScreen(subject, targets, countries)) {
-    for (const candidate of context.searchNames(query, { threshold, limit })) {
+  for (const { field, query, entryTypes, options } of nameSearchesOf(subject, rule)) {
+    for (const candidate of context.searchNames(query, options)) {
       if (entryTypes !== 'any' && !entryTypes.includes(candidate.entry.type)) continue;
       const similarity = Math.round(Math.min(1, Math.max(0, candidate.score)) * 1000) / 1000;
       if (similarity < threshold) continue;
