@@ -40,111 +40,26 @@ export interface LookupAnswers {
   subjectKnown: boolean;
 }
 
-/** Where the lookup statement takes each of its inputs from: parameters, or a row of a batch. */
-interface LookupInputs {
-  tenant: string;
-  externalRef: string;
-  subjectId: string;
-  previousDecisionId: string;
-  versionIds: string;
-  kinds: string;
-  values: string;
-  keys: string;
-  beforeSequence: string;
-  limit: string;
-  perKey: string;
-}
-
-/** The lookups of one subject as one select; the single statement and the batch share it. */
-const lookupsSelect = (p: LookupInputs) => `
-  with me as (
-    select id, last_decision_id from subjects where ${p.externalRef} is not null and tenant_id = ${p.tenant} and external_ref = ${p.externalRef}
-    union all
-    select ${p.subjectId}, ${p.previousDecisionId} where ${p.externalRef} is null and (${p.subjectId} is not null or ${p.previousDecisionId} is not null)
-  )
-  select
-    (select coalesce(json_agg(m), '[]'::json) from (
-      select li.kind, li.normalized, e.id as "entryId", e.source, e.source_id as "sourceId", e.name, e.type, e.data
-      from list_identifiers li join list_entries e on e.id = li.entry_id
-      where li.list_version_id = any(${p.versionIds})
-        and (li.kind, li.normalized) in (select * from unnest(${p.kinds}, ${p.values}))) m) as identifiers,
-    -- Earliest first, as the rules read them: by the millisecond (all a stored time carries to
-    -- JavaScript, and what replays of older decisions sorted by), then by the subject and key the
-    -- rows were taken in. Each row a [key, kind, externalRef, name] array: this is the biggest
-    -- answer a screening gets (a farm's 200 holders), parsed on every flagged screening. With a
-    -- per-key bound, only the earliest that many of each key and kind, and [key, kind] of each
-    -- group that had more ("cut").
-    (select json_build_object(
-        'holders', coalesce(json_agg(json_build_array(l.key, l.kind, coalesce(l.external_ref, 'subject:' || l.subject_id), l.name_key) order by l.at, l.subject_id, l.key)
-          filter (where ${p.perKey} is null or l.rank <= ${p.perKey}), '[]'::json),
-        'cut', coalesce(json_agg(json_build_array(l.key, l.kind)) filter (where l.rank = ${p.perKey} + 1), '[]'::json))
-      from (
-      select f.*, date_trunc('milliseconds', f.created_at) as at,
-        row_number() over (partition by f.key, f.kind order by date_trunc('milliseconds', f.created_at), f.subject_id) as rank
-      from (
-      select distinct on (k.subject_id, k.key) k.key, k.kind, k.subject_id, s.external_ref, k.name_key, k.created_at
-      from unnest(${p.keys}) as wanted(key)
-      -- Key by key through the (tenant, key) index, whatever the statistics said when the plan
-      -- was cached: the limit keeps PostgreSQL from turning this into one scan of every key.
-      cross join lateral (
-        select * from subject_link_keys k
-        where k.tenant_id = ${p.tenant} and k.key = wanted.key and k.subject_id is distinct from (select id from me)
-          -- Chain order, not time: decisions may share a millisecond.
-          -- (A lookup by the decision's key per row: an EXISTS here became a hash of every earlier decision.)
-          and (${p.beforeSequence} is null or (select d.sequence from decisions d where d.id = k.decision_id) < ${p.beforeSequence})
-        order by k.created_at
-        limit ${p.limit}) k
-      join subjects s on s.id = k.subject_id
-      order by k.subject_id, k.key, k.created_at
-      limit ${p.limit}) f) l) as linked,
-    (select case when (select last_decision_id from me) is null then null else coalesce(json_agg(p), '[]'::json) end from (
-      select kind, key, field, display from subject_link_keys where decision_id = (select last_decision_id from me)) p) as previous,
-    exists (select 1 from me) as known`;
-
 /**
- * One fixed text (arrays, not lists of parameters), so PostgreSQL can keep it prepared per
- * connection: it is the one statement every screening runs, and planning it cost more than
- * running it. Parameters: $1 tenant, $2 externalRef, $3 subject id, $4 previous decision id
- * (the subject by $2 when $2 is set, else by $3/$4), $5 list version ids, $6/$7 identifier kinds
- * and values, $8 link keys, $9 the chain position before which other applicants' keys count (a
- * replay; null: all), $10 at most this many linked rows, $11 at most this many of them per key and
- * kind (null: no bound).
+ * The lookups of one subject: a function of the database (migration 0019) whose plan PostgreSQL
+ * keeps, so that the one statement every screening runs is not planned again each time.
+ * Parameters: $1 tenant, $2 externalRef, $3 subject id, $4 previous decision id (the subject by
+ * $2 when $2 is set, else by $3/$4), $5 list version ids, $6/$7 identifier kinds and values, $8
+ * link keys, $9 the chain position before which other applicants' keys count (a replay; null:
+ * all), $10 at most this many linked rows, $11 at most this many of them per key and kind (null:
+ * no bound).
  */
-const SCREENING_LOOKUPS = lookupsSelect({
-  tenant: '$1::uuid',
-  externalRef: '$2::text',
-  subjectId: '$3::uuid',
-  previousDecisionId: '$4::uuid',
-  versionIds: '$5::uuid[]',
-  kinds: '$6::text[]',
-  values: '$7::text[]',
-  keys: '$8::text[]',
-  beforeSequence: '$9::bigint',
-  limit: '$10::int',
-  perKey: '$11::int',
-});
+const SCREENING_LOOKUPS = 'select identifiers, linked, previous, known from redflag_screening_lookups($1::uuid, $2::text, $3::uuid, $4::uuid, $5::uuid[], $6::text[], $7::text[], $8::text[], $9::bigint, $10::int, $11::int)';
 
 /**
- * The same select for many subjects of one tenant in one statement (monitoring re-screens): each
- * row of $3 (JSON) is one subject's inputs, answered exactly as the single statement answers them.
- * $1 tenant, $2 list version ids, $4 at most this many linked rows.
+ * The same lookups for many subjects of one tenant in one statement (concurrent screenings,
+ * monitoring re-screens): each row of $3 (JSON) is one subject's inputs, answered exactly as the
+ * single statement answers them. $1 tenant, $2 list version ids, $4 at most this many linked rows.
  */
 const SCREENING_LOOKUPS_MANY = `
   select q.i, a.identifiers, a.linked, a.previous, a.known
   from json_to_recordset($3::json) as q(i int, "externalRef" text, "subjectId" uuid, "previousDecisionId" uuid, kinds text[], "values" text[], keys text[], "beforeSequence" bigint, "linkedPerKey" int)
-  cross join lateral (${lookupsSelect({
-    tenant: '$1::uuid',
-    externalRef: 'q."externalRef"',
-    subjectId: 'q."subjectId"',
-    previousDecisionId: 'q."previousDecisionId"',
-    versionIds: '$2::uuid[]',
-    kinds: 'q.kinds',
-    values: 'q."values"',
-    keys: 'q.keys',
-    beforeSequence: 'q."beforeSequence"',
-    limit: '$4::int',
-    perKey: 'q."linkedPerKey"',
-  })}) a
+  cross join lateral redflag_screening_lookups($1::uuid, q."externalRef", q."subjectId", q."previousDecisionId", $2::uuid[], q.kinds, q."values", q.keys, q."beforeSequence", $4::int, q."linkedPerKey") a
   order by q.i`;
 
 interface StoredIdentifierMatch {
