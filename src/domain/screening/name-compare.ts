@@ -688,17 +688,19 @@ const isSingleTokenPair = (p: AlignedPair) => p.query.to - p.query.from === 1 &&
 /**
  * An initial only stands in for a word when there is no other word left for that word to
  * be: "Vladimir Putin" vs "Vladimir P. Kononov" is Putin ≠ Kononov, not Putin = P.
+ * Every initial pair is judged against the alignment as it was found, and the dropped ones go
+ * together: dropping them one at a time let each drop leave a word over for the next, so the
+ * outcome depended on which side was the query ("I0 L 0" / "LB i" scored 0 one way, 0.25 the other).
  */
 function dropInitialsWithWordsLeft(q: readonly NameToken[], l: readonly NameToken[], pairs: AlignedPair[], used: UsedTokens): void {
+  const leftoverOn = (side: readonly NameToken[], sideUsed: readonly boolean[]) => side.some((token, i) => !sideUsed[i] && isDistinctive(token));
+  const leftoverOnQuery = leftoverOn(q, used.usedQ);
+  const leftoverOnListed = leftoverOn(l, used.usedL);
   for (let k = pairs.length - 1; k >= 0; k--) {
     const p = pairs[k]!;
     if (p.how !== 'initial' || !isSingleTokenPair(p)) continue;
     const initialOnQuery = q[p.query.from]!.kind === 'initial';
-    const initialSide = initialOnQuery ? q : l;
-    const initialUsed = initialOnQuery ? used.usedQ : used.usedL;
-    let leftover = false;
-    for (let i = 0; i < initialSide.length; i++) leftover ||= !initialUsed[i] && isDistinctive(initialSide[i]!);
-    if (leftover) unpair(pairs, k, used);
+    if (initialOnQuery ? leftoverOnQuery : leftoverOnListed) unpair(pairs, k, used);
   }
 }
 
