@@ -431,8 +431,8 @@ interface AlignContext {
    */
   focusQ: number;
   focusL: number;
-  /** Single-token similarities known so far, by query token (SINGLE_PAIRS). */
-  singlePairs: Map<NameToken, TokenSimilarity>[];
+  /** Similarities known so far (SINGLE_PAIRS). */
+  known: KnownPairs;
 }
 
 const ALL_TOKENS = -1;
@@ -450,9 +450,13 @@ function pushPair(ctx: AlignContext, qs: Span, ls: Span, score: number, how: Tok
   });
 }
 
-function considerPair(ctx: AlignContext, qs: Span, ls: Span, a: NameToken, b: NameToken): void {
-  const sim = tokenSimilarity(a, b, ctx.korean);
-  if (sim.score > 0) pushPair(ctx, qs, ls, sim.score, sim.how, false);
+/**
+ * A run against a single token, spans given as (from, length): the spans are made only for a
+ * pair kept. A run of query tokens meets the same listed words in many candidates: remembered.
+ */
+function considerPair(ctx: AlignContext, qFrom: number, qLength: number, lFrom: number, lLength: number, a: NameToken, b: NameToken): void {
+  const sim = qLength > 1 ? runSimilarity(ctx, a, b) : tokenSimilarity(a, b, ctx.korean);
+  if (sim.score > 0) pushPair(ctx, { from: qFrom, to: qFrom + qLength }, { from: lFrom, to: lFrom + lLength }, sim.score, sim.how, false);
 }
 
 /** Runs of 2..MAX_MERGE adjacent tokens on one side against single tokens on the other. */
@@ -484,11 +488,9 @@ function mergeAgainst(ctx: AlignContext, runIsQuery: boolean): void {
       let run: NameToken | undefined;
       let reversedRun: NameToken | undefined;
       let acronym: string | undefined | null = null;
-      const runSpan = { from, to: from + len };
       for (let j = focused ? 0 : focusedSingle, end = focused ? single.length : focusedSingleEnd; j < end; j++) {
         const other = single[j]!;
         if (singleDone[j] || other.kind === 'initial' || other.kind === 'number' || other.kind === 'legal' || isTitle(other)) continue;
-        const oneSpan = { from: j, to: j + 1 };
         // Cheap length gate before building the run: a run far longer or shorter than the
         // word cannot be the same word (Korean spellings may differ more in letters).
         const slack = editBudget(Math.max(runLength, other.text.length)) + (ctx.korean ? 3 : 0);
@@ -496,19 +498,21 @@ function mergeAgainst(ctx: AlignContext, runIsQuery: boolean): void {
         const abjad = (runSide[from]!.script === 'abjad') !== (other.script === 'abjad');
         if (abjad || Math.abs(runLength - other.text.length) <= slack) {
           run ??= mergeTokens(runSide, from, from + len);
-          if (runIsQuery) considerPair(ctx, runSpan, oneSpan, run, other);
-          else considerPair(ctx, oneSpan, runSpan, other, run);
+          if (runIsQuery) considerPair(ctx, from, len, j, 1, run, other);
+          else considerPair(ctx, j, 1, from, len, other, run);
           // Reversed only when the word starts as the run's second token does (cheap gate).
           if (len === 2 && !ctx.korean && other.text[0] === runSide[from + 1]!.text[0]) {
             reversedRun ??= mergeTokens(runSide, from, from + len, true);
-            if (runIsQuery) considerPair(ctx, runSpan, oneSpan, reversedRun, other);
-            else considerPair(ctx, oneSpan, runSpan, other, reversedRun);
+            if (runIsQuery) considerPair(ctx, from, len, j, 1, reversedRun, other);
+            else considerPair(ctx, j, 1, from, len, other, reversedRun);
           }
         }
         // An acronym for the run: "PLA" = People's Liberation Army, "US" = United States.
         if (!ctx.korean && other.text.length <= len) {
           if (acronym === null) acronym = initialsOf(runSide, from, from + len);
           if (acronym !== undefined && other.text === acronym) {
+            const runSpan = { from, to: from + len };
+            const oneSpan = { from: j, to: j + 1 };
             pushPair(ctx, runIsQuery ? runSpan : oneSpan, runIsQuery ? oneSpan : runSpan, ACRONYM_SCORE, 'initial', true);
           }
         }
@@ -530,30 +534,54 @@ function isFocused(focus: number, i: number): boolean {
   return focus === ALL_TOKENS || (i < 31 && (focus & (1 << i)) !== 0);
 }
 
-/**
- * Single-token similarities by query token, then by the listed token (tokens are shared between
- * names: finishToken), one table for each Korean reading. In a search, a query's tables serve
- * every candidate it is compared with (alignNamesWithin), and the lone-word search and the
- * full pass read the same pairs; they live as long as the query's token list (WeakMap), like
- * RUN_CACHE.
- */
-const SINGLE_PAIRS = new WeakMap<readonly NameToken[], [plain?: Map<NameToken, TokenSimilarity>[], korean?: Map<NameToken, TokenSimilarity>[]]>();
+/** Similarities of a query's tokens and runs with listed tokens, by the query's side first. */
+interface KnownPairs {
+  /** By query token (its index), then by the listed token. */
+  singles: Map<NameToken, TokenSimilarity>[];
+  /** By run of query tokens (mergeTokens: one object per run of a token list), then by the listed token. */
+  runs: Map<NameToken, Map<NameToken, TokenSimilarity>>;
+}
 
-function singlePairsOf(q: readonly NameToken[], korean: boolean): Map<NameToken, TokenSimilarity>[] {
+function knownPairs(q: readonly NameToken[]): KnownPairs {
+  return { singles: q.map(() => new Map<NameToken, TokenSimilarity>()), runs: new Map() };
+}
+
+/**
+ * Similarities of the query's tokens, and of runs of them, with listed tokens (tokens are shared
+ * between names: finishToken), one table for each Korean reading. In a search, a query's tables
+ * serve every candidate it is compared with (alignNamesWithin), and the lone-word search and
+ * the full pass read the same pairs; they live as long as the query's token list (WeakMap),
+ * like RUN_CACHE.
+ */
+const SINGLE_PAIRS = new WeakMap<readonly NameToken[], [plain?: KnownPairs, korean?: KnownPairs]>();
+
+function singlePairsOf(q: readonly NameToken[], korean: boolean): KnownPairs {
   let tables = SINGLE_PAIRS.get(q);
   if (!tables) {
     tables = [];
     SINGLE_PAIRS.set(q, tables);
   }
-  return (tables[korean ? 1 : 0] ??= q.map(() => new Map<NameToken, TokenSimilarity>()));
+  return (tables[korean ? 1 : 0] ??= knownPairs(q));
 }
 
 function pairSimilarity(ctx: AlignContext, i: number, j: number): TokenSimilarity {
-  const known = ctx.singlePairs[i]!;
-  const listed = ctx.l[j]!;
+  return rememberedSimilarity(ctx.known.singles[i]!, ctx.q[i]!, ctx.l[j]!, ctx.korean);
+}
+
+/** A run of query tokens against a listed token. */
+function runSimilarity(ctx: AlignContext, run: NameToken, listed: NameToken): TokenSimilarity {
+  let known = ctx.known.runs.get(run);
+  if (known === undefined) {
+    known = new Map();
+    ctx.known.runs.set(run, known);
+  }
+  return rememberedSimilarity(known, run, listed, ctx.korean);
+}
+
+function rememberedSimilarity(known: Map<NameToken, TokenSimilarity>, query: NameToken, listed: NameToken, korean: boolean): TokenSimilarity {
   let sim = known.get(listed);
   if (sim === undefined) {
-    sim = tokenSimilarity(ctx.q[i]!, listed, ctx.korean);
+    sim = tokenSimilarity(query, listed, korean);
     known.set(listed, sim);
   }
   return sim;
@@ -573,20 +601,23 @@ function collectCandidates(
   q: readonly NameToken[],
   l: readonly NameToken[],
   korean: boolean,
-  singlePairs: Map<NameToken, TokenSimilarity>[],
+  known: KnownPairs,
   stopAtLoneWords = false,
 ): AlignedPair[] | undefined {
   const candidates: AlignedPair[] = [];
+  // Nothing is known to match exactly before the single pairs are in: the lone-word search
+  // reads a shared table of "no", and only a name that gets past it has tables of its own.
+  const nothingExact = noneExact(Math.max(q.length, l.length));
   const ctx: AlignContext = {
     q,
     l,
     korean,
     candidates,
-    exactQ: new Array<boolean>(q.length).fill(false),
-    exactL: new Array<boolean>(l.length).fill(false),
+    exactQ: nothingExact,
+    exactL: nothingExact,
     focusQ: ALL_TOKENS,
     focusL: ALL_TOKENS,
-    singlePairs,
+    known,
   };
   if (stopAtLoneWords) {
     const loneQ = firstLoneWord(ctx, true);
@@ -611,6 +642,8 @@ function collectCandidates(
   }
   // Runs only help tokens that found no exact partner on their own; skipping the rest saves
   // most of the work on the common case of two names spelt alike.
+  ctx.exactQ = new Array<boolean>(q.length).fill(false);
+  ctx.exactL = new Array<boolean>(l.length).fill(false);
   for (const c of candidates) {
     if (c.score >= 1) {
       ctx.exactQ[c.query.from] = true;
@@ -619,6 +652,14 @@ function collectCandidates(
   }
   runCandidates(ctx);
   return candidates;
+}
+
+/** All false, never written: AlignContext's exact-match tables before any pair is known. */
+let NONE_EXACT: readonly boolean[] = [];
+
+function noneExact(length: number): boolean[] {
+  if (NONE_EXACT.length < length) NONE_EXACT = new Array<boolean>(Math.max(length, 2 * NONE_EXACT.length)).fill(false);
+  return NONE_EXACT as boolean[];
 }
 
 function runCandidates(ctx: AlignContext): void {
@@ -794,8 +835,7 @@ function conflictOf(
 export function alignNames(query: NormalisedName, listed: NormalisedName, options: AlignOptions = {}): Alignment {
   const korean = query.korean && listed.korean;
   // Nothing remembered: this is the reference the search's shortcuts are tested against.
-  const singlePairs = query.tokens.map(() => new Map<NameToken, TokenSimilarity>());
-  return alignCandidates(query, listed, collectCandidates(query.tokens, listed.tokens, korean, singlePairs)!, options);
+  return alignCandidates(query, listed, collectCandidates(query.tokens, listed.tokens, korean, knownPairs(query.tokens))!, options);
 }
 
 /**
