@@ -521,29 +521,31 @@ function isSearchable(token: NameToken): boolean {
 /**
  * Per-index scratch arrays for retrieval, reused by every query (searchIndex is synchronous,
  * so queries never interleave). Stamps replace clearing: a slot is live only when its stamp
- * equals the current query's or term's.
+ * equals the current query's or term's. A name's four slots lie side by side (NAME_SLOTS),
+ * two views of one buffer: the postings of a query reach names at random, and one name then
+ * costs one read from memory instead of four.
  */
 interface Scratch {
-  score: Float32Array;
-  termBest: Float32Array;
-  termStamp: Int32Array;
-  queryStamp: Int32Array;
+  /** At NAME_SLOTS × name id: QUERY_STAMP, TERM_STAMP. */
+  stamps: Int32Array;
+  /** At NAME_SLOTS × name id: SCORE, TERM_BEST (32-bit floats, as the scores always were). */
+  values: Float32Array;
   touched: Int32Array;
   stamp: number;
 }
+
+const NAME_SLOTS = 4;
+const QUERY_STAMP = 0;
+const TERM_STAMP = 1;
+const SCORE = 2;
+const TERM_BEST = 3;
 
 function scratchFor(index: MatchIndex): Scratch {
   const n = index.names.length;
   let scratch = SCRATCH.get(index);
   if (!scratch) {
-    scratch = {
-      score: new Float32Array(n),
-      termBest: new Float32Array(n),
-      termStamp: new Int32Array(n),
-      queryStamp: new Int32Array(n),
-      touched: new Int32Array(n),
-      stamp: 0,
-    };
+    const buffer = new ArrayBuffer(NAME_SLOTS * 4 * n);
+    scratch = { stamps: new Int32Array(buffer), values: new Float32Array(buffer), touched: new Int32Array(n), stamp: 0 };
     SCRATCH.set(index, scratch);
   }
   return scratch;
@@ -581,45 +583,48 @@ function retrieve(index: MatchIndex, query: NormalisedName, allowed: Uint8Array 
   for (const e of expansions) for (const id of e.keys()) if (lookup.postings[id]!.length <= COMMON_TOKEN_POSTINGS) rareExists = true;
 
   const scratch = scratchFor(index);
-  const { score, termBest, termStamp, queryStamp, touched } = scratch;
+  const { stamps, values, touched } = scratch;
   const queryId = ++scratch.stamp;
   let touchedCount = 0;
-  expansions.forEach((expansion, termIndex) => {
+  for (let termIndex = 0; termIndex < expansions.length; termIndex++) {
     const termId = ++scratch.stamp;
     const weight = terms[termIndex]!.weight;
-    for (const [vocabId, credit] of expansion) {
+    for (const [vocabId, credit] of expansions[termIndex]!) {
       const list = lookup.postings[vocabId]!;
       if (rareExists && list.length > COMMON_TOKEN_POSTINGS) continue;
       const value = credit * lookup.idf[vocabId]! * weight;
       for (let i = 0; i < list.length; i++) {
         const nameId = list[i]!;
         if (allowed && allowed[index.names[nameId]!.source] === 0) continue;
-        if (queryStamp[nameId] !== queryId) {
-          queryStamp[nameId] = queryId;
-          score[nameId] = 0;
+        const at = nameId * NAME_SLOTS;
+        if (stamps[at + QUERY_STAMP] !== queryId) {
+          stamps[at + QUERY_STAMP] = queryId;
+          values[at + SCORE] = 0;
           touched[touchedCount++] = nameId;
         }
-        if (termStamp[nameId] !== termId) {
-          termStamp[nameId] = termId;
-          termBest[nameId] = value;
-          score[nameId] = score[nameId]! + value;
-        } else if (value > termBest[nameId]!) {
-          score[nameId] = score[nameId]! + value - termBest[nameId]!;
-          termBest[nameId] = value;
+        if (stamps[at + TERM_STAMP] !== termId) {
+          stamps[at + TERM_STAMP] = termId;
+          values[at + TERM_BEST] = value;
+          values[at + SCORE] = values[at + SCORE]! + value;
+        } else if (value > values[at + TERM_BEST]!) {
+          values[at + SCORE] = values[at + SCORE]! + value - values[at + TERM_BEST]!;
+          values[at + TERM_BEST] = value;
         }
       }
     }
-  });
+  }
   // Stamps count up per query and per term; start over well before Int32 overflows.
   if (scratch.stamp > 2_000_000_000) {
     scratch.stamp = 0;
-    termStamp.fill(0);
-    queryStamp.fill(0);
+    stamps.fill(0);
   }
-  return topNames(score, touched, touchedCount, max);
+  return topNames(values, touched, touchedCount, max);
 }
 
-/** The `max` best-scoring touched names, best first (ties by name id for determinism). */
+/**
+ * The `max` best-scoring touched names, best first (ties by name id for determinism); a
+ * name's score at NAME_SLOTS × id + SCORE of `score`.
+ */
 function topNames(score: Float32Array, touched: Int32Array, count: number, max: number): number[] {
   // Min-heap of the best `max` so far: the root is the weakest kept.
   const heap: number[] = [];
@@ -643,7 +648,9 @@ function topNames(score: Float32Array, touched: Int32Array, count: number, max: 
 
 /** Name a ranks before name b: higher retrieval score, then lower id. */
 function better(score: Float32Array, a: number, b: number): boolean {
-  return score[a]! > score[b]! || (score[a] === score[b] && a < b);
+  const x = score[a * NAME_SLOTS + SCORE]!;
+  const y = score[b * NAME_SLOTS + SCORE]!;
+  return x > y || (x === y && a < b);
 }
 
 /** Restores the min-heap order below slot i (the weakest kept name at the root). */
