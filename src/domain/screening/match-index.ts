@@ -83,8 +83,14 @@ interface IndexLookup {
   vocabularyText: string[];
   /** phoneticKey of each vocabulary word, for phonetic near neighbours. */
   vocabularyPhonetic: string[];
-  /** vocabulary id → name ids containing it (ascending, unique) */
-  postings: Int32Array[];
+  /**
+   * Name ids containing each vocabulary word (ascending, unique): those of id v at
+   * postingStart[v] up to postingStart[v + 1] of postingIds. One flat array rather than one per
+   * word: a query reads the lengths of hundreds of near spellings, and the index holds no
+   * object per word.
+   */
+  postingStart: Int32Array;
+  postingIds: Int32Array;
   /** vocabulary id → inverse document frequency */
   idf: Float32Array;
   phonetic: Postings;
@@ -367,11 +373,18 @@ class MatchIndexBuilder {
     this.postingLists.forEach((list, i) => {
       idf[i] = Math.log(1 + n / list.length);
     });
+    const postingStart = new Int32Array(this.postingLists.length + 1);
+    this.postingLists.forEach((list, i) => {
+      postingStart[i + 1] = postingStart[i]! + list.length;
+    });
+    const postingIds = new Int32Array(postingStart[this.postingLists.length]!);
+    this.postingLists.forEach((list, i) => postingIds.set(list, postingStart[i]!));
     return {
       vocabulary: this.vocabulary,
       vocabularyText: this.vocabularyText,
       vocabularyPhonetic: this.vocabularyPhonetic,
-      postings: this.postingLists.map((list) => Int32Array.from(list)),
+      postingStart,
+      postingIds,
       idf,
       phonetic: this.phonetic,
       deletions: HashPostings.from(this.deletionPairs),
@@ -417,7 +430,7 @@ function expandToken(lookup: IndexLookup, token: NameToken, koreanQuery: boolean
   // Other forms of the same given name (Mohamed → Muhammad, Sasha → Aleksandr), for spellings
   // the lists use rarely or never: a common spelling finds its own bearers, and reading every
   // form of Muhammad for it would cost more than the ranking gains.
-  const ownPostings = exact === undefined ? 0 : lookup.postings[exact]!.length;
+  const ownPostings = exact === undefined ? 0 : postingCount(lookup, exact);
   if (ownPostings < FAMILY_LOOKUP_MAX_POSTINGS) for (const relative of givenNameRelatives(token.text)) {
     const id = lookup.vocabulary.get(relative);
     if (id !== undefined) credit(found, id, RETRIEVAL_CREDIT.family);
@@ -458,6 +471,11 @@ function expandToken(lookup: IndexLookup, token: NameToken, koreanQuery: boolean
     }
   }
   return found;
+}
+
+/** How many names contain vocabulary word `id`. */
+function postingCount(lookup: IndexLookup, id: number): number {
+  return lookup.postingStart[id + 1]! - lookup.postingStart[id]!;
 }
 
 function creditNeighbours(lookup: IndexLookup, hash: number, text: string, found: Map<number, number>): void {
@@ -520,13 +538,14 @@ function isSearchable(token: NameToken): boolean {
 
 /**
  * Per-index scratch arrays for retrieval, reused by every query (searchIndex is synchronous,
- * so queries never interleave). Stamps replace clearing: a slot is live only when its stamp
- * equals the current query's or term's. A name's four slots lie side by side (NAME_SLOTS),
- * two views of one buffer: the postings of a query reach names at random, and one name then
- * costs one read from memory instead of four.
+ * so queries never interleave). Stamps replace clearing: each query and then each of its terms
+ * takes the next stamp, so a name's slots are live for the term whose stamp they carry, and
+ * for the query when that stamp is above the query's own (every earlier stamp is below it).
+ * A name's three slots lie side by side (NAME_SLOTS), two views of one buffer: the postings of
+ * a query reach names at random, and one name then costs one read from memory.
  */
 interface Scratch {
-  /** At NAME_SLOTS × name id: QUERY_STAMP, TERM_STAMP. */
+  /** At NAME_SLOTS × name id + TERM_STAMP. */
   stamps: Int32Array;
   /** At NAME_SLOTS × name id: SCORE, TERM_BEST (32-bit floats, as the scores always were). */
   values: Float32Array;
@@ -534,11 +553,10 @@ interface Scratch {
   stamp: number;
 }
 
-const NAME_SLOTS = 4;
-const QUERY_STAMP = 0;
-const TERM_STAMP = 1;
-const SCORE = 2;
-const TERM_BEST = 3;
+const NAME_SLOTS = 3;
+const TERM_STAMP = 0;
+const SCORE = 1;
+const TERM_BEST = 2;
 
 function scratchFor(index: MatchIndex): Scratch {
   const n = index.names.length;
@@ -580,29 +598,31 @@ function retrieve(index: MatchIndex, query: NormalisedName, allowed: Uint8Array 
     }
   }
   let rareExists = false;
-  for (const e of expansions) for (const id of e.keys()) if (lookup.postings[id]!.length <= COMMON_TOKEN_POSTINGS) rareExists = true;
+  for (const e of expansions) for (const id of e.keys()) if (postingCount(lookup, id) <= COMMON_TOKEN_POSTINGS) rareExists = true;
 
   const scratch = scratchFor(index);
   const { stamps, values, touched } = scratch;
   const queryId = ++scratch.stamp;
   let touchedCount = 0;
+  const { postingStart, postingIds } = lookup;
   for (let termIndex = 0; termIndex < expansions.length; termIndex++) {
     const termId = ++scratch.stamp;
     const weight = terms[termIndex]!.weight;
     for (const [vocabId, credit] of expansions[termIndex]!) {
-      const list = lookup.postings[vocabId]!;
-      if (rareExists && list.length > COMMON_TOKEN_POSTINGS) continue;
+      const start = postingStart[vocabId]!;
+      const end = postingStart[vocabId + 1]!;
+      if (rareExists && end - start > COMMON_TOKEN_POSTINGS) continue;
       const value = credit * lookup.idf[vocabId]! * weight;
-      for (let i = 0; i < list.length; i++) {
-        const nameId = list[i]!;
+      for (let i = start; i < end; i++) {
+        const nameId = postingIds[i]!;
         if (allowed && allowed[index.names[nameId]!.source] === 0) continue;
         const at = nameId * NAME_SLOTS;
-        if (stamps[at + QUERY_STAMP] !== queryId) {
-          stamps[at + QUERY_STAMP] = queryId;
+        const stamp = stamps[at + TERM_STAMP]!;
+        if (stamp < queryId) {
           values[at + SCORE] = 0;
           touched[touchedCount++] = nameId;
         }
-        if (stamps[at + TERM_STAMP] !== termId) {
+        if (stamp !== termId) {
           stamps[at + TERM_STAMP] = termId;
           values[at + TERM_BEST] = value;
           values[at + SCORE] = values[at + SCORE]! + value;
