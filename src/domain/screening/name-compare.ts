@@ -319,13 +319,8 @@ const RUN_CACHE = new WeakMap<readonly NameToken[], (NameToken | undefined)[]>()
  * "siemensag"), in their order or, for two, the other way round: a name written as one word
  * puts the surname first or last ("Vladimirputin" for "PUTIN, Vladimir").
  */
-function mergeTokens(tokens: readonly NameToken[], from: number, to: number, reversed = false): NameToken {
+function mergeTokens(tokens: readonly NameToken[], from: number, to: number, reversed = false, cache = runsBuiltFor(tokens)): NameToken {
   if (to - from === 1) return tokens[from]!;
-  let cache = RUN_CACHE.get(tokens);
-  if (!cache) {
-    cache = [];
-    RUN_CACHE.set(tokens, cache);
-  }
   const slot = (from * (MAX_MERGE + 1) + (to - from)) * 2 + (reversed ? 1 : 0);
   const cached = cache[slot];
   if (cached) return cached;
@@ -382,6 +377,16 @@ function mergeTokens(tokens: readonly NameToken[], from: number, to: number, rev
   };
   cache[slot] = run;
   return run;
+}
+
+/** The RUN_CACHE entry of a token list (made empty the first time). */
+function runsBuiltFor(tokens: readonly NameToken[]): (NameToken | undefined)[] {
+  let cache = RUN_CACHE.get(tokens);
+  if (!cache) {
+    cache = [];
+    RUN_CACHE.set(tokens, cache);
+  }
+  return cache;
 }
 
 /** First letters of a run of ordinary words, or undefined if the run has other tokens. */
@@ -470,6 +475,8 @@ function mergeAgainst(ctx: AlignContext, runIsQuery: boolean): void {
   // A run without a focused token is tried against the focused single token alone.
   const focusedSingle = singleFocus === ALL_TOKENS ? 0 : 31 - Math.clz32(singleFocus);
   const focusedSingleEnd = singleFocus === ALL_TOKENS ? single.length : singleFocus === 0 ? 0 : focusedSingle + 1;
+  // Looked up once here rather than for every run built (a WeakMap lookup each).
+  let runsBuilt: (NameToken | undefined)[] | undefined;
   for (let len = 2; len <= MAX_MERGE; len++) {
     for (let from = 0; from + len <= runSide.length; from++) {
       // Looking for a lone word's partner, the first one found settles it.
@@ -497,12 +504,14 @@ function mergeAgainst(ctx: AlignContext, runIsQuery: boolean): void {
         // Abjad spellings leave out short vowels: their length says little about the Latin one's.
         const abjad = (runSide[from]!.script === 'abjad') !== (other.script === 'abjad');
         if (abjad || Math.abs(runLength - other.text.length) <= slack) {
-          run ??= mergeTokens(runSide, from, from + len);
+          runsBuilt ??= runsBuiltFor(runSide);
+          run ??= mergeTokens(runSide, from, from + len, false, runsBuilt);
           if (runIsQuery) considerPair(ctx, from, len, j, 1, run, other);
           else considerPair(ctx, j, 1, from, len, other, run);
           // Reversed only when the word starts as the run's second token does (cheap gate).
           if (len === 2 && !ctx.korean && other.text[0] === runSide[from + 1]!.text[0]) {
-            reversedRun ??= mergeTokens(runSide, from, from + len, true);
+            runsBuilt ??= runsBuiltFor(runSide);
+            reversedRun ??= mergeTokens(runSide, from, from + len, true, runsBuilt);
             if (runIsQuery) considerPair(ctx, from, len, j, 1, reversedRun, other);
             else considerPair(ctx, j, 1, from, len, other, reversedRun);
           }
