@@ -478,6 +478,42 @@ function postingCount(lookup: IndexLookup, id: number): number {
   return lookup.postingStart[id + 1]! - lookup.postingStart[id]!;
 }
 
+/**
+ * Expansions of finished query tokens (finishToken shares one object per spelling and context,
+ * so the object stands for everything expandToken reads of it), per index and Korean reading:
+ * the words of names come back in query after query ("mohammad", "trading", "kim"), and
+ * looking one up reads hundreds of spellings. Forgets everything once it holds
+ * REMEMBERED_EXPANSIONS tokens, like TextMemo, so it stays small whatever the queries are.
+ * The maps are shared and only read.
+ */
+const EXPANSIONS = new WeakMap<IndexLookup, [plain: TokenMemo<Map<number, number>>, korean: TokenMemo<Map<number, number>>]>();
+const REMEMBERED_EXPANSIONS = 4096;
+
+function rememberedExpansions(lookup: IndexLookup, korean: boolean): TokenMemo<Map<number, number>> {
+  let memos = EXPANSIONS.get(lookup);
+  if (!memos) {
+    memos = [new TokenMemo(REMEMBERED_EXPANSIONS), new TokenMemo(REMEMBERED_EXPANSIONS)];
+    EXPANSIONS.set(lookup, memos);
+  }
+  return memos[korean ? 1 : 0];
+}
+
+/** TextMemo keyed by a token object instead of a string. */
+class TokenMemo<T> {
+  private readonly results = new Map<NameToken, T>();
+
+  constructor(private readonly max: number) {}
+
+  get(token: NameToken, compute: () => T): T {
+    const known = this.results.get(token);
+    if (known !== undefined) return known;
+    const value = compute();
+    if (this.results.size >= this.max) this.results.clear();
+    this.results.set(token, value);
+    return value;
+  }
+}
+
 function creditNeighbours(lookup: IndexLookup, hash: number, text: string, found: Map<number, number>): void {
   const at = lookup.deletions.find(hash);
   if (at < 0) return;
@@ -577,6 +613,8 @@ const SCRATCH = new WeakMap<MatchIndex, Scratch>();
 function retrieve(index: MatchIndex, query: NormalisedName, allowed: Uint8Array | undefined, max: number): number[] {
   const { lookup } = index;
   const terms: NameToken[] = query.tokens.filter(isSearchable);
+  // The query's own tokens come first: finished tokens, one object per spelling and context.
+  const searchable = terms.length;
   // Query tokens run together find listed single words ("Jong Un" → "Jongun").
   for (let i = 0; i + 1 < query.tokens.length; i++) {
     const a = query.tokens[i]!;
@@ -586,7 +624,8 @@ function retrieve(index: MatchIndex, query: NormalisedName, allowed: Uint8Array 
     terms.push({ ...a, kind: 'word', text: a.text + b.text, phonetic: a.phonetic + b.phonetic, consonants: a.consonants + b.consonants, korean });
   }
   terms.push(...initialRuns(query.tokens));
-  const expansions = terms.map((t) => expandToken(lookup, t, query.korean));
+  const remembered = rememberedExpansions(lookup, query.korean);
+  const expansions = terms.map((t, i) => (i < searchable ? remembered.get(t, () => expandToken(lookup, t, query.korean)) : expandToken(lookup, t, query.korean)));
   // A query word that is listed words run together looks them up one by one.
   for (const token of query.tokens) {
     if (!isSearchable(token) || token.script !== 'latin') continue;
