@@ -479,38 +479,49 @@ function postingCount(lookup: IndexLookup, id: number): number {
 }
 
 /**
- * Expansions of finished query tokens (finishToken shares one object per spelling and context,
- * so the object stands for everything expandToken reads of it), per index and Korean reading:
- * the words of names come back in query after query ("mohammad", "trading", "kim"), and
- * looking one up reads hundreds of spellings. Forgets everything once it holds
- * REMEMBERED_EXPANSIONS tokens, like TextMemo, so it stays small whatever the queries are.
- * The maps are shared and only read.
+ * Expansions of finished query tokens and of adjacent pairs of them (finishToken shares one
+ * object per spelling and context, so the objects stand for everything expandToken reads of
+ * the term), per index and Korean reading: the words of names come back in query after query
+ * ("mohammad", "trading", "kim"), and looking one up reads hundreds of spellings. Forgets
+ * everything once it holds REMEMBERED_EXPANSIONS terms, like TextMemo, so it stays small
+ * whatever the queries are. The maps are shared and only read.
  */
-const EXPANSIONS = new WeakMap<IndexLookup, [plain: TokenMemo<Map<number, number>>, korean: TokenMemo<Map<number, number>>]>();
+const EXPANSIONS = new WeakMap<IndexLookup, [plain: PairMemo<Map<number, number>>, korean: PairMemo<Map<number, number>>]>();
 const REMEMBERED_EXPANSIONS = 4096;
 
-function rememberedExpansions(lookup: IndexLookup, korean: boolean): TokenMemo<Map<number, number>> {
+function rememberedExpansions(lookup: IndexLookup, korean: boolean): PairMemo<Map<number, number>> {
   let memos = EXPANSIONS.get(lookup);
   if (!memos) {
-    memos = [new TokenMemo(REMEMBERED_EXPANSIONS), new TokenMemo(REMEMBERED_EXPANSIONS)];
+    memos = [new PairMemo(REMEMBERED_EXPANSIONS), new PairMemo(REMEMBERED_EXPANSIONS)];
     EXPANSIONS.set(lookup, memos);
   }
   return memos[korean ? 1 : 0];
 }
 
-/** TextMemo keyed by a token object instead of a string. */
-class TokenMemo<T> {
-  private readonly results = new Map<NameToken, T>();
+/** TextMemo keyed by one token object or an ordered pair of them instead of a string. */
+class PairMemo<T> {
+  private readonly results = new Map<NameToken, Map<NameToken | undefined, T>>();
+  private size = 0;
 
   constructor(private readonly max: number) {}
 
-  get(token: NameToken, compute: () => T): T {
-    const known = this.results.get(token);
-    if (known !== undefined) return known;
-    const value = compute();
-    if (this.results.size >= this.max) this.results.clear();
-    this.results.set(token, value);
-    return value;
+  get(first: NameToken, second: NameToken | undefined, compute: () => T): T {
+    let known = this.results.get(first);
+    const value = known?.get(second);
+    if (value !== undefined) return value;
+    const computed = compute();
+    if (this.size >= this.max) {
+      this.results.clear();
+      this.size = 0;
+      known = undefined;
+    }
+    if (known === undefined) {
+      known = new Map();
+      this.results.set(first, known);
+    }
+    known.set(second, computed);
+    this.size++;
+    return computed;
   }
 }
 
@@ -612,20 +623,24 @@ const SCRATCH = new WeakMap<MatchIndex, Scratch>();
  */
 function retrieve(index: MatchIndex, query: NormalisedName, allowed: Uint8Array | undefined, max: number): number[] {
   const { lookup } = index;
+  const remembered = rememberedExpansions(lookup, query.korean);
   const terms: NameToken[] = query.tokens.filter(isSearchable);
-  // The query's own tokens come first: finished tokens, one object per spelling and context.
-  const searchable = terms.length;
+  const expansions = terms.map((t) => remembered.get(t, undefined, () => expandToken(lookup, t, query.korean)));
   // Query tokens run together find listed single words ("Jong Un" → "Jongun").
   for (let i = 0; i + 1 < query.tokens.length; i++) {
     const a = query.tokens[i]!;
     const b = query.tokens[i + 1]!;
     if (!isSearchable(a) || !isSearchable(b)) continue;
     const korean = a.korean.length > 0 && b.korean.length > 0 ? [`${a.korean[0]}-${b.korean[0]}`] : [];
-    terms.push({ ...a, kind: 'word', text: a.text + b.text, phonetic: a.phonetic + b.phonetic, consonants: a.consonants + b.consonants, korean });
+    const term: NameToken = { ...a, kind: 'word', text: a.text + b.text, phonetic: a.phonetic + b.phonetic, consonants: a.consonants + b.consonants, korean };
+    terms.push(term);
+    // The pair stands for what expandToken reads of its term, which is made of the two alone.
+    expansions.push(remembered.get(a, b, () => expandToken(lookup, term, query.korean)));
   }
-  terms.push(...initialRuns(query.tokens));
-  const remembered = rememberedExpansions(lookup, query.korean);
-  const expansions = terms.map((t, i) => (i < searchable ? remembered.get(t, () => expandToken(lookup, t, query.korean)) : expandToken(lookup, t, query.korean)));
+  for (const run of initialRuns(query.tokens)) {
+    terms.push(run);
+    expansions.push(expandToken(lookup, run, query.korean));
+  }
   // A query word that is listed words run together looks them up one by one.
   for (const token of query.tokens) {
     if (!isSearchable(token) || token.script !== 'latin') continue;
