@@ -118,3 +118,27 @@ test('the name-frequency table is well-formed data: each word once, lower-case l
   for (const word of words) expect(word).toMatch(/^[a-z]+$/);
   expect(new Set(words).size).toBe(words.length);
 });
+
+describe('what a search remembers from earlier queries', () => {
+  test('changes no result: each query on a fresh index equals it after every other query, in both readings', () => {
+    const queries = [
+      'KIM, Jong Un', 'Jong Un Kim', 'Kim Jongun', 'Kimjongun', '김정은', 'Gim Jeong-eun', 'Lee Yong Gil', '이영길', 'Choi Bu-il',
+      'Park Jin Hyock', 'Kim Jong Sik', 'Kim Jong Chol', 'Chinyong Information Technology Cooperation', 'Jinyong IT Coperation Company',
+      'Yanbian Silverstar Network Technology Limited', 'Korea Trading Company', 'Zzyzx Qwerty', 'Jong Kim Un', 'Un Kim Jong',
+    ];
+    const cold = queries.map((name) => JSON.stringify(searchIndex(buildMatchIndex(ENTRIES), { name, threshold: 0, limit: 100 })));
+    const warm = buildMatchIndex(ENTRIES);
+    for (let round = 0; round < 2; round++) {
+      queries.forEach((name, i) => {
+        expect(JSON.stringify(searchIndex(warm, { name, threshold: 0, limit: 100 }))).toBe(cold[i]);
+      });
+    }
+  });
+
+  test('is bounded: thousands of distinct query words leave later results unchanged', () => {
+    const warm = buildMatchIndex(ENTRIES);
+    const before = JSON.stringify(searchIndex(warm, { name: 'Kim Jong Sik', threshold: 0 }));
+    for (let k = 0; k < 5000; k++) searchIndex(warm, { name: `Kim Qx${k.toString(36)} Jong` });
+    expect(JSON.stringify(searchIndex(warm, { name: 'Kim Jong Sik', threshold: 0 }))).toBe(before);
+  });
+});
