@@ -312,14 +312,36 @@ function endsAs(m: string, masculine: string, f: string, feminine: string): bool
  * listed name's against every query that reaches it; the cache lives as long as the token
  * list does (WeakMap), so it adds no state anyone can observe.
  */
-const RUN_CACHE = new WeakMap<readonly NameToken[], (NameToken | undefined)[]>();
+const RUN_CACHE = new WeakMap<readonly NameToken[], RunTable>();
+
+/** What mergeAgainst keeps of a token list: the runs built so far, and the facts its gates read. */
+interface RunTable {
+  built: (NameToken | undefined)[];
+  /**
+   * Per token, its text length shifted left by FACT_SHIFT, plus its facts (TITLE_FACT, ALONE_FACT, ABJAD_FACT):
+   * the gates read these small integers instead of every token object of every run they reject.
+   */
+  facts: number[];
+}
+
+const TITLE_FACT = 1;
+/** A token a run may meet alone: not an initial, number, legal form or title. */
+const ALONE_FACT = 2;
+const ABJAD_FACT = 4;
+const FACT_SHIFT = 3;
+
+function tokenFacts(t: NameToken): number {
+  const title = isTitle(t);
+  const alone = !title && t.kind !== 'initial' && t.kind !== 'number' && t.kind !== 'legal';
+  return (t.text.length << FACT_SHIFT) + (title ? TITLE_FACT : 0) + (alone ? ALONE_FACT : 0) + (t.script === 'abjad' ? ABJAD_FACT : 0);
+}
 
 /**
  * Several adjacent tokens read as one word ("Jong Un" as "jongun", "Siemens AG" as
  * "siemensag"), in their order or, for two, the other way round: a name written as one word
  * puts the surname first or last ("Vladimirputin" for "PUTIN, Vladimir").
  */
-function mergeTokens(tokens: readonly NameToken[], from: number, to: number, reversed = false, cache = runsBuiltFor(tokens)): NameToken {
+function mergeTokens(tokens: readonly NameToken[], from: number, to: number, reversed = false, cache = runTableOf(tokens).built): NameToken {
   if (to - from === 1) return tokens[from]!;
   const slot = (from * (MAX_MERGE + 1) + (to - from)) * 2 + (reversed ? 1 : 0);
   const cached = cache[slot];
@@ -379,14 +401,14 @@ function mergeTokens(tokens: readonly NameToken[], from: number, to: number, rev
   return run;
 }
 
-/** The RUN_CACHE entry of a token list (made empty the first time). */
-function runsBuiltFor(tokens: readonly NameToken[]): (NameToken | undefined)[] {
-  let cache = RUN_CACHE.get(tokens);
-  if (!cache) {
-    cache = [];
-    RUN_CACHE.set(tokens, cache);
+/** The RUN_CACHE entry of a token list (made, with no runs built, the first time). */
+function runTableOf(tokens: readonly NameToken[]): RunTable {
+  let table = RUN_CACHE.get(tokens);
+  if (!table) {
+    table = { built: [], facts: tokens.map(tokenFacts) };
+    RUN_CACHE.set(tokens, table);
   }
-  return cache;
+  return table;
 }
 
 /** First letters of a run of ordinary words, or undefined if the run has other tokens. */
@@ -475,8 +497,9 @@ function mergeAgainst(ctx: AlignContext, runIsQuery: boolean): void {
   // A run without a focused token is tried against the focused single token alone.
   const focusedSingle = singleFocus === ALL_TOKENS ? 0 : 31 - Math.clz32(singleFocus);
   const focusedSingleEnd = singleFocus === ALL_TOKENS ? single.length : singleFocus === 0 ? 0 : focusedSingle + 1;
-  // Looked up once here rather than for every run built (a WeakMap lookup each).
-  let runsBuilt: (NameToken | undefined)[] | undefined;
+  const runTable = runTableOf(runSide);
+  const runFacts = runTable.facts;
+  const singleFacts = runTableOf(single).facts;
   for (let len = 2; len <= MAX_MERGE; len++) {
     for (let from = 0; from + len <= runSide.length; from++) {
       // Looking for a lone word's partner, the first one found settles it.
@@ -486,40 +509,42 @@ function mergeAgainst(ctx: AlignContext, runIsQuery: boolean): void {
       let runLength = 0;
       let focused = false;
       for (let i = from; i < from + len; i++) {
+        const facts = runFacts[i]!;
         allDone &&= runDone[i]!;
-        hasTitle ||= isTitle(runSide[i]!);
-        runLength += runSide[i]!.text.length;
+        hasTitle ||= (facts & TITLE_FACT) !== 0;
+        runLength += facts >> FACT_SHIFT;
         focused ||= isFocused(runFocus, i);
       }
       if (allDone || hasTitle) continue;
+      const runAbjad = (runFacts[from]! & ABJAD_FACT) !== 0;
       let run: NameToken | undefined;
       let reversedRun: NameToken | undefined;
       let acronym: string | undefined | null = null;
       for (let j = focused ? 0 : focusedSingle, end = focused ? single.length : focusedSingleEnd; j < end; j++) {
-        const other = single[j]!;
-        if (singleDone[j] || other.kind === 'initial' || other.kind === 'number' || other.kind === 'legal' || isTitle(other)) continue;
+        const facts = singleFacts[j]!;
+        if (singleDone[j] || (facts & ALONE_FACT) === 0) continue;
+        const otherLength = facts >> FACT_SHIFT;
         // Cheap length gate before building the run: a run far longer or shorter than the
         // word cannot be the same word (Korean spellings may differ more in letters).
-        const slack = editBudget(Math.max(runLength, other.text.length)) + (ctx.korean ? 3 : 0);
+        const slack = editBudget(Math.max(runLength, otherLength)) + (ctx.korean ? 3 : 0);
         // Abjad spellings leave out short vowels: their length says little about the Latin one's.
-        const abjad = (runSide[from]!.script === 'abjad') !== (other.script === 'abjad');
-        if (abjad || Math.abs(runLength - other.text.length) <= slack) {
-          runsBuilt ??= runsBuiltFor(runSide);
-          run ??= mergeTokens(runSide, from, from + len, false, runsBuilt);
+        const abjad = runAbjad !== ((facts & ABJAD_FACT) !== 0);
+        if (abjad || Math.abs(runLength - otherLength) <= slack) {
+          const other = single[j]!;
+          run ??= mergeTokens(runSide, from, from + len, false, runTable.built);
           if (runIsQuery) considerPair(ctx, from, len, j, 1, run, other);
           else considerPair(ctx, j, 1, from, len, other, run);
           // Reversed only when the word starts as the run's second token does (cheap gate).
           if (len === 2 && !ctx.korean && other.text[0] === runSide[from + 1]!.text[0]) {
-            runsBuilt ??= runsBuiltFor(runSide);
-            reversedRun ??= mergeTokens(runSide, from, from + len, true, runsBuilt);
+            reversedRun ??= mergeTokens(runSide, from, from + len, true, runTable.built);
             if (runIsQuery) considerPair(ctx, from, len, j, 1, reversedRun, other);
             else considerPair(ctx, j, 1, from, len, other, reversedRun);
           }
         }
         // An acronym for the run: "PLA" = People's Liberation Army, "US" = United States.
-        if (!ctx.korean && other.text.length <= len) {
+        if (!ctx.korean && otherLength <= len) {
           if (acronym === null) acronym = initialsOf(runSide, from, from + len);
-          if (acronym !== undefined && other.text === acronym) {
+          if (acronym !== undefined && single[j]!.text === acronym) {
             const runSpan = { from, to: from + len };
             const oneSpan = { from: j, to: j + 1 };
             pushPair(ctx, runIsQuery ? runSpan : oneSpan, runIsQuery ? oneSpan : runSpan, ACRONYM_SCORE, 'initial', true);
