@@ -87,6 +87,8 @@ interface IndexLookup {
   postings: Int32Array[];
   /** vocabulary id → inverse document frequency */
   idf: Float32Array;
+  /** name id → the summed rarity (idf) of its own words: what a match leaves unmatched, at most. */
+  nameMass: Float32Array;
   phonetic: Postings;
   deletions: HashPostings;
   korean: Postings;
@@ -367,12 +369,20 @@ class MatchIndexBuilder {
     this.postingLists.forEach((list, i) => {
       idf[i] = Math.log(1 + n / list.length);
     });
+    const nameMass = new Float32Array(this.names.length);
+    this.names.forEach((name, nameId) => {
+      for (const token of name.normalised.tokens) {
+        const vocabId = isSearchable(token) ? this.vocabulary.get(token.text) : undefined;
+        if (vocabId !== undefined) nameMass[nameId] = nameMass[nameId]! + idf[vocabId]! * token.weight;
+      }
+    });
     return {
       vocabulary: this.vocabulary,
       vocabularyText: this.vocabularyText,
       vocabularyPhonetic: this.vocabularyPhonetic,
       postings: this.postingLists.map((list) => Int32Array.from(list)),
       idf,
+      nameMass,
       phonetic: this.phonetic,
       deletions: HashPostings.from(this.deletionPairs),
       korean: this.korean,
@@ -616,48 +626,47 @@ function retrieve(index: MatchIndex, query: NormalisedName, allowed: Uint8Array 
     termStamp.fill(0);
     queryStamp.fill(0);
   }
-  return topNames(score, touched, touchedCount, max);
+  return topNames(score, lookup.nameMass, touched, touchedCount, max);
 }
 
-/** The `max` best-scoring touched names, best first (ties by name id for determinism). */
-function topNames(score: Float32Array, touched: Int32Array, count: number, max: number): number[] {
+/**
+ * The `max` best-scoring touched names, best first. Names that share exactly what they share with
+ * the query tie on score (every name holding only "china", or only "salah"); of those, the name
+ * with the least rarity of its own left over comes first, as the full comparison would rank them,
+ * and then the lower id for determinism.
+ */
+function topNames(score: Float32Array, mass: Float32Array, touched: Int32Array, count: number, max: number): number[] {
+  const better = (a: number, b: number) => score[a]! > score[b]! || (score[a] === score[b] && (mass[a]! < mass[b]! || (mass[a] === mass[b] && a < b)));
   // Min-heap of the best `max` so far: the root is the weakest kept.
   const heap: number[] = [];
+  const siftDown = (i: number) => {
+    for (;;) {
+      const l = 2 * i + 1;
+      const r = l + 1;
+      let worst = i;
+      if (l < heap.length && better(heap[worst]!, heap[l]!)) worst = l;
+      if (r < heap.length && better(heap[worst]!, heap[r]!)) worst = r;
+      if (worst === i) return;
+      [heap[i], heap[worst]] = [heap[worst]!, heap[i]!];
+      i = worst;
+    }
+  };
   for (let k = 0; k < count; k++) {
     const id = touched[k]!;
     if (heap.length < max) {
       heap.push(id);
       for (let i = heap.length - 1; i > 0; ) {
         const parent = (i - 1) >> 1;
-        if (!better(score, heap[parent]!, heap[i]!)) break;
+        if (!better(heap[parent]!, heap[i]!)) break;
         [heap[i], heap[parent]] = [heap[parent]!, heap[i]!];
         i = parent;
       }
-    } else if (better(score, id, heap[0]!)) {
+    } else if (better(id, heap[0]!)) {
       heap[0] = id;
-      siftDown(score, heap, 0);
+      siftDown(0);
     }
   }
-  return heap.sort((a, b) => (better(score, a, b) ? -1 : 1));
-}
-
-/** Name a ranks before name b: higher retrieval score, then lower id. */
-function better(score: Float32Array, a: number, b: number): boolean {
-  return score[a]! > score[b]! || (score[a] === score[b] && a < b);
-}
-
-/** Restores the min-heap order below slot i (the weakest kept name at the root). */
-function siftDown(score: Float32Array, heap: number[], i: number): void {
-  for (;;) {
-    const l = 2 * i + 1;
-    const r = l + 1;
-    let worst = i;
-    if (l < heap.length && better(score, heap[worst]!, heap[l]!)) worst = l;
-    if (r < heap.length && better(score, heap[worst]!, heap[r]!)) worst = r;
-    if (worst === i) return;
-    [heap[i], heap[worst]] = [heap[worst]!, heap[i]!];
-    i = worst;
-  }
+  return heap.sort((a, b) => (better(a, b) ? -1 : 1));
 }
 
 interface EntryBest {
