@@ -110,6 +110,17 @@ describe("a search result accounts for the listed name's rarest word", () => {
   });
 });
 
+test('of names sharing the same words with the query, the one with least left over is scored, whatever its place in the list', () => {
+  // Forty long names hold "Tarkhan" and so tie with the short one in retrieval; only the best
+  // DEFAULT_MAX_CANDIDATES names are compared in full, and the short one was indexed last.
+  const filler = (i: number) => String.fromCharCode(97 + (i % 26)) + String.fromCharCode(97 + Math.floor(i / 26)) + 'zorvex';
+  const longNames = Array.from({ length: 40 }, (_, i) => entry({ sourceId: `long-${i}`, name: `Tarkhan ${filler(i)} ${filler(i + 40)} ${filler(i + 80)}` }));
+  const short = entry({ sourceId: 'short', name: 'Tarkhan Uwaysi' });
+  const tied = buildMatchIndex([...longNames, short]);
+  const found = searchIndex(tied, { name: 'Tarkhan Owaisi', threshold: 0, limit: 100 }).map((r) => r.entry.id);
+  expect(found).toContain(short.id);
+});
+
 test('the name-frequency table is well-formed data: each word once, lower-case letters, counts at the floor or above', () => {
   const words = NAME_WORD_FREQUENCY.flatMap(([parties, list]) => {
     expect(parties).toBeGreaterThanOrEqual(NAME_FREQUENCY_MIN_PARTIES);

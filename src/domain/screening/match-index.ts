@@ -93,6 +93,8 @@ interface IndexLookup {
   postingIds: Int32Array;
   /** vocabulary id → inverse document frequency */
   idf: Float32Array;
+  /** name id → the summed rarity (idf) of its own words: what a match leaves unmatched, at most. */
+  nameMass: Float32Array;
   phonetic: Postings;
   deletions: HashPostings;
   korean: Postings;
@@ -379,6 +381,13 @@ class MatchIndexBuilder {
     });
     const postingIds = new Int32Array(postingStart[this.postingLists.length]!);
     this.postingLists.forEach((list, i) => postingIds.set(list, postingStart[i]!));
+    const nameMass = new Float32Array(this.names.length);
+    this.names.forEach((name, nameId) => {
+      for (const token of name.normalised.tokens) {
+        const vocabId = isSearchable(token) ? this.vocabulary.get(token.text) : undefined;
+        if (vocabId !== undefined) nameMass[nameId] = nameMass[nameId]! + idf[vocabId]! * token.weight;
+      }
+    });
     return {
       vocabulary: this.vocabulary,
       vocabularyText: this.vocabularyText,
@@ -386,6 +395,7 @@ class MatchIndexBuilder {
       postingStart,
       postingIds,
       idf,
+      nameMass,
       phonetic: this.phonetic,
       deletions: HashPostings.from(this.deletionPairs),
       korean: this.korean,
@@ -692,14 +702,16 @@ function retrieve(index: MatchIndex, query: NormalisedName, allowed: Uint8Array 
     scratch.stamp = 0;
     stamps.fill(0);
   }
-  return topNames(values, touched, touchedCount, max);
+  return topNames(values, lookup.nameMass, touched, touchedCount, max);
 }
 
 /**
- * The `max` best-scoring touched names, best first (ties by name id for determinism); a
- * name's score at NAME_SLOTS × id + SCORE of `score`.
+ * The `max` best-scoring touched names, best first; a name's score at NAME_SLOTS × id + SCORE of
+ * `score`. Names that share exactly what they share with the query tie on score (every name
+ * holding only "china", or only "salah"); of those, the name with the least rarity of its own
+ * left over (`mass`) comes first, as the full comparison would rank them, then the lower id.
  */
-function topNames(score: Float32Array, touched: Int32Array, count: number, max: number): number[] {
+function topNames(score: Float32Array, mass: Float32Array, touched: Int32Array, count: number, max: number): number[] {
   // Min-heap of the best `max` so far: the root is the weakest kept.
   const heap: number[] = [];
   for (let k = 0; k < count; k++) {
@@ -708,33 +720,33 @@ function topNames(score: Float32Array, touched: Int32Array, count: number, max: 
       heap.push(id);
       for (let i = heap.length - 1; i > 0; ) {
         const parent = (i - 1) >> 1;
-        if (!better(score, heap[parent]!, heap[i]!)) break;
+        if (!better(score, mass, heap[parent]!, heap[i]!)) break;
         [heap[i], heap[parent]] = [heap[parent]!, heap[i]!];
         i = parent;
       }
-    } else if (better(score, id, heap[0]!)) {
+    } else if (better(score, mass, id, heap[0]!)) {
       heap[0] = id;
-      siftDown(score, heap, 0);
+      siftDown(score, mass, heap, 0);
     }
   }
-  return heap.sort((a, b) => (better(score, a, b) ? -1 : 1));
+  return heap.sort((a, b) => (better(score, mass, a, b) ? -1 : 1));
 }
 
-/** Name a ranks before name b: higher retrieval score, then lower id. */
-function better(score: Float32Array, a: number, b: number): boolean {
+/** Name a ranks before name b: higher retrieval score, then less of its own left over, then lower id. */
+function better(score: Float32Array, mass: Float32Array, a: number, b: number): boolean {
   const x = score[a * NAME_SLOTS + SCORE]!;
   const y = score[b * NAME_SLOTS + SCORE]!;
-  return x > y || (x === y && a < b);
+  return x > y || (x === y && (mass[a]! < mass[b]! || (mass[a] === mass[b] && a < b)));
 }
 
 /** Restores the min-heap order below slot i (the weakest kept name at the root). */
-function siftDown(score: Float32Array, heap: number[], i: number): void {
+function siftDown(score: Float32Array, mass: Float32Array, heap: number[], i: number): void {
   for (;;) {
     const l = 2 * i + 1;
     const r = l + 1;
     let worst = i;
-    if (l < heap.length && better(score, heap[worst]!, heap[l]!)) worst = l;
-    if (r < heap.length && better(score, heap[worst]!, heap[r]!)) worst = r;
+    if (l < heap.length && better(score, mass, heap[worst]!, heap[l]!)) worst = l;
+    if (r < heap.length && better(score, mass, heap[worst]!, heap[r]!)) worst = r;
     if (worst === i) return;
     [heap[i], heap[worst]] = [heap[worst]!, heap[i]!];
     i = worst;
