@@ -41,26 +41,12 @@ export interface LookupAnswers {
 }
 
 /**
- * The lookups of one subject: a function of the database (migration 0019) whose plan PostgreSQL
- * keeps, so that the one statement every screening runs is not planned again each time.
- * Parameters: $1 tenant, $2 externalRef, $3 subject id, $4 previous decision id (the subject by
- * $2 when $2 is set, else by $3/$4), $5 list version ids, $6/$7 identifier kinds and values, $8
- * link keys, $9 the chain position before which other applicants' keys count (a replay; null:
- * all), $10 at most this many linked rows, $11 at most this many of them per key and kind (null:
- * no bound).
+ * The lookups of one subject or many, as a function of the database (migration 0019) whose plan
+ * PostgreSQL keeps, so that the one statement every screening runs is not planned again each
+ * time. $1 tenant, $2 list version ids, $3 (JSON) one row of inputs per subject, answered in its
+ * `i` order, $4 at most this many linked rows per subject.
  */
-const SCREENING_LOOKUPS = 'select identifiers, linked, previous, known from redflag_screening_lookups($1::uuid, $2::text, $3::uuid, $4::uuid, $5::uuid[], $6::text[], $7::text[], $8::text[], $9::bigint, $10::int, $11::int)';
-
-/**
- * The same lookups for many subjects of one tenant in one statement (concurrent screenings,
- * monitoring re-screens): each row of $3 (JSON) is one subject's inputs, answered exactly as the
- * single statement answers them. $1 tenant, $2 list version ids, $4 at most this many linked rows.
- */
-const SCREENING_LOOKUPS_MANY = `
-  select q.i, a.identifiers, a.linked, a.previous, a.known
-  from json_to_recordset($3::json) as q(i int, "externalRef" text, "subjectId" uuid, "previousDecisionId" uuid, kinds text[], "values" text[], keys text[], "beforeSequence" bigint, "linkedPerKey" int)
-  cross join lateral redflag_screening_lookups($1::uuid, q."externalRef", q."subjectId", q."previousDecisionId", $2::uuid[], q.kinds, q."values", q.keys, q."beforeSequence", $4::int, q."linkedPerKey") a
-  order by q.i`;
+const SCREENING_LOOKUPS = 'select i, identifiers, linked, previous, known from redflag_screening_lookups($1::uuid, $2::uuid[], $3::json, $4::int)';
 
 interface StoredIdentifierMatch {
   kind: string;
@@ -111,23 +97,8 @@ interface LookupRow {
  * pattern, earliest first) and the keys of the subject's previous screening.
  */
 export async function findScreeningLookups(db: Db, query: LookupQuery): Promise<LookupAnswers> {
-  const inputs = lookupInputsOf(query);
-  const rows = await queryPrepared<LookupRow>(db, 'screening_lookups', SCREENING_LOOKUPS, [
-    query.tenantId,
-    inputs.externalRef,
-    inputs.subjectId,
-    inputs.previousDecisionId,
-    [...query.versionIds],
-    inputs.kinds,
-    inputs.values,
-    inputs.keys,
-    inputs.beforeSequence,
-    MAX_LINKED,
-    inputs.linkedPerKey,
-  ]);
-  const row = rows[0];
-  if (!row) throw new Error('lookup query returned no row');
-  return answersOf(row);
+  const [answers] = await findScreeningLookupsMany(db, { tenantId: query.tenantId, versionIds: query.versionIds, subjects: [query] });
+  return answers!;
 }
 
 /**
@@ -140,7 +111,7 @@ export async function findScreeningLookupsMany(
 ): Promise<LookupAnswers[]> {
   if (query.subjects.length === 0) return [];
   const batch = query.subjects.map((subject, i) => ({ i, ...lookupInputsOf(subject) }));
-  const rows = await queryPrepared<LookupRow & { i: number }>(db, 'screening_lookups_many', SCREENING_LOOKUPS_MANY, [query.tenantId, [...query.versionIds], JSON.stringify(batch), MAX_LINKED]);
+  const rows = await queryPrepared<LookupRow & { i: number }>(db, 'screening_lookups', SCREENING_LOOKUPS, [query.tenantId, [...query.versionIds], JSON.stringify(batch), MAX_LINKED]);
   if (rows.length !== batch.length) throw new Error(`lookup query returned ${rows.length} rows for ${batch.length} subjects`);
   return rows.map(answersOf);
 }
