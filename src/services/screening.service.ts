@@ -367,15 +367,19 @@ async function screen(deps: ScreeningDeps, request: ScreenRequest): Promise<{ de
   // when the rules run here, the name searches they will make (the snapshot keeps the answers). A
   // lone screening no longer waits for its lookups and then for its searches (issue 21).
   stored ??= storedInputOf(deps, request);
+  // Counted with the evaluation's own time below (the observer is told of both together).
+  let searchedAheadMs = 0;
   if (evaluate === evaluateHere) {
+    const searchStarted = performance.now();
     inSpanSync(SEARCH_AHEAD_SPAN, () => {
       for (const search of plannedNameSearches(request.subject, ruleset)) snapshot.searchNames(search.query, search.options);
     });
+    searchedAheadMs = performance.now() - searchStarted;
   }
   const { ipIntelligence, input, inputDigest } = stored;
   const answers = await lookupsOut;
   let context = ipIntelligence ? { ...answers, ipIntelligence } : answers;
-  const started = performance.now();
+  const started = performance.now() - searchedAheadMs;
   let evaluation: Evaluation;
   try {
     evaluation = await inSpan('redflag.evaluation', () => evaluate(snapshot, request.subject, ruleset, context), { 'redflag.evaluation.offered_to_thread': evaluate !== evaluateHere });
