@@ -121,6 +121,17 @@ test('of names sharing the same words with the query, the one with least left ov
   expect(found).toContain(short.id);
 });
 
+test('a common spelling of a given name still finds the bearers of its other spellings', () => {
+  // "mohamed" is on 90 names here; before, a spelling that common did not look up its relatives,
+  // and the one "Muhammad Salah" was cut behind thirty "Mohamed Salah …" names.
+  const filler = (i: number) => String.fromCharCode(97 + (i % 26)) + String.fromCharCode(97 + Math.floor(i / 26)) + 'quorvel';
+  const mohameds = Array.from({ length: 60 }, (_, i) => entry({ sourceId: `m-${i}`, name: `Mohamed ${filler(i)}` }));
+  const longer = Array.from({ length: 30 }, (_, i) => entry({ sourceId: `ms-${i}`, name: `Mohamed Salah ${filler(i + 60)} ${filler(i + 90)}` }));
+  const target = entry({ sourceId: 'target', name: 'Muhammad Salah' });
+  const crowded = buildMatchIndex([...mohameds, ...longer, target]);
+  expect(searchIndex(crowded, { name: 'Mohamed Salah', limit: 100 }).map((r) => r.entry.id)).toContain(target.id);
+});
+
 test('the name-frequency table is well-formed data: each word once, lower-case letters, counts at the floor or above', () => {
   const words = NAME_WORD_FREQUENCY.flatMap(([parties, list]) => {
     expect(parties).toBeGreaterThanOrEqual(NAME_FREQUENCY_MIN_PARTIES);
