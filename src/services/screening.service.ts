@@ -21,7 +21,7 @@ import type { ActiveRulesets, InFlight } from './active-ruleset.service.js';
 import { evaluateHere, type EvaluateScreening } from './evaluation-offload.js';
 import { applyFalsePositiveMemory, caseOpening, caseRefOfDecision, NO_CASE, openOrJoinCase, type DecisionCaseRef } from './cases.service.js';
 import { webhookPayload } from './webhooks.service.js';
-import type { ListIndexHolder } from './list-index.service.js';
+import type { ListIndexHolder, ListSnapshot } from './list-index.service.js';
 import type { ListVersionRef } from '../db/schema/index.js';
 import { findVersionImportTimes } from '../db/repositories/lists.repository.js';
 import { withListAges } from '../domain/lists/list-age.js';
@@ -343,6 +343,15 @@ function storedInputOf(deps: ScreeningDeps, request: ScreenRequest) {
   return { ipIntelligence, input, inputDigest: canonicalDigest(input) };
 }
 
+/** Runs the name searches the rules will make, whose answers the snapshot keeps; the ms it took. */
+function searchNamesAhead(snapshot: ListSnapshot, subject: ScreeningSubject, ruleset: Ruleset): number {
+  const started = performance.now();
+  inSpanSync(SEARCH_AHEAD_SPAN, () => {
+    for (const search of plannedNameSearches(subject, ruleset)) snapshot.searchNames(search.query, search.options);
+  });
+  return performance.now() - started;
+}
+
 async function screen(deps: ScreeningDeps, request: ScreenRequest): Promise<{ decision: DecisionView; replayed: boolean }> {
   let stored: ReturnType<typeof storedInputOf> | undefined;
   if (request.idempotencyKey) {
@@ -368,14 +377,7 @@ async function screen(deps: ScreeningDeps, request: ScreenRequest): Promise<{ de
   // lone screening no longer waits for its lookups and then for its searches (issue 21).
   stored ??= storedInputOf(deps, request);
   // Counted with the evaluation's own time below (the observer is told of both together).
-  let searchedAheadMs = 0;
-  if (evaluate === evaluateHere) {
-    const searchStarted = performance.now();
-    inSpanSync(SEARCH_AHEAD_SPAN, () => {
-      for (const search of plannedNameSearches(request.subject, ruleset)) snapshot.searchNames(search.query, search.options);
-    });
-    searchedAheadMs = performance.now() - searchStarted;
-  }
+  const searchedAheadMs = evaluate === evaluateHere ? searchNamesAhead(snapshot, request.subject, ruleset) : 0;
   const { ipIntelligence, input, inputDigest } = stored;
   const answers = await lookupsOut;
   let context = ipIntelligence ? { ...answers, ipIntelligence } : answers;
